@@ -1,0 +1,1 @@
+"""What every Tosei service shares. See docs/architecture.md for how the pieces fit."""

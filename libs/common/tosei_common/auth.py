@@ -1,0 +1,137 @@
+"""Bearer tokens with a role and, for municipal officers, their municipality.
+
+Tokens are HS256 JWTs signed with ``TOSEI_AUTH_SECRET``. ``tosei token`` mints one for local use;
+in production the council's identity provider would issue them with the same claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from tosei_common.errors import Forbidden, Unauthorized
+from tosei_common.municipalities import UnknownMunicipality, resolve_municipality
+from tosei_common.settings import Settings
+
+ISSUER = "tosei"
+ALGORITHM = "HS256"
+
+
+class Role(StrEnum):
+    DESK = "desk"  # staff of the unified consultation desk
+    EXPERT = "expert"  # a support expert (支援人材)
+    COORDINATOR = "coordinator"  # the council's and the towns' coordinating staff
+    MUNICIPALITY = "municipality"  # a municipal officer, bound to one municipality
+    AUDITOR = "auditor"  # reads everything, changes nothing
+
+
+class Principal(BaseModel):
+    """Who is calling: recorded with every change they make."""
+
+    subject: str = Field(description="Stable id of the person, e.g. an expert id or a staff login.")
+    role: Role
+    municipality: str | None = Field(
+        default=None, description="全国地方公共団体コード of an officer's municipality."
+    )
+    name: str | None = Field(default=None, description="Display name, for audit trails.")
+
+    @property
+    def actor(self) -> str:
+        """How change records name this caller: ``role:subject``."""
+        return f"{self.role.value}:{self.subject}"
+
+
+def mint_token(
+    secret: str,
+    *,
+    subject: str,
+    role: Role | str,
+    municipality: str | None = None,
+    name: str | None = None,
+    ttl: timedelta = timedelta(hours=12),
+) -> str:
+    """Sign a token. A municipal officer's municipality is required and normalised to its code."""
+    role = Role(role)
+    code: str | None = None
+    if municipality is not None:
+        code = resolve_municipality(municipality).code
+    if role is Role.MUNICIPALITY and code is None:
+        raise ValueError("a municipality token needs --municipality")
+    now = datetime.now(UTC)
+    claims: dict[str, object] = {
+        "iss": ISSUER,
+        "sub": subject,
+        "role": role.value,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+    }
+    if code is not None:
+        claims["municipality"] = code
+    if name is not None:
+        claims["name"] = name
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def verify_token(secret: str, token: str) -> Principal:
+    """The caller a token names; Unauthorized when it is forged, expired or malformed."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("the token has expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized(f"the token is not valid: {exc}") from exc
+    try:
+        role = Role(str(claims.get("role")))
+    except ValueError as exc:
+        raise Unauthorized(f"the token carries an unknown role: {claims.get('role')!r}") from exc
+    municipality = claims.get("municipality")
+    if municipality is not None:
+        try:
+            municipality = resolve_municipality(str(municipality)).code
+        except UnknownMunicipality as exc:
+            raise Unauthorized(f"the token names an unknown municipality: {exc}") from exc
+    if role is Role.MUNICIPALITY and municipality is None:
+        raise Unauthorized("a municipality token must name its municipality")
+    return Principal(
+        subject=str(claims["sub"]), role=role, municipality=municipality, name=claims.get("name")
+    )
+
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `tosei token`.")
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """FastAPI dependency: the verified caller, or 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("send a bearer token: Authorization: Bearer <token>")
+    settings: Settings = request.app.state.settings
+    return verify_token(settings.auth_secret, credentials.credentials)
+
+
+def require(*roles: Role) -> Callable[..., Principal]:
+    """FastAPI dependency factory: the caller, who must have one of ``roles`` (403 otherwise)."""
+    allowed = frozenset(roles)
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise Forbidden(f"this needs one of the roles {names}; the token has {principal.role}")
+        return principal
+
+    return dependency

@@ -1,0 +1,133 @@
+"""The HTTP face every service shares: health, readiness, metrics, AsyncAPI, JSON errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tosei_common.asyncapi import asyncapi_document
+from tosei_common.db import is_unavailable
+from tosei_common.errors import ServiceError
+from tosei_common.service import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def build_app(runtime: Runtime, *, lifespan: Callable[[FastAPI], Any] | None = None) -> FastAPI:
+    """The service's FastAPI app around a runtime (started by ``lifespan`` or by the caller)."""
+    spec = runtime.spec
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="1.0.0",
+        lifespan=lifespan,
+        responses={
+            401: {"description": "No valid bearer token."},
+            403: {"description": "The token's role may not do this."},
+            422: {"description": "The request is invalid; `fields` says which field and why."},
+            503: {"description": "The database is unavailable; nothing was written."},
+        },
+    )
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    _install_error_handlers(app)
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": spec.name}
+
+    @app.get("/readyz", tags=["operations"], summary="The database and the broker answer")
+    async def readyz() -> JSONResponse:
+        status = await runtime.ready()
+        ok = all(status.values())
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready", **status}, status_code=200 if ok else 503
+        )
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    async def metrics() -> Response:
+        try:
+            await runtime.refresh_metrics()
+        except Exception as exc:  # still serve what the process knows without the database
+            log.warning("%s: metrics refresh failed: %s", spec.name, exc)
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI 3 document of the topics")
+    async def asyncapi() -> dict[str, Any]:
+        return asyncapi_document(spec, runtime.broker)
+
+    if spec.routers is not None:
+        for router in spec.routers(runtime):
+            app.include_router(router)
+    return app
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The app with a lifespan that starts and stops the runtime (what ``tosei serve`` runs)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    return build_app(runtime, lifespan=lifespan)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = []
+        for error in exc.errors():
+            location = [str(p) for p in error.get("loc", ()) if p not in ("body",)]
+            fields.append({"field": ".".join(location) or "body", "message": error.get("msg", "")})
+        summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+        return JSONResponse(
+            {
+                "error": "validation_failed",
+                "message": f"invalid request: {summary}",
+                "fields": fields,
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            {"error": code, "message": str(exc.detail)},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_unavailable(exc):
+            return JSONResponse(
+                {
+                    "error": "database_unavailable",
+                    "message": "the database is unavailable; "
+                    "nothing was written, try again shortly",
+                },
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"error": "internal_error", "message": "an unexpected error occurred"}, status_code=500
+        )

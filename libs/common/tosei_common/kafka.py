@@ -1,0 +1,238 @@
+"""Kafka wiring on FastStream: the broker, the relay's sender, dead letters, the subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import Topic as FastStreamTopic
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.middlewares import AckPolicy
+
+from tosei_common.consumer import BatchProcessor, DeadLetter, Record, Unavailable
+from tosei_common.metrics import PipelineMetrics
+from tosei_common.outbox import OutboxRow
+from tosei_common.settings import Settings
+from tosei_common.topics import Topic
+
+log = logging.getLogger(__name__)
+
+
+def create_broker(
+    service: str, bootstrap: str, metrics: PipelineMetrics, *, request_timeout_ms: int = 10_000
+) -> KafkaBroker:
+    """A FastStream Kafka broker for one service, its metrics on the service's registry.
+
+    The producer is neither idempotent nor transactional (the development broker supports
+    neither); effectively-once comes from the outbox and the inbox instead.
+    """
+    return KafkaBroker(
+        bootstrap,
+        client_id=f"tosei-{service}",
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=2,
+        max_batch_size=256 * 1024,
+        request_timeout_ms=request_timeout_ms,
+        # Topics are created by ensure_topics() with their declared partitions; subscribers
+        # pass Topic(declare=False) so FastStream never creates one with its own defaults.
+        allow_auto_create_topics=True,
+        middlewares=[
+            KafkaPrometheusMiddleware(registry=metrics.registry, app_name=f"tosei-{service}")
+        ],
+        log_level=logging.DEBUG,  # FastStream logs each batch; keep that out of INFO
+        graceful_timeout=10.0,
+        description=f"Tosei {service} service",
+    )
+
+
+def relay_sender(broker: KafkaBroker) -> Any:
+    """A SendBatch for the outbox relay: send every row, then wait for all acknowledgements."""
+
+    async def send(rows: Sequence[OutboxRow]) -> list[BaseException | None]:
+        futures: list[asyncio.Future[Any] | BaseException] = []
+        for row in rows:
+            try:
+                futures.append(
+                    await broker.publish(
+                        row.envelope.data,
+                        topic=row.topic,
+                        key=row.key.encode(),
+                        headers=row.envelope.header_dict(),
+                        no_confirm=True,
+                    )
+                )
+            except Exception as exc:
+                futures.append(exc)
+        results: list[BaseException | None] = []
+        for future in futures:
+            if isinstance(future, BaseException):
+                results.append(future)
+                continue
+            try:
+                await future
+            except Exception as exc:
+                results.append(exc)
+            else:
+                results.append(None)
+        return results
+
+    return send
+
+
+def dead_letter_sender(broker: KafkaBroker, consumer_name: str) -> Any:
+    """A SendDeadLetter that publishes to ``<topic>.dlq`` and waits for the acknowledgement."""
+
+    async def send(letter: DeadLetter) -> None:
+        await broker.publish(
+            letter.record.value or b"",
+            topic=letter.dlq_topic,
+            key=letter.record.key,
+            headers=letter.headers(consumer_name),
+        )
+
+    return send
+
+
+class EventSubscription:
+    """One batch subscriber per service (one consumer group), committing exact offsets."""
+
+    def __init__(
+        self,
+        processor: BatchProcessor,
+        *,
+        group_id: str,
+        topics: Sequence[Topic],
+        settings: Settings,
+        metrics: PipelineMetrics,
+    ) -> None:
+        self.processor = processor
+        self.group_id = group_id
+        self.topics = list(topics)
+        self.settings = settings
+        self.metrics = metrics
+        self._pause_s = 0.0
+        self.assigned = asyncio.Event()
+
+    def attach(self, broker: KafkaBroker) -> None:
+        """Register the subscriber on the broker; it starts with the broker."""
+        subscriber = broker.subscriber(
+            *[FastStreamTopic(t.name, declare=False) for t in self.topics],
+            group_id=self.group_id,
+            batch=True,
+            max_records=self.settings.consumer_max_records,
+            batch_timeout_ms=200,
+            ack_policy=AckPolicy.MANUAL,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
+            session_timeout_ms=self.settings.consumer_session_timeout_ms,
+            heartbeat_interval_ms=max(500, self.settings.consumer_session_timeout_ms // 6),
+            title=f"{self.group_id} consumer",
+            description="Validates each event, handles it once (inbox) and commits its offset.",
+        )
+
+        async def on_batch(message: KafkaMessage) -> None:
+            await self.handle(message.raw_message, message.consumer)
+
+        subscriber(on_batch)
+
+    async def handle(self, records: Sequence[Record], consumer: AIOKafkaConsumer) -> None:
+        """Process one batch and commit exactly its offsets; rewind it when the DB is away."""
+        self.assigned.set()
+        if not records:
+            return
+        try:
+            await self.processor.process(records)
+        except Unavailable as exc:
+            self._pause_s = min(10.0, max(0.5, self._pause_s * 2))
+            log.warning("%s: %s; retrying the batch in %.1fs", self.group_id, exc, self._pause_s)
+            for tp, offset in _first_offsets(records).items():
+                consumer.seek(tp, offset)
+            await asyncio.sleep(self._pause_s)
+            return
+        self._pause_s = 0.0
+        await consumer.commit(_next_offsets(records))
+        for tp in _first_offsets(records):
+            highwater = consumer.highwater(tp)
+            position = await consumer.position(tp)
+            if highwater is not None:
+                self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(
+                    max(0, highwater - position)
+                )
+
+
+def _first_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:
+    first: dict[TopicPartition, int] = {}
+    for r in records:
+        tp = TopicPartition(r.topic, r.partition)
+        first[tp] = min(first.get(tp, r.offset), r.offset)
+    return first
+
+
+def _next_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:
+    last: dict[TopicPartition, int] = {}
+    for r in records:
+        tp = TopicPartition(r.topic, r.partition)
+        last[tp] = max(last.get(tp, r.offset), r.offset + 1)
+    return last
+
+
+async def replay_topics(
+    processor: BatchProcessor,
+    bootstrap: str,
+    topics: Sequence[Topic],
+    *,
+    progress: Any = None,
+    quiet_ms: int = 1000,
+) -> int:
+    """Feed every record of ``topics``, from the beginning up to now, through ``processor``.
+
+    No consumer group is used and nothing is committed: the live consumer's position is untouched.
+    "Now" is the moment the replay began: records produced later are left for the live consumer.
+    The end is found by reading until a poll of ``quiet_ms`` brings nothing (the Tansu broker's
+    ListOffsets answer undercounts batched partitions, so end offsets are not trusted).
+    Returns the number of records handled.
+    """
+    started_ms = int(time.time() * 1000)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, fetch_max_wait_ms=50
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()  # fetch metadata
+        partitions = [
+            TopicPartition(t.name, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t.name) or ())
+        ]
+        if not partitions:
+            return 0
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        read = 0
+        while True:
+            batch = await consumer.getmany(timeout_ms=quiet_ms, max_records=1000)
+            if not batch:
+                return read
+            records: list[Record] = [
+                r for items in batch.values() for r in items if r.timestamp <= started_ms
+            ]
+            if not records:
+                continue
+            while True:
+                try:
+                    await processor.process(records)
+                    break
+                except Unavailable as exc:
+                    log.warning("replay paused: %s", exc)
+                    await asyncio.sleep(1.0)
+            read += len(records)
+            if progress is not None:
+                progress(read)
+    finally:
+        await consumer.stop()

@@ -1,0 +1,309 @@
+"""Transactional outbox: write events with the state change, relay them to Kafka afterwards.
+
+``Outbox.add`` inserts rows inside the caller's transaction, so an event exists exactly when the
+change it describes was committed. ``OutboxRelay`` publishes committed rows in ``seq`` order and
+marks a row published only after the broker acknowledged it. One relay per service schema is
+active at a time (a PostgreSQL advisory lock elects it), which is what keeps each key's events in
+order even when a service runs as several replicas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+
+from tosei_common.db import Connection, Pool, check_schema_name, is_unavailable
+from tosei_common.events import Envelope, Event, source_of
+from tosei_common.metrics import PipelineMetrics
+
+log = logging.getLogger(__name__)
+
+
+class OutsideTransaction(RuntimeError):
+    """Events must be added inside the transaction that makes the change they report."""
+
+
+class Outbox:
+    """Adds a service's outgoing events to its outbox table."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.source = source_of(service)
+
+    async def add(self, conn: Connection, *events: Event) -> list[uuid.UUID]:
+        """Add events inside the caller's open transaction; return their CloudEvents ids."""
+        if not conn.is_in_transaction():
+            raise OutsideTransaction("Outbox.add needs the caller's transaction")
+        if not events:
+            return []
+        envelopes = [Envelope.wrap(e, source=self.source) for e in events]
+        await conn.execute(
+            """
+            INSERT INTO outbox (id, topic, aggregate_type, aggregate_id, type, source,
+                                occurred_at, payload)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                 $6::text[], $7::timestamptz[], $8::json[])
+            """,
+            [env.id for env in envelopes],
+            [e.topic.name for e in events],
+            [e.aggregate_type for e in events],
+            [env.subject for env in envelopes],
+            [env.type for env in envelopes],
+            [env.source for env in envelopes],
+            [env.time for env in envelopes],
+            [env.data.decode() for env in envelopes],
+        )
+        return [env.id for env in envelopes]
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    seq: int
+    topic: str
+    envelope: Envelope
+
+    @property
+    def key(self) -> str:
+        return self.envelope.subject
+
+
+#: Sends rows to the broker; returns, per row and in order, None when acknowledged or the error.
+SendBatch = Callable[[Sequence[OutboxRow]], Awaitable[list[BaseException | None]]]
+
+
+def acknowledged_prefix(
+    rows: Sequence[OutboxRow], results: Sequence[BaseException | None]
+) -> list[int]:
+    """The rows that may be marked published: per key, those acknowledged before any failure.
+
+    A row acknowledged after an earlier row of its key failed is sent again together with that
+    row, so the key's events reach consumers in order (the inbox absorbs the repeat).
+    """
+    failed_keys: set[str] = set()
+    marked: list[int] = []
+    for row, error in zip(rows, results, strict=True):
+        if error is not None or row.key in failed_keys:
+            failed_keys.add(row.key)
+            continue
+        marked.append(row.seq)
+    return marked
+
+
+class OutboxRelay:
+    """Publishes a schema's outbox to Kafka, woken by LISTEN/NOTIFY and by a polling fallback."""
+
+    def __init__(
+        self,
+        *,
+        pool: Pool,
+        dsn: str,
+        schema: str,
+        send: SendBatch,
+        metrics: PipelineMetrics,
+        batch_size: int = 500,
+        poll_interval_s: float = 1.0,
+        max_backoff_s: float = 10.0,
+    ) -> None:
+        self.pool = pool
+        self.dsn = dsn
+        self.schema = check_schema_name(schema)
+        self.channel = f"tosei_outbox_{schema}"
+        self.send = send
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.poll_interval_s = poll_interval_s
+        self.max_backoff_s = max_backoff_s
+        self.is_leader = False
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Run the relay in the background until ``stop``."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.schema}")
+
+    async def stop(self) -> None:
+        """Stop after the batch in flight; unpublished rows stay for the next relay."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Look at the outbox now instead of at the next poll."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        backoff = 0.0
+        while not self._stopping.is_set():
+            try:
+                await self._lead()
+                backoff = 0.0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.is_leader = False
+                backoff = min(self.max_backoff_s, max(0.2, backoff * 2))
+                log.warning("outbox relay for %s paused %.1fs: %s", self.schema, backoff, exc)
+                await self._sleep(backoff)
+
+    async def _lead(self) -> None:
+        """Hold leadership on a dedicated connection that also listens for new rows."""
+        conn: Connection = await asyncpg.connect(self.dsn)
+        try:
+            while not self._stopping.is_set():
+                took = await conn.fetchval(
+                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                    f"tosei.relay.{self.schema}",
+                )
+                if took:
+                    break
+                await self._sleep(self.poll_interval_s * 5)  # another replica relays; stand by
+            else:
+                return
+            self.is_leader = True
+            await conn.add_listener(self.channel, self._on_notify)
+            await self._drain_forever(conn)
+        finally:
+            self.is_leader = False
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), timeout=2)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _drain_forever(self, leader: Connection) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            if leader.is_closed():
+                raise ConnectionError("the relay's leader connection closed")
+            self._wake.clear()
+            try:
+                published, complete = await self.publish_batch()
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    log.exception("outbox relay for %s failed", self.schema)
+                failures += 1
+                delay = min(self.max_backoff_s, 0.1 * 2**failures)
+                log.warning(
+                    "outbox relay for %s: publish failed (%s); retrying in %.1fs",
+                    self.schema,
+                    exc,
+                    delay,
+                )
+                await self._sleep(delay)
+                continue
+            if not complete:
+                failures += 1
+                await self._sleep(min(self.max_backoff_s, 0.1 * 2**failures))
+                continue
+            failures = 0
+            if published < self.batch_size:
+                await self._wait_for_work()
+
+    async def publish_batch(self) -> tuple[int, bool]:
+        """Publish one batch of unpublished rows in order.
+
+        Returns how many rows were marked published and whether every row sent was acknowledged.
+        """
+        async with self.pool.acquire() as conn, conn.transaction():
+            records = await conn.fetch(
+                """
+                SELECT seq, id, topic, aggregate_id, type, source, occurred_at, payload
+                FROM outbox
+                WHERE published_at IS NULL
+                ORDER BY seq
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED
+                """,
+                self.batch_size,
+            )
+            if not records:
+                return 0, True
+            rows = [_row(r) for r in records]
+            results = await self.send(rows)
+            marked = acknowledged_prefix(rows, results)
+            if marked:
+                await conn.execute(
+                    "UPDATE outbox SET published_at = clock_timestamp()"
+                    " WHERE seq = ANY($1::bigint[])",
+                    marked,
+                )
+            errors = [e for e in results if e is not None]
+            if errors:
+                failed = [row.seq for row, e in zip(rows, results, strict=True) if e is not None]
+                await conn.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
+                    " WHERE seq = ANY($1::bigint[])",
+                    failed,
+                    repr(errors[0])[:500],
+                )
+        marked_set = set(marked)
+        for row in rows:
+            if row.seq in marked_set:
+                self.metrics.outbox_published.labels(topic=row.topic).inc()
+        if errors:
+            self.metrics.outbox_publish_failures.inc(len(errors))
+            log.warning(
+                "outbox relay for %s: %d of %d rows not acknowledged: %s",
+                self.schema,
+                len(errors),
+                len(rows),
+                errors[0],
+            )
+        return len(marked), not errors
+
+    async def _wait_for_work(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval_s)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+def _row(record: asyncpg.Record) -> OutboxRow:
+    occurred: datetime = record["occurred_at"]
+    return OutboxRow(
+        seq=record["seq"],
+        topic=record["topic"],
+        envelope=Envelope(
+            id=record["id"],
+            source=record["source"],
+            type=record["type"],
+            subject=record["aggregate_id"],
+            time=occurred.astimezone(UTC),
+            data=record["payload"].encode(),
+        ),
+    )
+
+
+async def outbox_backlog(conn: Connection) -> tuple[int, float]:
+    """Unpublished rows and the age in seconds of the oldest one (0 when none)."""
+    row = await conn.fetchrow(
+        """
+        SELECT count(*) AS backlog,
+               coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0) AS oldest
+        FROM outbox WHERE published_at IS NULL
+        """
+    )
+    assert row is not None
+    return int(row["backlog"]), float(row["oldest"])
+
+
+async def prune_published(conn: Connection, older_than_days: int = 7) -> int:
+    """Delete rows published more than ``older_than_days`` ago; the topics keep the events."""
+    status: str = await conn.execute(
+        "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)", older_than_days
+    )
+    return int(status.split()[-1])

@@ -1,0 +1,99 @@
+"""Rebuild a service's state by re-consuming the topics it reads, from the beginning."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import asyncpg
+
+from tosei_common.consumer import DeadLetter
+from tosei_common.db import Connection, check_schema_name
+from tosei_common.kafka import replay_topics
+from tosei_common.migrations import drop_schema
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.settings import Settings
+
+
+async def replay_service(
+    spec: ServiceSpec,
+    settings: Settings,
+    *,
+    database_url: str,
+    kafka_bootstrap: str,
+    into: str | None = None,
+    out: Callable[[str], object] = print,
+) -> int:
+    """Replay ``spec``'s topics into an empty schema; swap it in unless ``into`` is given.
+
+    Events the handlers emit while replaying were published by the live run already, so the
+    rebuilt outbox is marked published rather than sent again. Returns a process exit code.
+    """
+    live = spec.schema
+    target = check_schema_name(into or f"{live}_replay")
+    if target == live:
+        out(f"--into must name another schema than the live one ({live})")
+        return 2
+    admin = await asyncpg.connect(database_url)
+    try:
+        if into is None and await _service_connected(admin, spec):
+            out(f"{spec.name} is running; stop it first, or replay --into another schema")
+            return 1
+        await drop_schema(admin, target)
+    finally:
+        await admin.close()
+
+    runtime = Runtime(
+        spec, settings, database_url=database_url, kafka_bootstrap=kafka_bootstrap, schema=target
+    )
+    await runtime.open_database(application_name="tosei-replay")
+    started = time.monotonic()
+    last_report = 0.0
+
+    def progress(read: int) -> None:
+        nonlocal last_report
+        now = time.monotonic()
+        if now - last_report >= 1.0:
+            last_report = now
+            out(f"… {read} records so far")
+
+    async def keep_dead_letter(_: DeadLetter) -> None:
+        """Replay re-reads what the live consumer dead-lettered already: record, do not resend."""
+
+    try:
+        read = await replay_topics(
+            runtime.processor(keep_dead_letter),
+            kafka_bootstrap,
+            spec.consumed_topics,
+            progress=progress,
+        )
+        async with runtime.pool.acquire() as conn:
+            await conn.execute(
+                "UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL"
+            )
+    finally:
+        await runtime.close_database()
+    topics = ", ".join(t.name for t in spec.consumed_topics)
+    took = time.monotonic() - started
+    out(f"replayed {read} records from {topics} into {target} in {took:.1f}s")
+    if into is None:
+        admin = await asyncpg.connect(database_url)
+        try:
+            async with admin.transaction():
+                await drop_schema(admin, f"{live}_previous")
+                if await admin.fetchval("SELECT true FROM pg_namespace WHERE nspname = $1", live):
+                    await admin.execute(f"ALTER SCHEMA {live} RENAME TO {live}_previous")
+                await admin.execute(f"ALTER SCHEMA {target} RENAME TO {live}")
+        finally:
+            await admin.close()
+        out(f"{target} is now {live}; the state before the replay is kept in {live}_previous")
+    return 0
+
+
+async def _service_connected(conn: Connection, spec: ServiceSpec) -> bool:
+    count = await conn.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND application_name = $1",
+        f"tosei-{spec.name}",
+    )
+    return bool(count)

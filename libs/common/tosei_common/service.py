@@ -1,0 +1,269 @@
+"""One bootstrap for every service: pool, migrations, topics, broker, relay, consumer.
+
+A service describes itself with a ``ServiceSpec`` (its name, migrations, the events it publishes
+and the handlers of the events it consumes, its HTTP routers). ``Runtime`` wires the rest the same
+way for all five, and tests start a ``Runtime`` directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from faststream.kafka import KafkaBroker
+
+from tosei_common.asyncapi import declare_publishers
+from tosei_common.consumer import BatchProcessor, EventHandler
+from tosei_common.db import Pool, create_pool
+from tosei_common.events import Envelope, Event, topics_of
+from tosei_common.kafka import (
+    EventSubscription,
+    create_broker,
+    dead_letter_sender,
+    relay_sender,
+)
+from tosei_common.metrics import PipelineMetrics
+from tosei_common.migrations import migrate, migrations_for
+from tosei_common.outbox import Outbox, OutboxRelay, outbox_backlog
+from tosei_common.settings import Settings
+from tosei_common.topics import Topic, ensure_topics
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+log = logging.getLogger(__name__)
+
+RouterFactory = Callable[["Runtime"], Sequence["APIRouter"]]
+MetricsRefresher = Callable[["Runtime"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What makes one service different from another; everything else is shared."""
+
+    name: str
+    title: str
+    description: str
+    migrations_package: str | None = None
+    publishes: Sequence[type[Event]] = ()
+    handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
+    routers: RouterFactory | None = None
+    refresh_metrics: MetricsRefresher | None = None
+    setup_metrics: Callable[[PipelineMetrics], Any] | None = None
+    #: Adds the service's own ``tosei`` subcommands (e.g. intake's ``import-legacy``).
+    commands: Callable[[Any], None] | None = None
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+    @property
+    def group_id(self) -> str:
+        return f"tosei.{self.name}"
+
+    @property
+    def consumed_topics(self) -> list[Topic]:
+        return topics_of(self.handlers)
+
+    @property
+    def topics(self) -> list[Topic]:
+        """Every topic this service needs to exist: what it publishes, reads, and their DLQs."""
+        published = topics_of(self.publishes)
+        consumed = self.consumed_topics
+        wanted = {t.name: t for t in [*published, *consumed, *(t.dlq for t in consumed)]}
+        return list(wanted.values())
+
+
+def discover_services() -> dict[str, ServiceSpec]:
+    """The installed services, from the ``tosei.services`` entry points, in port order."""
+    found: dict[str, ServiceSpec] = {}
+    for ep in entry_points(group="tosei.services"):
+        spec = ep.load()
+        if not isinstance(spec, ServiceSpec):
+            raise TypeError(f"entry point {ep.name} is not a ServiceSpec")
+        found[spec.name] = spec
+    order = ["intake", "caseflow", "seminar", "resilience", "requests"]
+    return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+
+
+class Runtime:
+    """A running service: its database pool, broker, outbox relay and event subscription.
+
+    The database is required at start (migrations run then). The broker is not: when Kafka is
+    away the service still serves commands, the outbox grows, and the broker connection is
+    retried in the background until it succeeds.
+    """
+
+    def __init__(
+        self,
+        spec: ServiceSpec,
+        settings: Settings,
+        *,
+        database_url: str,
+        kafka_bootstrap: str,
+        schema: str | None = None,
+        consume: bool = True,
+        relay: bool = True,
+        on_committed: Callable[[list[Envelope]], None] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.database_url = database_url
+        self.kafka_bootstrap = kafka_bootstrap
+        self.schema = schema or spec.schema
+        self.metrics = PipelineMetrics(spec.name)
+        self.domain_metrics = (
+            spec.setup_metrics(self.metrics) if spec.setup_metrics is not None else None
+        )
+        self.outbox = Outbox(spec.name)
+        self.broker: KafkaBroker = create_broker(
+            spec.name,
+            kafka_bootstrap,
+            self.metrics,
+            request_timeout_ms=settings.kafka_request_timeout_ms,
+        )
+        declare_publishers(self.broker, spec.publishes)
+        self.consume = consume and bool(spec.handlers)
+        self.run_relay = relay
+        self.on_committed = on_committed
+        self._pool: Pool | None = None
+        self.relay: OutboxRelay | None = None
+        self.subscription: EventSubscription | None = None
+        self.broker_connected = asyncio.Event()
+        self._connect_task: asyncio.Task[None] | None = None
+
+    @property
+    def pool(self) -> Pool:
+        if self._pool is None:
+            raise RuntimeError("the runtime has not started")
+        return self._pool
+
+    async def open_database(self, application_name: str | None = None) -> None:
+        """Open the pool on the runtime's schema and bring the schema up to date."""
+        self._pool = await create_pool(
+            self.database_url,
+            self.schema,
+            self.settings,
+            application_name=application_name or f"tosei-{self.spec.name}",
+        )
+        async with self.pool.acquire() as conn:
+            applied = await migrate(conn, self.schema, migrations_for(self.spec.migrations_package))
+        if applied:
+            log.info("%s: applied migrations %s", self.schema, ", ".join(applied))
+
+    async def close_database(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def start(self) -> None:
+        """Connect to the database and migrate now; connect to the broker in the background."""
+        await self.open_database()
+        if self.consume:
+            self.subscription = EventSubscription(
+                self.processor(dead_letter_sender(self.broker, self.spec.group_id)),
+                group_id=self.spec.group_id,
+                topics=self.spec.consumed_topics,
+                settings=self.settings,
+                metrics=self.metrics,
+            )
+            self.subscription.attach(self.broker)
+        if self.run_relay:
+            self.relay = OutboxRelay(
+                pool=self.pool,
+                dsn=self.database_url,
+                schema=self.schema,
+                send=relay_sender(self.broker),
+                metrics=self.metrics,
+                batch_size=self.settings.relay_batch_size,
+                poll_interval_s=self.settings.relay_poll_interval_s,
+                max_backoff_s=self.settings.relay_max_backoff_s,
+            )
+        self._connect_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
+
+    def processor(self, send_dead_letter: Any) -> BatchProcessor:
+        """The batch processor of this service's handlers (live consumption and replay)."""
+        return BatchProcessor(
+            pool=self.pool,
+            handlers={event.ce_type: handler for event, handler in self.spec.handlers.items()},
+            outbox=self.outbox,
+            metrics=self.metrics,
+            send_dead_letter=send_dead_letter,
+            max_attempts=self.settings.consumer_max_attempts,
+            retry_backoff_s=self.settings.consumer_retry_backoff_s,
+            on_committed=self.on_committed,
+        )
+
+    async def _connect_broker(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await ensure_topics(self.kafka_bootstrap, self.spec.topics)
+                await self.broker.start()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "%s: cannot start on the broker %s (%s: %s); retrying in %.1fs",
+                    self.spec.name,
+                    self.kafka_bootstrap,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
+                with contextlib.suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(10.0, delay * 2)
+                continue
+            break
+        self.broker_connected.set()
+        if self.relay is not None:
+            self.relay.start()
+        log.info("%s: connected to the broker at %s", self.spec.name, self.kafka_bootstrap)
+
+    async def wait_connected(self, seconds: float = 60.0) -> None:
+        """Wait until the broker is connected (and the subscription, if any, has started)."""
+        await asyncio.wait_for(self.broker_connected.wait(), seconds)
+
+    async def stop(self) -> None:
+        """Stop consuming, finish the relay's batch in flight, close the broker and the pool."""
+        if self._connect_task is not None:
+            self._connect_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._connect_task
+        if self.relay is not None:
+            await self.relay.stop()
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        await self.close_database()
+
+    async def refresh_metrics(self) -> None:
+        """Update the gauges read from the database (outbox backlog, domain figures)."""
+        async with self.pool.acquire() as conn:
+            backlog, oldest = await outbox_backlog(conn)
+        self.metrics.outbox_backlog.set(backlog)
+        self.metrics.outbox_oldest_age.set(oldest)
+        self.metrics.relay_leader.set(1 if self.relay is not None and self.relay.is_leader else 0)
+        if self.spec.refresh_metrics is not None:
+            await self.spec.refresh_metrics(self)
+
+    async def ready(self) -> dict[str, bool]:
+        """Whether the database and the broker answer now."""
+        status = {"database": False, "broker": False}
+        try:
+            async with self.pool.acquire(timeout=2) as conn:
+                status["database"] = await conn.fetchval("SELECT true") is True
+        except Exception as exc:
+            log.info("%s: database not ready: %s", self.spec.name, exc)
+        if self.broker_connected.is_set():
+            with contextlib.suppress(Exception):
+                status["broker"] = bool(await self.broker.ping(timeout=2))
+        for dependency, ok in status.items():
+            self.metrics.ready.labels(dependency=dependency).set(1 if ok else 0)
+        return status

@@ -1,0 +1,80 @@
+"""Settings read from the environment (prefix ``TOSEI_``), with defaults for a laptop."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The secret used when TOSEI_AUTH_SECRET is not set. Good for a laptop, never for production:
+#: the services log a warning when they run with it.
+DEVELOPMENT_AUTH_SECRET = "tosei-local-development-secret-change-me"
+
+SERVICE_PORTS: dict[str, int] = {
+    "intake": 8101,
+    "caseflow": 8102,
+    "seminar": 8103,
+    "resilience": 8104,
+    "requests": 8105,
+}
+
+
+class Settings(BaseSettings):
+    """Everything a service or the ``tosei`` command reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="TOSEI_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL. Unset: PostgreSQL on 127.0.0.1:5432 when reachable, "
+        "else an embedded server under data_dir.",
+    )
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers. Unset: `tosei up` starts the bundled Tansu broker.",
+    )
+    host: str = "127.0.0.1"
+    intake_port: int = SERVICE_PORTS["intake"]
+    caseflow_port: int = SERVICE_PORTS["caseflow"]
+    seminar_port: int = SERVICE_PORTS["seminar"]
+    resilience_port: int = SERVICE_PORTS["resilience"]
+    requests_port: int = SERVICE_PORTS["requests"]
+    broker_port: int = Field(default=19092, description="Port of the bundled Tansu broker.")
+    auth_secret: str = DEVELOPMENT_AUTH_SECRET
+    token_ttl_hours: int = 12
+    data_dir: Path = Path(".tosei")
+    log_level: str = "INFO"
+
+    # Pipeline tuning; the defaults follow what was measured on the development broker.
+    kafka_request_timeout_ms: int = 10_000
+    relay_batch_size: int = 500
+    relay_poll_interval_s: float = 1.0
+    relay_max_backoff_s: float = 10.0
+    consumer_max_records: int = 500
+    consumer_fetch_max_wait_ms: int = 20
+    consumer_session_timeout_ms: int = 6000
+    consumer_max_attempts: int = 3
+    consumer_retry_backoff_s: float = 0.05
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    db_command_timeout_s: float = 10.0
+
+    @field_validator("auth_secret")
+    @classmethod
+    def _long_enough(cls, secret: str) -> str:
+        if len(secret.encode()) < 32:
+            raise ValueError("TOSEI_AUTH_SECRET must be at least 32 bytes (HS256 key length)")
+        return secret
+
+    def port_of(self, service: str) -> int:
+        """The HTTP port a service answers on."""
+        port: int = getattr(self, f"{service}_port")
+        return port
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()

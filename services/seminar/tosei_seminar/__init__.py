@@ -1,0 +1,1 @@
+"""tosei_seminar service."""

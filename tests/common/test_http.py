@@ -1,0 +1,182 @@
+"""The HTTP face every service shares: health, readiness, metrics, auth, JSON errors, 503."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from tests.support.proxy import CuttableProxy, database_address, proxied_database_url
+from tests.support.runtime import Start, fast_settings, running
+from tests.support.widgets import widget_service
+from tosei_common.auth import mint_token
+from tosei_common.http import build_app
+from tosei_common.service import Runtime
+
+SECRET = fast_settings().auth_secret
+
+
+def bearer(role: str, **claims: object) -> dict[str, str]:
+    token = mint_token(SECRET, subject=f"{role}-1", role=role, **claims)  # type: ignore[arg-type]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def service(schema: str, start: Start) -> AsyncIterator[Runtime]:
+    async with start(widget_service(schema, consume=False)) as rt:
+        yield rt
+
+
+@pytest.fixture
+async def client(service: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=build_app(service))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient, service: Runtime) -> None:
+    health = await client.get("/healthz")
+    assert health.json() == {"status": "ok", "service": service.spec.name}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "database": True, "broker": True}
+
+
+async def test_metrics_expose_the_pipeline_in_prometheus_text(client: httpx.AsyncClient) -> None:
+    made = await client.post("/widgets", json={"widget_id": "m1", "seq": 0}, headers=bearer("desk"))
+    assert made.status_code == 201
+    response = await client.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    for name in (
+        "tosei_outbox_backlog",
+        "tosei_outbox_oldest_age_seconds",
+        "tosei_inbox_duplicates_total",
+        "tosei_dlq_messages_total",
+        "tosei_consumer_lag",
+    ):
+        assert f"# TYPE {name.removesuffix('_total')}" in text, name
+    assert "tosei_outbox_backlog " in text
+
+
+async def test_a_command_records_who_made_it(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/widgets", json={"widget_id": "w1", "seq": 0}, headers=bearer("desk")
+    )
+    assert response.status_code == 201
+    assert response.json()["by"] == "desk:desk-1"
+
+
+async def test_no_token_is_401_with_a_json_reason(client: httpx.AsyncClient) -> None:
+    response = await client.post("/widgets", json={"widget_id": "w", "seq": 0})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["error"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Bearer not-a-token",
+        "Bearer " + mint_token("another-secret-of-thirty-two-bytes!", subject="x", role="desk"),
+        "Bearer " + mint_token(SECRET, subject="x", role="desk", ttl=timedelta(seconds=-5)),
+        "Basic dXNlcjpwYXNz",
+    ],
+)
+async def test_bad_tokens_are_401(client: httpx.AsyncClient, authorization: str) -> None:
+    response = await client.post(
+        "/widgets", json={"widget_id": "w", "seq": 0}, headers={"Authorization": authorization}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+async def test_the_wrong_role_is_403_and_changes_nothing(
+    client: httpx.AsyncClient, service: Runtime
+) -> None:
+    response = await client.post(
+        "/widgets", json={"widget_id": "w403", "seq": 0}, headers=bearer("auditor")
+    )
+    assert response.status_code == 403
+    assert "desk" in response.json()["message"]
+    async with service.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_invalid_input_is_422_naming_the_field(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/widgets", json={"widget_id": "", "seq": -1}, headers=bearer("desk")
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "validation_failed"
+    assert {f["field"] for f in body["fields"]} == {"widget_id", "seq"}
+
+
+async def test_unknown_things_are_json_404s(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/widgets/none-such", headers=bearer("auditor"))
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "not_found", "message": "no widget none-such"}
+    route = await client.get("/no/such/route")
+    assert route.status_code == 404
+    assert route.json()["error"] == "not_found"
+
+
+async def test_asyncapi_documents_each_message_with_its_headers_and_key(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/asyncapi.json")).json()
+    assert document["asyncapi"] == "3.0.0"
+    channel = document["channels"]["tosei.testkit.widgets"]
+    assert channel["bindings"]["kafka"]["partitions"] == 3
+    assert set(channel["messages"]) == {"jp.tosei.testkit.widget.changed.v1"}
+    message = document["components"]["messages"]["jp.tosei.testkit.widget.changed.v1"]
+    headers = message["headers"]["properties"]
+    assert headers["ce_type"]["const"] == "jp.tosei.testkit.widget.changed.v1"
+    assert {"ce_id", "ce_source", "ce_subject", "ce_time"} <= set(headers)
+    assert "widget_id" in message["bindings"]["kafka"]["key"]["description"]
+    schema = document["components"]["schemas"]["WidgetChanged"]
+    assert schema["properties"]["seq"]["minimum"] == 0
+    assert "tosei.testkit.widgets.dlq" in document["channels"]
+    assert document["operations"]["tosei.testkit.widgets.publish"]["action"] == "send"
+
+
+async def test_when_postgres_is_down_commands_fail_fast_with_503_and_write_nothing(
+    database_url: str, broker: object, schema: str
+) -> None:
+    proxy = CuttableProxy(*database_address(database_url))
+    await proxy.start()
+    spec = widget_service(schema, consume=False)
+    try:
+        async with running(
+            spec,
+            fast_settings(db_command_timeout_s=2),
+            database_url=proxied_database_url(database_url, proxy.port),
+            bootstrap=broker.bootstrap,  # type: ignore[attr-defined]
+        ) as rt:
+            transport = httpx.ASGITransport(app=build_app(rt), raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                proxy.cut()
+                down = await client.post(
+                    "/widgets", json={"widget_id": "during", "seq": 0}, headers=bearer("desk")
+                )
+                assert down.status_code == 503
+                assert down.json()["error"] == "database_unavailable"
+                not_ready = await client.get("/readyz")
+                assert not_ready.status_code == 503
+                assert not_ready.json()["database"] is False
+
+                proxy.restore()
+                up = await client.post(
+                    "/widgets", json={"widget_id": "after", "seq": 0}, headers=bearer("desk")
+                )
+                assert up.status_code == 201
+                async with rt.pool.acquire() as conn:
+                    ids = await conn.fetch("SELECT widget_id FROM widget_changes")
+                    outbox = await conn.fetchval("SELECT count(*) FROM outbox")
+                assert [r["widget_id"] for r in ids] == ["after"]
+                assert outbox == 1
+    finally:
+        await proxy.stop()

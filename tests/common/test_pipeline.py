@@ -1,0 +1,276 @@
+"""The delivery guarantees, shown on the real PostgreSQL and the real (Tansu) broker."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from tests.support.metrics import metric_total
+from tests.support.runtime import Start, fast_settings
+from tests.support.waiting import eventually, header, read_topic
+from tests.support.widgets import ECHOES, WIDGETS, WidgetChanged, widget_service
+from tosei_common.devstack import TansuBroker
+from tosei_common.events import Envelope, source_of
+from tosei_common.outbox import OutsideTransaction
+from tosei_common.service import Runtime
+
+pytestmark = pytest.mark.slow
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+async def changes(rt: Runtime, widget_id: str) -> list[int]:
+    async with rt.pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT seq FROM widget_changes WHERE widget_id = $1 ORDER BY id", widget_id
+        )
+    return [r["seq"] for r in rows]
+
+
+async def emit(rt: Runtime, *events: WidgetChanged) -> None:
+    async with rt.pool.acquire() as conn, conn.transaction():
+        await rt.outbox.add(conn, *events)
+
+
+async def test_an_event_of_a_rolled_back_transaction_is_never_published(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema, consume=False)
+    async with start(spec) as rt:
+        kept, dropped = unique("kept"), unique("dropped")
+        async with rt.pool.acquire() as conn:
+            transaction = conn.transaction()
+            await transaction.start()
+            await rt.outbox.add(conn, WidgetChanged(widget_id=dropped, seq=0))
+            await transaction.rollback()
+        await emit(rt, WidgetChanged(widget_id=kept, seq=0))
+
+        records = await read_topic(broker.bootstrap, WIDGETS.name, expect=1)
+        subjects = [header(r, "ce_subject") for r in records]
+        assert subjects == [kept]
+        async with rt.pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM outbox") == 1
+
+
+async def test_outbox_refuses_events_outside_a_transaction(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema, consume=False)
+    async with (
+        start(spec, connected=False) as rt,
+        rt.pool.acquire() as conn,
+    ):
+        with pytest.raises(OutsideTransaction):
+            await rt.outbox.add(conn, WidgetChanged(widget_id="w", seq=0))
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_published_events_carry_the_cloudevents_headers_and_key(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema, consume=False)
+    async with start(spec) as rt:
+        widget = unique("w")
+        await emit(rt, WidgetChanged(widget_id=widget, seq=7))
+        (record,) = await read_topic(broker.bootstrap, WIDGETS.name, expect=1)
+        async with rt.pool.acquire() as conn:
+            row = await conn.fetchrow("SELECT id, published_at FROM outbox")
+        assert row is not None
+        assert row["published_at"] is not None
+        assert record.key == widget.encode()
+        assert header(record, "ce_id") == str(row["id"])
+        assert header(record, "ce_specversion") == "1.0"
+        assert header(record, "ce_type") == "jp.tosei.testkit.widget.changed.v1"
+        assert header(record, "ce_source") == source_of(schema)
+        assert header(record, "ce_subject") == widget
+        assert (header(record, "ce_time") or "").endswith("Z")
+        assert header(record, "content-type") == "application/json"
+        assert json.loads(record.value) == {"widget_id": widget, "seq": 7, "fail": False}
+
+
+async def test_a_redelivered_event_has_one_effect_when_the_relay_crashed_before_marking(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema)
+    async with start(spec) as rt:
+        widget = unique("w")
+        await emit(rt, WidgetChanged(widget_id=widget, seq=1))
+        await eventually(lambda: changes(rt, widget))
+
+        # The relay published but "crashed" before marking: the row is unmarked again, so the
+        # next relay run sends the same event (same ce_id) a second time.
+        async with rt.pool.acquire() as conn:
+            await conn.execute(
+                "UPDATE outbox SET published_at = NULL WHERE aggregate_id = $1", widget
+            )
+        assert rt.relay is not None
+        rt.relay.wake()
+        await eventually(lambda: _count(broker, WIDGETS.name, widget, at_least=2), timeout=20)
+        await eventually(lambda: _duplicates(rt))
+        assert await changes(rt, widget) == [1]
+
+
+async def test_a_redelivered_event_has_one_effect_when_the_consumer_crashed_before_acking(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema)
+    settings = fast_settings()
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_commit(_: list[Envelope]) -> None:
+        raise Crash("the process died after its transaction committed, before the offset commit")
+
+    widget = unique("w")
+    async with start(spec, settings, on_committed=crash_after_commit) as first:
+        await emit(first, WidgetChanged(widget_id=widget, seq=1))
+        await eventually(lambda: changes(first, widget))
+
+    # A new process of the same service (same group, same schema) gets the event again.
+    async with start(spec, settings) as second:
+        await eventually(lambda: _duplicates(second), timeout=30)
+        assert await changes(second, widget) == [1]
+
+
+async def test_writes_continue_while_the_broker_is_down_and_arrive_in_order_after(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema)
+    async with start(spec) as rt:
+        widgets = [unique("w") for _ in range(3)]
+        await emit(rt, *(WidgetChanged(widget_id=w, seq=0) for w in widgets))
+        await eventually(lambda: _all_seen(rt, widgets, 1))
+        await eventually(lambda: _backlog_is(rt, 0))
+
+        broker.pause()
+        try:
+            for seq in range(1, 21):
+                await emit(rt, *(WidgetChanged(widget_id=w, seq=seq) for w in widgets))
+            assert await _backlog_is(rt, 60)
+            # Held until the relay's sends time out (request_timeout_ms), so the retry with
+            # backoff is exercised, not only a slow acknowledgement.
+            await eventually(
+                lambda: _positive(rt, "tosei_outbox_publish_failures_total"), timeout=30
+            )
+            assert await _backlog_is(rt, 60)
+            assert metric_total(rt.metrics.registry, "tosei_outbox_oldest_age_seconds") >= 1
+        finally:
+            broker.resume()
+
+        await eventually(lambda: _all_seen(rt, widgets, 21), timeout=90)
+        for w in widgets:
+            assert await changes(rt, w) == list(range(21))
+        await eventually(lambda: _backlog_is(rt, 0))  # the handler's echoes went out too
+
+
+async def test_a_poison_event_goes_to_the_dlq_and_the_partition_moves_on(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema)
+    async with start(spec) as rt:
+        widget = unique("w")  # one key: every event below is on the same partition
+        await emit(rt, WidgetChanged(widget_id=widget, seq=0))
+        await emit(rt, WidgetChanged(widget_id=widget, seq=1, fail=True))
+        await _produce_invalid(broker.bootstrap, widget)
+        await emit(rt, WidgetChanged(widget_id=widget, seq=2))
+
+        await eventually(lambda: _seqs_are(rt, widget, [0, 2]), timeout=30)
+        letters = await read_topic(broker.bootstrap, WIDGETS.dlq.name, expect=2)
+        reasons = sorted((header(r, "dlq_reason"), header(r, "dlq_error")) for r in letters)
+        assert [r for r, _ in reasons] == ["handler_failed", "invalid"]
+        assert "asked to fail" in (reasons[0][1] or "")
+        assert "seq" in (reasons[1][1] or "")
+        for record in letters:
+            assert header(record, "dlq_original_topic") == WIDGETS.name
+            assert header(record, "dlq_consumer") == spec.group_id
+            assert record.key == widget.encode()
+        async with rt.pool.acquire() as conn:
+            kept = await conn.fetch("SELECT reason FROM dead_letters ORDER BY id")
+        assert sorted(r["reason"] for r in kept) == ["handler_failed", "invalid"]
+        assert metric_total(rt.metrics.registry, "tosei_dlq_messages_total") == 2
+
+
+async def test_the_handler_s_outgoing_events_are_published_too(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    spec = widget_service(schema)
+    async with start(spec) as rt:
+        widget = unique("w")
+        await emit(rt, WidgetChanged(widget_id=widget, seq=3))
+        echoes = await read_topic(broker.bootstrap, ECHOES.name, expect=1)
+        assert [json.loads(r.value) for r in echoes] == [{"widget_id": widget, "seq": 3}]
+        assert header(echoes[0], "ce_type") == "jp.tosei.testkit.widget.echoed.v1"
+
+
+async def test_topics_are_created_with_the_declared_partitions(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    spec = widget_service(schema)
+    async with start(spec):
+        admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+        await admin.start()
+        try:
+            described = await admin.describe_topics([t.name for t in spec.topics])
+        finally:
+            await admin.close()
+        partitions = {d["topic"]: len(d["partitions"]) for d in described}
+        assert partitions == {t.name: t.partitions for t in spec.topics}
+        assert f"{WIDGETS.name}.dlq" in partitions
+
+
+# helpers -----------------------------------------------------------------------------------
+
+
+async def _count(broker: TansuBroker, topic: str, subject: str, at_least: int) -> bool:
+    records = await read_topic(broker.bootstrap, topic, expect=at_least, timeout=2)
+    return sum(1 for r in records if header(r, "ce_subject") == subject) >= at_least
+
+
+async def _duplicates(rt: Runtime) -> bool:
+    return metric_total(rt.metrics.registry, "tosei_inbox_duplicates_total") >= 1
+
+
+async def _positive(rt: Runtime, name: str) -> bool:
+    return metric_total(rt.metrics.registry, name) > 0
+
+
+async def _backlog_is(rt: Runtime, expected: int) -> bool:
+    await rt.refresh_metrics()
+    return metric_total(rt.metrics.registry, "tosei_outbox_backlog") == expected
+
+
+async def _all_seen(rt: Runtime, widgets: list[str], count: int) -> bool:
+    return all([len(await changes(rt, w)) >= count for w in widgets])
+
+
+async def _seqs_are(rt: Runtime, widget: str, expected: list[int]) -> bool:
+    return await changes(rt, widget) == expected
+
+
+async def _produce_invalid(bootstrap: str, widget: str) -> None:
+    """A record that claims to be a widget change but whose payload breaks the schema."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        envelope = Envelope(
+            id=uuid.uuid4(),
+            source="/tosei/elsewhere",
+            type=WidgetChanged.ce_type,
+            subject=widget,
+            time=datetime.now(UTC),
+            data=json.dumps({"widget_id": widget, "seq": -5}).encode(),
+        )
+        await producer.send_and_wait(
+            WIDGETS.name, envelope.data, key=widget.encode(), headers=envelope.headers()
+        )
+    finally:
+        await producer.stop()

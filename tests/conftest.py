@@ -1,0 +1,80 @@
+"""Fixtures on the real thing: a PostgreSQL database and a Tansu broker started for the tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.support.runtime import Start, fast_settings, running
+from tosei_common.db import with_database
+from tosei_common.devstack import TansuBroker, free_port, resolve_database
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.settings import Settings
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A fresh database for this test session on the machine's (or an embedded) PostgreSQL."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("tosei"))
+    server = await resolve_database(settings, name="postgres")
+    name = f"tosei_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server.url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(server.url, name)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+        server.stop()
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[TansuBroker]:
+    """A Tansu broker of the test's own: topics, offsets and groups start empty."""
+    tansu = TansuBroker(free_port(), tmp_path / "tansu.log")
+    tansu.start()
+    try:
+        yield tansu
+    finally:
+        tansu.stop()
+
+
+@pytest.fixture
+def start(database_url: str, broker: TansuBroker) -> Start:
+    """Run a service against this test's database and broker: ``async with start(spec) as rt``."""
+
+    def starter(
+        spec: ServiceSpec,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> AbstractAsyncContextManager[Runtime]:
+        return running(
+            spec,
+            settings or fast_settings(),
+            database_url=database_url,
+            bootstrap=broker.bootstrap,
+            **options,
+        )
+
+    return starter
+
+
+@pytest.fixture
+def schema() -> str:
+    """A schema name no other test uses."""
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        yield conn
+    finally:
+        await conn.close()

@@ -1,0 +1,66 @@
+"""Start a service runtime against the test database and broker, and stop it afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol
+
+from tosei_common.events import Envelope
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.settings import Settings
+
+
+def fast_settings(**overrides: object) -> Settings:
+    """Settings tuned for tests: quick polling and retries, small pools."""
+    values: dict[str, object] = {
+        "relay_poll_interval_s": 0.2,
+        "relay_max_backoff_s": 1.0,
+        "consumer_retry_backoff_s": 0.01,
+        "db_pool_max": 5,
+        "auth_secret": "test-secret-of-at-least-thirty-two-bytes",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def running(
+    spec: ServiceSpec,
+    settings: Settings,
+    *,
+    database_url: str,
+    bootstrap: str,
+    on_committed: Callable[[list[Envelope]], None] | None = None,
+    connected: bool = True,
+    **options: Any,
+) -> AsyncIterator[Runtime]:
+    runtime = Runtime(
+        spec,
+        settings,
+        database_url=database_url,
+        kafka_bootstrap=bootstrap,
+        on_committed=on_committed,
+        **options,
+    )
+    await runtime.start()
+    try:
+        if connected:
+            await runtime.wait_connected(30)
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+class Start(Protocol):
+    """The ``start`` fixture: run a service on the test's database and broker."""
+
+    def __call__(
+        self,
+        spec: ServiceSpec,
+        settings: Settings | None = None,
+        *,
+        on_committed: Callable[[list[Envelope]], None] | None = None,
+        connected: bool = True,
+        **options: Any,
+    ) -> AbstractAsyncContextManager[Runtime]: ...

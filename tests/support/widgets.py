@@ -1,0 +1,107 @@
+"""A small test service ("testkit") that exercises the platform's plumbing end to end."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from tosei_common.auth import Principal, Role, require
+from tosei_common.consumer import HandlerContext
+from tosei_common.errors import NotFound
+from tosei_common.events import Event
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.topics import Topic
+
+WIDGETS = Topic("tosei.testkit.widgets", "Test widgets.", partitions=3)
+ECHOES = Topic("tosei.testkit.echoes", "What the test handler emits in turn.", partitions=3)
+
+
+class WidgetChanged(Event):
+    ce_type: ClassVar[str] = "jp.tosei.testkit.widget.changed.v1"
+    topic: ClassVar[Topic] = WIDGETS
+    subject_field: ClassVar[str] = "widget_id"
+
+    widget_id: str = Field(description="The widget.")
+    seq: int = Field(ge=0, description="Position of this change among the widget's changes.")
+    fail: bool = Field(default=False, description="Makes the test handler raise every time.")
+
+
+class WidgetEchoed(Event):
+    ce_type: ClassVar[str] = "jp.tosei.testkit.widget.echoed.v1"
+    topic: ClassVar[Topic] = ECHOES
+    subject_field: ClassVar[str] = "widget_id"
+
+    widget_id: str
+    seq: int
+
+
+class HandlerFailure(RuntimeError):
+    pass
+
+
+async def record_widget_change(ctx: HandlerContext, event: WidgetChanged) -> None:
+    if event.fail:
+        raise HandlerFailure(f"widget {event.widget_id} asked to fail")
+    await ctx.conn.execute(
+        "INSERT INTO widget_changes (widget_id, seq, event_id) VALUES ($1, $2, $3)",
+        event.widget_id,
+        event.seq,
+        ctx.envelope.id,
+    )
+    await ctx.outbox.add(ctx.conn, WidgetEchoed(widget_id=event.widget_id, seq=event.seq))
+
+
+class NewWidgetChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    widget_id: str = Field(min_length=1, max_length=40)
+    seq: int = Field(ge=0)
+
+
+def widget_routes(runtime: Runtime) -> list[APIRouter]:
+    """A command and a query, as a real service has, to exercise the shared HTTP layer."""
+    router = APIRouter(prefix="/widgets", tags=["widgets"])
+
+    @router.post("", status_code=201)
+    async def change_widget(
+        body: NewWidgetChange, who: Principal = Depends(require(Role.DESK))
+    ) -> dict[str, object]:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO widget_changes (widget_id, seq, event_id) VALUES ($1, $2, $3)",
+                body.widget_id,
+                body.seq,
+                uuid.uuid4(),
+            )
+            await runtime.outbox.add(conn, WidgetChanged(widget_id=body.widget_id, seq=body.seq))
+        return {"widget_id": body.widget_id, "seq": body.seq, "by": who.actor}
+
+    @router.get("/{widget_id}")
+    async def widget_history(
+        widget_id: str, _: Principal = Depends(require(Role.DESK, Role.AUDITOR))
+    ) -> dict[str, object]:
+        async with runtime.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT seq FROM widget_changes WHERE widget_id = $1 ORDER BY id", widget_id
+            )
+        if not rows:
+            raise NotFound(f"no widget {widget_id}")
+        return {"widget_id": widget_id, "seqs": [r["seq"] for r in rows]}
+
+    return [router]
+
+
+def widget_service(name: str, *, consume: bool = True) -> ServiceSpec:
+    """A service that publishes widget events and (optionally) records them when consumed."""
+    return ServiceSpec(
+        name=name,
+        title=f"testkit {name}",
+        description="Test service for the platform plumbing.",
+        migrations_package="tests.support.migrations",
+        publishes=(WidgetChanged, WidgetEchoed),
+        handlers={WidgetChanged: record_widget_change} if consume else {},
+        routers=widget_routes,
+    )
