@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.kafka import Topic as FastStreamTopic
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -45,26 +45,55 @@ def create_broker(
         middlewares=[
             KafkaPrometheusMiddleware(registry=metrics.registry, app_name=f"tosei-{service}")
         ],
-        log_level=logging.DEBUG,  # FastStream logs each batch; keep that out of INFO
+        # FastStream's own logs go through standard logging (not its private stdout handler),
+        # and its per-batch lines stay below INFO.
+        logger=logging.getLogger(f"faststream.{service}"),
+        log_level=logging.DEBUG,
         graceful_timeout=10.0,
         description=f"Tosei {service} service",
     )
 
 
-def relay_sender(broker: KafkaBroker) -> Any:
-    """A SendBatch for the outbox relay: send every row, then wait for all acknowledgements."""
+class RelayProducer:
+    """The outbox relay's own aiokafka producer.
 
-    async def send(rows: Sequence[OutboxRow]) -> list[BaseException | None]:
+    Publishing each row through FastStream's ``publish`` cost about 60 µs of command objects and
+    middleware per event, three times the send itself, and capped the relay near 18,000 events/s;
+    the relay counts what it publishes in its own metrics instead.
+    """
+
+    def __init__(self, bootstrap: str, *, client_id: str, request_timeout_ms: int) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=False,
+            linger_ms=2,
+            max_batch_size=256 * 1024,
+            request_timeout_ms=request_timeout_ms,
+        )
+        self._started = False
+
+    async def start(self) -> None:
+        await self._producer.start()
+        self._started = True
+
+    async def stop(self) -> None:
+        if self._started:
+            self._started = False
+            await self._producer.stop()
+
+    async def send(self, rows: Sequence[OutboxRow]) -> list[BaseException | None]:
+        """Send every row, then wait for every acknowledgement; per row None or its error."""
         futures: list[asyncio.Future[Any] | BaseException] = []
         for row in rows:
             try:
                 futures.append(
-                    await broker.publish(
+                    await self._producer.send(
+                        row.topic,
                         row.envelope.data,
-                        topic=row.topic,
                         key=row.key.encode(),
-                        headers=row.envelope.header_dict(),
-                        no_confirm=True,
+                        headers=row.envelope.headers(),
                     )
                 )
             except Exception as exc:
@@ -81,8 +110,6 @@ def relay_sender(broker: KafkaBroker) -> Any:
             else:
                 results.append(None)
         return results
-
-    return send
 
 
 def dead_letter_sender(broker: KafkaBroker, consumer_name: str) -> Any:
@@ -139,7 +166,9 @@ class EventSubscription:
         async def on_batch(message: KafkaMessage) -> None:
             await self.handle(message.raw_message, message.consumer)
 
-        subscriber(on_batch)
+        # The processor reads the raw records itself; FastStream's own JSON decoding of every
+        # record in the batch would be thrown away (it cost a quarter of the consumer's time).
+        subscriber(on_batch, decoder=_skip_decoding)
 
     async def handle(self, records: Sequence[Record], consumer: AIOKafkaConsumer) -> None:
         """Process one batch and commit exactly its offsets; rewind it when the DB is away."""
@@ -164,6 +193,10 @@ class EventSubscription:
                 self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(
                     max(0, highwater - position)
                 )
+
+
+async def _skip_decoding(_: Any) -> None:
+    return None
 
 
 def _first_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:

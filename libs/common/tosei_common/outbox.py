@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from tosei_common.db import Connection, Pool, check_schema_name, is_unavailable
+from tosei_common.db import Connection, check_schema_name
 from tosei_common.events import Envelope, Event, source_of
 from tosei_common.metrics import PipelineMetrics
 
@@ -97,12 +97,15 @@ def acknowledged_prefix(
 
 
 class OutboxRelay:
-    """Publishes a schema's outbox to Kafka, woken by LISTEN/NOTIFY and by a polling fallback."""
+    """Publishes a schema's outbox to Kafka, woken by LISTEN/NOTIFY and by a polling fallback.
+
+    The relay works on one dedicated connection that holds the leadership lock, listens for new
+    rows, and both marks the previous batch and fetches the next one in a single statement.
+    """
 
     def __init__(
         self,
         *,
-        pool: Pool,
         dsn: str,
         schema: str,
         send: SendBatch,
@@ -111,7 +114,6 @@ class OutboxRelay:
         poll_interval_s: float = 1.0,
         max_backoff_s: float = 10.0,
     ) -> None:
-        self.pool = pool
         self.dsn = dsn
         self.schema = check_schema_name(schema)
         self.channel = f"tosei_outbox_{schema}"
@@ -159,7 +161,17 @@ class OutboxRelay:
 
     async def _lead(self) -> None:
         """Hold leadership on a dedicated connection that also listens for new rows."""
-        conn: Connection = await asyncpg.connect(self.dsn)
+        conn: Connection = await asyncpg.connect(
+            self.dsn,
+            server_settings={
+                "search_path": self.schema,
+                "application_name": f"tosei-{self.schema}-relay",
+                "TimeZone": "UTC",
+                # Marking need not wait for the WAL flush: a mark lost in a crash only means
+                # the row is sent again, and consumers' inboxes absorb the repeat.
+                "synchronous_commit": "off",
+            },
+        )
         try:
             while not self._stopping.is_set():
                 took = await conn.fetchval(
@@ -182,86 +194,77 @@ class OutboxRelay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _drain_forever(self, leader: Connection) -> None:
+    async def _drain_forever(self, conn: Connection) -> None:
+        acknowledged: list[OutboxRow] = []  # sent and acknowledged, to be marked next round
         failures = 0
-        while not self._stopping.is_set():
-            if leader.is_closed():
-                raise ConnectionError("the relay's leader connection closed")
-            self._wake.clear()
-            try:
-                published, complete = await self.publish_batch()
-            except Exception as exc:
-                if not is_unavailable(exc):
-                    log.exception("outbox relay for %s failed", self.schema)
-                failures += 1
-                delay = min(self.max_backoff_s, 0.1 * 2**failures)
-                log.warning(
-                    "outbox relay for %s: publish failed (%s); retrying in %.1fs",
-                    self.schema,
-                    exc,
-                    delay,
-                )
-                await self._sleep(delay)
-                continue
-            if not complete:
-                failures += 1
-                await self._sleep(min(self.max_backoff_s, 0.1 * 2**failures))
-                continue
-            failures = 0
-            if published < self.batch_size:
-                await self._wait_for_work()
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                rows = await self._mark_and_fetch(conn, acknowledged)
+                acknowledged = []
+                if not rows:
+                    await self._wait_for_work()
+                    continue
+                results = await self.send(rows)
+                marked = set(acknowledged_prefix(rows, results))
+                acknowledged = [row for row in rows if row.seq in marked]
+                if len(marked) < len(rows):
+                    await self._record_failures(conn, rows, results)
+                    failures += 1
+                    await self._sleep(min(self.max_backoff_s, 0.1 * 2**failures))
+                    continue
+                failures = 0
+                if len(rows) < self.batch_size:
+                    await self._wait_for_work()
+        finally:
+            if acknowledged and not conn.is_closed():
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._mark_and_fetch(conn, acknowledged, 0), 5)
 
-    async def publish_batch(self) -> tuple[int, bool]:
-        """Publish one batch of unpublished rows in order.
+    async def _mark_and_fetch(
+        self, conn: Connection, acknowledged: list[OutboxRow], limit: int | None = None
+    ) -> list[OutboxRow]:
+        """Mark acknowledged rows published and fetch the next unpublished ones, in one trip."""
+        seqs = [row.seq for row in acknowledged]
+        records = await conn.fetch(
+            """
+            WITH marked AS (
+                UPDATE outbox SET published_at = clock_timestamp()
+                WHERE seq = ANY($1::bigint[])
+            )
+            SELECT seq, id, topic, aggregate_id, type, source, occurred_at, payload
+            FROM outbox
+            WHERE published_at IS NULL AND NOT (seq = ANY($1::bigint[]))
+            ORDER BY seq
+            LIMIT $2
+            """,
+            seqs,
+            self.batch_size if limit is None else limit,
+        )
+        for row in acknowledged:
+            self.metrics.outbox_published.labels(topic=row.topic).inc()
+        return [_row(r) for r in records]
 
-        Returns how many rows were marked published and whether every row sent was acknowledged.
-        """
-        async with self.pool.acquire() as conn, conn.transaction():
-            records = await conn.fetch(
-                """
-                SELECT seq, id, topic, aggregate_id, type, source, occurred_at, payload
-                FROM outbox
-                WHERE published_at IS NULL
-                ORDER BY seq
-                LIMIT $1
-                FOR UPDATE SKIP LOCKED
-                """,
-                self.batch_size,
+    async def _record_failures(
+        self, conn: Connection, rows: Sequence[OutboxRow], results: Sequence[BaseException | None]
+    ) -> None:
+        failed = [row.seq for row, error in zip(rows, results, strict=True) if error is not None]
+        first = next(e for e in results if e is not None) if failed else None
+        if failed:
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
+                " WHERE seq = ANY($1::bigint[])",
+                failed,
+                repr(first)[:500],
             )
-            if not records:
-                return 0, True
-            rows = [_row(r) for r in records]
-            results = await self.send(rows)
-            marked = acknowledged_prefix(rows, results)
-            if marked:
-                await conn.execute(
-                    "UPDATE outbox SET published_at = clock_timestamp()"
-                    " WHERE seq = ANY($1::bigint[])",
-                    marked,
-                )
-            errors = [e for e in results if e is not None]
-            if errors:
-                failed = [row.seq for row, e in zip(rows, results, strict=True) if e is not None]
-                await conn.execute(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
-                    " WHERE seq = ANY($1::bigint[])",
-                    failed,
-                    repr(errors[0])[:500],
-                )
-        marked_set = set(marked)
-        for row in rows:
-            if row.seq in marked_set:
-                self.metrics.outbox_published.labels(topic=row.topic).inc()
-        if errors:
-            self.metrics.outbox_publish_failures.inc(len(errors))
-            log.warning(
-                "outbox relay for %s: %d of %d rows not acknowledged: %s",
-                self.schema,
-                len(errors),
-                len(rows),
-                errors[0],
-            )
-        return len(marked), not errors
+            self.metrics.outbox_publish_failures.inc(len(failed))
+        log.warning(
+            "outbox relay for %s: %d of %d rows not acknowledged (%s); retrying with backoff",
+            self.schema,
+            len(rows) - len(acknowledged_prefix(rows, results)),
+            len(rows),
+            first,
+        )
 
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):

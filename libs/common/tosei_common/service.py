@@ -23,9 +23,9 @@ from tosei_common.db import Pool, create_pool
 from tosei_common.events import Envelope, Event, topics_of
 from tosei_common.kafka import (
     EventSubscription,
+    RelayProducer,
     create_broker,
     dead_letter_sender,
-    relay_sender,
 )
 from tosei_common.metrics import PipelineMetrics
 from tosei_common.migrations import migrate, migrations_for
@@ -133,6 +133,7 @@ class Runtime:
         self.on_committed = on_committed
         self._pool: Pool | None = None
         self.relay: OutboxRelay | None = None
+        self.relay_producer: RelayProducer | None = None
         self.subscription: EventSubscription | None = None
         self.broker_connected = asyncio.Event()
         self._connect_task: asyncio.Task[None] | None = None
@@ -174,11 +175,15 @@ class Runtime:
             )
             self.subscription.attach(self.broker)
         if self.run_relay:
+            self.relay_producer = RelayProducer(
+                self.kafka_bootstrap,
+                client_id=f"tosei-{self.spec.name}-relay",
+                request_timeout_ms=self.settings.kafka_request_timeout_ms,
+            )
             self.relay = OutboxRelay(
-                pool=self.pool,
                 dsn=self.database_url,
                 schema=self.schema,
-                send=relay_sender(self.broker),
+                send=self.relay_producer.send,
                 metrics=self.metrics,
                 batch_size=self.settings.relay_batch_size,
                 poll_interval_s=self.settings.relay_poll_interval_s,
@@ -203,8 +208,14 @@ class Runtime:
         delay = 0.5
         while True:
             try:
-                await ensure_topics(self.kafka_bootstrap, self.spec.topics)
+                await ensure_topics(
+                    self.kafka_bootstrap,
+                    self.spec.topics,
+                    replication_factor=self.settings.topic_replication_factor,
+                )
                 await self.broker.start()
+                if self.relay_producer is not None:
+                    await self.relay_producer.start()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -218,6 +229,9 @@ class Runtime:
                 )
                 with contextlib.suppress(Exception):
                     await self.broker.stop()
+                if self.relay_producer is not None:
+                    with contextlib.suppress(Exception):
+                        await self.relay_producer.stop()
                 await asyncio.sleep(delay)
                 delay = min(10.0, delay * 2)
                 continue
@@ -239,12 +253,16 @@ class Runtime:
                 await self._connect_task
         if self.relay is not None:
             await self.relay.stop()
+        if self.relay_producer is not None:
+            with contextlib.suppress(Exception):
+                await self.relay_producer.stop()
         with contextlib.suppress(Exception):
             await self.broker.stop()
         await self.close_database()
 
     async def refresh_metrics(self) -> None:
-        """Update the gauges read from the database (outbox backlog, domain figures)."""
+        """Update the gauges read at scrape time: readiness, outbox backlog, domain figures."""
+        await self.ready()
         async with self.pool.acquire() as conn:
             backlog, oldest = await outbox_backlog(conn)
         self.metrics.outbox_backlog.set(backlog)

