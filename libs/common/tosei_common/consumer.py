@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -233,8 +234,8 @@ class BatchProcessor:
         )
 
     def _committed(self, envelopes: list[Envelope]) -> None:
-        for envelope in envelopes:
-            self.metrics.inbox_processed.labels(type=envelope.type).inc()
+        for event_type, count in Counter(e.type for e in envelopes).items():
+            self.metrics.inbox_processed.labels(type=event_type).inc(count)
         if self.on_committed is not None and envelopes:
             self.on_committed(envelopes)
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -241,8 +242,8 @@ class OutboxRelay:
             seqs,
             self.batch_size if limit is None else limit,
         )
-        for row in acknowledged:
-            self.metrics.outbox_published.labels(topic=row.topic).inc()
+        for topic, count in Counter(row.topic for row in acknowledged).items():
+            self.metrics.outbox_published.labels(topic=topic).inc(count)
         return [_row(r) for r in records]
 
     async def _record_failures(
