@@ -180,3 +180,10 @@ async def test_when_postgres_is_down_commands_fail_fast_with_503_and_write_nothi
                 assert outbox == 1
     finally:
         await proxy.stop()
+
+
+async def test_fuzzing_the_api_finds_no_server_error(service: Runtime) -> None:
+    from tests.support.fuzz import server_errors
+
+    failures = await server_errors(build_app(service), bearer("desk"), max_examples=30)
+    assert failures == []

@@ -58,7 +58,7 @@ class NewWidgetChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     widget_id: str = Field(min_length=1, max_length=40)
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=2**31 - 1)
 
 
 def widget_routes(runtime: Runtime) -> list[APIRouter]:

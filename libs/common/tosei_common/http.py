@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -113,6 +114,16 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"error": code, "message": str(exc.detail)},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(asyncpg.DataError)
+    async def data_error(request: Request, exc: asyncpg.DataError) -> JSONResponse:
+        # The database refused a value the request carried (out of range, too long, …). The
+        # request models should have bounded it; this keeps it a 4xx that changed nothing.
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(
+            {"error": "validation_failed", "message": f"a value cannot be stored: {exc}"},
+            status_code=422,
         )
 
     @app.exception_handler(Exception)

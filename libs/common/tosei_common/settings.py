@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     requests_port: int = SERVICE_PORTS["requests"]
     broker_port: int = Field(default=19092, description="Port of the bundled Tansu broker.")
     auth_secret: str = DEVELOPMENT_AUTH_SECRET
+    pseudonym_secret: str = Field(
+        default="tosei-local-pseudonym-key",
+        description="Shared by all services: keys the pseudonymous ids that stand for people "
+        "on topics (text.pseudonym). Changing it breaks matching with earlier events.",
+    )
     token_ttl_hours: int = 12
     data_dir: Path = Path(".tosei")
     log_level: str = "INFO"

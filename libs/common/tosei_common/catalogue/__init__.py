@@ -1,0 +1,7 @@
+"""The platform's one event catalogue: every event any service publishes, one module per service.
+
+Importing this package registers every event type, so any consumer can validate any event.
+Payloads carry no personal data: pseudonymous ids, municipality codes, categories, dates, counts.
+"""
+
+from tosei_common.catalogue import intake  # noqa: F401  (registers the events)

@@ -1,0 +1,104 @@
+"""Events of the intake service (the consultation desk's front door)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from tosei_common.events import Event
+from tosei_common.topics import Topic
+
+CASES = Topic(
+    "tosei.intake.cases",
+    "Consultations that opened a case at the unified business consultation desk.",
+    partitions=6,
+)
+
+
+class BusinessStage(StrEnum):
+    """Where the client's business is."""
+
+    PLANNING = "planning"  # 創業予定 (planning to found)
+    EARLY = "early"  # 創業5年以内 (founded within five years)
+    ESTABLISHED = "established"  # 既存事業者 (existing business)
+
+
+class Category(StrEnum):
+    """The desk's fixed taxonomy of consultation topics (several may apply)."""
+
+    FOUNDING_PLAN = "founding_plan"  # 創業計画
+    FINANCING = "financing"  # 資金調達
+    SALES_CHANNELS = "sales_channels"  # 販路開拓
+    HR = "hr"  # 人材・雇用
+    IT = "it"  # IT・デジタル化
+    SUCCESSION = "succession"  # 事業承継
+    CRISIS = "crisis"  # 危機対応 (COVID-19 impact etc.)
+    OTHER = "other"  # その他
+
+
+class Channel(StrEnum):
+    WALK_IN = "walk_in"  # 来所
+    PHONE = "phone"  # 電話
+    ONLINE = "online"  # オンライン
+    REFERRAL = "referral"  # 紹介
+
+
+class Origin(StrEnum):
+    """Which desk the case came from: the unified desk, or a hand-over from an old one."""
+
+    NEW_DESK = "new_desk"
+    STARTUP_DESK = "startup_desk"  # 旧 創業支援窓口
+    SME_DESK = "sme_desk"  # 旧 中小企業経営支援窓口
+
+
+class LegacyStatus(StrEnum):
+    """A handed-over case's status at the old desk (状況)."""
+
+    OPEN = "open"  # 対応中 / 継続
+    WAITING = "waiting"  # 保留 / 待機
+    CLOSED = "closed"  # 完了 / 終了
+
+
+class CaseOpened(Event):
+    """A consultation opened a case (at the new desk, or handed over from an old one)."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.case.opened.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = Field(
+        description="The case, also the consultation that opened it.",
+        examples=["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"],
+    )
+    client_id: UUID = Field(
+        description="Pseudonymous client id (the same person across consultations).",
+        examples=["0f7c1c7a-3b41-4d7e-9a35-6a1f5c2d8e90"],
+    )
+    municipality: str = Field(
+        description="全国地方公共団体コード of the client's municipality.",
+        pattern=r"^\d{6}$",
+        examples=["023078"],
+    )
+    stage: BusinessStage = Field(examples=["planning"])
+    categories: list[Category] = Field(min_length=1, examples=[["founding_plan", "financing"]])
+    channel: Channel = Field(examples=["walk_in"])
+    origin: Origin = Field(examples=["new_desk"])
+    consent_to_share: bool = Field(
+        description="The client agreed that external experts may see the case.", examples=[True]
+    )
+    opened_at: datetime = Field(
+        description="When the consultation took place (UTC).", examples=["2026-10-05T01:30:00Z"]
+    )
+    legacy_status: LegacyStatus | None = Field(
+        default=None, description="Status at the old desk, for handed-over cases.", examples=[None]
+    )
+    legacy_staff: str | None = Field(
+        default=None,
+        description="Pseudonym of the old desk's staff member in charge (text.pseudonym of "
+        "'staff' and the name key), so caseflow can match an expert without a name on the topic.",
+        examples=[None],
+    )

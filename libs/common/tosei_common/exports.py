@@ -1,0 +1,222 @@
+"""Spreadsheets in and out, the way Japanese offices use them.
+
+Out: CSV as UTF-8 with a BOM and CRLF line ends (Japanese Excel opens plain UTF-8 CSV as
+Shift_JIS and garbles it) and .xlsx. In: CSV in UTF-8 (with or without BOM) or Shift_JIS/CP932,
+and .xlsx, each row with the line number a person sees in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.responses import Response
+
+from tosei_common.fiscal import TOKYO
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV document Japanese Excel opens correctly: UTF-8 with BOM, CRLF line ends.
+
+    Datetimes are written in Japan time, booleans as はい/いいえ, lists joined with 、.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "一覧"
+) -> bytes:
+    """An .xlsx workbook with one sheet, a bold frozen header row and widened columns."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet[:31]
+    worksheet.append(list(header))
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+    widths = [_width(h) for h in header]
+    for row in rows:
+        values = [_xlsx_cell(v) for v in row]
+        worksheet.append(values)
+        widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=False)]
+    for index, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+    worksheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(TOKYO).replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, date | int | float) and not isinstance(value, bool):
+        return value
+    return _cell(value)
+
+
+def _width(value: Any) -> int:
+    text = str(value) if value is not None else ""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)  # CJK characters are double width
+
+
+def download(content: bytes, filename: str, media_type: str) -> Response:
+    """A file download whose Japanese file name survives every browser (RFC 6266/5987)."""
+    ascii_fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    return download(csv_bytes(header, rows), filename, CSV_MEDIA_TYPE)
+
+
+def xlsx_download(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "一覧"
+) -> Response:
+    return download(xlsx_bytes(header, rows, sheet=sheet), filename, XLSX_MEDIA_TYPE)
+
+
+# reading -------------------------------------------------------------------------------------
+
+
+class UnreadableFile(ValueError):
+    """The file is not a CSV or .xlsx this module can read; the message says why."""
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    line: int  # 1-based, as Excel and text editors number lines; the header is line 1
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    header: list[str]
+    rows: list[SheetRow]
+    encoding: str  # utf-8-sig, utf-8, cp932 or xlsx
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """Read a CSV (UTF-8 with or without BOM, or CP932) or the first sheet of an .xlsx.
+
+    Header cells are tidied (spaces removed); blank rows are skipped but keep line numbering.
+    """
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+        return _read_xlsx(data, filename)
+    return _read_csv(data, filename)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932"), "cp932"
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"not UTF-8 and not Shift_JIS/CP932 text (byte {exc.start}); save it as CSV or .xlsx"
+        ) from exc
+
+
+def _read_csv(data: bytes, filename: str) -> Sheet:
+    text, encoding = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[SheetRow] = []
+    header: list[str] | None = None
+    for values in reader:
+        line = reader.line_num
+        if header is None:
+            if not any(v.strip() for v in values):
+                continue
+            header = [_header_cell(v) for v in values]
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        rows.append(SheetRow(line, _zip_row(header, values)))
+    if header is None:
+        raise UnreadableFile(f"{filename} is empty")
+    return Sheet(filename, header, rows, encoding)
+
+
+def _read_xlsx(data: bytes, filename: str) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableFile(f"{filename} is not a readable .xlsx workbook: {exc}") from exc
+    worksheet = workbook.worksheets[0]
+    header: list[str] | None = None
+    rows: list[SheetRow] = []
+    for line, raw in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        values = [_xlsx_text(v) for v in raw]
+        if not any(v.strip() for v in values):
+            continue
+        if header is None:
+            header = [_header_cell(v) for v in values]
+            continue
+        rows.append(SheetRow(line, _zip_row(header, values)))
+    workbook.close()
+    if header is None:
+        raise UnreadableFile(f"{filename} has no rows")
+    return Sheet(filename, header, rows, "xlsx")
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _header_cell(value: str) -> str:
+    return "".join(value.split()).lstrip("\ufeff")
+
+
+def _zip_row(header: list[str], values: list[str]) -> dict[str, str]:
+    row = {name: (values[i] if i < len(values) else "") for i, name in enumerate(header) if name}
+    return {k: v.strip() for k, v in row.items()}

@@ -1,0 +1,120 @@
+"""Names, phones and spreadsheets as Japanese offices type and save them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from tosei_common.exports import UnreadableFile, csv_bytes, read_sheet, xlsx_bytes
+from tosei_common.text import email_key, name_key, phone_key, pseudonym, tidy
+
+
+@pytest.mark.parametrize("typed", ["山田 太郎", "山田　太郎", "山田太郎", " 山田  太郎 "])
+def test_names_typed_with_any_spacing_share_a_key(typed: str) -> None:
+    assert name_key(typed) == "山田太郎"
+
+
+def test_variant_forms_and_katakana_fold_for_matching() -> None:
+    assert name_key("髙橋 ジロウ") == name_key("高橋じろう")
+    assert name_key("ＡＢＣ商店") == "abc商店"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["017-723-1111", "０１７－７２３－１１１１", "0177231111", "+81 17-723-1111", "(017)723-1111"],
+)
+def test_phones_typed_any_way_share_a_key(typed: str) -> None:
+    assert phone_key(typed) == "0177231111"
+
+
+@pytest.mark.parametrize("typed", ["", "123", "内線12", None])
+def test_things_that_are_not_phone_numbers_have_no_key(typed: str | None) -> None:
+    assert phone_key(typed) is None
+
+
+def test_email_keys() -> None:
+    assert email_key(" Taro.Yamada@Example.JP ") == "taro.yamada@example.jp"
+    assert email_key("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ") == "taro@example.jp"
+    assert email_key("not an address") is None
+
+
+def test_tidy_collapses_ideographic_spaces_and_full_width_ascii() -> None:
+    assert tidy("　ＡＯＭＯＲＩ　ＳＴＡＲＴＵＰ　 ") == "AOMORI STARTUP"
+
+
+def test_pseudonyms_are_stable_and_keyed() -> None:
+    a = pseudonym("k1", "staff", "やまだたろう")
+    assert a == pseudonym("k1", "staff", "やまだたろう")
+    assert a != pseudonym("k2", "staff", "やまだたろう")
+    assert a != pseudonym("k1", "client", "やまだたろう")
+    assert len(a) == 32
+
+
+def test_csv_downloads_open_in_japanese_excel() -> None:
+    data = csv_bytes(
+        ["受付日", "市町村", "区分", "同意", "日時"],
+        [
+            [
+                date(2020, 9, 15),
+                "外ヶ浜町",
+                ["創業計画", "資金調達"],
+                True,
+                datetime(2021, 3, 31, 15, 30, tzinfo=UTC),
+            ]
+        ],
+    )
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ["2020-09-15", "外ヶ浜町", "創業計画、資金調達", "はい", "2021-04-01 00:30"]
+
+
+def test_xlsx_downloads_round_trip() -> None:
+    data = xlsx_bytes(["名前", "件数"], [["青森市", 3]], sheet="集計")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet.title == "集計"
+    assert [c.value for c in sheet[2]] == ["青森市", 3]
+
+
+def test_reading_a_cp932_csv_keeps_excel_line_numbers() -> None:
+    text = "受付日,相談者名\r\n2020/9/15,山田太郎\r\n\r\n令和2年9月16日,髙橋花子\r\n"
+    sheet = read_sheet(text.encode("cp932"), "old.csv")
+    assert sheet.encoding == "cp932"
+    assert sheet.header == ["受付日", "相談者名"]
+    assert [(r.line, r.values["相談者名"]) for r in sheet.rows] == [
+        (2, "山田太郎"),
+        (4, "髙橋花子"),
+    ]
+
+
+@pytest.mark.parametrize(("prefix", "encoding"), [(b"\xef\xbb\xbf", "utf-8-sig"), (b"", "utf-8")])
+def test_reading_utf8_csv_with_or_without_bom(prefix: bytes, encoding: str) -> None:
+    sheet = read_sheet(prefix + "受付日 ,相談者名\n2020-09-15,山田\n".encode(), "a.csv")
+    assert sheet.encoding == encoding
+    assert sheet.rows[0].values == {"受付日": "2020-09-15", "相談者名": "山田"}
+
+
+def test_reading_an_xlsx_turns_dates_and_numbers_into_text() -> None:
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.append(["受付日", "電話番号"])
+    ws.append([datetime(2020, 9, 15), 177231111])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheet = read_sheet(buffer.getvalue(), "old.xlsx")
+    assert sheet.rows[0].line == 2
+    assert sheet.rows[0].values == {"受付日": "2020-09-15", "電話番号": "177231111"}
+
+
+def test_a_file_that_is_neither_is_refused_with_a_reason() -> None:
+    with pytest.raises(UnreadableFile, match=r"not a readable \.xlsx"):
+        read_sheet(b"PK\x03\x04garbage", "broken.xlsx")
+    with pytest.raises(UnreadableFile, match="empty"):
+        read_sheet(b"\n\n", "empty.csv")
