@@ -1,0 +1,145 @@
+"""Events of the caseflow service (case lifecycle at the consultation desk)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from tosei_common.events import Event
+from tosei_common.topics import Topic
+
+CASES = Topic(
+    "tosei.caseflow.cases",
+    "Lifecycle of consultation cases: assignment, transfer, referral, outcomes, closing.",
+    partitions=6,
+)
+
+
+class Track(StrEnum):
+    """Which kind of expert supports the case."""
+
+    STARTUP = "startup"  # 創業支援
+    SME = "sme"  # 中小企業経営支援
+
+
+class AssignmentRule(StrEnum):
+    TRIAGE = "triage"  # chosen automatically: track, specialities, lowest open load
+    LEGACY_STAFF = "legacy_staff"  # a handed-over case matched to its old staff member
+    MANUAL = "manual"  # a coordinator chose
+
+
+class TransferReason(StrEnum):
+    STAGE_CHANGED = "stage_changed"  # e.g. a founder now runs a business: startup → SME
+    SPECIALITY = "speciality"
+    WORKLOAD = "workload"
+    CLIENT_REQUEST = "client_request"
+    OTHER = "other"
+
+
+class ReferralStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+
+
+class OutcomeType(StrEnum):
+    FOUNDED = "founded"  # 創業
+    SALES_INCREASED = "sales_increased"  # 売上増加
+    FINANCING_OBTAINED = "financing_obtained"  # 資金調達
+    JOBS_CREATED = "jobs_created"  # 雇用創出
+    SUCCESSION_DONE = "succession_done"  # 事業承継
+
+
+_CASE_ID = Field(
+    description="The case (the id intake gave it).",
+    examples=["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"],
+)
+_EXPERT_ID = Field(
+    description="Pseudonymous id of a support expert.",
+    examples=["7d6f2a52-5d0e-4b54-8f7c-1a2b3c4d5e6f"],
+)
+
+
+class CaseAssigned(Event):
+    """A case was given to an expert (by triage, by its old staff member, or by hand)."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.assigned.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    expert_id: UUID = _EXPERT_ID
+    track: Track = Field(examples=["startup"])
+    rule: AssignmentRule = Field(examples=["triage"])
+    assigned_at: datetime = Field(examples=["2026-10-05T02:00:00Z"])
+
+
+class CaseTransferred(Event):
+    """A case moved from one expert to another; the receiving expert sees its whole history."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.transferred.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    from_expert_id: UUID = _EXPERT_ID
+    to_expert_id: UUID = _EXPERT_ID
+    from_track: Track = Field(examples=["startup"])
+    to_track: Track = Field(examples=["sme"])
+    reason: TransferReason = Field(examples=["stage_changed"])
+    transferred_at: datetime = Field(examples=["2027-02-01T01:00:00Z"])
+
+
+class CaseReferred(Event):
+    """A referral to an external expert of the nationwide network changed status."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.referred.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    referral_id: UUID = Field(examples=["a1b2c3d4-0000-4000-8000-000000000001"])
+    external_expert_id: UUID = Field(examples=["e1e2e3e4-0000-4000-8000-000000000002"])
+    status: ReferralStatus = Field(examples=["requested"])
+    visits: int = Field(ge=0, description="Visits the external expert made so far.", examples=[0])
+    changed_at: datetime = Field(examples=["2026-11-10T05:00:00Z"])
+
+
+class CaseOutcomeRecorded(Event):
+    """An outcome of the support: a business founded, sales up, financing, jobs, succession."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.outcome_recorded.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    outcome_id: UUID = Field(examples=["0c0c0c0c-0000-4000-8000-000000000003"])
+    type: OutcomeType = Field(examples=["founded"])
+    achieved_on: date = Field(examples=["2027-01-15"])
+    jobs: int | None = Field(
+        default=None, ge=0, description="Jobs created, for jobs_created.", examples=[None]
+    )
+    track: Track = Field(examples=["startup"])
+    municipality: str = Field(pattern=r"^\d{6}$", examples=["022012"])
+    recorded_at: datetime = Field(examples=["2027-01-20T03:00:00Z"])
+
+
+class CaseClosed(Event):
+    """A case was closed, with the client's satisfaction when they gave one."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.closed.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    expert_id: UUID | None = Field(default=None, examples=["7d6f2a52-5d0e-4b54-8f7c-1a2b3c4d5e6f"])
+    track: Track = Field(examples=["sme"])
+    satisfaction: int | None = Field(
+        default=None, ge=1, le=5, description="1 (unsatisfied) to 5 (very satisfied).", examples=[5]
+    )
+    closed_at: datetime = Field(examples=["2027-03-01T06:00:00Z"])
