@@ -47,11 +47,16 @@ class Record(Protocol):
 
 @dataclass(frozen=True)
 class HandlerContext:
-    """What an event handler gets besides the event: the open transaction and the outbox."""
+    """What an event handler gets besides the event: the open transaction and the outbox.
+
+    ``replaying`` is true while ``tosei replay`` rebuilds the service: decisions the service made
+    live (and published as its own events) are then re-applied from those events, not re-made.
+    """
 
     conn: Connection
     envelope: Envelope
     outbox: Outbox
+    replaying: bool = False
 
 
 EventHandler = Callable[[HandlerContext, Any], Awaitable[None]]
@@ -122,7 +127,9 @@ class BatchProcessor:
         max_attempts: int = 3,
         retry_backoff_s: float = 0.05,
         on_committed: Callable[[list[Envelope]], None] | None = None,
+        replaying: bool = False,
     ) -> None:
+        self.replaying = replaying
         self.pool = pool
         self.handlers = dict(handlers)
         self.outbox = outbox
@@ -184,12 +191,17 @@ class BatchProcessor:
                     repeated.append(item)
                     continue
                 fresh.discard(item.envelope.id)  # the same id twice in one batch: once
-                await item.handler(HandlerContext(conn, item.envelope, self.outbox), item.event)
+                await item.handler(
+                    HandlerContext(conn, item.envelope, self.outbox, self.replaying), item.event
+                )
                 handled.append(item.envelope)
         result.handled.extend(handled)
         for item in repeated:
             self._duplicate(item, result)
         return handled
+
+    def _context(self, conn: Connection, item: _Item) -> HandlerContext:
+        return HandlerContext(conn, item.envelope, self.outbox, self.replaying)
 
     def _duplicate(self, item: _Item, result: BatchResult) -> None:
         result.duplicates += 1
@@ -203,7 +215,8 @@ class BatchProcessor:
                     fresh = await _claim(conn, [item])
                     if fresh:
                         await item.handler(
-                            HandlerContext(conn, item.envelope, self.outbox), item.event
+                            HandlerContext(conn, item.envelope, self.outbox, self.replaying),
+                            item.event,
                         )
             except Exception as exc:
                 if is_unavailable(exc):

@@ -26,8 +26,11 @@ async def replay_service(
 ) -> int:
     """Replay ``spec``'s topics into an empty schema; swap it in unless ``into`` is given.
 
-    Events the handlers emit while replaying were published by the live run already, so the
-    rebuilt outbox is marked published rather than sent again. Returns a process exit code.
+    Order: the tables the service keeps (``replay_keeps``) are copied from the live schema; the
+    topics it consumes are replayed; then its own topics, through ``replay_handlers``. Handlers
+    see ``ctx.replaying``. Events the handlers emit while replaying were published by the live
+    run already, so the rebuilt outbox is marked published rather than sent again. Returns a
+    process exit code.
     """
     live = spec.schema
     target = check_schema_name(into or f"{live}_replay")
@@ -61,19 +64,28 @@ async def replay_service(
         """Replay re-reads what the live consumer dead-lettered already: record, do not resend."""
 
     try:
-        read = await replay_topics(
-            runtime.processor(keep_dead_letter),
-            kafka_bootstrap,
-            spec.consumed_topics,
-            progress=progress,
-        )
+        async with runtime.pool.acquire() as conn:
+            for table in spec.replay_keeps:
+                await copy_table(conn, live, target, table)
+        read = 0
+        for replayed, handlers in (
+            (spec.consumed_topics, spec.handlers),
+            (spec.replay_topics, spec.replay_handlers),
+        ):
+            if replayed:
+                read += await replay_topics(
+                    runtime.processor(keep_dead_letter, handlers, replaying=True),
+                    kafka_bootstrap,
+                    replayed,
+                    progress=progress,
+                )
         async with runtime.pool.acquire() as conn:
             await conn.execute(
                 "UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL"
             )
     finally:
         await runtime.close_database()
-    topics = ", ".join(t.name for t in spec.consumed_topics)
+    topics = ", ".join(t.name for t in [*spec.consumed_topics, *spec.replay_topics])
     took = time.monotonic() - started
     out(f"replayed {read} records from {topics} into {target} in {took:.1f}s")
     if into is None:
@@ -88,6 +100,35 @@ async def replay_service(
             await admin.close()
         out(f"{target} is now {live}; the state before the replay is kept in {live}_previous")
     return 0
+
+
+async def copy_table(conn: Connection, source: str, target: str, table: str) -> None:
+    """Copy a kept table's rows from the live schema, and move its sequences past them."""
+    check_schema_name(table)
+    exists = await conn.fetchval(
+        "SELECT true FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+        source,
+        table,
+    )
+    if not exists:
+        return
+    await conn.execute(f"INSERT INTO {target}.{table} SELECT * FROM {source}.{table}")
+    columns = await conn.fetch(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = $1 AND table_name = $2",
+        target,
+        table,
+    )
+    for column in columns:
+        sequence = await conn.fetchval(
+            "SELECT pg_get_serial_sequence($1, $2)", f"{target}.{table}", column["column_name"]
+        )
+        if sequence is not None:
+            await conn.execute(
+                f"SELECT setval($1, coalesce((SELECT max({column['column_name']})"
+                f" FROM {target}.{table}), 0) + 1, false)",
+                sequence,
+            )
 
 
 async def _service_connected(conn: Connection, spec: ServiceSpec) -> bool:

@@ -57,6 +57,13 @@ class ServiceSpec:
     setup_metrics: Callable[[PipelineMetrics], Any] | None = None
     #: Adds the service's own ``tosei`` subcommands (e.g. intake's ``import-legacy``).
     commands: Callable[[Any], None] | None = None
+    #: Handlers of the service's OWN events, used only by ``tosei replay``: a service whose state
+    #: also changes by commands applies those changes from the events it published, after the
+    #: topics it consumes live have been replayed.
+    replay_handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
+    #: Tables that are records, not read models (registries, personal notes that never go on a
+    #: topic): replay copies them from the live schema instead of rebuilding them.
+    replay_keeps: Sequence[str] = ()
 
     @property
     def schema(self) -> str:
@@ -69,6 +76,11 @@ class ServiceSpec:
     @property
     def consumed_topics(self) -> list[Topic]:
         return topics_of(self.handlers)
+
+    @property
+    def replay_topics(self) -> list[Topic]:
+        """The topics of the service's own events that replay re-applies (after consumed_topics)."""
+        return topics_of(self.replay_handlers)
 
     @property
     def topics(self) -> list[Topic]:
@@ -191,11 +203,19 @@ class Runtime:
             )
         self._connect_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
 
-    def processor(self, send_dead_letter: Any) -> BatchProcessor:
-        """The batch processor of this service's handlers (live consumption and replay)."""
+    def processor(
+        self,
+        send_dead_letter: Any,
+        handlers: Mapping[type[Event], EventHandler] | None = None,
+        *,
+        replaying: bool = False,
+    ) -> BatchProcessor:
+        """A batch processor of this service's handlers (live consumption and replay)."""
+        chosen = self.spec.handlers if handlers is None else handlers
         return BatchProcessor(
             pool=self.pool,
-            handlers={event.ce_type: handler for event, handler in self.spec.handlers.items()},
+            handlers={event.ce_type: handler for event, handler in chosen.items()},
+            replaying=replaying,
             outbox=self.outbox,
             metrics=self.metrics,
             send_dead_letter=send_dead_letter,

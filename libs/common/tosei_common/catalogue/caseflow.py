@@ -143,3 +143,52 @@ class CaseClosed(Event):
         default=None, ge=1, le=5, description="1 (unsatisfied) to 5 (very satisfied).", examples=[5]
     )
     closed_at: datetime = Field(examples=["2027-03-01T06:00:00Z"])
+
+
+class CaseState(StrEnum):
+    OPEN = "open"  # waiting for an expert
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class SessionMode(StrEnum):
+    IN_PERSON = "in_person"  # 対面
+    ONLINE = "online"  # オンライン
+    PHONE = "phone"  # 電話
+    VISIT = "visit"  # 訪問
+
+
+class CaseStateChanged(Event):
+    """A case moved through its lifecycle (open → assigned → in progress → resolved → closed,
+    and reopened). Closing has its own event, case.closed."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.state_changed.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    from_state: CaseState = Field(examples=["assigned"])
+    to_state: CaseState = Field(examples=["in_progress"])
+    changed_at: datetime = Field(examples=["2026-10-06T00:30:00Z"])
+
+
+class CaseSessionRecorded(Event):
+    """An expert met the client (the minutes and notes stay in caseflow)."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.session_recorded.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    session_id: UUID = Field(examples=["5e55e55e-0000-4000-8000-000000000004"])
+    expert_id: UUID = _EXPERT_ID
+    held_on: date = Field(examples=["2026-10-06"])
+    mode: SessionMode = Field(examples=["in_person"])
+    duration_minutes: int = Field(ge=1, le=24 * 60, examples=[60])
+    next_action_on: date | None = Field(
+        default=None, description="When the expert follows up next.", examples=["2026-10-20"]
+    )
+    recorded_at: datetime = Field(examples=["2026-10-06T03:00:00Z"])
