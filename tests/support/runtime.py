@@ -18,6 +18,8 @@ def fast_settings(**overrides: object) -> Settings:
         "relay_max_backoff_s": 1.0,
         "consumer_retry_backoff_s": 0.01,
         "db_pool_max": 5,
+        # Tansu takes about half the session timeout to let a consumer join its group.
+        "consumer_session_timeout_ms": 3000,
         "auth_secret": "test-secret-of-at-least-thirty-two-bytes",
     }
     values.update(overrides)

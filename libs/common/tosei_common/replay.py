@@ -22,6 +22,7 @@ async def replay_service(
     database_url: str,
     kafka_bootstrap: str,
     into: str | None = None,
+    live_schema: str | None = None,
     out: Callable[[str], object] = print,
 ) -> int:
     """Replay ``spec``'s topics into an empty schema; swap it in unless ``into`` is given.
@@ -32,7 +33,7 @@ async def replay_service(
     run already, so the rebuilt outbox is marked published rather than sent again. Returns a
     process exit code.
     """
-    live = spec.schema
+    live = check_schema_name(live_schema or spec.schema)
     target = check_schema_name(into or f"{live}_replay")
     if target == live:
         out(f"--into must name another schema than the live one ({live})")

@@ -1,14 +1,52 @@
-"""Bootstrap of the caseflow service."""
+"""Bootstrap of the caseflow service: case lifecycle at the unified consultation desk."""
 
-from tosei_common.service import ServiceSpec
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tosei_caseflow import metrics
+from tosei_caseflow.api import cases, experts, reports
+from tosei_caseflow.handlers.events import on_case_opened
+from tosei_caseflow.handlers.projection import REPLAY_HANDLERS
+from tosei_common.catalogue.caseflow import (
+    CaseAssigned,
+    CaseClosed,
+    CaseOutcomeRecorded,
+    CaseReferred,
+    CaseSessionRecorded,
+    CaseStateChanged,
+    CaseTransferred,
+)
+from tosei_common.catalogue.intake import CaseOpened
+from tosei_common.service import Runtime, ServiceSpec
+
+
+def routers(rt: Runtime) -> list[APIRouter]:
+    return [cases.routes(rt), cases.queue_routes(rt), experts.routes(rt), reports.routes(rt)]
+
 
 SERVICE = ServiceSpec(
     name="caseflow",
     title="Tosei caseflow — 相談案件の管理",
     description=(
-        "Case lifecycle at the consultation desk: triage, assignment to experts, transfers, "
-        "referrals to external experts, outcomes and the council's KPI reports. Its domain is "
-        "not built yet: today the process migrates its schema and serves its health, readiness "
-        "and metrics endpoints."
+        "Cases of the unified business consultation desk (AOMORI STARTUP CENTER): triage to "
+        "the right expert, sessions, transfers between experts with the whole history kept, "
+        "referrals to external experts, outcomes, and the council's KPI reports by fiscal year."
     ),
+    migrations_package="tosei_caseflow.db.migrations",
+    publishes=(
+        CaseAssigned,
+        CaseTransferred,
+        CaseReferred,
+        CaseOutcomeRecorded,
+        CaseClosed,
+        CaseStateChanged,
+        CaseSessionRecorded,
+    ),
+    handlers={CaseOpened: on_case_opened},
+    replay_handlers=REPLAY_HANDLERS,
+    replay_keeps=("experts", "external_experts", "journal"),
+    routers=routers,
+    setup_metrics=metrics.CaseflowMetrics,
+    refresh_metrics=metrics.refresh,
 )

@@ -1,0 +1,257 @@
+"""The council's KPIs: figures of a fiscal year and its months, by track, municipality, category.
+
+Definitions (they are printed in the report too):
+
+- 相談件数 (consultations): sessions held in the period (each meeting of an expert and a client).
+- 新規案件数 (new cases): cases opened in the period, new desk and handed-over apart.
+- 来訪相談者数 (distinct clients): clients with a case opened or a session held in the period;
+  repeat clients are those with two or more such contacts in the period.
+- 創業者数 (founders): cases with a "business founded" outcome achieved in the period.
+- 満足度 (satisfaction): ratings (1–5) given when cases closed in the period.
+- median days to first session: for cases opened in the period that had a session.
+
+Per-track figures use the track each fact had when it happened (a case transferred from the
+startup to the SME track counts its earlier sessions for startup). Municipality and category
+figures follow the case.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
+from tosei_common.catalogue.intake import Category, Origin
+from tosei_common.fiscal import fiscal_year_bounds
+
+#: What the two old desks reported for FY2019, the year before they merged.
+BASELINE_FY = 2019
+BASELINE: dict[Track, dict[str, int]] = {
+    Track.STARTUP: {"consultations": 500, "founders": 20},
+    Track.SME: {"consultations": 244},
+}
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    case_id: UUID
+    client_id: UUID
+    opened_on: date
+    origin: Origin
+    track: Track  # the track triage gave it when it opened
+    municipality: str
+    categories: tuple[Category, ...]
+
+
+@dataclass(frozen=True)
+class SessionFact:
+    case_id: UUID
+    held_on: date
+    track: Track
+
+
+@dataclass(frozen=True)
+class OutcomeFact:
+    case_id: UUID
+    type: OutcomeType
+    achieved_on: date
+    jobs: int | None
+    track: Track
+
+
+@dataclass(frozen=True)
+class CloseFact:
+    case_id: UUID
+    closed_on: date
+    satisfaction: int | None
+    track: Track
+
+
+@dataclass(frozen=True)
+class TransferFact:
+    case_id: UUID
+    on: date
+    from_track: Track
+
+
+@dataclass(frozen=True)
+class ReferralFact:
+    case_id: UUID
+    requested_on: date
+    completed_on: date | None
+    status: ReferralStatus
+    track: Track
+
+
+@dataclass(frozen=True)
+class Facts:
+    cases: tuple[CaseFact, ...] = ()
+    sessions: tuple[SessionFact, ...] = ()
+    outcomes: tuple[OutcomeFact, ...] = ()
+    closes: tuple[CloseFact, ...] = ()
+    transfers: tuple[TransferFact, ...] = ()
+    referrals: tuple[ReferralFact, ...] = ()
+
+    def of_cases(self, keep: Callable[[CaseFact], bool]) -> Facts:
+        """Only the facts of the cases ``keep`` accepts."""
+        ids = {c.case_id for c in self.cases if keep(c)}
+        return Facts(
+            cases=tuple(c for c in self.cases if c.case_id in ids),
+            sessions=tuple(s for s in self.sessions if s.case_id in ids),
+            outcomes=tuple(o for o in self.outcomes if o.case_id in ids),
+            closes=tuple(c for c in self.closes if c.case_id in ids),
+            transfers=tuple(t for t in self.transfers if t.case_id in ids),
+            referrals=tuple(r for r in self.referrals if r.case_id in ids),
+        )
+
+    def of_track(self, track: Track) -> Facts:
+        """Each fact in the track it had when it happened."""
+        return Facts(
+            cases=tuple(c for c in self.cases if c.track is track),
+            sessions=tuple(s for s in self.sessions if s.track is track),
+            outcomes=tuple(o for o in self.outcomes if o.track is track),
+            closes=tuple(c for c in self.closes if c.track is track),
+            transfers=tuple(t for t in self.transfers if t.from_track is track),
+            referrals=tuple(r for r in self.referrals if r.track is track),
+        )
+
+
+@dataclass
+class Figures:
+    consultations: int = 0
+    new_cases: int = 0
+    new_cases_by_origin: dict[str, int] = field(default_factory=dict)
+    distinct_clients: int = 0
+    repeat_clients: int = 0
+    founders: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    jobs_created: int = 0
+    satisfaction_ratings: int = 0
+    satisfaction_average: float | None = None
+    satisfaction_distribution: dict[str, int] = field(default_factory=dict)
+    transfers: int = 0
+    referrals_requested: int = 0
+    referrals_completed: int = 0
+    median_days_to_first_session: float | None = None
+
+
+def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID, date]) -> Figures:
+    """The figures of the period [first, last] (both days included)."""
+
+    def within(day: date) -> bool:
+        return first <= day <= last
+
+    opened = [c for c in facts.cases if within(c.opened_on)]
+    sessions = [s for s in facts.sessions if within(s.held_on)]
+    client_of = {c.case_id: c.client_id for c in facts.cases}
+    contacts = Counter([c.client_id for c in opened])
+    contacts.update(client_of[s.case_id] for s in sessions if s.case_id in client_of)
+    outcomes = [o for o in facts.outcomes if within(o.achieved_on)]
+    closes = [c for c in facts.closes if within(c.closed_on)]
+    ratings = [c.satisfaction for c in closes if c.satisfaction is not None]
+    waits = [
+        (first_sessions[c.case_id] - c.opened_on).days
+        for c in opened
+        if c.case_id in first_sessions
+    ]
+    return Figures(
+        consultations=len(sessions),
+        new_cases=len(opened),
+        new_cases_by_origin=dict(sorted(Counter(c.origin.value for c in opened).items())),
+        distinct_clients=len(contacts),
+        repeat_clients=sum(1 for n in contacts.values() if n >= 2),
+        founders=len({o.case_id for o in outcomes if o.type is OutcomeType.FOUNDED}),
+        outcomes=dict(sorted(Counter(o.type.value for o in outcomes).items())),
+        jobs_created=sum(o.jobs or 0 for o in outcomes if o.type is OutcomeType.JOBS_CREATED),
+        satisfaction_ratings=len(ratings),
+        satisfaction_average=round(statistics.fmean(ratings), 2) if ratings else None,
+        satisfaction_distribution={str(k): v for k, v in sorted(Counter(ratings).items())},
+        transfers=sum(1 for t in facts.transfers if within(t.on)),
+        referrals_requested=sum(1 for r in facts.referrals if within(r.requested_on)),
+        referrals_completed=sum(
+            1 for r in facts.referrals if r.completed_on is not None and within(r.completed_on)
+        ),
+        median_days_to_first_session=float(statistics.median(waits)) if waits else None,
+    )
+
+
+def months_of(fy: int) -> list[tuple[int, int]]:
+    """(year, month) of a fiscal year's months, April first."""
+    return [(fy, m) for m in range(4, 13)] + [(fy + 1, m) for m in range(1, 4)]
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    last_day = date(year + month // 12, month % 12 + 1, 1) - date.resolution
+    return date(year, month, 1), last_day
+
+
+@dataclass
+class Report:
+    fiscal_year: int
+    total: Figures
+    months: dict[str, Figures]
+    by_track: dict[str, Figures]
+    by_municipality: dict[str, Figures]
+    by_category: dict[str, Figures]
+    baseline: dict[str, dict[str, dict[str, float | int | None]]]
+
+
+def first_session_days(sessions: Iterable[SessionFact]) -> dict[UUID, date]:
+    firsts: dict[UUID, date] = {}
+    for s in sessions:
+        if s.case_id not in firsts or s.held_on < firsts[s.case_id]:
+            firsts[s.case_id] = s.held_on
+    return firsts
+
+
+def report(facts: Facts, fy: int) -> Report:
+    """The KPI report of fiscal year ``fy``."""
+    first, last = fiscal_year_bounds(fy)
+    firsts = first_session_days(facts.sessions)
+
+    def of(subset: Facts, a: date = first, b: date = last) -> Figures:
+        return figures(subset, a, b, first_sessions=firsts)
+
+    total = of(facts)
+    by_track = {t.value: of(facts.of_track(t)) for t in Track}
+    municipalities = sorted({c.municipality for c in facts.cases})
+    categories = [c for c in Category if any(c in f.categories for f in facts.cases)]
+    return Report(
+        fiscal_year=fy,
+        total=total,
+        months={f"{y}-{m:02d}": of(facts, *month_bounds(y, m)) for y, m in months_of(fy)},
+        by_track=by_track,
+        by_municipality={code: of(facts.of_cases(_in(code))) for code in municipalities},
+        by_category={cat.value: of(facts.of_cases(_about(cat))) for cat in categories},
+        baseline=compare_with_baseline(by_track),
+    )
+
+
+def _in(municipality: str) -> Callable[[CaseFact], bool]:
+    return lambda case: case.municipality == municipality
+
+
+def _about(category: Category) -> Callable[[CaseFact], bool]:
+    return lambda case: category in case.categories
+
+
+def compare_with_baseline(
+    by_track: dict[str, Figures],
+) -> dict[str, dict[str, dict[str, float | int | None]]]:
+    """Each track's figures beside what its old desk did in FY2019, and the ratio."""
+    comparison: dict[str, dict[str, dict[str, float | int | None]]] = {}
+    for track, wanted in BASELINE.items():
+        now = by_track[track.value]
+        comparison[track.value] = {}
+        for metric, before in wanted.items():
+            value = int(getattr(now, metric))
+            comparison[track.value][metric] = {
+                "value": value,
+                "baseline": before,
+                "ratio": round(value / before, 3) if before else None,
+            }
+    return comparison

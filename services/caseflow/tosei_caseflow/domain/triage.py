@@ -1,0 +1,75 @@
+"""Triage: which track a new case belongs to, and which expert of that track takes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from tosei_common.catalogue.caseflow import Track
+from tosei_common.catalogue.intake import BusinessStage, Category
+
+#: Topics that make an early-stage business (founded within five years) a founding case still.
+FOUNDING_TOPICS = frozenset({Category.FOUNDING_PLAN, Category.FINANCING})
+
+
+def choose_track(stage: BusinessStage, categories: Iterable[Category]) -> Track:
+    """Planning to found: the startup track. An existing business: the SME track. A business
+    founded within five years stays with the startup experts while it talks about its founding
+    plan or financing, and moves to the SME experts for running the business."""
+    if stage is BusinessStage.PLANNING:
+        return Track.STARTUP
+    if stage is BusinessStage.ESTABLISHED:
+        return Track.SME
+    return Track.STARTUP if FOUNDING_TOPICS & set(categories) else Track.SME
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An active expert as triage sees them."""
+
+    expert_id: UUID
+    track: Track
+    specialities: frozenset[Category]
+    weekly_capacity: int
+    open_load: int
+
+    @property
+    def has_room(self) -> bool:
+        return self.open_load < self.weekly_capacity
+
+
+@dataclass(frozen=True)
+class Decision:
+    track: Track
+    expert_id: UUID | None
+    explanation: str
+
+
+def triage(
+    stage: BusinessStage, categories: Sequence[Category], candidates: Iterable[Candidate]
+) -> Decision:
+    """Pick the expert of the case's track whose specialities match best and whose open load is
+    lowest. Experts with room under their weekly capacity come first; ties go to the lower id,
+    so the same situation always gives the same answer."""
+    track = choose_track(stage, categories)
+    wanted = set(categories)
+    pool = [c for c in candidates if c.track is track]
+    why_track = f"track {track.value} (stage {stage.value})"
+    if not pool:
+        return Decision(
+            track, None, f"{why_track}; no active expert on this track: waits in the queue"
+        )
+
+    def rank(c: Candidate) -> tuple[bool, int, int, str]:
+        return (not c.has_room, -len(c.specialities & wanted), c.open_load, str(c.expert_id))
+
+    best = min(pool, key=rank)
+    matches = len(best.specialities & wanted)
+    room = "" if best.has_room else "; every expert of the track is at capacity"
+    return Decision(
+        track,
+        best.expert_id,
+        f"{why_track}; {matches} matching speciality(ies); open load {best.open_load} "
+        f"of {best.weekly_capacity}{room}",
+    )

@@ -1,0 +1,274 @@
+"""Events into the read model. The only code that writes the derived tables.
+
+Live, commands call ``apply`` in their own transaction; ``tosei replay caseflow`` calls the same
+functions from the events on the topics, so the rebuilt read model equals the live one. Each
+function takes everything it writes from the event (ids, times), never from the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from tosei_caseflow.db import queries
+from tosei_caseflow.domain.triage import choose_track
+from tosei_common.catalogue.caseflow import (
+    CaseAssigned,
+    CaseClosed,
+    CaseOutcomeRecorded,
+    CaseReferred,
+    CaseSessionRecorded,
+    CaseState,
+    CaseStateChanged,
+    CaseTransferred,
+)
+from tosei_common.catalogue.intake import CaseOpened, LegacyStatus
+from tosei_common.consumer import HandlerContext
+from tosei_common.db import Connection
+from tosei_common.events import Event
+
+E = TypeVar("E", bound=Event)
+
+
+async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUID) -> bool:
+    """Register the case; False when it was registered already."""
+    closed = event.legacy_status is LegacyStatus.CLOSED
+    created = await queries.insert_case(
+        conn,
+        case_id=event.case_id,
+        client_id=event.client_id,
+        municipality=event.municipality,
+        stage=event.stage.value,
+        categories=[c.value for c in event.categories],
+        channel=event.channel.value,
+        origin=event.origin.value,
+        consent_to_share=event.consent_to_share,
+        opened_at=event.opened_at,
+        legacy_status=event.legacy_status.value if event.legacy_status else None,
+        legacy_staff=event.legacy_staff,
+        track=choose_track(event.stage, event.categories).value,
+        state=(CaseState.CLOSED if closed else CaseState.OPEN).value,
+        closed_at=event.opened_at if closed else None,
+    )
+    if created:
+        await queries.add_timeline(
+            conn,
+            event_id,
+            event.case_id,
+            "opened",
+            event.opened_at,
+            {
+                "origin": event.origin.value,
+                "channel": event.channel.value,
+                "stage": event.stage.value,
+                "categories": [c.value for c in event.categories],
+                "legacy_status": event.legacy_status.value if event.legacy_status else None,
+            },
+        )
+    return created
+
+
+async def project_assigned(conn: Connection, event: CaseAssigned, event_id: UUID) -> None:
+    case = await queries.lock_case(conn, event.case_id)
+    if case is None:
+        raise LookupError(f"case {event.case_id} is not registered")
+    state = CaseState.ASSIGNED if case.state is CaseState.OPEN else case.state
+    await queries.set_expert(
+        conn, event.case_id, event.expert_id, event.track.value, state.value, event.assigned_at
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "assigned",
+        event.assigned_at,
+        {
+            "expert_id": str(event.expert_id),
+            "previous_expert_id": str(case.expert_id) if case.expert_id else None,
+            "track": event.track.value,
+            "rule": event.rule.value,
+        },
+    )
+
+
+async def project_transferred(conn: Connection, event: CaseTransferred, event_id: UUID) -> None:
+    case = await queries.lock_case(conn, event.case_id)
+    if case is None:
+        raise LookupError(f"case {event.case_id} is not registered")
+    await queries.set_expert(
+        conn,
+        event.case_id,
+        event.to_expert_id,
+        event.to_track.value,
+        case.state.value,
+        event.transferred_at,
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "transferred",
+        event.transferred_at,
+        {
+            "from_expert_id": str(event.from_expert_id),
+            "to_expert_id": str(event.to_expert_id),
+            "from_track": event.from_track.value,
+            "to_track": event.to_track.value,
+            "reason": event.reason.value,
+        },
+    )
+
+
+async def project_state_changed(conn: Connection, event: CaseStateChanged, event_id: UUID) -> None:
+    await queries.set_state(
+        conn,
+        event.case_id,
+        event.to_state.value,
+        event.changed_at,
+        resolved=event.to_state is CaseState.RESOLVED,
+        reopened=event.to_state is CaseState.REOPENED,
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "state_changed",
+        event.changed_at,
+        {"from": event.from_state.value, "to": event.to_state.value},
+    )
+
+
+async def project_closed(conn: Connection, event: CaseClosed, event_id: UUID) -> None:
+    await queries.set_state(
+        conn,
+        event.case_id,
+        CaseState.CLOSED.value,
+        event.closed_at,
+        closed=True,
+        satisfaction=event.satisfaction,
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "closed",
+        event.closed_at,
+        {
+            "satisfaction": event.satisfaction,
+            "track": event.track.value,
+            "expert_id": str(event.expert_id) if event.expert_id else None,
+        },
+    )
+
+
+async def project_session(conn: Connection, event: CaseSessionRecorded, event_id: UUID) -> None:
+    await queries.insert_session(
+        conn,
+        session_id=event.session_id,
+        case_id=event.case_id,
+        expert_id=event.expert_id,
+        held_on=event.held_on,
+        mode=event.mode.value,
+        duration_minutes=event.duration_minutes,
+        next_action_on=event.next_action_on,
+        recorded_at=event.recorded_at,
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "session",
+        event.recorded_at,
+        {
+            "session_id": str(event.session_id),
+            "expert_id": str(event.expert_id),
+            "held_on": event.held_on.isoformat(),
+            "mode": event.mode.value,
+            "duration_minutes": event.duration_minutes,
+            "next_action_on": event.next_action_on.isoformat() if event.next_action_on else None,
+        },
+    )
+
+
+async def project_referred(conn: Connection, event: CaseReferred, event_id: UUID) -> None:
+    await queries.upsert_referral(
+        conn,
+        referral_id=event.referral_id,
+        case_id=event.case_id,
+        external_expert_id=event.external_expert_id,
+        status=event.status.value,
+        visits=event.visits,
+        at=event.changed_at,
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "referral",
+        event.changed_at,
+        {
+            "referral_id": str(event.referral_id),
+            "external_expert_id": str(event.external_expert_id),
+            "status": event.status.value,
+            "visits": event.visits,
+        },
+    )
+
+
+async def project_outcome(conn: Connection, event: CaseOutcomeRecorded, event_id: UUID) -> None:
+    await queries.insert_outcome(
+        conn,
+        outcome_id=event.outcome_id,
+        case_id=event.case_id,
+        type_=event.type.value,
+        achieved_on=event.achieved_on,
+        jobs=event.jobs,
+        track=event.track.value,
+        municipality=event.municipality,
+        recorded_at=event.recorded_at,
+    )
+    await queries.add_timeline(
+        conn,
+        event_id,
+        event.case_id,
+        "outcome",
+        event.recorded_at,
+        {
+            "outcome_id": str(event.outcome_id),
+            "type": event.type.value,
+            "achieved_on": event.achieved_on.isoformat(),
+            "jobs": event.jobs,
+        },
+    )
+
+
+Projector = Callable[[Connection, Any, UUID], Awaitable[None]]
+
+#: caseflow's own events and how each changes the read model.
+PROJECTIONS: dict[type[Event], Projector] = {
+    CaseAssigned: project_assigned,
+    CaseTransferred: project_transferred,
+    CaseStateChanged: project_state_changed,
+    CaseClosed: project_closed,
+    CaseSessionRecorded: project_session,
+    CaseReferred: project_referred,
+    CaseOutcomeRecorded: project_outcome,
+}
+
+
+async def apply(conn: Connection, event: Event, event_id: UUID) -> None:
+    """Apply one of caseflow's own events to the read model."""
+    await PROJECTIONS[type(event)](conn, event, event_id)
+
+
+def replay_handler(projector: Projector) -> Callable[[HandlerContext, Any], Awaitable[None]]:
+    """An event handler that re-applies a caseflow event during replay."""
+
+    async def handle(ctx: HandlerContext, event: Any) -> None:
+        await projector(ctx.conn, event, ctx.envelope.id)
+
+    return handle
+
+
+REPLAY_HANDLERS = {event: replay_handler(projector) for event, projector in PROJECTIONS.items()}

@@ -1,0 +1,129 @@
+"""KPIs over two fiscal years, checked against figures counted by hand.
+
+The facts (clients A–D, cases c1–c5) cross the 31 March / 1 April boundary on purpose.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from tosei_caseflow.domain import kpi
+from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
+from tosei_common.catalogue.intake import Category, Origin
+
+A, B, C, D = (uuid.UUID(int=i) for i in (0xA, 0xB, 0xC, 0xD))
+c1, c2, c3, c4, c5 = (uuid.UUID(int=100 + i) for i in range(1, 6))
+ST, SME = Track.STARTUP, Track.SME
+F = Category
+
+FACTS = kpi.Facts(
+    cases=(
+        kpi.CaseFact(
+            c1, A, date(2020, 6, 10), Origin.NEW_DESK, ST, "022012", (F.FOUNDING_PLAN, F.FINANCING)
+        ),
+        kpi.CaseFact(c2, B, date(2021, 3, 31), Origin.NEW_DESK, SME, "023019", (F.SALES_CHANNELS,)),
+        kpi.CaseFact(c3, A, date(2021, 4, 1), Origin.NEW_DESK, ST, "022012", (F.FINANCING,)),
+        kpi.CaseFact(
+            c4, C, date(2021, 5, 20), Origin.STARTUP_DESK, ST, "023078", (F.FOUNDING_PLAN,)
+        ),
+        kpi.CaseFact(
+            c5, D, date(2021, 10, 1), Origin.NEW_DESK, SME, "023043", (F.SUCCESSION, F.HR)
+        ),
+    ),
+    sessions=(
+        kpi.SessionFact(c1, date(2020, 6, 15), ST),
+        kpi.SessionFact(c1, date(2020, 7, 1), ST),
+        kpi.SessionFact(c1, date(2021, 4, 10), ST),
+        kpi.SessionFact(c2, date(2021, 4, 2), SME),
+        kpi.SessionFact(c3, date(2021, 4, 5), ST),
+        kpi.SessionFact(c3, date(2021, 4, 20), ST),
+        kpi.SessionFact(c4, date(2021, 6, 1), ST),
+        kpi.SessionFact(c4, date(2021, 9, 15), SME),
+        kpi.SessionFact(c5, date(2021, 10, 3), SME),
+    ),
+    outcomes=(
+        kpi.OutcomeFact(c1, OutcomeType.FOUNDED, date(2021, 2, 1), None, ST),
+        kpi.OutcomeFact(c4, OutcomeType.FOUNDED, date(2021, 7, 1), None, ST),
+        kpi.OutcomeFact(c4, OutcomeType.JOBS_CREATED, date(2021, 12, 1), 2, SME),
+        kpi.OutcomeFact(c3, OutcomeType.FINANCING_OBTAINED, date(2021, 6, 30), None, ST),
+    ),
+    closes=(
+        kpi.CloseFact(c1, date(2021, 5, 1), 5, ST),
+        kpi.CloseFact(c2, date(2021, 4, 30), 4, SME),
+        kpi.CloseFact(c5, date(2022, 3, 31), None, SME),
+    ),
+    transfers=(kpi.TransferFact(c4, date(2021, 9, 1), ST),),
+    referrals=(
+        kpi.ReferralFact(c3, date(2021, 5, 1), date(2021, 6, 15), ReferralStatus.COMPLETED, ST),
+        kpi.ReferralFact(c5, date(2022, 1, 10), None, ReferralStatus.ACCEPTED, SME),
+    ),
+)
+
+
+def test_fy2021_against_hand_counted_figures() -> None:
+    total = kpi.report(FACTS, 2021).total
+    assert total.consultations == 7
+    assert total.new_cases == 3
+    assert total.new_cases_by_origin == {"new_desk": 2, "startup_desk": 1}
+    assert total.distinct_clients == 4  # A, B, C, D
+    assert total.repeat_clients == 3  # A (4 contacts), C (3), D (2); B had one session only
+    assert total.founders == 1
+    assert total.outcomes == {"financing_obtained": 1, "founded": 1, "jobs_created": 1}
+    assert total.jobs_created == 2
+    assert total.satisfaction_ratings == 2
+    assert total.satisfaction_average == 4.5
+    assert total.satisfaction_distribution == {"4": 1, "5": 1}
+    assert total.transfers == 1
+    assert total.referrals_requested == 2
+    assert total.referrals_completed == 1
+    assert total.median_days_to_first_session == 4.0  # 4, 12 and 2 days
+
+
+def test_fy2020_against_hand_counted_figures() -> None:
+    total = kpi.report(FACTS, 2020).total
+    assert total.consultations == 2
+    assert total.new_cases == 2  # c2 opened on 31 March 2021 belongs to FY2020
+    assert total.distinct_clients == 2
+    assert total.repeat_clients == 1
+    assert total.founders == 1
+    assert total.satisfaction_ratings == 0
+    assert total.satisfaction_average is None
+    assert total.median_days_to_first_session == 3.5  # 5 and 2 days
+
+
+def test_months_run_april_to_march() -> None:
+    months = kpi.report(FACTS, 2021).months
+    assert list(months) == [
+        "2021-04", "2021-05", "2021-06", "2021-07", "2021-08", "2021-09",
+        "2021-10", "2021-11", "2021-12", "2022-01", "2022-02", "2022-03",
+    ]  # fmt: skip
+    assert months["2021-04"].consultations == 4
+    assert months["2021-04"].new_cases == 1
+    assert months["2022-03"].satisfaction_ratings == 0  # c5 closed without a rating
+    assert sum(m.consultations for m in months.values()) == 7
+
+
+def test_tracks_count_each_fact_in_the_track_it_had_then() -> None:
+    report = kpi.report(FACTS, 2021)
+    startup, sme = report.by_track["startup"], report.by_track["sme"]
+    assert (startup.consultations, startup.new_cases, startup.founders) == (4, 2, 1)
+    # c4's session after its transfer counts for the SME experts
+    assert (sme.consultations, sme.new_cases, sme.founders) == (3, 1, 0)
+
+
+def test_the_fy2019_baseline_of_the_old_desks_is_compared() -> None:
+    baseline = kpi.report(FACTS, 2021).baseline
+    assert baseline["startup"]["consultations"] == {"value": 4, "baseline": 500, "ratio": 0.008}
+    assert baseline["startup"]["founders"] == {"value": 1, "baseline": 20, "ratio": 0.05}
+    assert baseline["sme"]["consultations"] == {"value": 3, "baseline": 244, "ratio": 0.012}
+
+
+def test_municipality_and_category_breakdowns_follow_the_case() -> None:
+    report = kpi.report(FACTS, 2021)
+    aomori = report.by_municipality["022012"]
+    assert (aomori.new_cases, aomori.consultations) == (1, 3)
+    assert report.by_municipality["023078"].consultations == 2
+    assert report.by_category["financing"].new_cases == 1
+    assert report.by_category["founding_plan"].new_cases == 1
+    assert report.by_category["succession"].new_cases == 1

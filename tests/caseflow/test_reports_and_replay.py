@@ -1,0 +1,233 @@
+"""The KPI report over two fiscal years from the real read model, replay equality, and fuzzing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.caseflow.conftest import AUDITOR, COORDINATOR, Desk, expert_token
+from tests.support.fuzz import server_errors
+from tests.support.runtime import fast_settings
+from tests.support.waiting import eventually
+from tosei_caseflow.app import SERVICE
+from tosei_caseflow.handlers import commands
+from tosei_common.auth import Principal, Role
+from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, TransferReason
+from tosei_common.catalogue.intake import BusinessStage, Category
+from tosei_common.devstack import TansuBroker
+from tosei_common.http import build_app
+from tosei_common.replay import replay_service
+from tosei_common.service import Runtime
+
+pytestmark = pytest.mark.slow
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=10, tzinfo=UTC)
+
+
+def expert(expert_id: str) -> Principal:
+    return Principal(subject=expert_id, role=Role.EXPERT)
+
+
+async def meet(rt: Runtime, who: str, case_id: str, held_on: str) -> None:
+    await commands.record_session(
+        rt,
+        expert(who),
+        uuid.UUID(case_id),
+        commands.SessionInput(
+            date.fromisoformat(held_on), SessionMode.IN_PERSON, 60, "面談", None, None
+        ),
+        at(held_on),
+    )
+
+
+async def test_the_kpi_report_over_two_fiscal_years_matches_hand_counted_figures(
+    desk: Desk, caseflow: Runtime
+) -> None:
+    s = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    m = await desk.expert("高橋 美咲", "sme", ["sales_channels"])
+    p, q = uuid.uuid4(), uuid.uuid4()
+    x1 = await desk.open_case(client_id=p, opened_at=at("2021-03-20"), municipality="022012")
+    x2 = await desk.open_case(
+        client_id=p,
+        opened_at=at("2021-04-02"),
+        stage=BusinessStage.ESTABLISHED,
+        categories=(Category.SALES_CHANNELS,),
+        municipality="023078",
+    )
+    x3 = await desk.open_case(client_id=q, opened_at=at("2022-03-31"), municipality="023019")
+    assert [(await desk.case(c))["expert_id"] for c in (x1, x2, x3)] == [s, m, s]
+
+    await meet(caseflow, s, x1, "2021-03-25")
+    await meet(caseflow, s, x1, "2021-04-15")
+    await commands.record_outcome(
+        caseflow, expert(s), uuid.UUID(x1), OutcomeType.FOUNDED, date(2021, 5, 10), None,
+        "開業", at("2021-05-12"),
+    )  # fmt: skip
+    await commands.change_state(
+        caseflow, expert(s), uuid.UUID(x1), CaseState.RESOLVED, None, None, at("2021-06-01")
+    )
+    await commands.change_state(
+        caseflow, expert(s), uuid.UUID(x1), CaseState.CLOSED, None, 4, at("2021-06-02")
+    )
+    await meet(caseflow, m, x2, "2021-04-05")
+    await commands.transfer(
+        caseflow,
+        expert(m),
+        uuid.UUID(x2),
+        uuid.UUID(s),
+        TransferReason.OTHER,
+        "引継ぎ",
+        at("2021-05-01"),
+    )
+    await meet(caseflow, s, x2, "2021-05-10")
+    await meet(caseflow, s, x3, "2022-04-01")
+
+    fy2021 = (
+        await desk.client.get("/reports/kpi", params={"fiscal_year": "令和3年度"}, headers=AUDITOR)
+    ).json()
+    assert fy2021["label"] == "令和3年度 (FY2021)"
+    total = fy2021["total"]
+    assert total["consultations"] == 3
+    assert total["new_cases"] == 2
+    assert (total["distinct_clients"], total["repeat_clients"]) == (2, 1)
+    assert total["founders"] == 1
+    assert (total["satisfaction_ratings"], total["satisfaction_average"]) == (1, 4.0)
+    assert total["transfers"] == 1
+    assert total["median_days_to_first_session"] == 2.0  # x2: 3 days, x3: 1 day
+    assert fy2021["by_track"]["startup"]["consultations"] == 2
+    assert fy2021["by_track"]["sme"]["consultations"] == 1
+    assert fy2021["months"]["2021-04"]["consultations"] == 2
+    assert fy2021["by_municipality"]["023078"]["name"] == "外ヶ浜町"
+    assert fy2021["baseline"]["tracks"]["startup"]["founders"] == {
+        "value": 1, "baseline": 20, "ratio": 0.05,
+    }  # fmt: skip
+
+    fy2020 = (
+        await desk.client.get("/reports/kpi", params={"fiscal_year": "2020"}, headers=COORDINATOR)
+    ).json()
+    assert (fy2020["total"]["consultations"], fy2020["total"]["new_cases"]) == (1, 1)
+    assert fy2020["total"]["median_days_to_first_session"] == 5.0
+
+    download = await desk.client.get(
+        "/reports/kpi.csv", params={"fiscal_year": "R3"}, headers=COORDINATOR
+    )
+    assert download.status_code == 200
+    assert download.content.startswith(b"\xef\xbb\xbf")
+    assert "filename*=UTF-8''" in download.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["区分", "項目", "令和3年度 (FY2021)"]
+    assert rows[0][3] == "4月"
+    assert rows[0][-2] == "3月"
+    by_label = {(r[0], r[1]): r for r in rows[1:]}
+    assert by_label[("全体", "相談件数")][2] == "3"
+    assert by_label[("全体", "創業者数")][2] == "1"
+    assert by_label[("支援区分:創業支援", "創業者数")][-1] == "20"
+
+    bad = await desk.client.get("/reports/kpi", params={"fiscal_year": "来年"}, headers=COORDINATOR)
+    assert bad.status_code == 422
+
+
+DERIVED = {
+    "cases": "SELECT * FROM {s}.cases ORDER BY case_id",
+    "case_experts": "SELECT * FROM {s}.case_experts ORDER BY case_id, since",
+    "case_timeline": "SELECT event_id, case_id, kind, at, facts FROM {s}.case_timeline"
+    " ORDER BY case_id, at, seq",
+    "sessions": "SELECT * FROM {s}.sessions ORDER BY session_id",
+    "referrals": "SELECT * FROM {s}.referrals ORDER BY referral_id",
+    "outcomes": "SELECT * FROM {s}.outcomes ORDER BY outcome_id",
+    "journal": "SELECT * FROM {s}.journal ORDER BY event_id",
+    "experts": "SELECT * FROM {s}.experts ORDER BY expert_id",
+}
+
+
+async def snapshot(db: asyncpg.Connection, schema: str) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        name: [tuple(r) for r in await db.fetch(q.format(s=schema))] for name, q in DERIVED.items()
+    }
+
+
+async def test_replay_rebuilds_exactly_the_live_state(
+    desk: Desk,
+    caseflow: Runtime,
+    broker: TansuBroker,
+    database_url: str,
+    schema: str,
+    db: asyncpg.Connection,
+) -> None:
+    s = await desk.expert("佐藤 健一", "startup", ["founding_plan", "financing"])
+    m = await desk.expert("高橋 美咲", "sme", ["sales_channels"])
+    external = await desk.external_expert("中村 由美", "financing")
+    cases = [await desk.open_case() for _ in range(3)]
+    cases.append(
+        await desk.open_case(stage=BusinessStage.ESTABLISHED, categories=(Category.SALES_CHANNELS,))
+    )
+    today = datetime.now(UTC).date().isoformat()
+    session = {"held_on": today, "mode": "online", "duration_minutes": 45, "minutes": "議事録"}
+    for case_id in cases[:3]:
+        assert (
+            await desk.post(f"/cases/{case_id}/sessions", session, expert_token(s))
+        ).status_code == 201
+    await desk.post(
+        f"/cases/{cases[0]}/transfer",
+        {"to_expert_id": m, "reason": "stage_changed", "handover_note": "経営支援へ"},
+        expert_token(s),
+    )
+    referral = await desk.post(
+        f"/cases/{cases[1]}/referrals", {"external_expert_id": external}, expert_token(s)
+    )
+    await desk.post(
+        f"/cases/{cases[1]}/referrals/{referral.json()['referral_id']}",
+        {"status": "accepted"},
+        expert_token(s),
+    )
+    await desk.post(
+        f"/cases/{cases[2]}/outcomes", {"type": "founded", "achieved_on": today}, expert_token(s)
+    )
+    await desk.post(f"/cases/{cases[2]}/transitions", {"to": "resolved"}, expert_token(s))
+    await desk.post(
+        f"/cases/{cases[2]}/transitions", {"to": "closed", "satisfaction": 5}, expert_token(s)
+    )
+    await desk.post(f"/cases/{cases[3]}/assign", {"expert_id": s}, COORDINATOR)
+
+    async def all_published() -> bool:
+        async with caseflow.pool.acquire() as conn:
+            return bool(
+                await conn.fetchval("SELECT count(*) = 0 FROM outbox WHERE published_at IS NULL")
+            )
+
+    await eventually(all_published)
+    live = await snapshot(db, schema)
+    assert len(live["case_timeline"]) > 15
+
+    lines: list[str] = []
+    code = await replay_service(
+        SERVICE,
+        fast_settings(),
+        database_url=database_url,
+        kafka_bootstrap=broker.bootstrap,
+        live_schema=schema,
+        into=f"{schema}_re",
+        out=lines.append,
+    )
+    assert code == 0, lines
+    rebuilt = await snapshot(db, f"{schema}_re")
+    for table in DERIVED:
+        assert rebuilt[table] == live[table], table
+    # nothing was decided again while replaying: no new events in the rebuilt outbox
+    assert await db.fetchval(f"SELECT count(*) FROM {schema}_re.outbox") == 0
+
+
+async def test_fuzzing_the_api_finds_no_server_error(desk: Desk, caseflow: Runtime) -> None:
+    s = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    await desk.open_case()
+    app = build_app(caseflow)
+    assert await server_errors(app, COORDINATOR, max_examples=15) == []
+    assert await server_errors(app, expert_token(s), max_examples=10) == []
