@@ -92,21 +92,38 @@ def _width(value: Any) -> int:
     return sum(2 if ord(c) > 0x2E7F else 1 for c in text)  # CJK characters are double width
 
 
-def download(content: bytes, filename: str, media_type: str) -> Response:
-    """A file download whose Japanese file name survives every browser (RFC 6266/5987)."""
-    ascii_fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
+def download(
+    content: bytes, filename: str, media_type: str, *, ascii_filename: str | None = None
+) -> Response:
+    """A file download whose Japanese file name survives every browser (RFC 6266/5987);
+    ``ascii_filename`` is what browsers that cannot read UTF-8 names show instead."""
+    ascii_fallback = ascii_filename or "download" + filename[filename.rfind(".") :]
     disposition = f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
     return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    return download(csv_bytes(header, rows), filename, CSV_MEDIA_TYPE)
+def csv_download(
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ascii_filename: str | None = None,
+) -> Response:
+    return download(
+        csv_bytes(header, rows), filename, CSV_MEDIA_TYPE, ascii_filename=ascii_filename
+    )
 
 
 def xlsx_download(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "一覧"
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "一覧",
+    ascii_filename: str | None = None,
 ) -> Response:
-    return download(xlsx_bytes(header, rows, sheet=sheet), filename, XLSX_MEDIA_TYPE)
+    content = xlsx_bytes(header, rows, sheet=sheet)
+    return download(content, filename, XLSX_MEDIA_TYPE, ascii_filename=ascii_filename)
 
 
 # reading -------------------------------------------------------------------------------------

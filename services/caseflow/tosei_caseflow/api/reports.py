@@ -54,6 +54,11 @@ def routes(rt: Runtime) -> APIRouter:
     ) -> Response:
         report = await build(fiscal_year)
         header, rows = report_csv_rows(report)
-        return csv_download(f"相談実績_{fiscal_year_label(report.fiscal_year)}.csv", header, rows)
+        return csv_download(
+            f"相談実績_{fiscal_year_label(report.fiscal_year)}.csv",
+            header,
+            rows,
+            ascii_filename=f"consultations-FY{report.fiscal_year}.csv",
+        )
 
     return router
