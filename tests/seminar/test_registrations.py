@@ -19,14 +19,25 @@ from tests.seminar.conftest import (
     person,
     register,
 )
+from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, read_topic
 from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS
+from tosei_common.http import build_app
 from tosei_common.service import Runtime
+from tosei_seminar.app import SERVICE
 
 
 async def test_500_simultaneous_registrations_for_100_seats_seat_exactly_100_and_queue_the_rest(
-    client: httpx.AsyncClient,
+    start: Start, schema: str
 ) -> None:
+    # A pool of 20 lets 20 transactions race for the same place at any moment.
+    async with start(SERVICE, fast_settings(db_pool_max=20), schema=schema) as rt:
+        transport = httpx.ASGITransport(app=build_app(rt))
+        async with httpx.AsyncClient(transport=transport, base_url="http://seminar") as client:
+            await crowd_registers(client)
+
+
+async def crowd_registers(client: httpx.AsyncClient) -> None:
     seminar = await open_seminar(client, venue_seats=100)
     responses = await asyncio.gather(
         *(client.post(f"/seminars/{seminar.id}/registrations", json=person(n)) for n in range(500))
@@ -443,3 +454,16 @@ def pdf_text(content: bytes) -> str:
     one byte at a time: the high bytes come out as NULs between the characters."""
     reader = pypdf.PdfReader(io.BytesIO(content))
     return "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+
+
+async def test_metrics_show_seats_and_wait_lists_of_open_seminars(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client, venue_seats=1)
+    for n in range(3):
+        await register(client, seminar, person(n))
+    text = (await client.get("/metrics")).text
+    assert 'tosei_seminar_seats{fiscal_year="2027",mode="venue"} 1.0' in text
+    assert 'tosei_seminar_seated{fiscal_year="2027",mode="venue"} 1.0' in text
+    assert 'tosei_seminar_waiting{fiscal_year="2027",mode="venue"} 2.0' in text
+    assert 'tosei_seminar_seats{fiscal_year="2027",mode="online"} 300.0' in text

@@ -13,6 +13,7 @@ from tosei_common.catalogue.seminar import (
 )
 from tosei_common.service import ServiceSpec
 from tosei_seminar.api import routers
+from tosei_seminar.metrics import SeminarMetrics, refresh
 
 SERVICE = ServiceSpec(
     name="seminar",
@@ -37,4 +38,6 @@ SERVICE = ServiceSpec(
         RegistrationCancelled,
     ),
     routers=routers,
+    setup_metrics=SeminarMetrics,
+    refresh_metrics=refresh,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -669,3 +670,33 @@ async def changes(conn: Connection, seminar_id: UUID) -> list[ChangeRow]:
         seminar_id,
     )
     return [ChangeRow(r["at"], r["actor"], r["action"], json.loads(r["detail"])) for r in rows]
+
+
+# metrics ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeatFigure:
+    fiscal_year: int
+    mode: str
+    capacity: int
+    seated: int
+    waiting: int
+
+
+async def seat_figures(conn: Connection) -> list[SeatFigure]:
+    """Seats, seated and waiting per mode of the seminars that take or took registrations."""
+    rows = await conn.fetch(
+        f"""
+        SELECT s.fiscal_year, p.mode, sum(p.capacity)::int AS capacity,
+               sum(c.seated)::int AS seated, sum(c.waiting)::int AS waiting
+        FROM seminars s JOIN places p ON p.seminar_id = s.id,
+             LATERAL (SELECT {_COUNTS}) c
+        WHERE s.state IN ('registration_open', 'registration_closed')
+        GROUP BY s.fiscal_year, p.mode
+        """
+    )
+    return [
+        SeatFigure(r["fiscal_year"], r["mode"], r["capacity"], r["seated"], r["waiting"])
+        for r in rows
+    ]
