@@ -36,7 +36,7 @@ from tosei_seminar.domain.registration import (
     seat_or_wait,
 )
 from tosei_seminar.domain.seminar import CHECK_IN, SeminarState
-from tosei_seminar.handlers.seats import fill_free_seats
+from tosei_seminar.handlers.seats import counted, fill_free_seats, place_change
 from tosei_seminar.handlers.seminars import load_seminar
 
 #: While these hold, a registrant may still cancel (and so free a seat for the wait list).
@@ -127,24 +127,21 @@ async def register(
                 )
         except asyncpg.UniqueViolationError as exc:
             raise _already_registered(applicant.name) from exc
-        seated = place.seated + (1 if accepted else 0)
-        waiting = place.waiting + (0 if accepted else 1)
-        common = {
-            "seminar_id": seminar_id,
-            "registration_id": registration_id,
-            "place_id": place.id,
-            "role": applicant.role,
-            "municipality": applicant.town.code,
-            "mode": place.mode,
-            "capacity": place.capacity,
-            "seated": seated,
-            "waiting": waiting,
-        }
+        after = counted(
+            place,
+            seated=place.seated + (1 if accepted else 0),
+            waiting=place.waiting + (0 if accepted else 1),
+        )
         if accepted:
-            await rt.outbox.add(conn, RegistrationAccepted(**common, accepted_at=now))
+            await rt.outbox.add(
+                conn, RegistrationAccepted(**place_change(row, after), accepted_at=now)
+            )
         else:
             await rt.outbox.add(
-                conn, RegistrationWaitlisted(**common, position=waiting, waitlisted_at=now)
+                conn,
+                RegistrationWaitlisted(
+                    **place_change(row, after), position=after.waiting, waitlisted_at=now
+                ),
             )
         await q.log_change(
             conn,
@@ -153,10 +150,7 @@ async def register(
             registrant_actor(registration_id, staff),
             {"registration_id": registration_id, "place_id": place.id},
         )
-    after = PlaceRow(
-        place.id, place.mode, place.name, place.municipality, place.capacity, seated, waiting
-    )
-    return Registered(row, after, None if accepted else waiting)
+    return Registered(row, after, None if accepted else after.waiting)
 
 
 def _already_registered(name: str) -> Conflict:
@@ -199,28 +193,16 @@ async def cancel(
         if not await q.cancel_registration(conn, current.id, now, actor):
             raise Conflict("this registration changed meanwhile; look at it again")
         was_seated = current.status is RegistrationStatus.ACCEPTED
-        after = PlaceRow(
-            place.id,
-            place.mode,
-            place.name,
-            place.municipality,
-            place.capacity,
-            place.seated - (1 if was_seated else 0),
-            place.waiting - (0 if was_seated else 1),
+        after = counted(
+            place,
+            seated=place.seated - (1 if was_seated else 0),
+            waiting=place.waiting - (0 if was_seated else 1),
         )
         await rt.outbox.add(
             conn,
             RegistrationCancelled(
-                seminar_id=current.seminar_id,
-                registration_id=current.id,
-                place_id=place.id,
-                role=current.role,
-                municipality=current.municipality,
-                mode=current.mode,
+                **place_change(current, after),
                 was=PriorStatus.ACCEPTED if was_seated else PriorStatus.WAITLISTED,
-                capacity=place.capacity,
-                seated=after.seated,
-                waiting=after.waiting,
                 cancelled_at=now,
             ),
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import RegistrationPromoted
@@ -29,20 +31,34 @@ async def fill_free_seats(
     promoted = await q.promote_first_waiting(
         conn, place.id, promotions(capacity, place.seated, place.waiting), at
     )
+    resized = replace(place, capacity=capacity)
     events = [
         RegistrationPromoted(
-            seminar_id=seminar_id,
-            registration_id=r.id,
-            place_id=place.id,
-            role=r.role,
-            municipality=r.municipality,
-            mode=r.mode,
-            capacity=capacity,
-            seated=place.seated + i,
-            waiting=place.waiting - i,
+            **place_change(r, counted(resized, seated=place.seated + i, waiting=place.waiting - i)),
             promoted_at=at,
         )
         for i, r in enumerate(promoted, start=1)
     ]
     await outbox.add(conn, *events)
     return promoted
+
+
+def counted(place: PlaceRow, *, seated: int, waiting: int) -> PlaceRow:
+    """The place with its counts after a change."""
+    return replace(place, seated=seated, waiting=waiting)
+
+
+def place_change(registration: RegistrationRow, place: PlaceRow) -> dict[str, Any]:
+    """The fields every registration event carries: the registrant's role, town and mode, and
+    the place's counts after the change (``place``)."""
+    return {
+        "seminar_id": registration.seminar_id,
+        "registration_id": registration.id,
+        "place_id": place.id,
+        "role": registration.role,
+        "municipality": registration.municipality,
+        "mode": registration.mode,
+        "capacity": place.capacity,
+        "seated": place.seated,
+        "waiting": place.waiting,
+    }

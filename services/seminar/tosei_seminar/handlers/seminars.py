@@ -233,30 +233,17 @@ async def choose_venue(rt: Runtime, seminar_id: UUID, venue_id: UUID, actor: str
         venue = next((v for v in await q.venues(conn, seminar_id) if v.id == venue_id), None)
         if venue is None:
             raise NotFound(f"the seminar has no candidate venue {venue_id}")
-        place_id = await q.place_id_of(conn, seminar_id, AttendanceMode.VENUE.value)
-        if place_id is None:
-            await q.insert_place(
-                conn,
-                uuid.uuid4(),
-                seminar_id,
-                AttendanceMode.VENUE.value,
-                venue.name,
-                venue.municipality,
-                venue.capacity,
-                actor,
-            )
-        else:
-            place = await _locked_place(conn, place_id)
-            check_capacity_change(place.place, venue.capacity)
-            await q.update_place(
-                conn,
-                place_id,
-                name=venue.name,
-                municipality=venue.municipality,
-                capacity=venue.capacity,
-                actor=actor,
-            )
-            await fill_free_seats(conn, rt.outbox, seminar_id, place, venue.capacity, now)
+        await _set_place(
+            conn,
+            rt,
+            seminar_id,
+            AttendanceMode.VENUE,
+            name=venue.name,
+            town=venue.municipality,
+            capacity=venue.capacity,
+            actor=actor,
+            at=now,
+        )
         await q.update_seminar(conn, seminar_id, actor, {"chosen_venue_id": venue_id})
         await q.log_change(conn, seminar_id, "venue.chosen", actor, {"venue_id": venue_id})
 
@@ -271,25 +258,17 @@ async def set_online(
             conn, seminar_id, states=ARRANGEABLE, doing="change its stream", lock=True
         )
         await q.update_seminar(conn, seminar_id, actor, {"stream_url": stream_url})
-        place_id = await q.place_id_of(conn, seminar_id, AttendanceMode.ONLINE.value)
-        if place_id is None:
-            await q.insert_place(
-                conn,
-                uuid.uuid4(),
-                seminar_id,
-                AttendanceMode.ONLINE.value,
-                "オンライン配信",
-                None,
-                capacity,
-                actor,
-            )
-        else:
-            place = await _locked_place(conn, place_id)
-            check_capacity_change(place.place, capacity)
-            await q.update_place(
-                conn, place_id, name=place.name, municipality=None, capacity=capacity, actor=actor
-            )
-            await fill_free_seats(conn, rt.outbox, seminar_id, place, capacity, now)
+        await _set_place(
+            conn,
+            rt,
+            seminar_id,
+            AttendanceMode.ONLINE,
+            name=ONLINE_PLACE,
+            town=None,
+            capacity=capacity,
+            actor=actor,
+            at=now,
+        )
         await q.log_change(conn, seminar_id, "online.set", actor, {"capacity": capacity})
 
 
@@ -364,6 +343,37 @@ async def remove_site(rt: Runtime, seminar_id: UUID, site_id: UUID, actor: str) 
             )
         await q.delete_place(conn, site_id)
         await q.log_change(conn, seminar_id, "site.removed", actor, {"site_id": site_id})
+
+
+ONLINE_PLACE = "オンライン配信"
+
+
+async def _set_place(
+    conn: Connection,
+    rt: Runtime,
+    seminar_id: UUID,
+    mode: AttendanceMode,
+    *,
+    name: str,
+    town: str | None,
+    capacity: int,
+    actor: str,
+    at: datetime,
+) -> None:
+    """Create the seminar's one place of ``mode`` or give it new seats (seating the wait list
+    when it grows; refusing to shrink below those seated)."""
+    place_id = await q.place_id_of(conn, seminar_id, mode.value)
+    if place_id is None:
+        await q.insert_place(
+            conn, uuid.uuid4(), seminar_id, mode.value, name, town, capacity, actor
+        )
+        return
+    place = await _locked_place(conn, place_id)
+    check_capacity_change(place.place, capacity)
+    await q.update_place(
+        conn, place_id, name=name, municipality=town, capacity=capacity, actor=actor
+    )
+    await fill_free_seats(conn, rt.outbox, seminar_id, place, capacity, at)
 
 
 async def _locked_place(conn: Connection, place_id: UUID) -> PlaceRow:
