@@ -233,7 +233,8 @@ async def test_the_public_sees_published_seminars_without_fees_or_budget(
     )
     listed = ok(await client.get("/seminars"))["seminars"]
     assert [s["id"] for s in listed] == [seminar.id]
-    assert (await client.get(f"/seminars/{planned['id']}")).status_code == 409
+    assert (await client.get(f"/seminars/{planned['id']}")).status_code == 404
+    assert ok(await client.get(f"/seminars/{planned['id']}", headers=AUDITOR))["title"] == "準備中"
     public = ok(await client.get(f"/seminars/{seminar.id}"))
     assert public["speakers"] == [
         {

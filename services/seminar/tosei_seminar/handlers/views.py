@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode
+from tosei_common.errors import NotFound
 from tosei_common.municipalities import Municipality
 from tosei_common.service import Runtime
 from tosei_seminar.db import queries as q
@@ -33,6 +34,13 @@ from tosei_seminar.domain.seminar import PUBLISHED, SeminarState
 from tosei_seminar.handlers.seminars import load_seminar
 
 
+def _published(seminar: SeminarRow) -> SeminarRow:
+    """The public does not see seminars still being planned: to them they do not exist yet."""
+    if seminar.state not in PUBLISHED:
+        raise NotFound(f"no seminar {seminar.id}")
+    return seminar
+
+
 async def rotation_years(rt: Runtime, first: int, years: int) -> list[rotation.RotationYear]:
     async with rt.pool.acquire() as conn:
         overrides = await q.overrides(conn)
@@ -53,8 +61,8 @@ async def seminar_detail(rt: Runtime, seminar_id: UUID, *, staff: bool) -> Semin
     """A seminar with everything about it; the public sees it only once it is scheduled."""
     async with rt.pool.acquire() as conn:
         seminar = await load_seminar(conn, seminar_id)
-        if not staff and seminar.state not in PUBLISHED:
-            await load_seminar(conn, seminar_id, states=PUBLISHED, doing="be shown publicly")
+        if not staff:
+            _published(seminar)
         speakers = await q.speakers(conn, seminar_id)
         venues = await q.venues(conn, seminar_id)
         places = await q.places(conn, seminar_id)
@@ -79,7 +87,7 @@ async def options(
 ) -> tuple[SeminarRow, list[Place]]:
     """The places offered to someone of ``town``, the ones meant for them first."""
     async with rt.pool.acquire() as conn:
-        seminar = await load_seminar(conn, seminar_id, states=PUBLISHED, doing="be shown")
+        seminar = _published(await load_seminar(conn, seminar_id))
         places = [p.place for p in await q.places(conn, seminar_id)]
     return seminar, offered(places, town.code, seminar.host_municipality)
 
