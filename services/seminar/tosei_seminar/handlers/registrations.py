@@ -22,7 +22,7 @@ from tosei_common.catalogue.seminar import (
     RegistrationCancelled,
     RegistrationWaitlisted,
 )
-from tosei_common.errors import Conflict, InvalidTransition, NotFound
+from tosei_common.errors import Conflict, NotFound
 from tosei_common.municipalities import Municipality
 from tosei_common.service import Runtime
 from tosei_seminar.db import queries as q
@@ -293,10 +293,3 @@ async def registrant_view(
         )
         answered = await q.has_feedback(conn, registration.id)
     return registration, seminar, place, position, answered
-
-
-def check_state(seminar: SeminarRow, allowed: frozenset[SeminarState], doing: str) -> None:
-    if seminar.state not in allowed:
-        raise InvalidTransition(
-            f"the seminar is {seminar.state.value} ({seminar.state.label}): cannot {doing} now"
-        )
