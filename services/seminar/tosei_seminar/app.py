@@ -1,14 +1,43 @@
 """Bootstrap of the seminar service."""
 
+from tosei_common.catalogue.seminar import (
+    RegistrationAccepted,
+    RegistrationCancelled,
+    RegistrationPromoted,
+    RegistrationWaitlisted,
+    SeminarCancelled,
+    SeminarHeld,
+    SeminarRegistrationClosed,
+    SeminarRegistrationOpened,
+    SeminarScheduled,
+)
 from tosei_common.service import ServiceSpec
+from tosei_seminar.api import routers
+from tosei_seminar.metrics import SeminarMetrics, refresh
 
 SERVICE = ServiceSpec(
     name="seminar",
     title="Tosei seminar — 在宅医療合同研修会",
     description=(
-        "The annual joint home-medical-care seminar: host rotation, venues, speakers, "
-        "registrations, capacity, wait lists and attendance. Its domain is not built yet: today"
-        " the process migrates its schema and serves its health, readiness and metrics "
-        "endpoints."
+        "The annual joint home-medical-care seminar of the Tosei region: the host rotation, "
+        "venues and their sizing, speakers, budget, the stream for the other towns, "
+        "registrations with capacity and wait lists per place, check-in, attendance reports, "
+        "certificates of attendance (修了証) and feedback. Registrants need no account: they "
+        "keep the reference they are given. Coordinators manage seminars with a bearer token."
     ),
+    migrations_package="tosei_seminar.db.migrations",
+    publishes=(
+        SeminarScheduled,
+        SeminarRegistrationOpened,
+        SeminarRegistrationClosed,
+        SeminarHeld,
+        SeminarCancelled,
+        RegistrationAccepted,
+        RegistrationWaitlisted,
+        RegistrationPromoted,
+        RegistrationCancelled,
+    ),
+    routers=routers,
+    setup_metrics=SeminarMetrics,
+    refresh_metrics=refresh,
 )

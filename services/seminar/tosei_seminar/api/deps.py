@@ -1,0 +1,59 @@
+"""Who may call what: coordinators manage, auditors read, registrants hold a reference."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from tosei_common.auth import Principal, Role, current_principal, require
+from tosei_common.errors import Unprocessable
+from tosei_common.fiscal import DateParseError, parse_fiscal_year
+from tosei_seminar.api.models import ScheduleFields
+from tosei_seminar.domain.seminar import Schedule, schedule
+
+manage = require(Role.COORDINATOR)
+read_personal = require(Role.COORDINATOR, Role.AUDITOR)
+read_figures = require(Role.COORDINATOR, Role.AUDITOR, Role.MUNICIPALITY)
+STAFF = frozenset({Role.COORDINATOR, Role.AUDITOR})
+
+_bearer = HTTPBearer(auto_error=False, description="Optional here: staff see more.")
+
+
+def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller when a token is sent (and valid: a bad token is still a 401), else None."""
+    if credentials is None:
+        return None
+    return current_principal(request, credentials)
+
+
+def is_staff(principal: Principal | None) -> bool:
+    return principal is not None and principal.role in STAFF
+
+
+def fiscal_year_param(text: str) -> int:
+    try:
+        return parse_fiscal_year(text)
+    except DateParseError as exc:
+        raise Unprocessable(str(exc), fields={"fiscal_year": "e.g. 2026 or 令和8年度"}) from exc
+
+
+def schedule_of(body: ScheduleFields, fiscal_year: int) -> Schedule | None:
+    """The seminar's times from date, start_time and end_time (all three, or none)."""
+    given = {"date": body.date, "start_time": body.start_time, "end_time": body.end_time}
+    if all(v is None for v in given.values()):
+        return None
+    missing = [k for k, v in given.items() if v is None]
+    if missing:
+        raise Unprocessable(
+            "give the date, the start time and the end time together",
+            fields={k: "required with the others" for k in missing},
+        )
+    assert body.date is not None
+    assert body.start_time is not None
+    assert body.end_time is not None
+    return schedule(fiscal_year, body.date, body.start_time, body.end_time)

@@ -1,0 +1,101 @@
+"""The certificate of attendance (修了証): an A4 landscape PDF in Japanese, one page per person.
+
+The font is Noto Sans CJK JP from the ``noto-cjk-sans-jp-regular`` package, so no machine needs a
+system font; fpdf2 embeds only the glyphs used (a certificate is about 15 KB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+from fpdf import FPDF
+from fpdf.enums import Align, WrapMode, XPos, YPos
+
+from tosei_common.fiscal import fiscal_year_label, japanese_date
+
+FONT_PACKAGE = "noto_cjk_sans_jp_regular"
+FONT_FILE = "NotoSansCJKjp-Regular.otf"
+FAMILY = "NotoSansJP"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    name: str
+    organisation: str | None
+    role: str  # label, e.g. 訪問看護師
+    title: str  # the seminar's title
+    fiscal_year: int
+    held_on: date
+    host: str  # municipality name
+    place: str  # where they attended: the venue, a viewing site or オンライン配信
+    mode: str  # label, e.g. 会場参加
+    reference: str
+    issued_on: date
+
+
+def render(certificates: Sequence[Certificate]) -> bytes:
+    """One PDF with a page per certificate."""
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_title("修了証")
+    pdf.set_author("東青圏域 在宅医療合同研修会")
+    pdf.set_creator("Tosei seminar")
+    with resources.as_file(resources.files(FONT_PACKAGE) / FONT_FILE) as font:
+        pdf.add_font(FAMILY, fname=str(font))
+        for certificate in certificates:
+            _page(pdf, certificate)
+    return bytes(pdf.output())
+
+
+def _page(pdf: FPDF, c: Certificate) -> None:
+    pdf.add_page()
+    width = pdf.w
+    # A double frame, as printed certificates have.
+    pdf.set_draw_color(120, 90, 40)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, width - 20, pdf.h - 20)
+    pdf.set_line_width(0.3)
+    pdf.rect(14, 14, width - 28, pdf.h - 28)
+
+    pdf.set_text_color(30, 30, 30)
+    pdf.set_font(FAMILY, size=40)
+    pdf.set_xy(0, 30)
+    pdf.cell(width, 20, "修　了　証", align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font(FAMILY, size=12)
+    pdf.set_xy(0, 58)
+    if c.organisation:
+        pdf.cell(width, 8, c.organisation, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, size=26)
+    pdf.set_x(0)
+    pdf.cell(width, 16, f"{c.name}　殿", align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font(FAMILY, size=14)
+    pdf.set_xy(40, 95)
+    body = (
+        f"あなたは{japanese_date(c.held_on)}に開催された{fiscal_year_label(c.fiscal_year)}"
+        f"東青圏域在宅医療合同研修会「{c.title}」を修了したことを証します。"
+    )
+    pdf.multi_cell(width - 80, 10, body, wrapmode=WrapMode.CHAR, align=Align.L)
+
+    pdf.set_font(FAMILY, size=11)
+    pdf.set_xy(40, pdf.get_y() + 8)
+    for label, value in (
+        ("職種", c.role),
+        ("参加方法", f"{c.mode}（{c.place}）"),
+        ("受付番号", c.reference),
+    ):
+        pdf.set_x(60)
+        pdf.cell(30, 8, label)
+        pdf.cell(0, 8, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font(FAMILY, size=13)
+    pdf.set_xy(0, pdf.h - 62)
+    pdf.cell(width - 50, 9, japanese_date(c.issued_on), align=Align.R)
+    pdf.set_xy(0, pdf.h - 50)
+    pdf.cell(width - 50, 9, "東青圏域在宅医療合同研修会", align=Align.R)
+    pdf.set_xy(0, pdf.h - 41)
+    pdf.cell(width - 50, 9, f"{fiscal_year_label(c.fiscal_year)}当番　{c.host}", align=Align.R)

@@ -1,0 +1,84 @@
+"""Which town hosts the joint seminar in a fiscal year.
+
+The host rotates in a fixed order from the first seminar (FY2021, Aomori City): 青森市, 平内町,
+外ヶ浜町, then 青森市 again. When a town cannot host, the coordinators record an override with
+its reason. An override changes that one year only: the other years keep the turns the order
+gives them (two overrides swap two towns' turns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tosei_common.errors import BadRequest, Unprocessable
+from tosei_common.fiscal import fiscal_year_label
+from tosei_common.municipalities import AOMORI, HIRANAI, SOTOGAHAMA, Municipality, municipality
+
+ORDER: tuple[Municipality, ...] = (AOMORI, HIRANAI, SOTOGAHAMA)
+FIRST_YEAR = 2021
+LAST_YEAR = 2200  # far enough for any plan; bounds what people can ask for
+
+
+@dataclass(frozen=True)
+class Override:
+    fiscal_year: int
+    host: str  # municipality code
+    reason: str
+    set_by: str
+
+
+@dataclass(frozen=True)
+class RotationYear:
+    fiscal_year: int
+    host: Municipality
+    by_rotation: Municipality  # whose turn the order says it is
+    override: Override | None
+
+    @property
+    def label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+
+def check_year(fiscal_year: int) -> int:
+    """A fiscal year the rotation covers, or a 422 naming the field."""
+    if not FIRST_YEAR <= fiscal_year <= LAST_YEAR:
+        raise Unprocessable(
+            f"the joint seminar began in FY{FIRST_YEAR} ({fiscal_year_label(FIRST_YEAR)}); "
+            f"FY{fiscal_year} is outside the rotation",
+            fields={"fiscal_year": f"between {FIRST_YEAR} and {LAST_YEAR}"},
+        )
+    return fiscal_year
+
+
+def turn_of(fiscal_year: int) -> Municipality:
+    """Whose turn it is by the order alone."""
+    return ORDER[(check_year(fiscal_year) - FIRST_YEAR) % len(ORDER)]
+
+
+def host_of(fiscal_year: int, overrides: Mapping[int, Override]) -> RotationYear:
+    """The host of a fiscal year: the override when there is one, else the town whose turn it is."""
+    by_rotation = turn_of(fiscal_year)
+    override = overrides.get(fiscal_year)
+    host = municipality(override.host) if override is not None else by_rotation
+    return RotationYear(fiscal_year, host, by_rotation, override)
+
+
+def upcoming(first: int, years: int, overrides: Mapping[int, Override]) -> list[RotationYear]:
+    """``years`` consecutive fiscal years from ``first``, each with its host."""
+    if not 1 <= years <= 50:
+        raise Unprocessable("list 1 to 50 years", fields={"years": "between 1 and 50"})
+    first = max(first, FIRST_YEAR)
+    return [host_of(fy, overrides) for fy in range(first, min(first + years, LAST_YEAR + 1))]
+
+
+def check_override(fiscal_year: int, host: Municipality, reason: str) -> None:
+    """Refuse an override that names no reason or the town whose turn it is anyway."""
+    check_year(fiscal_year)
+    if not reason.strip():
+        raise Unprocessable("say why the town cannot host", fields={"reason": "required"})
+    if host.code == turn_of(fiscal_year).code:
+        raise BadRequest(
+            f"{host.name} hosts FY{fiscal_year} by the rotation already; "
+            "an override names another town"
+        )

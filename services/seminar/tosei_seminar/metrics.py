@@ -1,0 +1,47 @@
+"""Domain gauges read at scrape time: seats and wait lists of the seminars taking registrations."""
+
+from __future__ import annotations
+
+from prometheus_client import Gauge
+
+from tosei_common.metrics import PipelineMetrics
+from tosei_common.service import Runtime
+from tosei_seminar.db import queries as q
+
+
+class SeminarMetrics:
+    def __init__(self, pipeline: PipelineMetrics) -> None:
+        labels = ["fiscal_year", "mode"]
+        self.seats = Gauge(
+            "tosei_seminar_seats",
+            "Seats of open seminars' places.",
+            labels,
+            registry=pipeline.registry,
+        )
+        self.seated = Gauge(
+            "tosei_seminar_seated",
+            "Accepted registrations of open seminars' places.",
+            labels,
+            registry=pipeline.registry,
+        )
+        self.waiting = Gauge(
+            "tosei_seminar_waiting",
+            "People on the wait lists of open seminars' places.",
+            labels,
+            registry=pipeline.registry,
+        )
+
+
+async def refresh(rt: Runtime) -> None:
+    metrics = rt.domain_metrics
+    if not isinstance(metrics, SeminarMetrics):
+        return
+    async with rt.pool.acquire() as conn:
+        rows = await q.seat_figures(conn)
+    for gauge in (metrics.seats, metrics.seated, metrics.waiting):
+        gauge.clear()
+    for row in rows:
+        labels = {"fiscal_year": str(row.fiscal_year), "mode": row.mode}
+        metrics.seats.labels(**labels).set(row.capacity)
+        metrics.seated.labels(**labels).set(row.seated)
+        metrics.waiting.labels(**labels).set(row.waiting)

@@ -1,0 +1,325 @@
+"""The seminar's rules on their own: rotation, states, sizing, seats, references, reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time
+
+import pytest
+
+from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
+from tosei_common.errors import BadRequest, Conflict, InvalidTransition, Unprocessable
+from tosei_common.municipalities import AOMORI, HIRANAI, IMABETSU, SOTOGAHAMA
+from tosei_seminar.domain import rotation, sizing
+from tosei_seminar.domain.registration import (
+    Place,
+    RegistrationStatus,
+    check_capacity_change,
+    choose_place,
+    identity,
+    new_reference,
+    normalise_reference,
+    offered,
+    promotions,
+    seat_or_wait,
+)
+from tosei_seminar.domain.reports import (
+    Attendee,
+    BudgetCategory,
+    BudgetLine,
+    Feedback,
+    attendance,
+    summarise_budget,
+    summarise_feedback,
+)
+from tosei_seminar.domain.seminar import Readiness, SeminarState, next_state, schedule
+
+S = SeminarState
+
+
+# rotation ---------------------------------------------------------------------------------------
+
+
+def test_the_rotation_starts_with_aomori_in_fy2021_and_goes_hiranai_sotogahama_around() -> None:
+    hosts = [y.host.name for y in rotation.upcoming(2021, 10, {})]
+    assert hosts == [
+        "青森市", "平内町", "外ヶ浜町", "青森市", "平内町", "外ヶ浜町", "青森市", "平内町",
+        "外ヶ浜町", "青森市",
+    ]  # fmt: skip
+
+
+def test_an_override_changes_only_its_own_year() -> None:
+    override = rotation.Override(2025, SOTOGAHAMA.code, "平内町は庁舎改修で会場を確保できない", "c")
+    years = rotation.upcoming(2021, 10, {2025: override})
+    assert [y.host.name for y in years][3:7] == ["青森市", "外ヶ浜町", "外ヶ浜町", "青森市"]
+    assert years[4].by_rotation == HIRANAI
+    assert years[4].override == override
+    assert all(y.override is None for i, y in enumerate(years) if i != 4)
+
+
+def test_an_override_needs_a_reason_and_another_town() -> None:
+    with pytest.raises(Unprocessable):
+        rotation.check_override(2025, SOTOGAHAMA, "  ")
+    with pytest.raises(BadRequest):
+        rotation.check_override(2025, HIRANAI, "平内町の番です")
+    rotation.check_override(2025, IMABETSU, "今別町が初めて担当する")
+
+
+def test_years_before_the_first_seminar_are_not_in_the_rotation() -> None:
+    with pytest.raises(Unprocessable):
+        rotation.turn_of(2020)
+    assert rotation.upcoming(2019, 2, {})[0].fiscal_year == 2021
+    assert rotation.turn_of(2026) == SOTOGAHAMA
+    assert rotation.turn_of(2027) == AOMORI
+
+
+# states -----------------------------------------------------------------------------------------
+
+READY = Readiness(has_schedule=True, has_venue=True, has_stream=True, remote_places=2, checked_in=5)
+
+
+def test_a_seminar_goes_from_planned_to_held() -> None:
+    state = S.PLANNED
+    for target in (S.SCHEDULED, S.REGISTRATION_OPEN, S.REGISTRATION_CLOSED, S.HELD):
+        state = next_state(state, target, READY, None)
+    assert state is S.HELD
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (S.PLANNED, S.REGISTRATION_OPEN),
+        (S.PLANNED, S.HELD),
+        (S.SCHEDULED, S.HELD),
+        (S.REGISTRATION_OPEN, S.HELD),
+        (S.HELD, S.CANCELLED),
+        (S.CANCELLED, S.PLANNED),
+        (S.HELD, S.REGISTRATION_OPEN),
+    ],
+)
+def test_invalid_transitions_are_refused(current: SeminarState, target: SeminarState) -> None:
+    with pytest.raises(InvalidTransition):
+        next_state(current, target, READY, "理由")
+
+
+def test_a_seminar_is_scheduled_only_with_a_date_and_a_venue() -> None:
+    bare = Readiness(
+        has_schedule=False, has_venue=False, has_stream=False, remote_places=0, checked_in=0
+    )
+    with pytest.raises(Conflict, match="a date and time and a venue"):
+        next_state(S.PLANNED, S.SCHEDULED, bare, None)
+
+
+def test_remote_places_need_the_stream_before_registration_opens() -> None:
+    no_stream = Readiness(
+        has_schedule=True, has_venue=True, has_stream=False, remote_places=1, checked_in=0
+    )
+    with pytest.raises(Conflict, match="stream"):
+        next_state(S.SCHEDULED, S.REGISTRATION_OPEN, no_stream, None)
+
+
+def test_cancelling_needs_a_reason_and_holding_needs_attendees() -> None:
+    with pytest.raises(Unprocessable):
+        next_state(S.SCHEDULED, S.CANCELLED, READY, None)
+    nobody = Readiness(
+        has_schedule=True, has_venue=True, has_stream=True, remote_places=0, checked_in=0
+    )
+    with pytest.raises(Conflict):
+        next_state(S.REGISTRATION_CLOSED, S.HELD, nobody, None)
+
+
+def test_the_date_must_fall_in_the_seminar_s_fiscal_year() -> None:
+    when = schedule(2026, date(2027, 3, 31), time(13, 30), time(16, 0))
+    assert when.starts_at.isoformat() == "2027-03-31T13:30:00+09:00"
+    with pytest.raises(Unprocessable) as wrong_year:
+        schedule(2026, date(2027, 4, 1), time(13, 30), time(16, 0))
+    assert wrong_year.value.fields == {"date": "2027-04-01 is in FY2027"}
+    with pytest.raises(Unprocessable):
+        schedule(2026, date(2026, 10, 1), time(16, 0), time(13, 0))
+
+
+# venue sizing -----------------------------------------------------------------------------------
+
+
+def candidate(name: str, capacity: int, fee: int) -> sizing.Candidate:
+    return sizing.Candidate(uuid.uuid4(), name, AOMORI.code, capacity, fee)
+
+
+HALLS = [
+    candidate("市民センター 研修室", 60, 8000),
+    candidate("青森市民ホール 大会議室", 200, 45000),
+    candidate("リンクステーションホール青森", 800, 180000),
+]
+
+
+def test_the_smallest_venue_that_fits_with_the_margin_is_recommended() -> None:
+    # 180 registered, 15% do not come: 153 expected; 10% margin: 169 seats.
+    result = sizing.recommend(HALLS, 180, no_show_rate=0.15, margin=0.1, basis="registrations")
+    assert (result.expected_audience, result.seats_needed) == (153, 169)
+    assert result.recommended is not None
+    assert result.recommended.name == "青森市民ホール 大会議室"
+    assert "169席が必要" in result.reason
+    assert "市民センター 研修室 60席" in result.reason  # why the smaller one is not enough
+    assert [f.fits for f in result.candidates] == [False, True, True]
+
+
+def test_a_venue_exactly_the_size_needed_fits() -> None:
+    assert sizing.seats_needed(100, 0.1, 0.0) == (90, 90)
+    result = sizing.recommend(
+        [candidate("ちょうど", 90, 1), candidate("大きい", 91, 1)],
+        100,
+        no_show_rate=0.1,
+        margin=0.0,
+        basis="expected_turnout",
+    )
+    assert result.recommended is not None
+    assert result.recommended.name == "ちょうど"
+    assert "見込み参加者数100人" in result.reason
+
+
+def test_when_no_candidate_is_big_enough_it_says_by_how_much() -> None:
+    result = sizing.recommend(HALLS, 1000, no_show_rate=0.0, margin=0.1, basis="registrations")
+    assert result.recommended is None
+    assert "300席足りません" in result.reason
+
+
+def test_equal_halls_go_to_the_cheaper_one() -> None:
+    result = sizing.recommend(
+        [candidate("高い", 100, 50000), candidate("安い", 100, 20000)],
+        50,
+        no_show_rate=0.1,
+        margin=0.1,
+        basis="registrations",
+    )
+    assert result.recommended is not None
+    assert result.recommended.name == "安い"
+
+
+# seats and references ---------------------------------------------------------------------------
+
+
+def place(
+    mode: AttendanceMode, town: str | None, capacity: int, seated: int, waiting: int
+) -> Place:
+    return Place(uuid.uuid4(), mode, f"{mode} {town}", town, capacity, seated, waiting)
+
+
+def test_a_newcomer_never_jumps_the_wait_list() -> None:
+    assert (
+        seat_or_wait(place(AttendanceMode.VENUE, AOMORI.code, 2, 1, 0))
+        is RegistrationStatus.ACCEPTED
+    )
+    assert (
+        seat_or_wait(place(AttendanceMode.VENUE, AOMORI.code, 2, 2, 0))
+        is RegistrationStatus.WAITLISTED
+    )
+    assert (
+        seat_or_wait(place(AttendanceMode.VENUE, AOMORI.code, 3, 2, 1))
+        is RegistrationStatus.WAITLISTED
+    )
+
+
+def test_free_seats_go_to_as_many_waiting_as_fit() -> None:
+    assert promotions(capacity=10, seated=7, waiting=5) == 3
+    assert promotions(capacity=10, seated=7, waiting=1) == 1
+    assert promotions(capacity=10, seated=10, waiting=4) == 0
+
+
+def test_a_place_cannot_shrink_below_those_seated() -> None:
+    with pytest.raises(Unprocessable):
+        check_capacity_change(place(AttendanceMode.ONLINE, None, 50, 30, 0), 29)
+    check_capacity_change(place(AttendanceMode.ONLINE, None, 50, 30, 0), 30)
+
+
+def test_references_are_unguessable_and_forgiving_to_type() -> None:
+    references = {new_reference() for _ in range(1000)}
+    assert len(references) == 1000
+    reference = next(iter(references))
+    assert normalise_reference(reference.lower().replace("-", "")) == reference
+    assert normalise_reference("ｏ１２３-4567-89ab-cdef".upper()) == "0123-4567-89AB-CDEF"
+    assert normalise_reference("I1L1-0000-0000-0000") == "1111-0000-0000-0000"
+    assert normalise_reference("UUUU-0000-0000-0000") is None
+    assert normalise_reference("short") is None
+
+
+def test_the_same_person_is_recognised_by_name_and_a_contact() -> None:
+    a = identity("山田　花子", "Hanako@Example.JP", None)
+    b = identity("山田花子", "hanako@example.jp", "017-723-1111")
+    assert (a.name_key, a.email_key) == (b.name_key, b.email_key)
+    with pytest.raises(Unprocessable) as neither:
+        identity("山田花子", None, None)
+    assert neither.value.fields == {"email": "give an e-mail address or a phone number"}
+    with pytest.raises(Unprocessable) as bad:
+        identity("山田花子", "hanako", "123")
+    assert set(bad.value.fields) == {"email", "phone"}
+
+
+def test_non_host_towns_get_their_own_site_then_online_then_the_venue() -> None:
+    venue = place(AttendanceMode.VENUE, AOMORI.code, 100, 0, 0)
+    online = place(AttendanceMode.ONLINE, None, 100, 0, 0)
+    hiranai = place(AttendanceMode.VIEWING_SITE, HIRANAI.code, 20, 0, 0)
+    sotogahama = place(AttendanceMode.VIEWING_SITE, SOTOGAHAMA.code, 20, 0, 0)
+    places = [venue, online, hiranai, sotogahama]
+    assert offered(places, HIRANAI.code, AOMORI.code) == [hiranai, online, venue]
+    assert offered(places, AOMORI.code, AOMORI.code) == [venue, online]
+    assert offered(places, IMABETSU.code, AOMORI.code) == [online, venue]
+    assert choose_place(places, AttendanceMode.VIEWING_SITE, HIRANAI.code, None) == hiranai
+    with pytest.raises(Unprocessable):
+        choose_place(places, AttendanceMode.VIEWING_SITE, HIRANAI.code, sotogahama.place_id)
+    with pytest.raises(Unprocessable):
+        choose_place(places, AttendanceMode.VIEWING_SITE, IMABETSU.code, None)
+
+
+# reports ----------------------------------------------------------------------------------------
+
+
+def test_attendance_counts_every_role_town_and_mode() -> None:
+    people = [
+        Attendee(AttendeeRole.NURSE, AOMORI.code, AttendanceMode.VENUE, True),
+        Attendee(AttendeeRole.NURSE, AOMORI.code, AttendanceMode.VENUE, False),
+        Attendee(AttendeeRole.RESIDENT, HIRANAI.code, AttendanceMode.VIEWING_SITE, True),
+    ]
+    report = attendance(people)
+    assert (report.registered, report.attended, report.no_shows) == (3, 2, 1)
+    nurse = next(r for r in report.by_role if r.key == "nurse")
+    assert (nurse.label, nurse.registered, nurse.attended, nurse.rate) == ("看護師", 2, 1, 0.5)
+    assert len(report.by_role) == len(AttendeeRole)
+    assert [r.label for r in report.by_municipality] == [
+        "青森市", "平内町", "今別町", "外ヶ浜町", "蓬田村"
+    ]  # fmt: skip
+    online = next(r for r in report.by_mode if r.key == "online")
+    assert online.rate is None  # nobody registered: no rate rather than 0%
+
+
+def test_feedback_is_summarised_without_names() -> None:
+    answers = [
+        Feedback(AttendeeRole.NURSE, AOMORI.code, 5, 4, "事例が具体的でよかった"),
+        Feedback(AttendeeRole.NURSE, AOMORI.code, 4, 4, None),
+        Feedback(AttendeeRole.RESIDENT, HIRANAI.code, 3, 5, None),
+    ]
+    summary = summarise_feedback(answers, attended=6)
+    assert (summary.responses, summary.response_rate) == (3, 0.5)
+    assert summary.satisfaction_mean == 4.0
+    assert summary.satisfaction_distribution == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
+    assert summary.satisfaction_by_role == {"看護師": 4.5, "住民": 3.0}
+    assert [(c.role, c.municipality, c.text) for c in summary.comments] == [
+        ("看護師", "青森市", "事例が具体的でよかった")
+    ]
+
+
+def test_the_budget_warns_when_it_does_not_cover_the_venue_or_the_keynote() -> None:
+    lines = [
+        BudgetLine(BudgetCategory.VENUE, 40000, 45000),
+        BudgetLine(BudgetCategory.KEYNOTE, 100000, None),
+    ]
+    summary = summarise_budget(lines, venue_fee=45000, speaker_fees=150000)
+    assert (summary.planned_total, summary.actual_total, summary.unsettled_lines) == (
+        140000,
+        45000,
+        1,
+    )
+    assert summary.warnings == [
+        "会場使用料の予算40,000円が選定会場の使用料45,000円に足りません",
+        "講師謝金の予算100,000円が講師謝金の合計150,000円に足りません",
+    ]
+    assert summarise_budget(lines, venue_fee=40000, speaker_fees=100000).warnings == []

@@ -1,0 +1,419 @@
+"""Coordinators' side through the HTTP API: rotation, states, venue sizing, budget, bad input."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.seminar.conftest import (
+    AUDITOR,
+    COORDINATOR,
+    bearer,
+    ok,
+    open_seminar,
+    person,
+    register,
+)
+from tosei_common.http import build_app
+from tosei_common.service import Runtime
+
+
+async def test_the_rotation_over_ten_years_with_an_override(client: httpx.AsyncClient) -> None:
+    before = ok(await client.get("/rotation?from_year=2021&years=10"))
+    assert [y["host"]["name"] for y in before["years"]] == [
+        "青森市", "平内町", "外ヶ浜町", "青森市", "平内町", "外ヶ浜町", "青森市", "平内町",
+        "外ヶ浜町", "青森市",
+    ]  # fmt: skip
+    assert before["years"][5]["label"] == "令和8年度 (FY2026)"
+
+    set_ = ok(
+        await client.put(
+            "/rotation/overrides/令和10年度",
+            json={"host": "外ケ浜", "reason": "平内町は新庁舎移転の年で会場を確保できない"},
+            headers=COORDINATOR,
+        )
+    )
+    assert (set_["fiscal_year"], set_["host"]["code"], set_["by_rotation"]["name"]) == (
+        2028,
+        "023078",
+        "平内町",
+    )
+    after = ok(await client.get("/rotation?from_year=2021&years=10"))
+    changed = [
+        (b["fiscal_year"], a["host"]["name"])
+        for b, a in zip(before["years"], after["years"], strict=True)
+        if b["host"] != a["host"]
+    ]
+    assert changed == [(2028, "外ヶ浜町")]
+    assert after["years"][7]["reason"] == "平内町は新庁舎移転の年で会場を確保できない"
+    assert after["years"][7]["set_by"] == "coordinator:kikaku-sato"
+
+    ok(await client.delete("/rotation/overrides/2028", headers=COORDINATOR), 204)
+    assert ok(await client.get("/rotation?from_year=2021&years=10")) == before
+
+
+async def test_only_coordinators_override_and_only_with_a_reason(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {"host": "平内町", "reason": "会場改修"}
+    assert (await client.put("/rotation/overrides/2026", json=body)).status_code == 401
+    officer = bearer("municipality", municipality="平内町")
+    assert (
+        await client.put("/rotation/overrides/2026", json=body, headers=officer)
+    ).status_code == 403
+    for bad, field in (
+        ({"host": "弘前市", "reason": "x"}, "host"),
+        ({"host": "平内町", "reason": ""}, "reason"),
+        ({"host": "平内町"}, "reason"),
+    ):
+        response = await client.put("/rotation/overrides/2026", json=bad, headers=COORDINATOR)
+        assert response.status_code == 422
+        assert response.json()["fields"][0]["field"] == field
+    same = await client.put(
+        "/rotation/overrides/2026", json={"host": "外ヶ浜町", "reason": "x"}, headers=COORDINATOR
+    )
+    assert same.status_code == 400  # it is Sotogahama's turn anyway
+    year = await client.put("/rotation/overrides/平成2年度", json=body, headers=COORDINATOR)
+    assert year.status_code == 422
+    assert year.json()["fields"] == [{"field": "fiscal_year", "message": "between 2021 and 2200"}]
+
+
+async def test_an_override_moves_a_planned_seminar_but_not_a_scheduled_one(
+    client: httpx.AsyncClient,
+) -> None:
+    planned = ok(
+        await client.post(
+            "/seminars",
+            json={"fiscal_year": "R10", "title": "多職種で支える看取り"},
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    assert planned["host"]["name"] == "平内町"
+    ok(
+        await client.put(
+            "/rotation/overrides/2028",
+            json={"host": "青森市", "reason": "平内町の会場が改修中"},
+            headers=COORDINATOR,
+        )
+    )
+    moved = ok(await client.get(f"/seminars/{planned['id']}", headers=COORDINATOR))
+    assert moved["host"]["name"] == "青森市"
+
+    seminar = await open_seminar(client)  # FY2027, registration open
+    refused = await client.put(
+        "/rotation/overrides/2027",
+        json={"host": "平内町", "reason": "遅すぎる変更"},
+        headers=COORDINATOR,
+    )
+    assert refused.status_code == 409
+    host = ok(await client.get(f"/seminars/{seminar.id}"))["host"]["name"]
+    assert host == "青森市"
+
+
+async def test_one_seminar_a_year(client: httpx.AsyncClient) -> None:
+    body = {"fiscal_year": 2027, "title": "在宅医療と介護の連携"}
+    first = ok(await client.post("/seminars", json=body, headers=COORDINATOR), 201)
+    second = await client.post("/seminars", json=body, headers=COORDINATOR)
+    assert second.status_code == 409
+    assert second.json()["seminar_id"] == first["id"]
+    ok(
+        await client.post(
+            f"/seminars/{first['id']}/state",
+            json={"state": "cancelled", "reason": "感染症の流行により中止"},
+            headers=COORDINATOR,
+        )
+    )
+    ok(await client.post("/seminars", json=body, headers=COORDINATOR), 201)
+
+
+async def test_state_transitions_are_checked_and_recorded(
+    client: httpx.AsyncClient, service: Runtime
+) -> None:
+    created = ok(
+        await client.post(
+            "/seminars",
+            json={"fiscal_year": 2027, "title": "在宅医療と介護の連携"},
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    sid = created["id"]
+    assert created["state"] == "planned"
+    assert created["created_by"] == "coordinator:kikaku-sato"
+
+    async def move(state: str, **extra: str) -> httpx.Response:
+        return await client.post(
+            f"/seminars/{sid}/state", json={"state": state, **extra}, headers=COORDINATOR
+        )
+
+    skipped = await move("registration_open")
+    assert skipped.status_code == 409
+    assert skipped.json()["error"] == "invalid_transition"
+    not_ready = await move("scheduled")
+    assert not_ready.status_code == 409
+    assert "a date and time and a venue" in not_ready.json()["message"]
+    assert ok(await client.get(f"/seminars/{sid}", headers=COORDINATOR))["state"] == "planned"
+
+    ok(
+        await client.patch(
+            f"/seminars/{sid}",
+            json={"date": "令和9年11月6日", "start_time": "13:30", "end_time": "16:30"},
+            headers=COORDINATOR,
+        )
+    )
+    venue = ok(
+        await client.post(
+            f"/seminars/{sid}/venues",
+            json={
+                "name": "平内町文化会館",
+                "municipality": "平内町",
+                "capacity": 150,
+                "fee": 20000,
+            },
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    ok(
+        await client.put(
+            f"/seminars/{sid}/venue", json={"venue_id": venue["id"]}, headers=COORDINATOR
+        )
+    )
+    scheduled = ok(await move("scheduled"))
+    assert (scheduled["state"], scheduled["state_label"]) == ("scheduled", "開催決定")
+    assert scheduled["date_label"] == "令和9年11月6日"
+    assert (await move("held")).status_code == 409
+    ok(await move("registration_open"))
+    ok(await move("registration_closed"))
+    ok(await move("registration_open"))  # reopened for latecomers
+    ok(await move("registration_closed"))
+    nobody = await move("held")
+    assert nobody.status_code == 409
+    no_reason = await move("cancelled")
+    assert no_reason.status_code == 422
+    ok(await move("cancelled", reason="大雪警報のため中止"))
+    assert (await move("registration_open")).status_code == 409
+
+    history = ok(await client.get(f"/seminars/{sid}/history", headers=AUDITOR))["changes"]
+    actions = [c["action"] for c in history]
+    assert actions[0] == "seminar.created"
+    assert actions[-1] == "seminar.cancelled"
+    assert {c["actor"] for c in history} == {"coordinator:kikaku-sato"}
+    async with service.pool.acquire() as conn:
+        types = [r["type"] for r in await conn.fetch("SELECT type FROM outbox ORDER BY seq")]
+    assert [t.split(".")[-2] for t in types] == [
+        "scheduled", "registration_opened", "registration_closed", "registration_opened",
+        "registration_closed", "cancelled",
+    ]  # fmt: skip
+
+
+async def test_the_public_sees_published_seminars_without_fees_or_budget(
+    client: httpx.AsyncClient,
+) -> None:
+    planned = ok(
+        await client.post(
+            "/seminars", json={"fiscal_year": 2028, "title": "準備中"}, headers=COORDINATOR
+        ),
+        201,
+    )
+    seminar = await open_seminar(client)
+    ok(
+        await client.post(
+            f"/seminars/{seminar.id}/speakers",
+            json={
+                "name": "佐藤 良子",
+                "affiliation": "医療法人 在宅ケアクリニック",
+                "profession": "在宅医",
+                "keynote": True,
+                "fee": 100000,
+            },
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    listed = ok(await client.get("/seminars"))["seminars"]
+    assert [s["id"] for s in listed] == [seminar.id]
+    assert (await client.get(f"/seminars/{planned['id']}")).status_code == 404
+    assert ok(await client.get(f"/seminars/{planned['id']}", headers=AUDITOR))["title"] == "準備中"
+    public = ok(await client.get(f"/seminars/{seminar.id}"))
+    assert public["speakers"] == [
+        {
+            "id": public["speakers"][0]["id"],
+            "name": "佐藤 良子",
+            "affiliation": "医療法人 在宅ケアクリニック",
+            "profession": "在宅医",
+            "keynote": True,
+        }
+    ]
+    assert "budget" not in public
+    assert "stream_url" not in public
+    staff = ok(await client.get(f"/seminars/{seminar.id}", headers=COORDINATOR))
+    assert staff["speakers"][0]["fee"] == 100000
+    assert len(ok(await client.get("/seminars", headers=COORDINATOR))["seminars"]) == 2
+
+
+async def test_the_venue_recommendation_follows_the_registrations(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client, venue_seats=10)
+    for n in range(12):
+        await register(client, seminar, person(n))
+    advice = ok(
+        await client.get(
+            f"/seminars/{seminar.id}/venue-recommendation?no_show_rate=0.25&margin=0.1",
+            headers=COORDINATOR,
+        )
+    )
+    # 12 registered for the venue, a quarter stay away: 9 expected, 10 seats with the margin.
+    assert (advice["registrations"], advice["expected_audience"], advice["seats_needed"]) == (
+        12,
+        9,
+        10,
+    )
+    assert advice["recommended"]["id"] == seminar.small_venue
+    assert "10席が必要" in advice["reason"]
+    bigger = ok(
+        await client.get(
+            f"/seminars/{seminar.id}/venue-recommendation?expected_turnout=30&no_show_rate=0",
+            headers=COORDINATOR,
+        )
+    )
+    assert bigger["basis"] == "expected_turnout"
+    assert bigger["recommended"]["id"] == seminar.large_venue
+    for query in ("no_show_rate=1.5", "margin=-1", "expected_turnout=-3", "no_show_rate=nan"):
+        response = await client.get(
+            f"/seminars/{seminar.id}/venue-recommendation?{query}", headers=COORDINATOR
+        )
+        assert response.status_code == 422, query
+
+
+async def test_moving_to_a_bigger_venue_seats_the_wait_list(client: httpx.AsyncClient) -> None:
+    seminar = await open_seminar(client, venue_seats=2)
+    people = [await register(client, seminar, person(n)) for n in range(5)]
+    assert [p["status"] for p in people].count("waitlisted") == 3
+    ok(
+        await client.put(
+            f"/seminars/{seminar.id}/venue",
+            json={"venue_id": seminar.large_venue},
+            headers=COORDINATOR,
+        )
+    )
+    states = [ok(await client.get(f"/registrations/{p['reference']}")) for p in people]
+    assert {s["status"] for s in states} == {"accepted"}
+    assert states[0]["place"]["name"] == "リンクステーションホール青森"
+    back = await client.put(
+        f"/seminars/{seminar.id}/venue",
+        json={"venue_id": seminar.small_venue},
+        headers=COORDINATOR,
+    )
+    assert back.status_code == 422  # 5 accepted do not fit in 2 seats
+
+
+async def test_the_budget_shows_totals_and_what_it_does_not_cover(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client)
+    ok(
+        await client.post(
+            f"/seminars/{seminar.id}/speakers",
+            json={
+                "name": "佐藤 良子",
+                "affiliation": "在宅ケアクリニック",
+                "keynote": True,
+                "fee": 100000,
+            },
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    venue_line = ok(
+        await client.post(
+            f"/seminars/{seminar.id}/budget",
+            json={"category": "venue", "item": "会場使用料", "planned": 45000},
+            headers=COORDINATOR,
+        ),
+        201,
+    )["id"]
+    ok(
+        await client.post(
+            f"/seminars/{seminar.id}/budget",
+            json={"category": "keynote", "item": "基調講演 謝金", "planned": 80000},
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    ok(
+        await client.patch(
+            f"/seminars/{seminar.id}/budget/{venue_line}",
+            json={"actual": 44000},
+            headers=COORDINATOR,
+        )
+    )
+    budget = ok(await client.get(f"/seminars/{seminar.id}", headers=COORDINATOR))["budget"]
+    assert (budget["planned_total"], budget["actual_total"], budget["unsettled_lines"]) == (
+        125000,
+        44000,
+        1,
+    )
+    assert budget["warnings"] == ["講師謝金の予算80,000円が講師謝金の合計100,000円に足りません"]
+    ok(
+        await client.patch(
+            f"/seminars/{seminar.id}/budget/{venue_line}",
+            json={"actual": None},
+            headers=COORDINATOR,
+        )
+    )
+    budget = ok(await client.get(f"/seminars/{seminar.id}", headers=COORDINATOR))["budget"]
+    assert budget["actual_total"] == 0
+    too_much = await client.post(
+        f"/seminars/{seminar.id}/budget",
+        json={"category": "other", "item": "資料印刷", "planned": 2**31},
+        headers=COORDINATOR,
+    )
+    assert too_much.status_code == 422
+
+
+async def test_bad_seminar_input_is_refused_with_the_field_and_writes_nothing(
+    client: httpx.AsyncClient, service: Runtime
+) -> None:
+    cases = [
+        ({"fiscal_year": 2026, "title": ""}, "title"),
+        ({"fiscal_year": 2019, "title": "x"}, "fiscal_year"),
+        ({"fiscal_year": "来年", "title": "x"}, "fiscal_year"),
+        (
+            {
+                "fiscal_year": 2026,
+                "title": "x",
+                "date": "2027/4/1",
+                "start_time": "13:00",
+                "end_time": "15:00",
+            },
+            "date",
+        ),
+        (
+            {
+                "fiscal_year": 2026,
+                "title": "x",
+                "date": "2026/2/30",
+                "start_time": "13:00",
+                "end_time": "15:00",
+            },
+            "date",
+        ),
+        ({"fiscal_year": 2026, "title": "x", "date": "2026/10/1"}, "start_time"),
+        ({"fiscal_year": 2026, "title": "x", "hall": "青森"}, "hall"),
+    ]
+    for body, field in cases:
+        response = await client.post("/seminars", json=body, headers=COORDINATOR)
+        assert response.status_code == 422, body
+        assert field in {f["field"] for f in response.json()["fields"]}, response.text
+    async with service.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM seminars") == 0
+        assert await conn.fetchval("SELECT count(*) FROM change_log") == 0
+
+
+async def test_fuzzing_the_api_finds_no_server_error(service: Runtime) -> None:
+    from tests.support.fuzz import server_errors
+
+    failures = await server_errors(build_app(service), COORDINATOR, max_examples=15)
+    assert failures == []
