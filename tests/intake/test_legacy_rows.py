@@ -191,7 +191,7 @@ def test_a_file_without_the_required_columns_is_refused_whole() -> None:
 
 
 def test_an_unreadable_file_is_refused_whole() -> None:
-    with pytest.raises(FileProblem, match="startup.xlsx"):
+    with pytest.raises(FileProblem, match=r"startup\.xlsx"):
         parse_file("startup.xlsx", b"PK\x03\x04 not really a workbook", None, today=TODAY)
 
 

@@ -53,7 +53,7 @@ def test_a_consultation_time_without_a_zone_is_japan_time() -> None:
     "moment", [datetime(1, 1, 1), datetime(1999, 12, 31), datetime(9999, 12, 31, 23, 59)]
 )
 def test_consultation_times_outside_the_desk_s_records_are_refused(moment: datetime) -> None:
-    with pytest.raises(ValueError, match="before|future"):
+    with pytest.raises(ValueError, match=r"before|future"):
         values.consultation_time(moment, NOW)
 
 
