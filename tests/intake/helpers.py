@@ -1,0 +1,63 @@
+"""Tokens, realistic desk data and small readers shared by the intake tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from aiokafka import ConsumerRecord
+
+from tests.support.runtime import fast_settings
+from tosei_common.auth import mint_token
+
+SECRET = fast_settings().auth_secret
+
+
+def bearer(role: str, subject: str | None = None) -> dict[str, str]:
+    token = mint_token(SECRET, subject=subject or f"{role}-sato", role=role)
+    return {"Authorization": f"Bearer {token}"}
+
+
+DESK = bearer("desk", "sato")
+COORDINATOR = bearer("coordinator", "kudo")
+AUDITOR = bearer("auditor", "audit")
+
+YAMADA: dict[str, Any] = {
+    "person": {
+        "name": "山田 太郎",
+        "furigana": "やまだ たろう",
+        "phone": "017-723-1111",
+        "email": "taro.yamada@example.jp",
+    },
+    "business": {"name": "津軽りんご工房", "stage": "planning"},
+    "municipality": "外ケ浜町",
+    "categories": ["founding_plan", "financing"],
+    "channel": "walk_in",
+    "description": "りんごの加工品で創業したい。創業計画と日本政策金融公庫の融資を知りたい。",
+    "consent_to_share": True,
+}
+
+
+def consultation(**changes: Any) -> dict[str, Any]:
+    """YAMADA with some parts replaced: consultation(person={"phone": "..."}) merges dicts."""
+    body = copy.deepcopy(YAMADA)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(body.get(key), dict):
+            body[key] = {**body[key], **value}
+        else:
+            body[key] = value
+    return body
+
+
+def payload(record: ConsumerRecord[bytes, bytes]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(record.value or b"{}")
+    return data
+
+
+PERSONAL_WORDS = ("山田", "太郎", "やまだ", "taro", "017", "723", "1111", "津軽", "りんご", "公庫")
+
+
+def personal_data_in(text: str) -> list[str]:
+    """Pieces of the sample people's personal data found in ``text``."""
+    return [w for w in PERSONAL_WORDS if w in text]
