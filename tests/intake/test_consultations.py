@@ -209,8 +209,12 @@ async def test_counts_per_day_municipality_and_category(http: httpx.AsyncClient)
     assert await counted("day") == {"10月5日": 2, "10月6日": 1}
     towns = await counted("municipality")
     assert (towns["外ヶ浜町"], towns["青森市"], towns["蓬田村"]) == (2, 1, 0)
-    categories = await counted("category")
-    assert (categories["資金調達"], categories["創業計画"], categories["危機対応"]) == (2, 1, 1)
+    per_category = await counted("category")
+    assert (per_category["資金調達"], per_category["創業計画"], per_category["危機対応"]) == (
+        2,
+        1,
+        1,
+    )
 
 
 async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClient) -> None:
@@ -227,7 +231,11 @@ async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClien
     assert rows[0][:4] == ["受付番号", "受付日", "年度", "相談者名"]
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["受付番号"] == created["id"]
-    assert (first["受付日"], first["年度"], first["市町村"]) == ("2026-10-05", "令和8年度", "外ヶ浜町")
+    assert (first["受付日"], first["年度"], first["市町村"]) == (
+        "2026-10-05",
+        "令和8年度",
+        "外ヶ浜町",
+    )
     assert first["相談区分"] == "創業計画、資金調達"
     assert first["外部専門家への共有同意"] == "はい"
     assert "017-723-1111" not in response.content.decode("utf-8-sig")
