@@ -245,3 +245,27 @@ async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClien
     assert sheet is not None
     assert sheet.title == "相談一覧"
     assert sheet["D2"].value == "山田 太郎"
+
+
+async def test_operators_see_consultations_and_clients_in_the_metrics(
+    http: httpx.AsyncClient,
+) -> None:
+    await register(http, consultation())
+    await register(http, consultation())
+    text = (await http.get("/metrics")).text
+    assert 'tosei_intake_consultations{origin="new_desk"} 2.0' in text
+    assert 'tosei_intake_consultations{origin="sme_desk"} 0.0' in text
+    assert "tosei_intake_clients 1.0" in text
+
+
+async def test_integrators_find_both_topics_in_the_asyncapi_document(
+    http: httpx.AsyncClient,
+) -> None:
+    document = (await http.get("/asyncapi.json")).json()
+    assert set(document["channels"]["tosei.intake.cases"]["messages"]) == {
+        "jp.tosei.intake.case.opened.v1"
+    }
+    assert set(document["channels"]["tosei.intake.clients"]["messages"]) == {
+        "jp.tosei.intake.client.merged.v1"
+    }
+    assert "tosei.caseflow.cases" in document["channels"]  # what intake reads
