@@ -6,10 +6,12 @@ import copy
 import json
 from typing import Any
 
+import httpx
 from aiokafka import ConsumerRecord
 
 from tests.support.runtime import fast_settings
 from tosei_common.auth import mint_token
+from tosei_common.service import Runtime
 
 SECRET = fast_settings().auth_secret
 
@@ -84,3 +86,22 @@ PERSONAL_WORDS = (
 def personal_data_in(text: str) -> list[str]:
     """Pieces of the sample people's personal data found in ``text``."""
     return [w for w in PERSONAL_WORDS if w in text]
+
+
+async def register(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
+    """Register consultation(**changes) at the desk; the response body."""
+    response = await http.post("/consultations", json=consultation(**changes), headers=DESK)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def on_file(intake: Runtime) -> tuple[int, int, int]:
+    """Consultations, clients and outbox rows in the service's schema."""
+    async with intake.pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM consultations) AS c, (SELECT count(*) FROM clients) AS k,"
+            " (SELECT count(*) FROM outbox) AS o"
+        )
+    assert row is not None
+    return row["c"], row["k"], row["o"]

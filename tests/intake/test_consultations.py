@@ -16,8 +16,10 @@ from tests.intake.helpers import (
     DESK,
     bearer,
     consultation,
+    on_file,
     payload,
     personal_data_in,
+    register,
 )
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.intake import CASES
@@ -25,28 +27,10 @@ from tosei_common.devstack import TansuBroker
 from tosei_common.service import Runtime
 
 
-async def register(http: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
-    response = await http.post("/consultations", json=body, headers=DESK)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
-async def written(intake: Runtime) -> tuple[int, int, int]:
-    """Consultations, clients and outbox rows on file."""
-    async with intake.pool.acquire() as conn:
-        row = await conn.fetchrow(
-            "SELECT (SELECT count(*) FROM consultations) AS c, (SELECT count(*) FROM clients) AS k,"
-            " (SELECT count(*) FROM outbox) AS o"
-        )
-    assert row is not None
-    return row["c"], row["k"], row["o"]
-
-
 async def test_a_consultation_opens_a_case_announced_without_personal_data(
     http: httpx.AsyncClient, broker: TansuBroker
 ) -> None:
-    created = await register(http, consultation())
+    created = await register(http)
 
     [record] = await read_topic(broker.bootstrap, CASES.name, expect=1)
     event = payload(record)
@@ -71,9 +55,7 @@ async def test_a_consultation_opens_a_case_announced_without_personal_data(
 async def test_the_desk_reads_a_consultation_with_its_client_in_japanese(
     http: httpx.AsyncClient,
 ) -> None:
-    created = await register(
-        http, consultation(categories=["crisis", "financing", "crisis"], channel="phone")
-    )
+    created = await register(http, categories=["crisis", "financing", "crisis"], channel="phone")
     response = await http.get(f"/consultations/{created['id']}", headers=DESK)
     assert response.status_code == 200
     shown = response.json()
@@ -125,7 +107,7 @@ async def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(
     problems = {f["field"]: f["message"] for f in body["fields"]}
     assert field in problems, body
     assert says in problems[field]
-    assert await written(intake) == (0, 0, 0)
+    assert await on_file(intake) == (0, 0, 0)
 
 
 @pytest.mark.parametrize("role", ["auditor", "expert", "municipality"])
@@ -136,7 +118,7 @@ async def test_only_desk_staff_and_coordinators_register(
     response = await http.post("/consultations", json=consultation(), headers=token)
     assert response.status_code == 403
     assert (await http.post("/consultations", json=consultation())).status_code == 401
-    assert await written(intake) == (0, 0, 0)
+    assert await on_file(intake) == (0, 0, 0)
 
 
 def _officer() -> dict[str, str]:
@@ -158,16 +140,14 @@ async def test_an_unknown_consultation_is_a_404(http: httpx.AsyncClient) -> None
 async def test_the_list_filters_by_period_municipality_and_category(
     http: httpx.AsyncClient,
 ) -> None:
-    await register(http, consultation(consulted_at="2026-09-15T10:00:00+09:00"))
+    await register(http, consulted_at="2026-09-15T10:00:00+09:00")
     await register(
         http,
-        consultation(
-            municipality="青森",
-            categories=["it"],
-            consulted_at="2026-10-05T10:00:00+09:00",
-        ),
+        municipality="青森",
+        categories=["it"],
+        consulted_at="2026-10-05T10:00:00+09:00",
     )
-    await register(http, consultation(consulted_at="2026-10-06T10:00:00+09:00"))
+    await register(http, consulted_at="2026-10-06T10:00:00+09:00")
 
     async def listed(**params: str) -> list[str]:
         response = await http.get("/consultations", params=params, headers=AUDITOR)
@@ -192,9 +172,9 @@ async def test_counts_per_day_municipality_and_category(http: httpx.AsyncClient)
     ]:
         await register(
             http,
-            consultation(
-                municipality=town, categories=categories, consulted_at=f"{day}T10:00:00+09:00"
-            ),
+            municipality=town,
+            categories=categories,
+            consulted_at=f"{day}T10:00:00+09:00",
         )
 
     async def counted(by: str) -> dict[str, Any]:
@@ -218,7 +198,7 @@ async def test_counts_per_day_municipality_and_category(http: httpx.AsyncClient)
 
 
 async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClient) -> None:
-    created = await register(http, consultation(consulted_at="2026-10-05T10:00:00+09:00"))
+    created = await register(http, consulted_at="2026-10-05T10:00:00+09:00")
 
     response = await http.get(
         "/consultations/export", params={"fiscal_year": "令和8年度"}, headers=COORDINATOR
@@ -250,8 +230,8 @@ async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClien
 async def test_operators_see_consultations_and_clients_in_the_metrics(
     http: httpx.AsyncClient,
 ) -> None:
-    await register(http, consultation())
-    await register(http, consultation())
+    await register(http)
+    await register(http)
     text = (await http.get("/metrics")).text
     assert 'tosei_intake_consultations{origin="new_desk"} 2.0' in text
     assert 'tosei_intake_consultations{origin="sme_desk"} 0.0' in text

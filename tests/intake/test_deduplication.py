@@ -7,18 +7,11 @@ from typing import Any
 
 import httpx
 
-from tests.intake.helpers import AUDITOR, COORDINATOR, DESK, consultation, payload
+from tests.intake.helpers import AUDITOR, COORDINATOR, DESK, consultation, payload, register
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CLIENTS
 from tosei_common.devstack import TansuBroker
 from tosei_common.service import Runtime
-
-
-async def register(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
-    response = await http.post("/consultations", json=consultation(**changes), headers=DESK)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 async def client_of(http: httpx.AsyncClient, client_id: str) -> dict[str, Any]:

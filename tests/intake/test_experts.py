@@ -38,6 +38,19 @@ def expert(expert_id: uuid.UUID) -> dict[str, str]:
     return bearer("expert", str(expert_id))
 
 
+def moved_to_sme(case: uuid.UUID) -> CaseTransferred:
+    """The founder now runs a business: the case goes from Narita (startup) to Ogasawara (SME)."""
+    return CaseTransferred(
+        case_id=case,
+        from_expert_id=NARITA,
+        to_expert_id=OGASAWARA,
+        from_track=Track.STARTUP,
+        to_track=Track.SME,
+        reason=TransferReason.STAGE_CHANGED,
+        transferred_at=T0 + timedelta(days=30),
+    )
+
+
 async def publish(bootstrap: str, *events: Event) -> None:
     """Put caseflow's events on its topic, as its relay would."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
@@ -111,15 +124,7 @@ async def test_an_expert_reads_only_the_cases_assigned_to_them(
 
         await publish(
             broker.bootstrap,
-            CaseTransferred(
-                case_id=case,
-                from_expert_id=NARITA,
-                to_expert_id=OGASAWARA,
-                from_track=Track.STARTUP,
-                to_track=Track.SME,
-                reason=TransferReason.STAGE_CHANGED,
-                transferred_at=T0 + timedelta(days=30),
-            ),
+            moved_to_sme(case),
         )
 
         async def moved_to_ogasawara() -> bool:
@@ -133,15 +138,7 @@ async def test_the_newest_word_on_a_case_wins_whatever_order_it_arrives_in(
     intake: Runtime,
 ) -> None:
     case = uuid.uuid4()
-    transferred = CaseTransferred(
-        case_id=case,
-        from_expert_id=NARITA,
-        to_expert_id=OGASAWARA,
-        from_track=Track.STARTUP,
-        to_track=Track.SME,
-        reason=TransferReason.STAGE_CHANGED,
-        transferred_at=T0 + timedelta(days=30),
-    )
+    transferred = moved_to_sme(case)
     assigned = CaseAssigned(
         case_id=case,
         expert_id=NARITA,

@@ -11,7 +11,14 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from tests.intake.helpers import AUDITOR, DESK, consultation, payload, personal_data_in
+from tests.intake.helpers import (
+    AUDITOR,
+    DESK,
+    consultation,
+    on_file,
+    payload,
+    personal_data_in,
+)
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CASES
 from tosei_common.devstack import TansuBroker
@@ -54,16 +61,6 @@ async def upload(
         data=form,
         headers=DESK,
     )
-
-
-async def on_file(intake: Runtime) -> tuple[int, int, int]:
-    async with intake.pool.acquire() as conn:
-        row = await conn.fetchrow(
-            "SELECT (SELECT count(*) FROM consultations) AS c, (SELECT count(*) FROM clients) AS k,"
-            " (SELECT count(*) FROM outbox) AS o"
-        )
-    assert row is not None
-    return row["c"], row["k"], row["o"]
 
 
 @pytest.fixture

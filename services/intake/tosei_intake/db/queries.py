@@ -476,10 +476,3 @@ async def assign_expert(
         since,
         event_id,
     )
-
-
-async def expert_on_case(conn: Connection, case_id: UUID) -> UUID | None:
-    found: UUID | None = await conn.fetchval(
-        "SELECT expert_id FROM case_experts WHERE case_id = $1", case_id
-    )
-    return found

@@ -57,10 +57,6 @@ class Person:
             found.append(Key(KeyKind.EMAIL, email, self.email))
         return found
 
-    @property
-    def can_be_matched(self) -> bool:
-        return any(k.kind is not KeyKind.NAME for k in self.keys)
-
 
 @dataclass(frozen=True)
 class KnownClient:
