@@ -40,9 +40,11 @@ async def lock_legacy_case(conn: Connection, fingerprint: str) -> None:
 # clients ---------------------------------------------------------------------------------------
 
 
-async def clients_sharing_keys(conn: Connection, keys: Sequence[Key]) -> list[KnownClient]:
-    """Live (unmerged) clients sharing any of ``keys``, with all their keys. Locks them, so a
-    merge running at the same time either finishes first or waits for us."""
+async def clients_sharing_keys(
+    conn: Connection, keys: Sequence[Key], *, lock: bool = True
+) -> list[KnownClient]:
+    """Live (unmerged) clients sharing any of ``keys``, with all their keys. ``lock`` locks
+    them (in id order), so a merge running at the same time either finishes first or waits."""
     ids = await conn.fetch(
         """
         SELECT c.id FROM clients c
@@ -51,8 +53,8 @@ async def clients_sharing_keys(conn: Connection, keys: Sequence[Key]) -> list[Kn
                        JOIN unnest($1::text[], $2::text[]) AS w(kind, key)
                          ON k.kind = w.kind AND k.key = w.key)
         ORDER BY c.id
-        FOR UPDATE
-        """,
+        """
+        + (" FOR UPDATE" if lock else ""),
         [k.kind.value for k in keys],
         [k.key for k in keys],
     )

@@ -44,13 +44,14 @@ async def register_in_transaction(
     """The registration inside the caller's transaction (the hand-over import runs many in one).
 
     ``serialise`` takes the per-name lock that keeps two desks from creating the same new client
-    twice; a dry run, which rolls everything back, does without it.
+    twice, and locks the matching clients against a merge; a dry run, which rolls everything
+    back, takes no locks.
     """
     person = new.person
     keys = person.keys
     if serialise:
         await queries.lock_name(conn, name_key(person.name))
-    known = await queries.clients_sharing_keys(conn, keys)
+    known = await queries.clients_sharing_keys(conn, keys, lock=serialise)
     match = find_match(person, known)
     if match is None:
         client_id = uuid.uuid4()

@@ -1,9 +1,11 @@
 """The hand-over import: the old desks' validated rows become consultations, once each.
 
-Rows are written in small transactions so a large file shows progress and a failure halfway
-loses nothing already done; re-running the import then adds only what is missing, because an
-old case is recognised by its fingerprint. A dry run goes through exactly the same steps in one
-transaction and rolls it back, so its report is what a real run would do.
+Each row is written in its own transaction, taking its locks in the same order a desk
+registration does (old case, name, client rows), so an import never deadlocks with the desk;
+a failure halfway loses nothing already done, and re-running the import adds only what is
+missing, because an old case is recognised by its fingerprint. A dry run goes through exactly
+the same steps in one transaction, without locks, and rolls it back, so its report is what a
+real run would do and nothing is written.
 """
 
 from __future__ import annotations
@@ -52,14 +54,16 @@ async def import_legacy(
             await transaction.start()
             try:
                 for done in range(0, len(cases), CHUNK):
-                    await run.chunk(conn, cases[done : done + CHUNK], serialise=False)
+                    for case in cases[done : done + CHUNK]:
+                        await run.one(conn, case, serialise=False)
                     _tell(progress, done + CHUNK, len(cases))
             finally:
                 await transaction.rollback()
         else:
             for done in range(0, len(cases), CHUNK):
-                async with conn.transaction():
-                    await run.chunk(conn, cases[done : done + CHUNK], serialise=True)
+                for case in cases[done : done + CHUNK]:
+                    async with conn.transaction():
+                        await run.one(conn, case, serialise=True)
                 _tell(progress, done + CHUNK, len(cases))
     return report
 
@@ -80,12 +84,6 @@ class _Run:
         self.files = files
         self.recorded = False
         self.created_clients: set[UUID] = set()
-
-    async def chunk(
-        self, conn: Connection, cases: Sequence[NewConsultation], *, serialise: bool
-    ) -> None:
-        for case in cases:
-            await self.one(conn, case, serialise=serialise)
 
     async def one(self, conn: Connection, case: NewConsultation, *, serialise: bool) -> None:
         legacy = case.legacy
