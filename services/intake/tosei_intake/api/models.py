@@ -84,7 +84,27 @@ class BusinessIn(BaseModel):
 class ConsultationIn(BaseModel):
     """A consultation as desk staff register it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "person": {
+                        "name": "山田 太郎",
+                        "furigana": "やまだ たろう",
+                        "phone": "０１７－７２３－１１１１",
+                        "email": "taro.yamada@example.jp",
+                    },
+                    "business": {"name": "津軽りんご工房", "stage": "planning"},
+                    "municipality": "外ケ浜町",
+                    "categories": ["founding_plan", "financing"],
+                    "channel": "walk_in",
+                    "description": "りんごの加工品で創業したい。創業計画と融資について相談。",
+                    "consent_to_share": True,
+                }
+            ]
+        },
+    )
 
     person: PersonIn
     business: BusinessIn
