@@ -49,28 +49,22 @@ async def import_legacy(
     cases = [case for f in files for case in f.cases]
     run = _Run(intake, report, actor, import_id=uuid.uuid4(), files=[f.name for f in files])
     async with intake.pool.acquire() as conn:
-        if dry_run:
-            transaction = conn.transaction()
-            await transaction.start()
-            try:
-                for done in range(0, len(cases), CHUNK):
-                    for case in cases[done : done + CHUNK]:
-                        await run.one(conn, case, serialise=False)
-                    _tell(progress, done + CHUNK, len(cases))
-            finally:
-                await transaction.rollback()
-        else:
-            for done in range(0, len(cases), CHUNK):
-                for case in cases[done : done + CHUNK]:
+        rehearsal = conn.transaction() if dry_run else None
+        if rehearsal is not None:
+            await rehearsal.start()
+        try:
+            for done, case in enumerate(cases, start=1):
+                if rehearsal is not None:
+                    await run.one(conn, case, serialise=False)
+                else:
                     async with conn.transaction():
                         await run.one(conn, case, serialise=True)
-                _tell(progress, done + CHUNK, len(cases))
+                if progress is not None and (done % CHUNK == 0 or done == len(cases)):
+                    progress(done, len(cases))
+        finally:
+            if rehearsal is not None:
+                await rehearsal.rollback()
     return report
-
-
-def _tell(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(min(done, total), total)
 
 
 class _Run:
