@@ -177,8 +177,9 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[SheetRow] = []
     header: list[str] | None = None
-    for values in reader:
-        line = reader.line_num
+    # Excel numbers records, not text lines: a cell with a line break in it (a quoted
+    # multi-line 相談内容) is still one row. csv yields blank lines too, so counting fits.
+    for line, values in enumerate(reader, start=1):
         if header is None:
             if not any(v.strip() for v in values):
                 continue

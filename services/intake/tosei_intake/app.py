@@ -1,14 +1,67 @@
-"""Bootstrap of the intake service."""
+"""Bootstrap of the intake service: the front door of the unified consultation desk."""
 
-from tosei_common.service import ServiceSpec
+from __future__ import annotations
+
+from fastapi import APIRouter
+from prometheus_client import Gauge
+
+from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
+from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, Origin
+from tosei_common.metrics import PipelineMetrics
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_intake.api.clients import client_router
+from tosei_intake.api.consultations import consultation_router
+from tosei_intake.api.imports import import_router
+from tosei_intake.cli import add_commands
+from tosei_intake.db import queries
+from tosei_intake.handlers.assignments import on_case_assigned, on_case_transferred
+
+
+class IntakeMetrics:
+    def __init__(self, pipeline: PipelineMetrics) -> None:
+        self.consultations = Gauge(
+            "tosei_intake_consultations",
+            "Consultations on file, by where they came from.",
+            ["origin"],
+            registry=pipeline.registry,
+        )
+        self.clients = Gauge(
+            "tosei_intake_clients",
+            "Distinct clients on file (merged duplicates not counted).",
+            registry=pipeline.registry,
+        )
+
+
+async def refresh_metrics(runtime: Runtime) -> None:
+    metrics = runtime.domain_metrics
+    assert isinstance(metrics, IntakeMetrics)
+    async with runtime.pool.acquire() as conn:
+        per_origin, clients = await queries.totals(conn)
+    counted = {r["origin"]: r["count"] for r in per_origin}
+    for origin in Origin:
+        metrics.consultations.labels(origin=origin.value).set(counted.get(origin.value, 0))
+    metrics.clients.set(clients)
+
+
+def routers(runtime: Runtime) -> list[APIRouter]:
+    return [consultation_router(runtime), client_router(runtime), import_router(runtime)]
+
 
 SERVICE = ServiceSpec(
     name="intake",
     title="Tosei intake — 経営の総合相談窓口",
     description=(
         "The front door of the unified business consultation desk (AOMORI STARTUP CENTER): "
-        "consultations, de-duplicated clients and the hand-over of the old desks' cases. Its "
-        "domain is not built yet: today the process migrates its schema and serves its health, "
-        "readiness and metrics endpoints."
+        "desk staff register consultations, each of which opens a case (case.opened); the same "
+        "person typed differently is one client; the old startup and SME desks' cases are "
+        "handed over from their spreadsheets; the council gets its consultation list as CSV or "
+        ".xlsx. Experts read the cases caseflow assigned to them."
     ),
+    migrations_package="tosei_intake.db.migrations",
+    publishes=(CaseOpened, ClientsMerged),
+    handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
+    routers=routers,
+    setup_metrics=IntakeMetrics,
+    refresh_metrics=refresh_metrics,
+    commands=add_commands,
 )

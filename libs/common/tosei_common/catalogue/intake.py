@@ -102,3 +102,36 @@ class CaseOpened(Event):
         "'staff' and the name key), so caseflow can match an expert without a name on the topic.",
         examples=[None],
     )
+
+
+CLIENTS = Topic(
+    "tosei.intake.clients",
+    "Changes to the desk's de-duplicated clients (pseudonymous ids only).",
+    partitions=6,
+)
+
+
+class ClientsMerged(Event):
+    """Two client records turned out to be one person: the duplicate's cases now belong to the
+    surviving client. Consumers that count clients should count ``merged_client_id`` as
+    ``client_id`` from now on."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.client.merged.v1"
+    topic: ClassVar[Topic] = CLIENTS
+    subject_field: ClassVar[str] = "client_id"
+
+    client_id: UUID = Field(
+        description="The surviving client (pseudonymous id).",
+        examples=["0f7c1c7a-3b41-4d7e-9a35-6a1f5c2d8e90"],
+    )
+    merged_client_id: UUID = Field(
+        description="The duplicate record, which no longer stands for anyone on its own.",
+        examples=["9a1d2e3f-4b5c-4d6e-8f70-1a2b3c4d5e6f"],
+    )
+    case_ids: list[UUID] = Field(
+        description="The cases (consultations) that moved from the duplicate to the survivor.",
+        examples=[["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"]],
+    )
+    merged_at: datetime = Field(
+        description="When the coordinator merged them (UTC).", examples=["2026-11-02T04:00:00Z"]
+    )

@@ -1,0 +1,124 @@
+"""``tosei import-legacy FILE... [--desk startup|sme] [--dry-run]``: the hand-over, from a shell.
+
+It writes to the database through the same handlers as the HTTP upload; the case.opened events
+it adds to the outbox go out when the intake service's relay runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tosei_common.devstack import resolve_database
+from tosei_common.fiscal import tokyo_date
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.settings import Settings
+from tosei_intake.domain.import_report import ImportReport, render
+from tosei_intake.domain.legacy import HEADERS, Desk, FileProblem, ParsedFile, parse_file
+from tosei_intake.handlers.context import Intake
+from tosei_intake.handlers.imports import CHUNK, import_legacy
+
+#: Exit codes: every row accepted; some rows rejected (the good ones were imported); nothing
+#: could be done (a file unreadable, the wrong headers, no such file).
+OK, ROWS_REJECTED, NOTHING_DONE = 0, 1, 2
+
+
+def add_commands(sub: Any) -> None:
+    """Add ``import-legacy`` to the ``tosei`` command."""
+    command = sub.add_parser(
+        "import-legacy",
+        help="hand over the old desks' cases from their CSV/.xlsx exports",
+        description=(
+            "Import the old startup and SME desks' exports (CSV in UTF-8 or Shift_JIS/CP932, or "
+            f".xlsx; headers {'、'.join(HEADERS)}). Every row is validated first; the report "
+            "lists accepted rows, rejected rows with file:line and reason, and clients matched "
+            "to existing ones. Exit status: 0 all rows accepted, 1 some rows rejected (the "
+            "others were imported), 2 nothing done."
+        ),
+    )
+    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    command.add_argument(
+        "--desk",
+        choices=[d.value for d in Desk],
+        help="the old desk the files came from (default: told by each file's name)",
+    )
+    command.add_argument("--dry-run", action="store_true", help="validate and report only")
+    command.add_argument(
+        "--by", metavar="WHO", help="who is importing, recorded with every case (default: login)"
+    )
+    command.set_defaults(run=run_import_legacy)
+
+
+def run_import_legacy(
+    args: argparse.Namespace, settings: Settings, services: Mapping[str, ServiceSpec]
+) -> int:
+    desk = Desk(args.desk) if args.desk else None
+    parsed, problems = read_files(args.files, desk)
+    if problems:
+        for problem in problems:
+            print(f"tosei import-legacy: {problem}", file=sys.stderr)
+        print("nothing was imported.", file=sys.stderr)
+        return NOTHING_DONE
+    actor = args.by or f"cli:{_login()}"
+
+    async def run() -> ImportReport:
+        database = await resolve_database(settings)
+        runtime = Runtime(
+            services["intake"],
+            settings,
+            database_url=database.url,
+            kafka_bootstrap=settings.kafka_bootstrap or f"127.0.0.1:{settings.broker_port}",
+            consume=False,
+            relay=False,
+        )
+        try:
+            await runtime.open_database(application_name="tosei-import-legacy")
+            return await import_legacy(
+                Intake.of(runtime),
+                parsed,
+                dry_run=args.dry_run,
+                actor=actor,
+                progress=_progress if sum(len(f.cases) for f in parsed) > CHUNK else None,
+            )
+        finally:
+            await runtime.close_database()
+            database.stop()
+
+    report = asyncio.run(run())
+    print(render(report))
+    return report.exit_code
+
+
+def read_files(paths: list[Path], desk: Desk | None) -> tuple[list[ParsedFile], list[str]]:
+    """Read and validate every file; the problems that stop the whole import."""
+    today = tokyo_date(datetime.now(UTC))
+    parsed: list[ParsedFile] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: cannot read it ({exc.strerror or exc})")
+            continue
+        try:
+            parsed.append(parse_file(path.name, data, desk, today=today))
+        except FileProblem as exc:
+            problems.append(str(exc))
+    return parsed, problems
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"取り込み中 importing… {done}/{total} rows", file=sys.stderr, flush=True)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

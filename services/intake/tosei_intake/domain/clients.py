@@ -1,0 +1,145 @@
+"""Clients: one record per person, however their name and contacts were typed.
+
+The rule: two records are the same person when their names reduce to the same key AND they
+share a phone number or an e-mail address (also reduced to keys). A name alone is not enough
+(two 佐藤 健 in Aomori are common), and neither is a phone alone (a family shares a landline).
+
+A client collects every name, phone and e-mail it was ever registered with, so a person
+registered once as 髙橋 花子 with a mobile and later as 高橋花子 with the shop's e-mail is found
+again by either. When records that are the same person slipped through anyway, a coordinator
+merges them: the duplicate keeps pointing at the survivor and its consultations move over.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from tosei_common.errors import Conflict, Unprocessable
+from tosei_common.text import email_key, name_key, phone_key
+
+
+class KeyKind(StrEnum):
+    NAME = "name"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One way a client can be recognised, and how it was written when we learnt it."""
+
+    kind: KeyKind
+    key: str
+    shown: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who came to the desk, as given at one consultation (already checked by domain.values)."""
+
+    name: str
+    furigana: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def keys(self) -> list[Key]:
+        found = [Key(KeyKind.NAME, name_key(self.name), self.name)]
+        if self.phone and (phone := phone_key(self.phone)):
+            found.append(Key(KeyKind.PHONE, phone, self.phone))
+        if self.email and (email := email_key(self.email)):
+            found.append(Key(KeyKind.EMAIL, email, self.email))
+        return found
+
+
+@dataclass(frozen=True)
+class KnownClient:
+    """A client already on file, with every key it has been known by."""
+
+    id: UUID
+    created_at: datetime
+    keys: frozenset[tuple[KeyKind, str]] = field(default_factory=frozenset)
+
+    def has(self, kind: KeyKind, key: str) -> bool:
+        return (kind, key) in self.keys
+
+
+def is_same_person(person: Person, client: KnownClient) -> bool:
+    """Same name key, and a shared phone or e-mail."""
+    keys = person.keys
+    same_name = any(client.has(k.kind, k.key) for k in keys if k.kind is KeyKind.NAME)
+    shared_contact = any(client.has(k.kind, k.key) for k in keys if k.kind is not KeyKind.NAME)
+    return same_name and shared_contact
+
+
+def find_match(person: Person, candidates: Iterable[KnownClient]) -> KnownClient | None:
+    """The client ``person`` is, or None for a new client.
+
+    Should two clients both match (a duplicate that has not been merged yet), the oldest wins:
+    the choice is the same every time, and the desk can merge the other one into it.
+    """
+    matching = [c for c in candidates if is_same_person(person, c)]
+    if not matching:
+        return None
+    return min(matching, key=lambda c: (c.created_at, str(c.id)))
+
+
+def new_keys(person: Person, client: KnownClient | None) -> list[Key]:
+    """The keys of ``person`` the client does not have yet (all of them for a new client)."""
+    return [k for k in person.keys if client is None or not client.has(k.kind, k.key)]
+
+
+def looks_like_the_same_person(a: KnownClient, b: KnownClient) -> bool:
+    """Worth a coordinator's look: the two share a name key or a contact, but not so much that
+    the rule already made them one (e.g. 山田 太郎 with a new mobile, or a typo in the name)."""
+    return bool(a.keys & b.keys)
+
+
+@dataclass(frozen=True)
+class ClientState:
+    id: UUID
+    merged_into: UUID | None
+
+
+def check_merge(survivor: ClientState, duplicate: ClientState) -> None:
+    """Refuse merges that make no sense: a client into itself, or a record merged already."""
+    if survivor.id == duplicate.id:
+        raise Unprocessable(
+            "a client cannot be merged into itself",
+            fields={"duplicate_id": "names the same client as the path"},
+        )
+    for role, state in (("surviving", survivor), ("duplicate", duplicate)):
+        if state.merged_into is not None:
+            raise Conflict(
+                f"the {role} client {state.id} was merged into {state.merged_into} already; "
+                f"merge with {state.merged_into} instead"
+            )
+
+
+def rows_to_known(rows: Sequence[tuple[UUID, datetime, str, str]]) -> list[KnownClient]:
+    """Group (client id, created at, key kind, key) rows into clients."""
+    created: dict[UUID, datetime] = {}
+    keys: dict[UUID, set[tuple[KeyKind, str]]] = {}
+    for client_id, created_at, kind, key in rows:
+        created[client_id] = created_at
+        keys.setdefault(client_id, set()).add((KeyKind(kind), key))
+    return [KnownClient(cid, created[cid], frozenset(keys[cid])) for cid in created]
+
+
+def search_terms(query: str) -> tuple[str | None, str | None]:
+    """What a search box holds: a phone number (part of one: 723-1111) or a name (part of one).
+    Returns (name key part, phone digits part)."""
+    cleaned = unicodedata.normalize("NFKC", query).strip()
+    digits = re.sub(r"\D", "", cleaned)
+    if digits and re.fullmatch(r"[\d\s\-()+]+", cleaned):
+        if cleaned.startswith("+81"):
+            digits = "0" + digits[2:]
+        return None, digits
+    key = name_key(cleaned)
+    return (key or None), None

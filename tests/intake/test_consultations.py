@@ -1,0 +1,251 @@
+"""Desk staff register consultations; each opens a case announced on tosei.intake.cases."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from tests.intake.helpers import (
+    AUDITOR,
+    COORDINATOR,
+    DESK,
+    bearer,
+    consultation,
+    on_file,
+    payload,
+    personal_data_in,
+    register,
+)
+from tests.support.waiting import header, read_topic
+from tosei_common.catalogue.intake import CASES
+from tosei_common.devstack import TansuBroker
+from tosei_common.service import Runtime
+
+
+async def test_a_consultation_opens_a_case_announced_without_personal_data(
+    http: httpx.AsyncClient, broker: TansuBroker
+) -> None:
+    created = await register(http)
+
+    [record] = await read_topic(broker.bootstrap, CASES.name, expect=1)
+    event = payload(record)
+    assert header(record, "ce_type") == "jp.tosei.intake.case.opened.v1"
+    assert record.key == created["id"].encode()
+    assert event["case_id"] == created["id"]
+    assert event["client_id"] == created["client_id"]
+    assert event["municipality"] == "023078"
+    assert event["stage"] == "planning"
+    assert event["categories"] == ["founding_plan", "financing"]
+    assert (event["channel"], event["origin"], event["consent_to_share"]) == (
+        "walk_in",
+        "new_desk",
+        True,
+    )
+    everything = (record.value or b"").decode() + "".join(
+        value.decode() for _, value in record.headers
+    )
+    assert personal_data_in(everything) == []
+
+
+async def test_the_desk_reads_a_consultation_with_its_client_in_japanese(
+    http: httpx.AsyncClient,
+) -> None:
+    created = await register(http, categories=["crisis", "financing", "crisis"], channel="phone")
+    response = await http.get(f"/consultations/{created['id']}", headers=DESK)
+    assert response.status_code == 200
+    shown = response.json()
+    assert shown["person_name"] == "山田 太郎"
+    assert shown["municipality"] == {"code": "023078", "name": "外ヶ浜町"}
+    assert shown["categories"] == ["crisis", "financing"]
+    assert shown["category_labels"] == ["危機対応", "資金調達"]
+    assert (shown["stage_label"], shown["channel_label"]) == ("創業予定", "電話")
+    assert shown["origin_label"] == "経営の総合相談窓口"
+    assert shown["fiscal_year"].startswith("令和")
+    assert shown["assigned_expert"] is None
+
+    client = (await http.get(f"/clients/{created['client_id']}", headers=AUDITOR)).json()
+    assert client["phones"] == ["017-723-1111"]
+    assert [c["id"] for c in client["consultations"]] == [created["id"]]
+
+
+async def test_every_registration_records_who_made_it(http: httpx.AsyncClient) -> None:
+    response = await http.post("/consultations", json=consultation(), headers=COORDINATOR)
+    assert response.json()["by"] == "coordinator:kudo"
+    shown = (await http.get(f"/consultations/{response.json()['id']}", headers=DESK)).json()
+    assert shown["created_by"] == "coordinator:kudo"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "says"),
+    [
+        ({"municipality": "弘前市"}, "municipality", "not a municipality of the Tosei region"),
+        ({"person": {"phone": "123"}}, "person.phone", "not a Japanese phone number"),
+        ({"person": {"email": "taro@"}}, "person.email", "not an e-mail address"),
+        ({"person": {"phone": None, "email": None}}, "person", "phone number or an e-mail"),
+        ({"person": {"name": "　"}}, "person.name", "is empty"),
+        ({"categories": []}, "categories", "at least 1"),
+        ({"categories": ["tax"]}, "categories.0", "founding_plan"),
+        ({"business": {"stage": "growing"}}, "business.stage", "planning"),
+        ({"description": "  "}, "description", "is empty"),
+        ({"consulted_at": "2099-01-01T10:00:00+09:00"}, "consulted_at", "in the future"),
+        ({"consulted_at": "0001-01-01T00:00:00"}, "consulted_at", "before 2000-01-01"),
+        ({"referrer": "商工会"}, "referrer", "Extra inputs are not permitted"),
+        ({"person": {"name": "山田\x00太郎"}}, "person.name", "control characters"),
+    ],
+)
+async def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(
+    http: httpx.AsyncClient, intake: Runtime, changes: dict[str, Any], field: str, says: str
+) -> None:
+    response = await http.post("/consultations", json=consultation(**changes), headers=DESK)
+    assert response.status_code == 422
+    body = response.json()
+    problems = {f["field"]: f["message"] for f in body["fields"]}
+    assert field in problems, body
+    assert says in problems[field]
+    assert await on_file(intake) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("role", ["auditor", "expert", "municipality"])
+async def test_only_desk_staff_and_coordinators_register(
+    http: httpx.AsyncClient, intake: Runtime, role: str
+) -> None:
+    token = bearer(role) if role != "municipality" else _officer()
+    response = await http.post("/consultations", json=consultation(), headers=token)
+    assert response.status_code == 403
+    assert (await http.post("/consultations", json=consultation())).status_code == 401
+    assert await on_file(intake) == (0, 0, 0)
+
+
+def _officer() -> dict[str, str]:
+    from tests.intake.helpers import SECRET
+    from tosei_common.auth import mint_token
+
+    token = mint_token(SECRET, subject="hiranai-1", role="municipality", municipality="平内町")
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_an_unknown_consultation_is_a_404(http: httpx.AsyncClient) -> None:
+    response = await http.get(
+        "/consultations/5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11", headers=AUDITOR
+    )
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+async def test_the_list_filters_by_period_municipality_and_category(
+    http: httpx.AsyncClient,
+) -> None:
+    await register(http, consulted_at="2026-09-15T10:00:00+09:00")
+    await register(
+        http,
+        municipality="青森",
+        categories=["it"],
+        consulted_at="2026-10-05T10:00:00+09:00",
+    )
+    await register(http, consulted_at="2026-10-06T10:00:00+09:00")
+
+    async def listed(**params: str) -> list[str]:
+        response = await http.get("/consultations", params=params, headers=AUDITOR)
+        assert response.status_code == 200, response.text
+        return [c["consulted_at"][:10] for c in response.json()["items"]]
+
+    assert await listed() == ["2026-10-06", "2026-10-05", "2026-09-15"]
+    assert await listed(**{"from": "令和8年10月1日", "to": "R8.10.5"}) == ["2026-10-05"]
+    assert await listed(municipality="外ケ浜町") == ["2026-10-06", "2026-09-15"]
+    assert await listed(category="it") == ["2026-10-05"]
+    assert await listed(fiscal_year="令和7年度") == []
+    refused = await http.get("/consultations", params={"municipality": "八戸"}, headers=AUDITOR)
+    assert refused.status_code == 422
+    assert refused.json()["fields"][0]["field"] == "municipality"
+
+
+async def test_counts_per_day_municipality_and_category(http: httpx.AsyncClient) -> None:
+    for day, town, categories in [
+        ("2026-10-05", "外ケ浜町", ["founding_plan", "financing"]),
+        ("2026-10-05", "青森市", ["financing"]),
+        ("2026-10-06", "外ヶ浜", ["crisis"]),
+    ]:
+        await register(
+            http,
+            municipality=town,
+            categories=categories,
+            consulted_at=f"{day}T10:00:00+09:00",
+        )
+
+    async def counted(by: str) -> dict[str, Any]:
+        response = await http.get(
+            "/consultations/counts", params={"by": by, "fiscal_year": "令和8年度"}, headers=DESK
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        assert (body["period"], body["total"]) == ("令和8年度", 3)
+        return {row["label"]: row["count"] for row in body["rows"]}
+
+    assert await counted("day") == {"10月5日": 2, "10月6日": 1}
+    towns = await counted("municipality")
+    assert (towns["外ヶ浜町"], towns["青森市"], towns["蓬田村"]) == (2, 1, 0)
+    per_category = await counted("category")
+    assert (per_category["資金調達"], per_category["創業計画"], per_category["危機対応"]) == (
+        2,
+        1,
+        1,
+    )
+
+
+async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClient) -> None:
+    created = await register(http, consulted_at="2026-10-05T10:00:00+09:00")
+
+    response = await http.get(
+        "/consultations/export", params={"fiscal_year": "令和8年度"}, headers=COORDINATOR
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["受付番号", "受付日", "年度", "相談者名"]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["受付番号"] == created["id"]
+    assert (first["受付日"], first["年度"], first["市町村"]) == (
+        "2026-10-05",
+        "令和8年度",
+        "外ヶ浜町",
+    )
+    assert first["相談区分"] == "創業計画、資金調達"
+    assert first["外部専門家への共有同意"] == "はい"
+    assert "017-723-1111" not in response.content.decode("utf-8-sig")
+
+    workbook = await http.get("/consultations/export", params={"format": "xlsx"}, headers=AUDITOR)
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    assert sheet.title == "相談一覧"
+    assert sheet["D2"].value == "山田 太郎"
+
+
+async def test_operators_see_consultations_and_clients_in_the_metrics(
+    http: httpx.AsyncClient,
+) -> None:
+    await register(http)
+    await register(http)
+    text = (await http.get("/metrics")).text
+    assert 'tosei_intake_consultations{origin="new_desk"} 2.0' in text
+    assert 'tosei_intake_consultations{origin="sme_desk"} 0.0' in text
+    assert "tosei_intake_clients 1.0" in text
+
+
+async def test_integrators_find_both_topics_in_the_asyncapi_document(
+    http: httpx.AsyncClient,
+) -> None:
+    document = (await http.get("/asyncapi.json")).json()
+    assert set(document["channels"]["tosei.intake.cases"]["messages"]) == {
+        "jp.tosei.intake.case.opened.v1"
+    }
+    assert set(document["channels"]["tosei.intake.clients"]["messages"]) == {
+        "jp.tosei.intake.client.merged.v1"
+    }
+    assert "tosei.caseflow.cases" in document["channels"]  # what intake reads

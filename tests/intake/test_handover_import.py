@@ -1,0 +1,246 @@
+"""The old desks' open cases are handed over from their exports: validated first, imported once."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import Workbook
+
+from tests.intake.helpers import (
+    AUDITOR,
+    DESK,
+    consultation,
+    on_file,
+    payload,
+    personal_data_in,
+)
+from tests.support.waiting import read_topic
+from tosei_common.catalogue.intake import CASES
+from tosei_common.devstack import TansuBroker
+from tosei_common.service import Runtime
+from tosei_common.text import name_key, pseudonym
+
+HEADER = "受付日,相談者名,事業者名,市町村,相談区分,相談内容,担当者,状況,電話番号,メールアドレス"
+
+# As the startup desk's Excel saved it: Shift_JIS, full-width digits, era dates, a blank line,
+# and three rows that cannot be handed over.
+STARTUP_DESK_CSV = "\r\n".join(
+    [
+        HEADER,
+        "令和２年９月１５日,山田　太郎,津軽りんご工房,外ケ浜町,創業計画・資金調達,"
+        "りんご加工品で創業したい,佐藤 一郎,対応中,０１７－７２３－１１１１,",
+        "R2.9.16,髙橋 花子,蓬田ほたて,蓬田,販路開拓,ほたての通販,工藤 次郎,保留,"
+        "080-1234-5678,hanako@example.jp",
+        "",
+        ",佐藤 健,,青森市,資金調達,運転資金,佐藤 一郎,対応中,017-700-0000,",
+        "2021/2/30,鈴木 一郎,鈴木商店,平内町,その他,店舗の改装,佐藤 一郎,対応中,017-755-0000,",
+        "2020/10/1,田中 三郎,田中食堂,弘前市,コロナ関連,売上減少,工藤 次郎,継続,0172-00-0000,",
+        '2020/10/2,山田太郎,津軽りんご工房,外ヶ浜町,コロナ関連,"売上が落ちた\n資金繰りも",'
+        "佐藤 一郎,完了,0177231111,",
+    ]
+).encode("cp932")
+
+
+async def upload(
+    http: httpx.AsyncClient,
+    *files: tuple[str, bytes],
+    desk: str | None = None,
+    dry_run: bool = False,
+) -> httpx.Response:
+    form: dict[str, Any] = {"dry_run": "true" if dry_run else "false"}
+    if desk:
+        form["desk"] = desk
+    return await http.post(
+        "/imports/legacy",
+        files=[("files", (name, data)) for name, data in files],
+        data=form,
+        headers=DESK,
+    )
+
+
+@pytest.fixture
+async def hanako(http: httpx.AsyncClient) -> str:
+    """髙橋 花子 came to the new desk before her old case was handed over."""
+    body = consultation(
+        person={"name": "高橋花子", "phone": "08012345678", "email": None},
+        business={"name": "蓬田ほたて", "stage": "early"},
+        municipality="蓬田村",
+    )
+    response = await http.post("/consultations", json=body, headers=DESK)
+    assert response.status_code == 201
+    client_id: str = response.json()["client_id"]
+    return client_id
+
+
+async def test_a_messy_cp932_export_is_handed_over_with_its_refusals_by_line(
+    http: httpx.AsyncClient, intake: Runtime, broker: TansuBroker, hanako: str
+) -> None:
+    response = await upload(http, ("創業支援窓口_2020.csv", STARTUP_DESK_CSV))
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["files"] == [
+        {"name": "創業支援窓口_2020.csv", "encoding": "cp932", "desk": "startup", "rows": 6}
+    ]
+    assert [(r["line"], r["client"]) for r in report["imported"]] == [
+        (2, "new"),
+        (3, "matched"),
+        (8, "same_as_earlier_row"),
+    ]
+    assert report["matched_existing_clients"] == 1
+    assert report["imported"][1]["client_id"] == hanako
+    rejected = [(r["line"], r["reasons"]) for r in report["rejected"]]
+    assert rejected == [
+        (5, ["受付日: no date"]),
+        (6, ["受付日: '2021/2/30' does not exist: day is out of range for month"]),
+        (7, [rejected[2][1][0]]),
+    ]
+    assert rejected[2][1][0].startswith("市町村: 「弘前市」 is not a municipality of the Tosei")
+
+    yamada = report["imported"][0]["consultation_id"]
+    shown = (await http.get(f"/consultations/{yamada}", headers=AUDITOR)).json()
+    assert shown["origin_label"] == "旧 創業支援窓口"
+    assert shown["consulted_at"] == "2020-09-14T15:00:00Z"
+    assert shown["fiscal_year"] == "令和2年度"
+    assert shown["municipality"]["name"] == "外ヶ浜町"
+    assert shown["legacy"] == {
+        "status": "open",
+        "status_label": "対応中",
+        "staff_name": "佐藤 一郎",
+        "categories_as_written": "創業計画・資金調達",
+        "file": "創業支援窓口_2020.csv",
+        "line": 2,
+    }
+    assert shown["created_by"] == "desk:sato"
+
+    records = await read_topic(broker.bootstrap, CASES.name, expect=4)
+    events = {payload(r)["case_id"]: payload(r) for r in records}
+    handed_over = events[yamada]
+    assert handed_over["origin"] == "startup_desk"
+    assert handed_over["legacy_status"] == "open"
+    assert handed_over["legacy_staff"] == pseudonym(
+        intake.settings.pseudonym_secret, "staff", name_key("佐藤 一郎")
+    )
+    assert handed_over["consent_to_share"] is False
+    assert personal_data_in(json.dumps([payload(r) for r in records], ensure_ascii=False)) == []
+
+
+async def test_importing_the_same_file_again_adds_nothing(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    first = (await upload(http, ("startup.csv", STARTUP_DESK_CSV))).json()
+    before = await on_file(intake)
+
+    again = await upload(http, ("startup.csv", STARTUP_DESK_CSV))
+    assert again.status_code == 200
+    report = again.json()
+    assert report["imported"] == []
+    assert [r["line"] for r in report["already_imported"]] == [2, 3, 8]
+    assert [r["consultation_id"] for r in report["already_imported"]] == [
+        r["consultation_id"] for r in first["imported"]
+    ]
+    assert len(report["rejected"]) == 3
+    assert await on_file(intake) == before
+
+
+async def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
+    http: httpx.AsyncClient, intake: Runtime, hanako: str
+) -> None:
+    before = await on_file(intake)
+    dry = await upload(http, ("startup.csv", STARTUP_DESK_CSV), dry_run=True)
+    assert dry.status_code == 200
+    assert await on_file(intake) == before
+
+    real = await upload(http, ("startup.csv", STARTUP_DESK_CSV))
+    assert dry.json()["dry_run"] is True
+    for part in ("rejected", "matched_existing_clients", "new_clients"):
+        assert dry.json()[part] == real.json()[part], part
+
+    def fate(report: dict[str, Any]) -> list[tuple[int, str, str]]:
+        return [(r["line"], r["client"], r["consultation_id"]) for r in report["imported"]]
+
+    assert fate(dry.json()) == fate(real.json())
+
+
+def sme_workbook() -> bytes:
+    """The SME desk's .xlsx as its staff kept it: a real date cell, an era date typed as text,
+    and phone numbers Excel turned into numbers (the leading 0 is gone)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    rows: list[list[object]] = [
+        ["受付年月日", "氏名", "会社名", "市町村", "相談区分", "相談内容", "担当者", "状況",
+         "電話番号", "メールアドレス"],
+        [datetime(2020, 9, 1), "山田 太郎", "津軽りんご工房", "青森県外ヶ浜町", "事業承継",
+         "後継者がいない", "工藤 次郎", "継続", 177231111, None],
+        ["令和2年9月3日", "佐々木 良子", "ささき印刷", "今別", "IT・デジタル化",
+         "受発注のデジタル化", "工藤 次郎", "完了", 9011112222, "yoshiko@example.jp"],
+        ["令和2年13月1日", "木村 誠", "木村建設", "平内", "人材", "採用", "工藤 次郎",
+         "対応中", 1775551234, None],
+    ]  # fmt: skip
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+async def test_an_xlsx_export_is_handed_over_and_its_numeric_phones_still_match(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    yamada = await http.post("/consultations", json=consultation(), headers=DESK)
+
+    response = await upload(http, ("cases.xlsx", sme_workbook()), desk="sme")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["files"][0]["encoding"] == "xlsx"
+    assert [(r["line"], r["client"]) for r in report["imported"]] == [(2, "matched"), (3, "new")]
+    assert report["imported"][0]["client_id"] == yamada.json()["client_id"]
+    assert [(r["line"], r["reasons"]) for r in report["rejected"]] == [
+        (4, ["受付日: '令和2年13月1日' does not exist: month must be in 1..12"])
+    ]
+
+    sasaki = report["imported"][1]["consultation_id"]
+    shown = (await http.get(f"/consultations/{sasaki}", headers=DESK)).json()
+    assert shown["phone"] == "09011112222"
+    assert shown["origin"] == "sme_desk"
+    assert shown["stage"] == "established"
+    assert shown["categories"] == ["it"]
+    assert shown["legacy"]["status"] == "closed"
+    assert shown["municipality"]["name"] == "今別町"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("startup.csv", b"\xff\xfe\x00garbage\x81", "not UTF-8 and not Shift_JIS"),
+        ("startup.xlsx", b"PK\x03\x04broken", "not a readable .xlsx"),
+        ("startup.csv", "相談者名,電話番号\r\n山田,0177231111".encode(), "lacks 受付日、市町村"),
+        ("cases.csv", STARTUP_DESK_CSV, "--desk"),
+    ],
+)
+async def test_a_file_that_cannot_be_imported_is_a_422_and_nothing_is_written(
+    http: httpx.AsyncClient, intake: Runtime, name: str, data: bytes, says: str
+) -> None:
+    good = ("startup.csv", STARTUP_DESK_CSV)
+    response = await upload(http, good, (name, data))
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "files"
+    assert says in response.json()["message"]
+    assert await on_file(intake) == (0, 0, 0)
+
+
+async def test_only_desk_staff_and_coordinators_import(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    response = await http.post(
+        "/imports/legacy",
+        files=[("files", ("startup.csv", STARTUP_DESK_CSV))],
+        headers=AUDITOR,
+    )
+    assert response.status_code == 403
+    assert await on_file(intake) == (0, 0, 0)
