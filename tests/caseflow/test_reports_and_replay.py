@@ -13,13 +13,14 @@ import pytest
 
 from tests.caseflow.conftest import AUDITOR, COORDINATOR, Desk, expert_token
 from tests.support.fuzz import server_errors
+from tests.support.publish import publish
 from tests.support.runtime import fast_settings
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE
 from tosei_caseflow.handlers import commands
 from tosei_common.auth import Principal, Role
 from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, TransferReason
-from tosei_common.catalogue.intake import BusinessStage, Category
+from tosei_common.catalogue.intake import BusinessStage, Category, ClientsMerged
 from tosei_common.devstack import TansuBroker
 from tosei_common.http import build_app
 from tosei_common.replay import replay_service
@@ -231,3 +232,31 @@ async def test_fuzzing_the_api_finds_no_server_error(desk: Desk, caseflow: Runti
     app = build_app(caseflow)
     assert await server_errors(app, COORDINATOR, max_examples=15) == []
     assert await server_errors(app, expert_token(s), max_examples=10) == []
+
+
+async def test_merged_clients_count_as_one_client(desk: Desk, broker: TansuBroker) -> None:
+    await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    survivor, duplicate = uuid.uuid4(), uuid.uuid4()
+    first = await desk.open_case(client_id=survivor)
+    second = await desk.open_case(client_id=duplicate)
+    merged = ClientsMerged(
+        client_id=survivor,
+        merged_client_id=duplicate,
+        case_ids=[uuid.UUID(second)],
+        merged_at=datetime.now(UTC),
+    )
+    await publish(broker.bootstrap, [merged], source="intake")
+
+    async def moved() -> bool:
+        return bool((await desk.case(second))["client_id"] == str(survivor))
+
+    await eventually(moved)
+    assert (await desk.case(first))["client_id"] == str(survivor)
+    # a case of the duplicate that arrives after the merge (as in a replay) joins the survivor
+    late = await desk.open_case(client_id=duplicate)
+    assert (await desk.case(late))["client_id"] == str(survivor)
+    year = datetime.now(UTC).date().year - (1 if datetime.now(UTC).month < 4 else 0)
+    report = await desk.client.get(
+        "/reports/kpi", params={"fiscal_year": str(year)}, headers=COORDINATOR
+    )
+    assert report.json()["total"]["distinct_clients"] == 1

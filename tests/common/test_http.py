@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from faststream.kafka import KafkaBroker
 
 from tests.support.proxy import CuttableProxy, database_address, proxied_database_url
 from tests.support.runtime import Start, fast_settings, running
 from tests.support.widgets import widget_service
+from tosei_common.asyncapi import asyncapi_document, declare_publishers
 from tosei_common.auth import mint_token
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
@@ -139,7 +141,14 @@ async def test_asyncapi_documents_each_message_with_its_headers_and_key(
     assert "widget_id" in message["bindings"]["kafka"]["key"]["description"]
     schema = document["components"]["schemas"]["WidgetChanged"]
     assert schema["properties"]["seq"]["minimum"] == 0
-    assert "tosei.testkit.widgets.dlq" in document["channels"]
+    # a publisher documents no DLQ; the consumer of a topic documents its own
+    assert "tosei.testkit.widgets.dlq" not in document["channels"]
+    consuming = widget_service("testkit_consumer")
+    broker = KafkaBroker("127.0.0.1:1")
+    declare_publishers(broker, consuming.publishes)
+    channels = asyncapi_document(consuming, broker)["channels"]
+    assert channels["tosei.testkit.widgets.dlq"]["bindings"]["kafka"]["partitions"] == 1
+    assert "dlq_reason" in channels["tosei.testkit.widgets.dlq"]["description"]
     assert document["operations"]["tosei.testkit.widgets.publish"]["action"] == "send"
 
 

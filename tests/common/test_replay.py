@@ -11,6 +11,7 @@ from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, read_topic
 from tests.support.widgets import WIDGETS, WidgetChanged, widget_service
 from tosei_common.devstack import TansuBroker
+from tosei_common.outbox import Outbox
 from tosei_common.replay import replay_service
 
 pytestmark = pytest.mark.slow
@@ -81,6 +82,11 @@ async def test_replay_replaces_the_live_schema_and_keeps_the_previous_one(
         await eventually(handled)
     # Someone damaged the read model; replay repairs it.
     await db.execute(f"DELETE FROM {schema}.widget_changes")
+    # An event committed while the broker was away, not sent when the service stopped.
+    await db.execute(f"SET search_path TO {schema}")
+    async with db.transaction():
+        (pending,) = await Outbox(schema).add(db, WidgetChanged(widget_id=widget, seq=2))
+    await db.execute("RESET search_path")
 
     code = await replay_service(
         spec,
@@ -94,6 +100,8 @@ async def test_replay_replaces_the_live_schema_and_keeps_the_previous_one(
     repaired = await db.fetch(STATE.format(schema))
     assert [(r["widget_id"], r["seq"]) for r in repaired] == [(widget, 1)]
     assert await db.fetchval(f"SELECT count(*) FROM {schema}_previous.widget_changes") == 0
+    unsent = await db.fetch(f"SELECT id FROM {schema}.outbox WHERE published_at IS NULL")
+    assert [r["id"] for r in unsent] == [pending]
 
 
 async def test_replay_refuses_to_replace_a_running_service(

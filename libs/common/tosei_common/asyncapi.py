@@ -87,18 +87,20 @@ def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> dict[str, Any]:
 
     for topic, events in _group(spec.publishes).items():
         describe(topic, events, "send")
-        dlq = f"{topic.name}.dlq"
-        channels.setdefault(
-            dlq,
-            {
-                "address": dlq,
-                "description": topic.dlq.description
-                + " Headers dlq_reason, dlq_error, dlq_original_topic/partition/offset say why.",
-                "messages": {},
-            },
-        )
     for topic, events in _group(list(spec.handlers)).items():
         describe(topic, events, "receive")
+        # the consumer's dead letters: what it could not handle, with the reason in headers
+        dlq = topic.dlq
+        channels.setdefault(
+            dlq.name,
+            {
+                "address": dlq.name,
+                "description": dlq.description
+                + " Headers dlq_reason, dlq_error, dlq_original_topic/partition/offset say why.",
+                "messages": {},
+                "bindings": {"kafka": {"topic": dlq.name, "partitions": dlq.partitions}},
+            },
+        )
 
     return {
         "asyncapi": "3.0.0",

@@ -202,6 +202,11 @@ def _serve(args: argparse.Namespace, settings: Settings, services: dict[str, Ser
 
 def _broker(args: argparse.Namespace, settings: Settings, _: Any) -> int:
     broker = TansuBroker(settings.broker_port, settings.data_dir / "logs" / "tansu.log")
+
+    def stop(signum: int, _: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM too: the broker runs in its own session
+
+    signal.signal(signal.SIGTERM, stop)
     broker.start()
     print(f"broker      {broker.bootstrap}  (Tansu, memory storage; Ctrl-C stops it)", flush=True)
     try:

@@ -30,8 +30,8 @@ async def replay_service(
     Order: the tables the service keeps (``replay_keeps``) are copied from the live schema; the
     topics it consumes are replayed; then its own topics, through ``replay_handlers``. Handlers
     see ``ctx.replaying``. Events the handlers emit while replaying were published by the live
-    run already, so the rebuilt outbox is marked published rather than sent again. Returns a
-    process exit code.
+    run already, so the rebuilt outbox is marked published rather than sent again; rows the live
+    outbox had not sent yet are carried over. Returns a process exit code.
     """
     live = check_schema_name(live_schema or spec.schema)
     target = check_schema_name(into or f"{live}_replay")
@@ -84,6 +84,9 @@ async def replay_service(
             await conn.execute(
                 "UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL"
             )
+            carried = await carry_unpublished(conn, live, target)
+        if carried:
+            out(f"carried {carried} unpublished outbox rows over from {live}")
     finally:
         await runtime.close_database()
     topics = ", ".join(t.name for t in [*spec.consumed_topics, *spec.replay_topics])
@@ -101,6 +104,27 @@ async def replay_service(
             await admin.close()
         out(f"{target} is now {live}; the state before the replay is kept in {live}_previous")
     return 0
+
+
+async def carry_unpublished(conn: Connection, source: str, target: str) -> int:
+    """Move the live outbox's not-yet-published rows into the rebuilt schema, in their order,
+    so events the live service committed but had not sent yet are still sent."""
+    exists = await conn.fetchval(
+        "SELECT true FROM information_schema.tables"
+        " WHERE table_schema = $1 AND table_name = 'outbox'",
+        source,
+    )
+    if not exists:
+        return 0
+    columns = (
+        "id, topic, aggregate_type, aggregate_id, type, source, occurred_at, payload, created_at,"
+        " attempts, last_error"
+    )
+    status: str = await conn.execute(
+        f"INSERT INTO {target}.outbox ({columns}) SELECT {columns} FROM {source}.outbox"
+        " WHERE published_at IS NULL ORDER BY seq"
+    )
+    return int(status.split()[-1])
 
 
 async def copy_table(conn: Connection, source: str, target: str, table: str) -> None:

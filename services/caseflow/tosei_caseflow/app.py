@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from tosei_caseflow import metrics
 from tosei_caseflow.api import cases, experts, reports
-from tosei_caseflow.handlers.events import on_case_opened
+from tosei_caseflow.handlers.events import on_case_opened, on_clients_merged
 from tosei_caseflow.handlers.projection import REPLAY_HANDLERS
 from tosei_common.catalogue.caseflow import (
     CaseAssigned,
@@ -17,7 +17,7 @@ from tosei_common.catalogue.caseflow import (
     CaseStateChanged,
     CaseTransferred,
 )
-from tosei_common.catalogue.intake import CaseOpened
+from tosei_common.catalogue.intake import CaseOpened, ClientsMerged
 from tosei_common.service import Runtime, ServiceSpec
 
 
@@ -43,7 +43,7 @@ SERVICE = ServiceSpec(
         CaseStateChanged,
         CaseSessionRecorded,
     ),
-    handlers={CaseOpened: on_case_opened},
+    handlers={CaseOpened: on_case_opened, ClientsMerged: on_clients_merged},
     replay_handlers=REPLAY_HANDLERS,
     replay_keeps=("experts", "external_experts", "journal"),
     routers=routers,

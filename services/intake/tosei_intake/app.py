@@ -60,6 +60,8 @@ SERVICE = ServiceSpec(
     migrations_package="tosei_intake.db.migrations",
     publishes=(CaseOpened, ClientsMerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
+    # intake's own records; only case_experts is built from events and rebuilt by replay
+    replay_keeps=("clients", "client_keys", "legacy_imports", "consultations", "client_merges"),
     routers=routers,
     setup_metrics=IntakeMetrics,
     refresh_metrics=refresh_metrics,

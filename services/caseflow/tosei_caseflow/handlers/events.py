@@ -7,8 +7,16 @@ from tosei_caseflow.domain.triage import choose_track, triage
 from tosei_caseflow.handlers.projection import project_case_opened
 from tosei_caseflow.handlers.record import Note, record
 from tosei_common.catalogue.caseflow import AssignmentRule, CaseAssigned
-from tosei_common.catalogue.intake import CaseOpened, LegacyStatus, Origin
+from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, LegacyStatus, Origin
 from tosei_common.consumer import HandlerContext
+
+
+async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:
+    """Intake found two clients to be one person: count their cases as one client's."""
+    survivor = await queries.surviving_client(ctx.conn, event.client_id)
+    await queries.merge_clients(
+        ctx.conn, survivor, event.merged_client_id, event.case_ids, event.merged_at
+    )
 
 
 async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:

@@ -37,7 +37,8 @@ async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUI
     created = await queries.insert_case(
         conn,
         case_id=event.case_id,
-        client_id=event.client_id,
+        # replay may meet a merge of this client before the case that it merged
+        client_id=await queries.surviving_client(conn, event.client_id),
         municipality=event.municipality,
         stage=event.stage.value,
         categories=[c.value for c in event.categories],
