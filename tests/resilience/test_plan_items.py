@@ -25,7 +25,10 @@ async def test_an_added_item_shows_its_names_codes_and_first_version(plan: PlanC
     assert added["version"] == 1
     assert added["municipality"] == HIRANAI
     assert added["municipality_name"] == "平内町"
-    assert added["risk_scenario"]["name"] == "暴風雪及び豪雪による重大事故や交通途絶等に伴う多数の死傷者の発生"
+    assert (
+        added["risk_scenario"]["name"]
+        == "暴風雪及び豪雪による重大事故や交通途絶等に伴う多数の死傷者の発生"
+    )
     assert added["risk_scenario"]["goal_name"] == "直接死を最大限防ぐ"
     assert added["policy_area"]["name"] == "交通・物流"
     assert (added["fiscal_year_from"], added["fiscal_year_to"]) == (2022, 2026)
@@ -85,7 +88,8 @@ async def test_a_stale_version_gets_409_and_changes_nothing(plan: PlanClient) ->
     body = stale.json()
     assert body["error"] == "conflict"
     assert body["current_version"] == 2
-    assert "version 2" in body["message"] and "based on version 1" in body["message"]
+    assert "version 2" in body["message"]
+    assert "based on version 1" in body["message"]
     now = await plan.get(f"/plan-items/{added['id']}")
     assert (now["version"], now["estimated_cost_yen"]) == (2, 50_000_000)
     assert len((await plan.get(f"/plan-items/{added['id']}/history"))["revisions"]) == 2
@@ -179,9 +183,9 @@ async def test_the_plan_as_of_a_past_date_comes_from_the_revision_history(
     seawall = await plan.revise(seawall, COORDINATOR, fiscal_year_to=2029)
 
     on_2023_03_31 = await plan.get("/plan-items", as_of="令和5年3月31日")
-    assert [(i["number"], i["version"], i["estimated_cost_yen"]) for i in on_2023_03_31["items"]] == [
-        (1, 1, 45_000_000)
-    ]
+    assert [
+        (i["number"], i["version"], i["estimated_cost_yen"]) for i in on_2023_03_31["items"]
+    ] == [(1, 1, 45_000_000)]
     assert on_2023_03_31["as_of"] == "2023-03-31T23:59:59.999999+09:00"
 
     on_2023_12_01 = await plan.get("/plan-items", as_of="2023/12/1")
@@ -200,7 +204,9 @@ async def test_the_plan_as_of_a_past_date_comes_from_the_revision_history(
     # the past state of the whole plan matches the current state, item by item, today
     now = await plan.get("/plan-items", include_retired="true")
     today = await plan.get("/plan-items", include_retired="true", as_of="2024-03-25T16:00:00+09:00")
-    assert [{**i, "review_flags": [], "needs_review": False} for i in now["items"]] == today["items"]
+    assert [{**i, "review_flags": [], "needs_review": False} for i in now["items"]] == today[
+        "items"
+    ]
 
 
 async def test_one_item_as_of_a_date_and_not_before_it_existed(

@@ -18,6 +18,8 @@ from tosei_common.fiscal import fiscal_year
 from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord
 
 _FIELD_ORDER = {f.value: i for i, f in enumerate(PlanItemField)}
+#: The statuses of items still in the plan, counted at the year's end.
+ACTIVE = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS, PlanItemStatus.DONE)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def summarise_year(
     records: Iterable[RevisionRecord],
     plan_at_year_end: Iterable[Mapping[str, Any]] = (),
 ) -> AnnualSummary:
-    """The year's changes from its revisions (others are ignored) and the plan at its end."""
+    """The year's changes from its revisions (others are ignored) and the statuses of the items
+    in the plan at its end (``plan_at_year_end``: their snapshots, retired ones left out)."""
     by_item: dict[UUID, list[RevisionRecord]] = {}
     for record in sorted(records, key=lambda r: (r.recorded_at, r.seq)):
         if fiscal_year(record.recorded_at) == fy:
@@ -99,7 +102,9 @@ def summarise_year(
         items=items,
         by_municipality=by_municipality,
         field_counts=dict(sorted(fields.items(), key=lambda kv: _FIELD_ORDER.get(kv[0], 99))),
-        status_at_year_end={s.value: statuses.get(s.value, 0) for s in PlanItemStatus},
+        status_at_year_end={
+            s.value: statuses.get(s.value, 0) for s in PlanItemStatus if s in ACTIVE
+        },
     )
 
 
