@@ -11,27 +11,12 @@ from tosei_common.auth import Principal
 from tosei_resilience.api import views
 from tosei_resilience.api.inputs import NewProgramme, ProgrammePatch, ResolveIn, parse_owner_filter
 from tosei_resilience.api.roles import COORDINATE, EDIT, READ, editor
-from tosei_resilience.db.queries import ItemFilter
 from tosei_resilience.handlers import funding, reads
 from tosei_resilience.handlers.context import Deps
 
 
 def router(deps: Deps) -> APIRouter:
     r = APIRouter(tags=["funding programmes"])
-
-    async def items_named(ids: list[UUID]) -> list[dict[str, Any]]:
-        wanted = set(ids)
-        view = await reads.plan(deps, ItemFilter(include_retired=True))
-        return [
-            {
-                "id": str(i.id),
-                "number": i.number,
-                "title": i.title,
-                **views.owner(i.municipality),
-            }
-            for i in view.items
-            if i.id in wanted
-        ]
 
     @r.get("/funding-programmes", summary="National subsidies and grants and their conditions")
     async def list_programmes(_: Annotated[Principal, Depends(READ)]) -> dict[str, Any]:
@@ -52,7 +37,7 @@ def router(deps: Deps) -> APIRouter:
         return {
             **views.programme(found),
             "history": [views.programme_revision(h) for h in history],
-            "items": await items_named(relying),
+            "items": [views.item_ref(i) for i in relying],
         }
 
     @r.patch(
@@ -72,7 +57,11 @@ def router(deps: Deps) -> APIRouter:
             changes=body.changes(),
             reason=body.reason,
         )
-        return {**views.programme(revised), "flagged_items": await items_named(flagged)}
+        flagged_items = await reads.items_with_ids(deps, flagged)
+        return {
+            **views.programme(revised),
+            "flagged_items": [views.item_ref(i) for i in flagged_items],
+        }
 
     @r.get("/review-flags", summary="Plan items to review after a funding programme changed")
     async def list_review_flags(

@@ -34,7 +34,7 @@ from tosei_common.text import tidy
 from tosei_resilience.domain.access import Editor
 from tosei_resilience.domain.funding import ProgrammeContent
 from tosei_resilience.domain.labels import REGION_NAME
-from tosei_resilience.domain.plan_item import Kpi, PlanItemContent
+from tosei_resilience.domain.plan_item import CONTENT_FIELDS, Kpi, PlanItemContent
 from tosei_resilience.domain.reference import POLICY_AREA_CODE, SCENARIO_CODE
 
 MAX_INT = 2**31 - 1  # PostgreSQL integer
@@ -210,16 +210,8 @@ class PlanItemFields(Strict):
                 fields={f"{where}municipality": "required for coordinators"},
             )
         return PlanItemContent(
-            title=self.title,
+            **self.model_dump(include=set(CONTENT_FIELDS) - {"municipality", "kpis"}),
             municipality=owner,
-            risk_scenario=self.risk_scenario,
-            policy_area=self.policy_area,
-            lead_department=self.lead_department,
-            estimated_cost_yen=self.estimated_cost_yen,
-            fiscal_year_from=self.fiscal_year_from,
-            fiscal_year_to=self.fiscal_year_to,
-            status=self.status,
-            funding_programmes=tuple(self.funding_programmes),
             kpis=tuple(k.domain() for k in self.kpis),
         )
 

@@ -74,8 +74,7 @@ def router(deps: Deps) -> APIRouter:
     async def annual_summary(
         fiscal_year: FiscalYearPath, _: Annotated[Principal, Depends(READ)]
     ) -> dict[str, Any]:
-        summary, _lists = await reads.annual_summary(deps, parse_fiscal_year_text(fiscal_year))
-        return views.summary(summary)
+        return views.summary(await reads.annual_summary(deps, parse_fiscal_year_text(fiscal_year)))
 
     @r.get(
         "/summaries/{fiscal_year}/export",
@@ -89,7 +88,7 @@ def router(deps: Deps) -> APIRouter:
         format: SheetFormat = SheetFormat.CSV,
     ) -> Response:
         fy = parse_fiscal_year_text(fiscal_year)
-        summary, _lists = await reads.annual_summary(deps, fy)
+        summary = await reads.annual_summary(deps, fy)
         return _download(
             format,
             f"{PLAN_TITLE}_{fiscal_year_label(fy)}変更一覧",

@@ -68,6 +68,11 @@ def item(i: PlanItem, view: PlanView) -> dict[str, Any]:
     }
 
 
+def item_ref(i: PlanItem) -> dict[str, Any]:
+    """An item named in passing: id, number, title and owner."""
+    return {"id": str(i.id), "number": i.number, "title": i.title, **owner(i.municipality)}
+
+
 def related(ids: Sequence[UUID], numbers: Mapping[UUID, int]) -> list[dict[str, Any]]:
     return [{"id": str(i), "number": numbers.get(i)} for i in ids]
 

@@ -560,6 +560,13 @@ async def revisions_in_fiscal_year(conn: Connection, fiscal_year: int) -> list[R
     return [_revision(r) for r in rows]
 
 
+async def items_with_ids(conn: Connection, item_ids: Iterable[UUID]) -> list[PlanItem]:
+    rows = await conn.fetch(
+        "SELECT state FROM plan_items WHERE id = ANY($1::uuid[]) ORDER BY number", list(item_ids)
+    )
+    return [_item(r["state"]) for r in rows]
+
+
 async def numbers_of(conn: Connection, item_ids: Iterable[UUID]) -> dict[UUID, int]:
     """事業番号 of items (for naming where an item came from or went)."""
     rows = await conn.fetch(

@@ -15,8 +15,13 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from tosei_common.catalogue.resilience import FundingChange, FundingCondition, FundingProgrammeField
-from tosei_common.errors import Unprocessable
-from tosei_resilience.domain.revisions import FieldChange, build, diff, ensure_current
+from tosei_resilience.domain.revisions import (
+    FieldChange,
+    build,
+    diff,
+    ensure_changed,
+    ensure_current,
+)
 
 FIELDS: tuple[str, ...] = tuple(f.value for f in FundingProgrammeField)
 
@@ -86,9 +91,5 @@ def revise_programme(
         {**programme.model_dump(), **changes, "version": programme.version + 1},
     )
     changed = diff(programme, revised, FIELDS)
-    if not changed:
-        raise Unprocessable(
-            f"the revision changes nothing: {programme.label} already says this",
-            fields={f: "same as the current value" for f in changes} or {"body": "no fields"},
-        )
+    ensure_changed(changed, changes, programme.label)
     return ProgrammeChange(FundingChange.REVISED, revised, changed)

@@ -28,6 +28,7 @@ from tosei_resilience.domain.revisions import (
     RevisionKind,
     build,
     diff,
+    ensure_changed,
     ensure_current,
 )
 
@@ -184,11 +185,7 @@ def revise_item(item: PlanItem, *, expected_version: int, changes: Mapping[str, 
         _check_transition(item, revised.status)
     _check(revised)
     changed = diff(item, revised, CONTENT_FIELDS)
-    if not changed:
-        raise Unprocessable(
-            f"the revision changes nothing: {item.label} already says this",
-            fields={f: "same as the current value" for f in changes} or {"body": "no fields"},
-        )
+    ensure_changed(changed, changes, item.label)
     return Change(RevisionKind.REVISED, revised, changed)
 
 

@@ -64,6 +64,15 @@ def diff(old: BaseModel, new: BaseModel, fields: Iterable[str]) -> dict[str, Fie
     return {f: {"old": before[f], "new": after[f]} for f in fields if before[f] != after[f]}
 
 
+def ensure_changed(changed: Mapping[str, FieldChange], asked: Iterable[str], what: str) -> None:
+    """A revision must change something; one that repeats the current values is refused."""
+    if not changed:
+        raise Unprocessable(
+            f"the revision changes nothing: {what} already says this",
+            fields={f: "same as the current value" for f in asked} or {"body": "no fields given"},
+        )
+
+
 Model = TypeVar("Model", bound=BaseModel)
 
 

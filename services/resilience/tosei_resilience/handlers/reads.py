@@ -96,7 +96,7 @@ async def history(deps: Deps, item_id: UUID) -> list[RevisionRecord]:
     return revisions
 
 
-async def annual_summary(deps: Deps, fy: int) -> tuple[AnnualSummary, Lists]:
+async def annual_summary(deps: Deps, fy: int) -> AnnualSummary:
     """The fiscal year's changes, and the plan's statuses at its end (or now, if it runs)."""
     _, last_day = fiscal_year_bounds(fy)
     year_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), TOKYO)
@@ -104,9 +104,8 @@ async def annual_summary(deps: Deps, fy: int) -> tuple[AnnualSummary, Lists]:
     async with deps.pool.acquire() as conn:
         records = await queries.revisions_in_fiscal_year(conn, fy)
         at_end = await queries.items_as_of(conn, moment, queries.ItemFilter())
-        lists = await load_lists(conn)
     snapshots = [i.model_dump(mode="json") for i in at_end]
-    return summarise_year(fy, records, snapshots), lists
+    return summarise_year(fy, records, snapshots)
 
 
 async def programmes(deps: Deps) -> list[FundingProgramme]:
@@ -116,17 +115,23 @@ async def programmes(deps: Deps) -> list[FundingProgramme]:
 
 async def programme(
     deps: Deps, programme_id: UUID
-) -> tuple[FundingProgramme, list[queries.ProgrammeRevision], list[UUID]]:
+) -> tuple[FundingProgramme, list[queries.ProgrammeRevision], list[PlanItem]]:
     """A programme, its history and the items relying on it now."""
     async with deps.pool.acquire() as conn:
         found = await queries.programme(conn, programme_id)
         if found is None:
             raise NotFound(f"no funding programme {programme_id}")
+        relying = await queries.items_relying_on(conn, programme_id)
         return (
             found,
             await queries.programme_history(conn, programme_id),
-            await queries.items_relying_on(conn, programme_id),
+            await queries.items_with_ids(conn, relying),
         )
+
+
+async def items_with_ids(deps: Deps, item_ids: list[UUID]) -> list[PlanItem]:
+    async with deps.pool.acquire() as conn:
+        return await queries.items_with_ids(conn, item_ids)
 
 
 async def review_flags(
