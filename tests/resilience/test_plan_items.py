@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.resilience.plan import (
@@ -314,3 +316,27 @@ async def test_a_merger_with_one_stale_source_changes_nothing(
     async with service.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM plan_items") == 2
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 3  # 2 added, 1 revised
+
+
+async def test_a_subsidy_application_is_judged_on_the_plan_at_its_date(
+    plan: PlanClient, clock: SettableClock
+) -> None:
+    clock.set("2023-04-10 10:00")
+    safety = await plan.programme("防災・安全交付金", "required")
+    ploughs = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    clock.set("2023-11-20 15:00")
+    await plan.revise(
+        ploughs, officer(HIRANAI), funding_programmes=[safety["id"]], reason="交付金の活用を明記"
+    )
+
+    def numbers(listed: dict[str, Any]) -> list[int]:
+        return [i["number"] for i in listed["items"]]
+
+    applied_in_october = await plan.get(
+        "/plan-items", as_of="2023/10/31", funding_programme=safety["id"]
+    )
+    applied_in_december = await plan.get(
+        "/plan-items", as_of="2023/12/1", funding_programme=safety["id"]
+    )
+    assert numbers(applied_in_october) == []
+    assert numbers(applied_in_december) == [1]
