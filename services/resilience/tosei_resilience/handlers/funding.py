@@ -30,7 +30,7 @@ async def add(
         await queries.lock_plan(conn)
         await _ensure_name_free(conn, content.name, None)
         change = add_programme(uuid.uuid4(), content)
-        await _record(deps, conn, change, editor=editor, reason=reason, flagged=[])
+        await _record(deps, conn, change, editor=editor, reason=reason, flagged=[], at=deps.clock())
     return change.programme
 
 
@@ -52,13 +52,14 @@ async def revise(
             raise NotFound(f"no funding programme {programme_id}")
         change = revise_programme(programme, expected_version=expected_version, changes=changes)
         await _ensure_name_free(conn, change.programme.name, programme_id)
+        at = deps.clock()
         flagged: list[UUID] = []
         if change.conditions_changed:
             flagged = await queries.items_relying_on(conn, programme_id)
             await queries.flag_for_review(
-                conn, flagged, change.programme, change.changed_fields, deps.clock()
+                conn, flagged, change.programme, change.changed_fields, at
             )
-        await _record(deps, conn, change, editor=editor, reason=reason, flagged=flagged)
+        await _record(deps, conn, change, editor=editor, reason=reason, flagged=flagged, at=at)
     return change.programme, flagged
 
 
@@ -97,8 +98,8 @@ async def _record(
     editor: Editor,
     reason: str,
     flagged: list[UUID],
+    at: datetime,
 ) -> None:
-    at: datetime = deps.clock()
     await queries.save_programme(conn, change, reason, editor.actor, at)
     programme = change.programme
     await deps.outbox.add(
