@@ -1,13 +1,51 @@
-"""Bootstrap of the resilience service."""
+"""Bootstrap of the resilience service: the joint national-resilience plan (国土強靱化地域計画)."""
 
-from tosei_common.service import ServiceSpec
+from __future__ import annotations
 
-SERVICE = ServiceSpec(
-    name="resilience",
-    title="Tosei resilience — 国土強靱化地域計画",
-    description=(
-        "The joint national-resilience plan: plan items with full revision history, funding "
-        "programmes and sharing with every town. Its domain is not built yet: today the process"
-        " migrates its schema and serves its health, readiness and metrics endpoints."
-    ),
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+
+from tosei_common.catalogue.resilience import (
+    FundingProgrammeChanged,
+    PlanItemAdded,
+    PlanItemRetired,
+    PlanItemRevised,
 )
+from tosei_common.service import Runtime, ServiceSpec
+from tosei_resilience import metrics
+from tosei_resilience.api import feed, funding, lists, plan_items, reports
+from tosei_resilience.handlers.context import Clock, Deps, utc_now
+
+
+def resilience_service(clock: Clock = utc_now) -> ServiceSpec:
+    """The service's spec; ``clock`` dates every change (tests set it to any day of any year)."""
+
+    def routers(runtime: Runtime) -> Sequence[APIRouter]:
+        deps = Deps(runtime, clock)
+        return [
+            plan_items.router(deps),
+            funding.router(deps),
+            lists.router(deps),
+            reports.router(deps),
+            feed.router(deps),
+        ]
+
+    return ServiceSpec(
+        name="resilience",
+        title="Tosei resilience — 国土強靱化地域計画",
+        description=(
+            "The five towns' joint national-resilience plan: plan items with their full revision "
+            "history, the plan as it stood on any date, annual summaries of what changed, funding "
+            "programmes whose changed conditions flag the items relying on them, a change feed "
+            "per town, and exports for council meetings."
+        ),
+        migrations_package="tosei_resilience.db.migrations",
+        publishes=(PlanItemAdded, PlanItemRevised, PlanItemRetired, FundingProgrammeChanged),
+        routers=routers,
+        setup_metrics=metrics.PlanMetrics,
+        refresh_metrics=metrics.refresh,
+    )
+
+
+SERVICE = resilience_service()

@@ -4,4 +4,9 @@ Importing this package registers every event type, so any consumer can validate 
 Payloads carry no personal data: pseudonymous ids, municipality codes, categories, dates, counts.
 """
 
-from tosei_common.catalogue import caseflow, intake, seminar  # noqa: F401  (registers the events)
+from tosei_common.catalogue import (  # noqa: F401  (registers the events)
+    caseflow,
+    intake,
+    resilience,
+    seminar,
+)

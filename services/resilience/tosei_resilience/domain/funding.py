@@ -1,0 +1,95 @@
+"""National funding programmes (subsidies and grants) and what they ask of the plan.
+
+The national government increasingly prioritises (重点化) or requires (要件化) that a project be in
+the regional resilience plan before it is funded. When what a programme asks changes, every plan
+item relying on it needs its owner's review; a change of name or ministry does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from tosei_common.catalogue.resilience import FundingChange, FundingCondition, FundingProgrammeField
+from tosei_resilience.domain.revisions import (
+    FieldChange,
+    build,
+    diff,
+    ensure_changed,
+    ensure_current,
+)
+
+FIELDS: tuple[str, ...] = tuple(f.value for f in FundingProgrammeField)
+
+#: Changes to these fields change what the programme asks of the plan.
+CONDITION_FIELDS = frozenset(
+    {
+        FundingProgrammeField.CONDITION,
+        FundingProgrammeField.CONDITION_NOTE,
+        FundingProgrammeField.EFFECTIVE_FROM,
+    }
+)
+
+
+class ProgrammeContent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    ministry: str
+    condition: FundingCondition
+    condition_note: str | None = None
+    effective_from_fiscal_year: int | None = None
+
+
+class FundingProgramme(ProgrammeContent):
+    id: UUID
+    version: int
+
+    @property
+    def label(self) -> str:
+        return f"funding programme 「{self.name}」"
+
+
+@dataclass(frozen=True)
+class ProgrammeChange:
+    kind: FundingChange
+    programme: FundingProgramme
+    changes: dict[str, FieldChange]
+
+    @property
+    def changed_fields(self) -> list[FundingProgrammeField]:
+        return [FundingProgrammeField(f) for f in self.changes]
+
+    @property
+    def conditions_changed(self) -> bool:
+        """Whether the items relying on the programme must be reviewed."""
+        return self.kind is FundingChange.REVISED and bool(
+            CONDITION_FIELDS.intersection(self.changed_fields)
+        )
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        return self.programme.model_dump(mode="json")
+
+
+def add_programme(programme_id: UUID, content: ProgrammeContent) -> ProgrammeChange:
+    programme = FundingProgramme(**content.model_dump(), id=programme_id, version=1)
+    everything = {f: {"old": None, "new": v} for f, v in content.model_dump(mode="json").items()}
+    return ProgrammeChange(FundingChange.ADDED, programme, everything)
+
+
+def revise_programme(
+    programme: FundingProgramme, *, expected_version: int, changes: Mapping[str, Any]
+) -> ProgrammeChange:
+    ensure_current(programme.version, expected_version, programme.label)
+    revised = build(
+        FundingProgramme,
+        {**programme.model_dump(), **changes, "version": programme.version + 1},
+    )
+    changed = diff(programme, revised, FIELDS)
+    ensure_changed(changed, changes, programme.label)
+    return ProgrammeChange(FundingChange.REVISED, revised, changed)

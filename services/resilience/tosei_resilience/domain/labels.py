@@ -1,0 +1,94 @@
+"""The Japanese words people see for the plan's codes (screens, CSV/xlsx headers, reports)."""
+
+from __future__ import annotations
+
+from tosei_common.catalogue.resilience import (
+    Derivation,
+    FundingCondition,
+    FundingProgrammeField,
+    PlanItemField,
+    PlanItemStatus,
+    RetirementReason,
+)
+from tosei_common.fiscal import fiscal_year_label
+from tosei_common.municipalities import municipality
+from tosei_resilience.domain.revisions import RevisionKind
+
+#: How an item of the whole region (no single owning town) is shown.
+REGION_NAME = "圏域全体"
+
+STATUS = {
+    PlanItemStatus.PLANNED: "計画",
+    PlanItemStatus.IN_PROGRESS: "実施中",
+    PlanItemStatus.DONE: "完了",
+    PlanItemStatus.RETIRED: "廃止",
+}
+
+ITEM_FIELD = {
+    PlanItemField.TITLE: "事業名",
+    PlanItemField.MUNICIPALITY: "実施主体",
+    PlanItemField.RISK_SCENARIO: "起きてはならない最悪の事態",
+    PlanItemField.POLICY_AREA: "施策分野",
+    PlanItemField.LEAD_DEPARTMENT: "担当部署",
+    PlanItemField.ESTIMATED_COST: "概算事業費",
+    PlanItemField.FISCAL_YEAR_FROM: "実施年度（開始）",
+    PlanItemField.FISCAL_YEAR_TO: "実施年度（終了）",
+    PlanItemField.STATUS: "進捗状況",
+    PlanItemField.FUNDING_PROGRAMMES: "活用する交付金・補助金",
+    PlanItemField.KPIS: "重要業績指標（KPI）",
+}
+
+PROGRAMME_FIELD = {
+    FundingProgrammeField.NAME: "名称",
+    FundingProgrammeField.MINISTRY: "所管府省庁",
+    FundingProgrammeField.CONDITION: "地域計画との関係",
+    FundingProgrammeField.CONDITION_NOTE: "要件の内容",
+    FundingProgrammeField.EFFECTIVE_FROM: "適用年度",
+}
+
+CONDITION = {
+    FundingCondition.NONE: "位置付け不要",
+    FundingCondition.PRIORITISED: "重点化",
+    FundingCondition.REQUIRED: "要件化",
+}
+
+RETIREMENT = {
+    RetirementReason.COMPLETED: "事業完了",
+    RetirementReason.ABOLISHED: "廃止",
+    RetirementReason.SPLIT: "分割",
+    RetirementReason.MERGED: "統合",
+    RetirementReason.OTHER: "その他",
+}
+
+DERIVATION = {Derivation.SPLIT: "分割", Derivation.MERGED: "統合"}
+
+REVISION_KIND = {
+    RevisionKind.ADDED: "追加",
+    RevisionKind.REVISED: "変更",
+    RevisionKind.RETIRED: "廃止",
+}
+
+
+def owner_name(code: str | None) -> str:
+    """The owning municipality's name, or 圏域全体 for an item of the whole region."""
+    return REGION_NAME if code is None else municipality(code).name
+
+
+def fiscal_years_text(first: int, last: int) -> str:
+    """令和4年度～令和8年度, or one label when the item runs a single year."""
+    if first == last:
+        return fiscal_year_label(first)
+    return f"{fiscal_year_label(first)}～{fiscal_year_label(last)}"
+
+
+def field_names(fields: list[str]) -> str:
+    """Changed plan-item field names in Japanese, joined as a person lists them."""
+    return "、".join(_ITEM_FIELD_BY_NAME.get(f, f) for f in fields)
+
+
+def programme_field_label(name: str) -> str:
+    return _PROGRAMME_FIELD_BY_NAME.get(name, name)
+
+
+_ITEM_FIELD_BY_NAME = {f.value: label for f, label in ITEM_FIELD.items()}
+_PROGRAMME_FIELD_BY_NAME = {f.value: label for f, label in PROGRAMME_FIELD.items()}

@@ -1,0 +1,88 @@
+"""Versioned records: every change is a revision with the fields it changed, old and new.
+
+A revision keeps the full state after the change (its snapshot) beside the field diff, so the plan
+as it stood at any moment is the latest snapshot of each item recorded by then, and the diffs
+are what people read in an item's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+
+from tosei_common.errors import Conflict, Unprocessable
+
+
+class RevisionKind(StrEnum):
+    ADDED = "added"
+    REVISED = "revised"
+    RETIRED = "retired"
+
+
+#: One field's change as stored and shown: {"old": ..., "new": ...} in JSON values.
+FieldChange = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RevisionRecord:
+    """A stored revision of a plan item: what changed, the state after it, who, when and why."""
+
+    seq: int
+    item_id: UUID
+    version: int
+    kind: RevisionKind
+    changed_fields: tuple[str, ...]
+    changes: Mapping[str, FieldChange]
+    snapshot: Mapping[str, Any]
+    reason: str
+    actor: str
+    recorded_at: datetime
+
+
+def ensure_current(current: int, expected: int, what: str) -> None:
+    """Optimistic concurrency: a change based on an older version is refused, never merged."""
+    if current != expected:
+        raise Conflict(
+            f"{what} was changed by someone else: it is at version {current}, your change was "
+            f"based on version {expected}. Reload it, apply your change again and send "
+            f"version {current}.",
+            current_version=current,
+            sent_version=expected,
+        )
+
+
+def diff(old: BaseModel, new: BaseModel, fields: Iterable[str]) -> dict[str, FieldChange]:
+    """The fields whose JSON value differs between two states, with the old and new values."""
+    before = old.model_dump(mode="json")
+    after = new.model_dump(mode="json")
+    return {f: {"old": before[f], "new": after[f]} for f in fields if before[f] != after[f]}
+
+
+def ensure_changed(changed: Mapping[str, FieldChange], asked: Iterable[str], what: str) -> None:
+    """A revision must change something; one that repeats the current values is refused."""
+    if not changed:
+        raise Unprocessable(
+            f"the revision changes nothing: {what} already says this",
+            fields={f: "same as the current value" for f in asked} or {"body": "no fields given"},
+        )
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def build(model: type[Model], data: Mapping[str, Any], *, prefix: str = "") -> Model:
+    """Validate a state; a value that does not fit is a 422 naming the field, not a crash."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields = {
+            prefix + ".".join(str(p) for p in error["loc"]): error["msg"] for error in exc.errors()
+        }
+        summary = "; ".join(f"{k}: {v}" for k, v in list(fields.items())[:3])
+        raise Unprocessable(f"invalid value: {summary}", fields=fields) from exc

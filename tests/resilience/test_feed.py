@@ -1,0 +1,88 @@
+"""The change feed: each town sees what changed in the plan since its last look."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.resilience.plan import (
+    AOMORI,
+    AUDITOR,
+    COORDINATOR,
+    HIRANAI,
+    SEAWALL,
+    SHELTER_RADIO,
+    SNOW_PLOUGHS,
+    PlanClient,
+    officer,
+)
+
+
+async def _mark_seen(http: httpx.AsyncClient, headers: dict[str, str], seen: int) -> None:
+    response = await http.put("/changes/bookmark", json={"seen_up_to": seen}, headers=headers)
+    assert response.status_code == 200, response.text
+
+
+async def test_a_town_sees_only_what_changed_since_its_last_look(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    ploughs = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    await plan.add(SHELTER_RADIO, officer(AOMORI))
+
+    first_look = await plan.get("/changes", officer(HIRANAI, "hiranai-kimura"))
+    assert [(c["number"], c["kind"]) for c in first_look["changes"]] == [(1, "added"), (2, "added")]
+    assert first_look["reader"] == f"municipality:{HIRANAI}"
+    await _mark_seen(http, officer(HIRANAI, "hiranai-kimura"), first_look["next_since"])
+
+    await plan.revise(ploughs, officer(HIRANAI), estimated_cost_yen=50_000_000)
+    await plan.add(SEAWALL, COORDINATOR)
+
+    # another officer of the same town continues where the town left off
+    second_look = await plan.get("/changes", officer(HIRANAI, "hiranai-kudo"))
+    assert second_look["bookmark"] == first_look["next_since"]
+    assert [(c["number"], c["kind"], c["changed_fields"]) for c in second_look["changes"]] == [
+        (1, "revised", ["estimated_cost_yen"]),
+        (3, "added", []),
+    ]
+    assert second_look["changes"][1]["actor"] == "coordinator:kikaku-sato"
+
+    # Aomori has not looked yet: it sees everything
+    aomori = await plan.get("/changes", officer(AOMORI))
+    assert len(aomori["changes"]) == 4
+
+
+async def test_the_feed_filters_to_one_town_s_items_including_ones_moved_away(
+    plan: PlanClient,
+) -> None:
+    ploughs = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    await plan.add(SHELTER_RADIO, officer(AOMORI))
+    await plan.revise(ploughs, COORDINATOR, municipality="青森市", reason="青森市へ移管")
+
+    hiranai = await plan.get("/changes", AUDITOR, municipality="平内町", since=0)
+
+    assert [(c["kind"], c["municipality_name"]) for c in hiranai["changes"]] == [
+        ("added", "平内町"),
+        ("revised", "青森市"),
+    ]
+
+
+async def test_a_long_feed_comes_in_pages(plan: PlanClient) -> None:
+    for title in ("除雪機械の更新", "除雪車庫の改修", "融雪施設の整備"):
+        await plan.add({**SNOW_PLOUGHS, "title": title}, officer(HIRANAI))
+
+    page = await plan.get("/changes", COORDINATOR, limit=2)
+    assert (len(page["changes"]), page["more"]) == (2, True)
+    rest = await plan.get("/changes", COORDINATOR, since=page["next_since"], limit=2)
+    assert [c["title"] for c in rest["changes"]] == ["融雪施設の整備"]
+    assert rest["more"] is False
+    assert rest["next_since"] == rest["last_seq"]
+
+
+async def test_nobody_can_mark_unseen_changes_as_seen(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    response = await http.put(
+        "/changes/bookmark", json={"seen_up_to": 99}, headers=officer(HIRANAI)
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"] == [{"field": "seen_up_to", "message": "at most 1"}]
