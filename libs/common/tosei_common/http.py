@@ -96,7 +96,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         fields = []
         for error in exc.errors():
             location = [str(p) for p in error.get("loc", ()) if p not in ("body",)]
-            fields.append({"field": ".".join(location) or "body", "message": error.get("msg", "")})
+            message = str(error.get("msg", "")).removeprefix("Value error, ")
+            fields.append({"field": ".".join(location) or "body", "message": message})
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
         return JSONResponse(
             {

@@ -1,0 +1,125 @@
+"""Intake and caseflow together, as the desk uses them: a consultation registered at intake is
+triaged by caseflow, and intake learns from caseflow's events which expert may read it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.caseflow.conftest import COORDINATOR, expert_token
+from tests.intake.helpers import DESK, consultation
+from tests.support.runtime import Start
+from tests.support.waiting import eventually
+from tosei_caseflow.app import SERVICE as CASEFLOW
+from tosei_common.http import build_app
+from tosei_common.service import Runtime
+from tosei_intake.app import SERVICE as INTAKE
+
+pytestmark = pytest.mark.slow
+
+
+class Desk:
+    def __init__(self, intake: httpx.AsyncClient, caseflow: httpx.AsyncClient) -> None:
+        self.intake = intake
+        self.caseflow = caseflow
+
+    async def expert(self, name: str, track: str, specialities: list[str]) -> str:
+        body = {"name": name, "track": track, "specialities": specialities, "weekly_capacity": 5}
+        response = await self.caseflow.post("/experts", json=body, headers=COORDINATOR)
+        assert response.status_code == 201, response.text
+        expert_id: str = response.json()["expert_id"]
+        return expert_id
+
+    async def case_expert(self, case_id: str) -> str | None:
+        response = await self.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)
+        if response.status_code != 200:
+            return None
+        expert: str | None = response.json()["expert_id"]
+        return expert
+
+    async def seen_by(self, consultation_id: str, headers: dict[str, str]) -> int:
+        response = await self.intake.get(f"/consultations/{consultation_id}", headers=headers)
+        return response.status_code
+
+
+@pytest.fixture
+async def desk(start: Start) -> AsyncIterator[Desk]:
+    suffix = uuid.uuid4().hex[:8]
+    async with (
+        start(INTAKE, schema=f"intake_{suffix}") as intake,
+        start(CASEFLOW, schema=f"caseflow_{suffix}") as caseflow,
+        _client(intake, "http://intake") as intake_http,
+        _client(caseflow, "http://caseflow") as caseflow_http,
+    ):
+        yield Desk(intake_http, caseflow_http)
+
+
+def _client(rt: Runtime, base: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=build_app(rt)), base_url=base)
+
+
+async def test_a_consultation_reaches_its_expert_and_follows_a_transfer(desk: Desk) -> None:
+    founding = await desk.expert("佐藤 健一", "startup", ["founding_plan", "financing"])
+    sme = await desk.expert("高橋 美咲", "sme", ["sales_channels"])
+
+    registered = await desk.intake.post("/consultations", json=consultation(), headers=DESK)
+    assert registered.status_code == 201, registered.text
+    case_id = registered.json()["id"]
+
+    await eventually(lambda: _equals(desk.case_expert(case_id), founding), timeout=30)
+    # intake hears of the assignment from caseflow and lets that expert, and only them, read it
+    await eventually(
+        lambda: _equals(desk.seen_by(case_id, expert_token(founding)), 200), timeout=30
+    )
+    assert await desk.seen_by(case_id, expert_token(sme)) == 404
+    shown = (await desk.intake.get(f"/consultations/{case_id}", headers=DESK)).json()
+    assert shown["assigned_expert"]["expert_id"] == founding
+
+    moved = await desk.caseflow.post(
+        f"/cases/{case_id}/transfer",
+        json={"to_expert_id": sme, "reason": "stage_changed", "handover_note": "販路開拓の段階へ"},
+        headers=expert_token(founding),
+    )
+    assert moved.status_code == 204
+    await eventually(lambda: _equals(desk.seen_by(case_id, expert_token(sme)), 200), timeout=30)
+    assert await desk.seen_by(case_id, expert_token(founding)) == 404
+
+
+async def test_a_handed_over_case_reaches_its_old_staff_member_by_pseudonym(desk: Desk) -> None:
+    kept_on = await desk.expert("山本 和子", "sme", ["sales_channels"])
+    await desk.expert("小林 翔", "sme", ["sales_channels"])
+    sheet = (
+        "受付日,相談者名,事業者名,市町村,相談区分,相談内容,担当者,状況,電話番号,メールアドレス\r\n"
+        "令和2年9月15日,工藤 次郎,蓬田ほたて加工,蓬田村,販路開拓,道の駅での販売,山本　和子,対応中,"
+        "0174-27-2111,\r\n"
+    ).encode("cp932")
+    imported = await desk.intake.post(
+        "/imports/legacy",
+        files={"files": ("中小企業窓口.csv", sheet, "text/csv")},
+        data={"desk": "sme"},
+        headers=DESK,
+    )
+    assert imported.status_code == 200, imported.text
+    listed = (await desk.intake.get("/consultations", headers=DESK)).json()
+    case_id = _only(listed)["id"]
+
+    await eventually(lambda: _equals(desk.case_expert(case_id), kept_on), timeout=30)
+    case = (await desk.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)).json()
+    assert (case["origin"], case["legacy_status"]) == ("sme_desk", "open")
+    assert next(e for e in case["timeline"] if e["kind"] == "assigned")["facts"]["rule"] == (
+        "legacy_staff"
+    )
+
+
+async def _equals(value: Any, expected: Any) -> bool:
+    return bool(await value == expected)
+
+
+def _only(listing: Any) -> Any:
+    items = listing["items"]
+    assert len(items) == 1, items
+    return items[0]
