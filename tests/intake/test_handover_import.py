@@ -104,7 +104,7 @@ async def test_a_messy_cp932_export_is_handed_over_with_its_refusals_by_line(
     yamada = report["imported"][0]["consultation_id"]
     shown = (await http.get(f"/consultations/{yamada}", headers=AUDITOR)).json()
     assert shown["origin_label"] == "旧 創業支援窓口"
-    assert shown["consulted_at"] == "2020-09-14T15:00:00Z"
+    assert shown["consulted_at"] == "2020-09-15T00:00:00+09:00"  # shown in Japan time
     assert shown["fiscal_year"] == "令和2年度"
     assert shown["municipality"]["name"] == "外ヶ浜町"
     assert shown["legacy"] == {

@@ -72,7 +72,7 @@ async def test_a_revision_records_the_changed_fields_old_and_new_who_and_why(
         "estimated_cost_yen": {"old": 45_000_000, "new": 52_000_000},
         "status": {"old": "planned", "new": "in_progress"},
     }
-    assert second["recorded_at"].startswith("2025-06-02T05:00:00")
+    assert second["recorded_at"] == "2025-06-02T14:00:00+09:00"  # 05:00 UTC, shown in Japan time
     assert second["fiscal_year_label"] == "令和7年度"
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
+from tosei_common.fiscal import TOKYO
 from tosei_common.settings import Settings
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -42,6 +44,7 @@ async def create_pool(
     try:
         pool = await asyncpg.create_pool(
             dsn,
+            init=_read_times_in_japan,
             min_size=settings.db_pool_min,
             max_size=settings.db_pool_max,
             command_timeout=settings.db_command_timeout_s,
@@ -55,6 +58,32 @@ async def create_pool(
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
     assert pool is not None
     return pool
+
+
+_PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _decode_timestamptz(value: tuple[int]) -> datetime:
+    return (_PG_EPOCH + timedelta(microseconds=value[0])).astimezone(TOKYO)
+
+
+def _encode_timestamptz(moment: datetime) -> tuple[int]:
+    if moment.tzinfo is None:
+        raise ValueError(f"a moment without a time zone cannot be stored: {moment}")
+    delta = moment - _PG_EPOCH
+    return ((delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds,)
+
+
+async def _read_times_in_japan(conn: asyncpg.Connection) -> None:
+    """Moments are stored in UTC and read as Japan time (+09:00), so every service shows the
+    region's clock without converting; they are the same instants, and compare as such."""
+    await conn.set_type_codec(
+        "timestamptz",
+        schema="pg_catalog",
+        encoder=_encode_timestamptz,
+        decoder=_decode_timestamptz,
+        format="tuple",
+    )
 
 
 def is_unavailable(exc: BaseException) -> bool:

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_serializer,
+)
 
 from tosei_common.topics import Topic
 
@@ -52,6 +58,13 @@ class Event(BaseModel):
         if "ce_type" not in cls.__dict__:
             return  # an intermediate base class, not a concrete event
         _register(cls)
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _moments_in_utc(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        """Payload times travel in UTC, whatever time zone the service held them in."""
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return handler(value)
 
     @property
     def subject(self) -> str:

@@ -158,11 +158,6 @@ def parse_date(text: str) -> date:
         raise DateParseError(f"{text!r} does not exist: {exc}") from exc
 
 
-def tokyo_time(moment: datetime) -> str:
-    """A stored (UTC) moment as people in the region read it: ISO 8601 with +09:00."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TOKYO).isoformat()
-
-
 def tokyo_date(moment: datetime) -> date:
     """The calendar day in Japan of a stored (UTC) moment."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TOKYO).date()

@@ -25,7 +25,7 @@ from tosei_caseflow.handlers import commands
 from tosei_common.auth import Principal, Role, require
 from tosei_common.catalogue.caseflow import CaseState, Track
 from tosei_common.errors import NotFound, Unprocessable
-from tosei_common.fiscal import tokyo_date, tokyo_time
+from tosei_common.fiscal import tokyo_date
 from tosei_common.municipalities import UnknownMunicipality, municipality, resolve_municipality
 from tosei_common.service import Runtime
 
@@ -51,7 +51,7 @@ def case_summary(row: Any) -> dict[str, Any]:
         "channel": row["channel"],
         "origin": row["origin"],
         "consent_to_share": row["consent_to_share"],
-        "opened_at": tokyo_time(row["opened_at"]),
+        "opened_at": row["opened_at"].isoformat(),
         "legacy_status": row["legacy_status"],
         "track": row["track"],
         "state": state.value,
@@ -60,7 +60,7 @@ def case_summary(row: Any) -> dict[str, Any]:
         "expert_name": row.get("expert_name"),
         "next_action_on": row["next_action_on"].isoformat() if row["next_action_on"] else None,
         "satisfaction": row["satisfaction"],
-        "closed_at": tokyo_time(row["closed_at"]) if row["closed_at"] else None,
+        "closed_at": row["closed_at"].isoformat() if row["closed_at"] else None,
     }
 
 
@@ -151,7 +151,7 @@ def routes(rt: Runtime) -> APIRouter:
                     "status": r["status"],
                     "visits": r["visits"],
                     "paid_visits": paid_visits(r["visits"]),
-                    "requested_at": tokyo_time(r["requested_at"]),
+                    "requested_at": r["requested_at"].isoformat(),
                 }
                 for r in referrals
             ],
@@ -265,7 +265,7 @@ def _entry(row: Any, see_confidential: bool) -> dict[str, Any]:
     entry = {
         "event_id": str(row["event_id"]),
         "kind": row["kind"],
-        "at": tokyo_time(row["at"]),
+        "at": row["at"].isoformat(),
         "facts": json.loads(row["facts"]),
         "by": row["actor"] or "intake",
         "reason": row["reason"],
