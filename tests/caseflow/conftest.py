@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.auth import bearer
 from tests.support.publish import publish
-from tests.support.runtime import Start, fast_settings
+from tests.support.runtime import Start
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE
-from tosei_common.auth import mint_token
 from tosei_common.catalogue.intake import (
     BusinessStage,
     CaseOpened,
@@ -26,14 +26,6 @@ from tosei_common.catalogue.intake import (
 from tosei_common.devstack import TansuBroker
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
-
-SECRET = fast_settings().auth_secret
-
-
-def bearer(role: str, subject: str | None = None) -> dict[str, str]:
-    token = mint_token(SECRET, subject=subject or f"{role}-1", role=role)
-    return {"Authorization": f"Bearer {token}"}
-
 
 COORDINATOR = bearer("coordinator", "coordinator-sato")
 DESK = bearer("desk", "desk-kimura")

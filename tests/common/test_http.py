@@ -9,6 +9,7 @@ import httpx
 import pytest
 from faststream.kafka import KafkaBroker
 
+from tests.support.auth import SECRET, bearer
 from tests.support.proxy import CuttableProxy, database_address, proxied_database_url
 from tests.support.runtime import Start, fast_settings, running
 from tests.support.widgets import widget_service
@@ -16,13 +17,6 @@ from tosei_common.asyncapi import asyncapi_document, declare_publishers
 from tosei_common.auth import mint_token
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
-
-SECRET = fast_settings().auth_secret
-
-
-def bearer(role: str, **claims: object) -> dict[str, str]:
-    token = mint_token(SECRET, subject=f"{role}-1", role=role, **claims)  # type: ignore[arg-type]
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -9,17 +9,8 @@ from typing import Any
 import httpx
 from aiokafka import ConsumerRecord
 
-from tests.support.runtime import fast_settings
-from tosei_common.auth import mint_token
+from tests.support.auth import bearer
 from tosei_common.service import Runtime
-
-SECRET = fast_settings().auth_secret
-
-
-def bearer(role: str, subject: str | None = None) -> dict[str, str]:
-    token = mint_token(SECRET, subject=subject or f"{role}-sato", role=role)
-    return {"Authorization": f"Bearer {token}"}
-
 
 DESK = bearer("desk", "sato")
 COORDINATOR = bearer("coordinator", "kudo")

@@ -14,13 +14,13 @@ from tests.intake.helpers import (
     AUDITOR,
     COORDINATOR,
     DESK,
-    bearer,
     consultation,
     on_file,
     payload,
     personal_data_in,
     register,
 )
+from tests.support.auth import bearer
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.intake import CASES
 from tosei_common.devstack import TansuBroker
@@ -122,7 +122,7 @@ async def test_only_desk_staff_and_coordinators_register(
 
 
 def _officer() -> dict[str, str]:
-    from tests.intake.helpers import SECRET
+    from tests.support.auth import SECRET
     from tosei_common.auth import mint_token
 
     token = mint_token(SECRET, subject="hiranai-1", role="municipality", municipality="平内町")

@@ -11,7 +11,8 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from tests.intake.helpers import DESK, bearer, consultation
+from tests.intake.helpers import DESK, consultation
+from tests.support.auth import bearer
 from tests.support.runtime import Start
 from tests.support.waiting import eventually
 from tosei_common.catalogue.caseflow import (

@@ -8,11 +8,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.runtime import fast_settings
-from tosei_common.auth import mint_token
+from tests.support.auth import bearer
 from tosei_common.fiscal import TOKYO
-
-SECRET = fast_settings().auth_secret
 
 HIRANAI = "023019"
 AOMORI = "022012"
@@ -38,18 +35,13 @@ def jst(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TOKYO)
 
 
-def bearer(role: str, subject: str, municipality: str | None = None) -> dict[str, str]:
-    token = mint_token(SECRET, subject=subject, role=role, municipality=municipality)
-    return {"Authorization": f"Bearer {token}"}
-
-
 COORDINATOR = bearer("coordinator", "kikaku-sato")
 AUDITOR = bearer("auditor", "kansa-1")
 DESK = bearer("desk", "madoguchi-1")
 
 
 def officer(town: str, subject: str | None = None) -> dict[str, str]:
-    return bearer("municipality", subject or f"officer-{town}", town)
+    return bearer("municipality", subject or f"officer-{town}", municipality=town)
 
 
 SNOW_PLOUGHS: dict[str, Any] = {

@@ -9,19 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.runtime import Start, fast_settings
-from tosei_common.auth import mint_token
+from tests.support.auth import bearer
+from tests.support.runtime import Start
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
 from tosei_seminar.app import SERVICE
-
-SECRET = fast_settings().auth_secret
-
-
-def bearer(role: str, subject: str | None = None, **claims: Any) -> dict[str, str]:
-    token = mint_token(SECRET, subject=subject or f"{role}-1", role=role, **claims)
-    return {"Authorization": f"Bearer {token}"}
-
 
 COORDINATOR = bearer("coordinator", "kikaku-sato")
 AUDITOR = bearer("auditor")

@@ -13,12 +13,12 @@ from tests.seminar.conftest import (
     AUDITOR,
     COORDINATOR,
     Seminar,
-    bearer,
     ok,
     open_seminar,
     person,
     register,
 )
+from tests.support.auth import bearer
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, read_topic
 from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS

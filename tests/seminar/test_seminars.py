@@ -7,12 +7,12 @@ import httpx
 from tests.seminar.conftest import (
     AUDITOR,
     COORDINATOR,
-    bearer,
     ok,
     open_seminar,
     person,
     register,
 )
+from tests.support.auth import bearer
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
 
