@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -109,6 +110,20 @@ async def test_invalid_input_is_422_naming_the_field(client: httpx.AsyncClient) 
     body = response.json()
     assert body["error"] == "validation_failed"
     assert {f["field"] for f in body["fields"]} == {"widget_id", "seq"}
+
+
+async def test_two_requests_that_deadlock_get_a_409_to_retry_not_a_500(
+    client: httpx.AsyncClient,
+) -> None:
+    first, second = await asyncio.gather(
+        client.post("/widgets/locks/71/72", headers=bearer("desk")),
+        client.post("/widgets/locks/72/71", headers=bearer("desk")),
+    )
+    statuses = sorted([first.status_code, second.status_code])
+    assert statuses == [204, 409]
+    refused = first if first.status_code == 409 else second
+    assert refused.json()["error"] == "concurrent_change"
+    assert refused.headers["retry-after"] == "1"
 
 
 async def test_unknown_things_are_json_404s(client: httpx.AsyncClient) -> None:

@@ -79,6 +79,16 @@ def widget_routes(runtime: Runtime) -> list[APIRouter]:
             await runtime.outbox.add(conn, WidgetChanged(widget_id=body.widget_id, seq=body.seq))
         return {"widget_id": body.widget_id, "seq": body.seq, "by": who.actor}
 
+    @router.post("/locks/{first}/{second}", status_code=204)
+    async def take_two_locks(
+        first: int, second: int, _: Principal = Depends(require(Role.DESK))
+    ) -> None:
+        """Lock two things in the given order: two calls in opposite orders deadlock."""
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", first)
+            await conn.execute("SELECT pg_sleep(0.3)")
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", second)
+
     @router.get("/{widget_id}")
     async def widget_history(
         widget_id: str, _: Principal = Depends(require(Role.DESK, Role.AUDITOR))

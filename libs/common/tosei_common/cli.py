@@ -28,7 +28,12 @@ from tosei_common.migrations import migrate, migrations_for
 from tosei_common.municipalities import UnknownMunicipality
 from tosei_common.replay import replay_service
 from tosei_common.service import ServiceSpec, discover_services
-from tosei_common.settings import DEVELOPMENT_AUTH_SECRET, Settings, get_settings
+from tosei_common.settings import (
+    DEVELOPMENT_AUTH_SECRET,
+    DEVELOPMENT_PSEUDONYM_SECRET,
+    Settings,
+    get_settings,
+)
 
 log = logging.getLogger("tosei")
 
@@ -180,6 +185,12 @@ def _serve(args: argparse.Namespace, settings: Settings, services: dict[str, Ser
         spec = services[args.service]
         if settings.auth_secret == DEVELOPMENT_AUTH_SECRET:
             log.warning("%s runs with the development auth secret", spec.name)
+        if settings.pseudonym_secret == DEVELOPMENT_PSEUDONYM_SECRET:
+            log.warning(
+                "%s runs with the development pseudonym secret: names behind pseudonyms on "
+                "topics can be guessed; set TOSEI_PSEUDONYM_SECRET (the same for all services)",
+                spec.name,
+            )
         runtime = Runtime(
             spec, settings, database_url=database.url, kafka_bootstrap=_bootstrap(settings)
         )

@@ -127,6 +127,21 @@ def _install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
+    @app.exception_handler(asyncpg.DeadlockDetectedError)
+    @app.exception_handler(asyncpg.SerializationError)
+    async def collided(request: Request, exc: asyncpg.PostgresError) -> JSONResponse:
+        # Two requests changed the same rows at the same moment and PostgreSQL undid this one.
+        log.warning("concurrent change on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(
+            {
+                "error": "concurrent_change",
+                "message": "another change to the same data happened at the same moment; "
+                "nothing of this request was written, try it again",
+            },
+            status_code=409,
+            headers={"Retry-After": "1"},
+        )
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         if is_unavailable(exc):

@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 #: the services log a warning when they run with it.
 DEVELOPMENT_AUTH_SECRET = "tosei-local-development-secret-change-me"
 
+#: Likewise for pseudonyms: with a known key, anyone could test names against a topic's
+#: pseudonyms. Services warn when they run with it.
+DEVELOPMENT_PSEUDONYM_SECRET = "tosei-local-pseudonym-key"
+
 SERVICE_PORTS: dict[str, int] = {
     "intake": 8101,
     "caseflow": 8102,
@@ -44,7 +48,7 @@ class Settings(BaseSettings):
     broker_port: int = Field(default=19092, description="Port of the bundled Tansu broker.")
     auth_secret: str = DEVELOPMENT_AUTH_SECRET
     pseudonym_secret: str = Field(
-        default="tosei-local-pseudonym-key",
+        default=DEVELOPMENT_PSEUDONYM_SECRET,
         description="Shared by all services: keys the pseudonymous ids that stand for people "
         "on topics (text.pseudonym). Changing it breaks matching with earlier events.",
     )
