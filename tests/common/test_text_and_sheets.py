@@ -118,3 +118,22 @@ def test_a_file_that_is_neither_is_refused_with_a_reason() -> None:
         read_sheet(b"PK\x03\x04garbage", "broken.xlsx")
     with pytest.raises(UnreadableFile, match="empty"):
         read_sheet(b"\n\n", "empty.csv")
+
+
+def test_exported_text_never_runs_as_a_formula() -> None:
+    evil = '=HYPERLINK("http://example.invalid","押して")'
+    text = csv_bytes(["氏名"], [[evil], ["-1+1"], ["山田 太郎"]]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1:] == [["'" + evil], ["'-1+1"], ["山田 太郎"]]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(["氏名", "件数"], [[evil, -3]]))).active
+    assert sheet is not None
+    name, count = sheet[2]
+    assert name.data_type == "s"
+    assert name.value == "'" + evil
+    assert count.value == -3  # numbers stay numbers
+
+
+def test_characters_xlsx_cannot_hold_are_dropped_not_fatal() -> None:
+    data = xlsx_bytes(["理由"], [["完了\x0cしました\x00"]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet["A2"].value == "完了しました"

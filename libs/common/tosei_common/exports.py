@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,21 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 BOM = "\ufeff"
 
 
+#: Text a spreadsheet would run as a formula when it begins with one of these (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Characters the .xlsx format (XML) cannot hold at all.
+ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def inert(text: str) -> str:
+    """Text that a spreadsheet shows instead of evaluating: a leading quote before = + - @.
+
+    Anyone can type a name like =HYPERLINK(...) into a public form; the desk must not run it
+    by opening an export.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -34,7 +50,9 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        return inert("、".join(str(v) for v in value))
+    if isinstance(value, str):
+        return inert(value)
     return value
 
 
@@ -84,7 +102,8 @@ def _xlsx_cell(value: Any) -> Any:
         return value.astimezone(TOKYO).replace(tzinfo=None)  # Excel has no time zones
     if isinstance(value, date | int | float) and not isinstance(value, bool):
         return value
-    return _cell(value)
+    cell = _cell(value)
+    return ILLEGAL_IN_XLSX.sub("", cell) if isinstance(cell, str) else cell
 
 
 def _width(value: Any) -> int:
