@@ -98,11 +98,16 @@ async def test_a_transfer_keeps_the_whole_history_for_the_receiving_expert(
     assert entries["transferred"]["facts"]["to_track"] == "sme"
     assert seen_by_b["sessions"][0]["expert_name"] == "佐藤 健一"
 
+    assert (
+        await desk.post(f"/cases/{case_id}/sessions", session(confidential_notes="Bの所見"), b)
+    ).status_code == 201
     seen_by_a = await desk.case(case_id, a)
     assert seen_by_a["can_change"] is False
+    notes = [e.get("confidential") for e in seen_by_a["timeline"] if e["kind"] == "session"]
+    # A still reads their own notes, but not what B wrote after the hand-over
+    assert notes == ["自己資金の一部は親族からの借入", None]
     blocked = await desk.post(f"/cases/{case_id}/sessions", session(), a)
     assert blocked.status_code == 403
-    assert (await desk.post(f"/cases/{case_id}/sessions", session(), b)).status_code == 201
 
     # assigned, started (state_changed), session, transferred, then B's session
     events = await read_topic(broker.bootstrap, CASES.name, expect=5)

@@ -118,16 +118,21 @@ def routes(rt: Runtime) -> APIRouter:
             referrals = await queries.referrals_of(conn, case_id)
             outcomes = await queries.outcomes_of(conn, case_id)
             names = {r["expert_id"]: r["name"] for r in await queries.experts_with_load(conn)}
+            mine = commands.expert_id_of(who)
+            # a former expert reads the case, but no confidential notes written after they left
+            left_at = await queries.left_case_at(conn, case_id, mine) if mine else None
         assert row is not None
         see_confidential = who.role in CONFIDENTIAL
-        mine = commands.expert_id_of(who)
         can_change = who.role in (Role.DESK, Role.COORDINATOR) or (
             mine is not None and row["expert_id"] == mine
         )
         return {
             **case_summary(row),
             "can_change": can_change,
-            "timeline": [_entry(e, see_confidential) for e in entries],
+            "timeline": [
+                _entry(e, see_confidential and (left_at is None or e["at"] <= left_at))
+                for e in entries
+            ],
             "sessions": [
                 {
                     "session_id": str(s["session_id"]),
@@ -173,7 +178,7 @@ def routes(rt: Runtime) -> APIRouter:
         body: Assignment,
         who: Principal = Depends(require(Role.DESK, Role.COORDINATOR)),
     ) -> None:
-        await commands.assign(rt, who, case_id, body.expert_id, body.reason, now())
+        await commands.assign(rt, who, case_id, body.expert_id, body.reason)
 
     @router.post(
         "/{case_id}/transitions", status_code=204, summary="Move the case in its lifecycle"
@@ -181,9 +186,7 @@ def routes(rt: Runtime) -> APIRouter:
     async def transition(
         case_id: UUID, body: Transition, who: Principal = Depends(require(*ACTORS))
     ) -> None:
-        await commands.change_state(
-            rt, who, case_id, body.to, body.reason, body.satisfaction, now()
-        )
+        await commands.change_state(rt, who, case_id, body.to, body.reason, body.satisfaction)
 
     @router.post("/{case_id}/sessions", status_code=201, summary="Record a meeting with the client")
     async def session(
@@ -201,7 +204,6 @@ def routes(rt: Runtime) -> APIRouter:
                 confidential_notes=body.confidential_notes,
                 next_action_on=body.next_action_on,
             ),
-            now(),
         )
         return {"session_id": str(session_id)}
 
@@ -210,16 +212,14 @@ def routes(rt: Runtime) -> APIRouter:
         case_id: UUID, body: Transfer, who: Principal = Depends(require(*ACTORS))
     ) -> None:
         await commands.transfer(
-            rt, who, case_id, body.to_expert_id, body.reason, body.handover_note, now()
+            rt, who, case_id, body.to_expert_id, body.reason, body.handover_note
         )
 
     @router.post("/{case_id}/referrals", status_code=201, summary="Refer to an external expert")
     async def refer(
         case_id: UUID, body: NewReferral, who: Principal = Depends(require(*ACTORS))
     ) -> dict[str, str]:
-        referral_id = await commands.refer(
-            rt, who, case_id, body.external_expert_id, body.note, now()
-        )
+        referral_id = await commands.refer(rt, who, case_id, body.external_expert_id, body.note)
         return {"referral_id": str(referral_id)}
 
     @router.post(
@@ -246,7 +246,6 @@ def routes(rt: Runtime) -> APIRouter:
             status=body.status,
             visit=body.visit,
             note=body.note,
-            now=now(),
         )
 
     @router.post("/{case_id}/outcomes", status_code=201, summary="Record what the support achieved")
@@ -254,7 +253,7 @@ def routes(rt: Runtime) -> APIRouter:
         case_id: UUID, body: NewOutcome, who: Principal = Depends(require(*ACTORS))
     ) -> dict[str, str]:
         outcome_id = await commands.record_outcome(
-            rt, who, case_id, body.type, body.achieved_on, body.jobs, body.note, now()
+            rt, who, case_id, body.type, body.achieved_on, body.jobs, body.note
         )
         return {"outcome_id": str(outcome_id)}
 

@@ -35,6 +35,7 @@ def _case(row: asyncpg.Record) -> Case:
         track=Track(row["track"]),
         state=CaseState(row["state"]),
         expert_id=row["expert_id"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -409,6 +410,20 @@ async def list_cases(
 async def queue(conn: Connection) -> list[asyncpg.Record]:
     """Cases waiting for an expert, oldest first."""
     return await conn.fetch("SELECT * FROM cases WHERE state = 'open' ORDER BY opened_at, case_id")
+
+
+async def left_case_at(conn: Connection, case_id: UUID, expert_id: UUID) -> datetime | None:
+    """When an expert last handed the case on; None while they have it (or never had it)."""
+    row = await conn.fetchrow(
+        "SELECT bool_or(until IS NULL) AS current, max(until) AS left_at FROM case_experts"
+        " WHERE case_id = $1 AND expert_id = $2",
+        case_id,
+        expert_id,
+    )
+    if row is None or row["current"] or row["left_at"] is None:
+        return None
+    left_at: datetime = row["left_at"]
+    return left_at
 
 
 async def has_had_case(conn: Connection, case_id: UUID, expert_id: UUID) -> bool:

@@ -23,6 +23,7 @@ class Case:
     track: Track
     state: CaseState
     expert_id: UUID | None
+    updated_at: datetime  # when its last event happened
 
 
 @dataclass(frozen=True)

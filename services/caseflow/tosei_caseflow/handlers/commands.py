@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from tosei_caseflow.db import queries
@@ -77,19 +77,32 @@ async def _active_expert(conn: Connection, expert_id: UUID, field: str) -> Exper
     return expert
 
 
-def _not_after_today(day: date, now: datetime, field: str) -> None:
-    if day > tokyo_date(now):
+def _moment(case: Case, now: datetime | None) -> datetime:
+    """When a change to ``case`` happens: read after its lock is held, and always after the
+    case's previous event (so readers that keep "the newest word" per case, such as intake,
+    never see an older one win, even across replicas whose clocks differ)."""
+    return max(now or datetime.now(UTC), case.updated_at + timedelta(microseconds=1))
+
+
+def _not_after_today(day: date, now: datetime | None, field: str) -> None:
+    if day > tokyo_date(now or datetime.now(UTC)):
         raise Unprocessable(f"{field} {day} is in the future", fields={field: "in the future"})
 
 
 async def assign(
-    rt: Runtime, who: Principal, case_id: UUID, expert_id: UUID, reason: str | None, now: datetime
+    rt: Runtime,
+    who: Principal,
+    case_id: UUID,
+    expert_id: UUID,
+    reason: str | None,
+    now: datetime | None = None,
 ) -> None:
     """A coordinator (or the desk) gives the case to an expert by hand."""
     if who.role not in STAFF:
         raise Forbidden("only the desk and coordinators assign cases by hand")
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         if case.state not in WORKING | {CaseState.OPEN}:
             raise Conflict(f"a {case.state.value} case cannot be assigned; reopen it first")
         expert = await _active_expert(conn, expert_id, "expert_id")
@@ -100,7 +113,7 @@ async def assign(
             expert_id=expert.expert_id,
             track=expert.track,
             rule=AssignmentRule.MANUAL,
-            assigned_at=now,
+            assigned_at=at,
         )
         await record(conn, rt.outbox, event, Note(actor=who.actor, reason=reason))
 
@@ -112,7 +125,7 @@ async def change_state(
     target: CaseState,
     reason: str | None,
     satisfaction: int | None,
-    now: datetime,
+    now: datetime | None = None,
 ) -> None:
     """Move the case through its lifecycle; closing may carry the client's satisfaction."""
     if target is CaseState.ASSIGNED or target is CaseState.OPEN:
@@ -126,6 +139,7 @@ async def change_state(
         )
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         check_transition(case.state, target)
         event: CaseClosed | CaseStateChanged
         if target is CaseState.CLOSED:
@@ -134,11 +148,11 @@ async def change_state(
                 expert_id=case.expert_id,
                 track=case.track,
                 satisfaction=satisfaction,
-                closed_at=now,
+                closed_at=at,
             )
         else:
             event = CaseStateChanged(
-                case_id=case_id, from_state=case.state, to_state=target, changed_at=now
+                case_id=case_id, from_state=case.state, to_state=target, changed_at=at
             )
         await record(conn, rt.outbox, event, Note(actor=who.actor, reason=reason))
 
@@ -154,7 +168,7 @@ class SessionInput:
 
 
 async def record_session(
-    rt: Runtime, who: Principal, case_id: UUID, session: SessionInput, now: datetime
+    rt: Runtime, who: Principal, case_id: UUID, session: SessionInput, now: datetime | None = None
 ) -> UUID:
     """Record a meeting. A case that was only assigned (or reopened) is now in progress."""
     _not_after_today(session.held_on, now, "held_on")
@@ -165,6 +179,7 @@ async def record_session(
         )
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         check_working(case.state, "record a session")
         if case.expert_id is None:
             raise Conflict("the case has no expert yet; assign it first")
@@ -173,7 +188,7 @@ async def record_session(
                 case_id=case_id,
                 from_state=case.state,
                 to_state=CaseState.IN_PROGRESS,
-                changed_at=now,
+                changed_at=at,
             )
             await record(conn, rt.outbox, started, Note(actor=who.actor, reason="session held"))
         session_id = uuid.uuid4()
@@ -185,7 +200,7 @@ async def record_session(
             mode=session.mode,
             duration_minutes=session.duration_minutes,
             next_action_on=session.next_action_on,
-            recorded_at=now,
+            recorded_at=at,
         )
         note = Note(
             actor=who.actor, minutes=session.minutes, confidential=session.confidential_notes
@@ -201,11 +216,12 @@ async def transfer(
     to_expert_id: UUID,
     reason: TransferReason,
     handover_note: str,
-    now: datetime,
+    now: datetime | None = None,
 ) -> None:
     """Hand the case to another expert (perhaps of the other track) with a hand-over note."""
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         check_working(case.state, "transfer the case")
         if case.expert_id is None:
             raise Conflict("the case has no expert to transfer from; assign it instead")
@@ -221,7 +237,7 @@ async def transfer(
             from_track=case.track,
             to_track=receiver.track,
             reason=reason,
-            transferred_at=now,
+            transferred_at=at,
         )
         await record(conn, rt.outbox, event, Note(actor=who.actor, note=handover_note))
 
@@ -232,11 +248,12 @@ async def refer(
     case_id: UUID,
     external_expert_id: UUID,
     note: str | None,
-    now: datetime,
+    now: datetime | None = None,
 ) -> UUID:
     """Ask an external expert of the nationwide network to help; needs the client's consent."""
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         referral_rules.check_consent(case.consent_to_share)
         check_working(case.state, "refer the case")
         external = await queries.external_expert(conn, external_expert_id)
@@ -252,7 +269,7 @@ async def refer(
             external_expert_id=external_expert_id,
             status=ReferralStatus.REQUESTED,
             visits=0,
-            changed_at=now,
+            changed_at=at,
         )
         await record(conn, rt.outbox, event, Note(actor=who.actor, note=note))
     return referral_id
@@ -267,11 +284,12 @@ async def update_referral(
     status: ReferralStatus | None,
     visit: bool,
     note: str | None,
-    now: datetime,
+    now: datetime | None = None,
 ) -> None:
     """Move a referral on (accepted, completed with what came of it, declined) or count a visit."""
     async with rt.pool.acquire() as conn, conn.transaction():
-        await _case_to_change(conn, who, case_id)
+        case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         row = await queries.referral(conn, case_id, referral_id)
         if row is None:
             raise NotFound(f"no referral {referral_id} on case {case_id}")
@@ -296,7 +314,7 @@ async def update_referral(
             external_expert_id=row["external_expert_id"],
             status=target,
             visits=visits,
-            changed_at=now,
+            changed_at=at,
         )
         await record(conn, rt.outbox, event, Note(actor=who.actor, note=note))
 
@@ -309,7 +327,7 @@ async def record_outcome(
     achieved_on: date,
     jobs: int | None,
     note: str | None,
-    now: datetime,
+    now: datetime | None = None,
 ) -> UUID:
     """Record what the support achieved (also after the case closed: founding takes time)."""
     _not_after_today(achieved_on, now, "achieved_on")
@@ -319,6 +337,7 @@ async def record_outcome(
         raise Unprocessable("jobs go with jobs_created", fields={"jobs": "only for jobs_created"})
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
+        at = _moment(case, now)
         if case.state is CaseState.OPEN:
             raise Conflict("an unassigned case has no outcome yet; assign it first")
         outcome_id = uuid.uuid4()
@@ -330,7 +349,7 @@ async def record_outcome(
             jobs=jobs,
             track=case.track,
             municipality=case.municipality,
-            recorded_at=now,
+            recorded_at=at,
         )
         await record(conn, rt.outbox, event, Note(actor=who.actor, note=note))
     return outcome_id
