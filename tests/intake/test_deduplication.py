@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CLIENTS
 from tosei_common.devstack import TansuBroker
 from tosei_common.service import Runtime
+from tosei_intake.db import queries
 
 
 async def client_of(http: httpx.AsyncClient, client_id: str) -> dict[str, Any]:
@@ -171,3 +174,27 @@ async def test_merges_that_make_no_sense_are_refused(
     assert "merged into" in twice.json()["message"]
     async with intake.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM client_merges") == 1
+
+
+async def test_a_registration_during_a_merge_waits_and_joins_the_survivor(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    old = await register(http, person={"email": None})
+    new = await register(http, person={"name": "山田太郎", "phone": "090-5555-0001", "email": None})
+    survivor, duplicate = uuid.UUID(old["client_id"]), uuid.UUID(new["client_id"])
+
+    async with intake.pool.acquire() as conn, conn.transaction():
+        # a merge in progress: it holds what a merge holds, then moves the duplicate's keys
+        await queries.lock_names_of(conn, [survivor, duplicate])
+        arriving = asyncio.create_task(
+            register(http, person={"phone": "090-5555-0001", "email": None})
+        )
+        await asyncio.sleep(0.5)
+        assert not arriving.done()  # the same name waits for the merge
+        await queries.merge_clients(
+            conn, survivor, duplicate, "coordinator:kudo", datetime.now(UTC)
+        )
+    registered = await arriving
+
+    assert registered["client_id"] == old["client_id"]
+    assert registered["client_created"] is False

@@ -29,6 +29,19 @@ async def lock_name(conn: Connection, name_key: str) -> None:
     )
 
 
+async def lock_names_of(conn: Connection, client_ids: Sequence[UUID]) -> None:
+    """Take the registration locks of every name the clients go by (in one order), so a merge
+    and a registration of one of those names never interleave: the registration would look for
+    matches in a snapshot from before the merge and create a duplicate of the survivor."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT key FROM client_keys WHERE client_id = ANY($1::uuid[]) AND kind = 'name'"
+        " ORDER BY key",
+        list(client_ids),
+    )
+    for row in rows:
+        await lock_name(conn, row["key"])
+
+
 async def lock_legacy_case(conn: Connection, fingerprint: str) -> None:
     """Serialise two imports of the same old case (two people importing one file at once)."""
     await conn.execute(

@@ -25,6 +25,8 @@ async def merge_clients(
 ) -> Merged:
     """Move the duplicate's consultations, names and contacts to the survivor, and say so."""
     async with intake.pool.acquire() as conn, conn.transaction():
+        # names first, then rows: the order registrations take them in
+        await queries.lock_names_of(conn, [survivor_id, duplicate_id])
         states = {}
         for client_id in sorted({survivor_id, duplicate_id}, key=str):  # one lock order
             state = await queries.client_state_for_update(conn, client_id)
