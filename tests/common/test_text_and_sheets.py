@@ -137,3 +137,11 @@ def test_characters_xlsx_cannot_hold_are_dropped_not_fatal() -> None:
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     assert sheet["A2"].value == "完了しました"
+
+
+def test_a_cell_longer_than_excel_allows_is_cut_with_an_ellipsis() -> None:
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(["理由"], [["見直し" * 20_000]]))).active
+    assert sheet is not None
+    value = sheet["A2"].value
+    assert len(value) == 32_767
+    assert value.endswith("…")

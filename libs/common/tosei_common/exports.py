@@ -27,6 +27,7 @@ BOM = "\ufeff"
 
 #: Text a spreadsheet would run as a formula when it begins with one of these (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CELL_LIMIT = 32_767
 #: Characters the .xlsx format (XML) cannot hold at all.
 ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -103,7 +104,11 @@ def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, date | int | float) and not isinstance(value, bool):
         return value
     cell = _cell(value)
-    return ILLEGAL_IN_XLSX.sub("", cell) if isinstance(cell, str) else cell
+    if not isinstance(cell, str):
+        return cell
+    cell = ILLEGAL_IN_XLSX.sub("", cell)
+    # Excel refuses (or "repairs") a workbook with a longer cell
+    return cell if len(cell) <= XLSX_CELL_LIMIT else cell[: XLSX_CELL_LIMIT - 1] + "…"
 
 
 def _width(value: Any) -> int:
