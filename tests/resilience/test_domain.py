@@ -166,6 +166,15 @@ def test_a_merger_needs_two_different_items() -> None:
     assert len(added.item.derived_from) == 2
 
 
+def test_a_merger_names_each_item_once() -> None:
+    one, two = new_item(1), new_item(2)
+    merged = NewPart(uuid.uuid4(), 9, content(title="除雪体制の強化"))
+    with pytest.raises(Unprocessable) as raised:
+        merge_items([(one, 1), (one, 1), (two, 1)], merged)
+    assert list(raised.value.fields) == ["sources"]
+    assert "No.1" in raised.value.fields["sources"]
+
+
 def test_a_kpi_is_listed_once() -> None:
     kpi = Kpi(indicator="除雪完了率", target=100)
     with pytest.raises(Unprocessable) as raised:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import httpx
@@ -85,6 +86,133 @@ async def test_a_revision_cannot_blank_a_required_field(plan: PlanClient) -> Non
     assert response.status_code == 422
     assert {f["field"] for f in response.json()["fields"]} == {"title", "risk_scenario"}
     assert (await plan.get(f"/plan-items/{added['id']}"))["version"] == 1
+
+
+async def _written(service: Runtime) -> int:
+    """Everything the service has written: rows of its tables and events in its outbox."""
+    async with service.pool.acquire() as conn:
+        written: int = await conn.fetchval(
+            """
+            SELECT (SELECT count(*) FROM plan_items) + (SELECT count(*) FROM plan_item_revisions)
+                 + (SELECT count(*) FROM funding_programme_revisions)
+                 + (SELECT count(*) FROM review_flags WHERE resolved_at IS NOT NULL)
+                 + (SELECT count(*) FROM risk_goals) + (SELECT count(*) FROM risk_scenarios)
+                 + (SELECT count(*) FROM policy_areas) + (SELECT count(*) FROM outbox)
+            """
+        )
+    return written
+
+
+async def test_a_control_character_in_a_retirement_reason_is_refused_and_exports_still_open(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    added = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+
+    response = await http.post(
+        f"/plan-items/{added['id']}/retire",
+        json={"version": 1, "retirement": "completed", "reason": "完了\x0cしました"},
+        headers=officer(HIRANAI),
+    )
+
+    assert response.status_code == 422, response.text
+    problems = {f["field"]: f["message"] for f in response.json()["fields"]}
+    assert "U+000C" in problems["reason"]
+    assert (await plan.get(f"/plan-items/{added['id']}"))["version"] == 1
+    for path in ("/summaries/2024/export", "/plan/export"):
+        export = await http.get(path, params={"format": "xlsx"}, headers=AUDITOR)
+        assert export.status_code == 200, path
+
+
+async def test_every_free_text_field_refuses_control_characters(
+    plan: PlanClient, http: httpx.AsyncClient, service: Runtime
+) -> None:
+    safety = await plan.programme("防災・安全交付金")
+    added = await plan.add(item(SNOW_PLOUGHS, funding_programmes=[safety["id"]]), COORDINATOR)
+    other = await plan.add(item(SNOW_PLOUGHS, title="除雪車庫の改修"), COORDINATOR)
+    revised = await http.patch(
+        f"/funding-programmes/{safety['id']}",
+        json={"version": 1, "reason": "要件化", "condition": "required"},
+        headers=COORDINATOR,
+    )
+    assert revised.status_code == 200, revised.text
+    [flag] = (await plan.get("/review-flags"))["review_flags"]
+    part = {k: v for k, v in SNOW_PLOUGHS.items() if k != "reason"}
+    bad = "完了\x0bしました\x85"
+
+    def with_bad(body: dict[str, Any], field: str) -> dict[str, Any]:
+        """``body`` with ``bad`` at the dotted ``field`` (kpis.0.unit, parts.1.title)."""
+        changed = copy.deepcopy(body)
+        *path, last = field.split(".")
+        target: Any = changed
+        for step in path:
+            target = target[int(step)] if step.isdigit() else target[step]
+        target[last] = bad
+        return changed
+
+    item_path, flag_path = f"/plan-items/{added['id']}", f"/review-flags/{flag['id']}/resolve"
+    merge = {
+        "sources": [{"id": added["id"], "version": 1}, {"id": other["id"], "version": 1}],
+        "reason": "統合",
+        "item": part,
+    }
+    programme = {"name": "緊急防災・減災事業債", "ministry": "総務省", "condition": "none"}
+    requests: list[tuple[str, str, dict[str, Any], list[str]]] = [
+        (
+            "POST",
+            "/plan-items",
+            item(SNOW_PLOUGHS),
+            [
+                "title",
+                "lead_department",
+                "reason",
+                "municipality",
+                "kpis.0.indicator",
+                "kpis.0.unit",
+            ],
+        ),
+        ("PATCH", item_path, {"version": 1, "reason": "見直し", "title": "t"}, ["reason", "title"]),
+        (
+            "POST",
+            f"{item_path}/retire",
+            {"version": 1, "retirement": "other", "reason": "r"},
+            ["reason"],
+        ),
+        (
+            "POST",
+            f"{item_path}/split",
+            {"version": 1, "reason": "分割", "parts": [part, part]},
+            ["reason", "parts.1.title", "parts.0.lead_department"],
+        ),
+        ("POST", "/plan-items/merge", merge, ["reason", "item.title"]),
+        (
+            "POST",
+            "/funding-programmes",
+            {**programme, "condition_note": "n", "reason": "登録"},
+            ["name", "ministry", "condition_note", "reason"],
+        ),
+        (
+            "PATCH",
+            f"/funding-programmes/{safety['id']}",
+            {"version": 2, "reason": "改称", "name": "n", "ministry": "m", "condition_note": "c"},
+            ["reason", "name", "ministry", "condition_note"],
+        ),
+        ("POST", flag_path, {"note": "確認済み"}, ["note"]),
+        ("POST", "/risk-scenarios", {"code": "9-1", "name": "n", "goal": "g"}, ["name", "goal"]),
+        ("POST", "/policy-areas", {"code": "digital", "name": "デジタル活用"}, ["name"]),
+    ]
+    before = await _written(service)
+    let_through = []
+    for method, path, body, fields in requests:
+        for field in fields:
+            response = await http.request(
+                method, path, json=with_bad(body, field), headers=COORDINATOR
+            )
+            problems = {f["field"]: f["message"] for f in response.json().get("fields", [])}
+            if response.status_code != 422 or "control character" not in problems.get(field, ""):
+                let_through.append(f"{method} {path} {field}: {response.status_code} {problems}")
+
+    assert let_through == []
+    assert await _written(service) == before
 
 
 @pytest.mark.parametrize(

@@ -340,3 +340,56 @@ async def test_a_subsidy_application_is_judged_on_the_plan_at_its_date(
     )
     assert numbers(applied_in_october) == []
     assert numbers(applied_in_december) == [1]
+
+
+async def test_a_merger_naming_an_item_twice_is_a_422_and_changes_nothing(
+    plan: PlanClient, http: httpx.AsyncClient, service: Runtime
+) -> None:
+    first = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    second = await plan.add(item(SNOW_PLOUGHS, title="除雪車庫の改修"), officer(HIRANAI))
+    merged = item(SNOW_PLOUGHS, title="除雪体制の強化")
+    del merged["reason"]
+
+    for versions in ((1, 1), (1, 2)):
+        response = await http.post(
+            "/plan-items/merge",
+            json={
+                "sources": [
+                    {"id": first["id"], "version": versions[0]},
+                    {"id": first["id"], "version": versions[1]},
+                    {"id": second["id"], "version": 1},
+                ],
+                "reason": "統合",
+                "item": merged,
+            },
+            headers=officer(HIRANAI),
+        )
+
+        assert response.status_code == 422, response.text
+        problems = {f["field"]: f["message"] for f in response.json()["fields"]}
+        assert "No.1" in problems["sources"]
+    assert [(i["status"], i["version"]) for i in (await plan.get("/plan-items"))["items"]] == [
+        ("planned", 1),
+        ("planned", 1),
+    ]
+    async with service.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM plan_items") == 2
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 2
+
+
+async def test_a_split_into_identical_parts_makes_distinct_items(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    whole = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    part = {k: v for k, v in SNOW_PLOUGHS.items() if k != "reason"}
+
+    response = await http.post(
+        f"/plan-items/{whole['id']}/split",
+        json={"version": 1, "reason": "同内容で二期に分割", "parts": [part, part]},
+        headers=officer(HIRANAI),
+    )
+
+    assert response.status_code == 201, response.text
+    parts = response.json()["parts"]
+    assert len({p["id"] for p in parts}) == 2
+    assert [p["number"] for p in parts] == [2, 3]

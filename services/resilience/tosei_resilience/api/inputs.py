@@ -42,7 +42,10 @@ FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
 #: Words that mean "the whole region" where a municipality is asked for.
 REGION_WORDS = frozenset({REGION_NAME, "圏域", "東青圏域", "全域", "region"})
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Every control character (Unicode category Cc) but the tab and the line feed; a carriage return
+#: is allowed only as part of a CRLF line break. Stored, they would break every later export
+#: (an xlsx cell cannot hold most of them) and mean nothing on a council's printout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 
 def _sound(value: str) -> str:
@@ -50,21 +53,30 @@ def _sound(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError("contains characters that are not valid Unicode") from exc
-    if _CONTROL.search(value):
-        raise ValueError("contains control characters")
+    found = sorted({m.group() for m in _CONTROL.finditer(value)})
+    if found:
+        which = ", ".join(f"U+{ord(c):04X}" for c in found)
+        raise ValueError(
+            f"contains a control character ({which}); only tabs and line breaks are allowed"
+        )
     return value
+
+
+def _blank(text: str) -> bool:
+    """Nothing a reader would see: only spaces and invisible format characters (U+200B, BOM)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def _line(value: str) -> str:
     cleaned = tidy(_sound(value))
-    if not cleaned:
+    if _blank(cleaned):
         raise ValueError("must not be blank")
     return cleaned
 
 
 def _paragraph(value: str) -> str:
     text = unicodedata.normalize("NFKC", _sound(value)).replace("\r\n", "\n").strip()
-    if not text:
+    if _blank(text):
         raise ValueError("must not be blank")
     return text
 

@@ -271,7 +271,15 @@ def merge_items(
 ) -> tuple[list[Change], Change]:
     """Several items become one: it names them all, and each is retired pointing at it."""
     ids = [item.id for item, _ in sources]
-    if len(set(ids)) < 2:
+    repeated = [item for i, (item, _) in enumerate(sources) if item.id in ids[:i]]
+    if repeated:
+        # Retiring one item twice from the same version would make no sense and cannot be saved.
+        named = "、".join(dict.fromkeys(item.label for item in repeated))
+        raise Unprocessable(
+            f"a merger names each item once: {named} is listed more than once",
+            fields={"sources": f"each item once; {named} is listed more than once"},
+        )
+    if len(ids) < 2:
         raise Unprocessable(
             "a merger joins two or more different items",
             fields={"sources": "give two or more different items"},
