@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import UTC, date, time
 
 import pytest
 
@@ -136,6 +136,12 @@ def test_the_date_must_fall_in_the_seminar_s_fiscal_year() -> None:
     assert wrong_year.value.fields == {"date": "2027-04-01 is in FY2027"}
     with pytest.raises(Unprocessable):
         schedule(2026, date(2026, 10, 1), time(16, 0), time(13, 0))
+
+
+def test_a_schedule_refuses_times_with_a_zone_instead_of_comparing_or_dropping_it() -> None:
+    with pytest.raises(Unprocessable) as zoned:
+        schedule(2026, date(2026, 10, 1), time(13, 30, tzinfo=UTC), time(16, 30))
+    assert zoned.value.fields == {"start_time": "without a time zone"}
 
 
 # venue sizing -----------------------------------------------------------------------------------

@@ -467,3 +467,118 @@ async def test_metrics_show_seats_and_wait_lists_of_open_seminars(
     assert 'tosei_seminar_seated{fiscal_year="2027",mode="venue"} 1.0' in text
     assert 'tosei_seminar_waiting{fiscal_year="2027",mode="venue"} 2.0' in text
     assert 'tosei_seminar_seats{fiscal_year="2027",mode="online"} 300.0' in text
+
+
+async def test_registrations_racing_the_coordinator_neither_deadlock_nor_slip_past_a_close(
+    start: Start, schema: str
+) -> None:
+    # A registration locks its place and then (the foreign key) shares the seminar's row; the
+    # coordinator's commands lock the seminar's row and then the places. Neither may abort the
+    # other: every registration is taken or told that registration is closed.
+    async with start(SERVICE, fast_settings(db_pool_max=16), schema=schema) as rt:
+        transport = httpx.ASGITransport(app=build_app(rt))
+        async with httpx.AsyncClient(transport=transport, base_url="http://seminar") as client:
+            seminar = await open_seminar(client, venue_seats=30, site_seats=5, online_seats=30)
+            modes: list[dict[str, str]] = [
+                {},
+                {"mode": "online"},
+                {"municipality": "平内町", "mode": "viewing_site"},
+            ]
+            finished = asyncio.Event()
+
+            async def coordinate() -> list[httpx.Response]:
+                answers: list[httpx.Response] = []
+                sid = seminar.id
+                for n in range(1, 5):
+                    for method, path, body in (
+                        ("PUT", "venue", {"venue_id": seminar.large_venue}),
+                        ("POST", "state", {"state": "registration_closed"}),
+                        ("PATCH", f"sites/{seminar.hiranai_site}", {"capacity": 5 + n}),
+                        ("PUT", "online", {"stream_url": STREAM, "capacity": 30 + n}),
+                        ("POST", "state", {"state": "registration_open"}),
+                    ):
+                        answers.append(
+                            await client.request(
+                                method, f"/seminars/{sid}/{path}", json=body, headers=COORDINATOR
+                            )
+                        )
+                finished.set()
+                return answers
+
+            async def crowd() -> list[httpx.Response]:
+                # Wave after wave, as long as the coordinator is at work.
+                answers: list[httpx.Response] = []
+                while not finished.is_set():
+                    n = len(answers)
+                    answers += await asyncio.gather(
+                        *(
+                            client.post(
+                                f"/seminars/{seminar.id}/registrations",
+                                json=person(n + i, **modes[(n + i) % 3]),
+                            )
+                            for i in range(24)
+                        )
+                    )
+                return answers
+
+            registered, coordinated = await asyncio.gather(crowd(), coordinate())
+
+            for answer in coordinated:
+                assert answer.status_code == 200, answer.text
+            taken = [r for r in registered if r.status_code == 201]
+            for answer in registered:
+                if answer.status_code != 201:
+                    assert answer.status_code == 409, answer.text
+                    assert answer.json()["error"] == "invalid_transition", answer.text
+            assert taken, "the crowd should get some registrations in"
+
+            listed = ok(await client.get(f"/seminars/{seminar.id}/registrations", headers=AUDITOR))
+            assert {r["reference"] for r in listed["registrations"]} == {
+                r.json()["reference"] for r in taken
+            }
+            for place in listed["places"]:
+                assert place["seated"] <= place["capacity"], place
+                assert place["waiting"] == 0 or place["seated"] == place["capacity"], place
+            # Nobody got in while registration was closed: in the order the changes were
+            # written, no registration lies between a close and the next opening.
+            history = ok(await client.get(f"/seminars/{seminar.id}/history", headers=AUDITOR))
+            is_open = True
+            for change in history["changes"]:
+                if change["action"] == "seminar.registration_closed":
+                    is_open = False
+                elif change["action"] == "seminar.registration_open":
+                    is_open = True
+                elif change["action"].startswith("registration."):
+                    assert is_open, change
+
+
+STREAM = "https://stream.example.jp/tosei-zaitaku"
+
+
+async def test_municipal_officers_read_the_feedback_figures_but_not_the_comments(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client)
+    came = await register(
+        client, seminar, person(1, municipality="外ヶ浜町", mode="online", role="physician")
+    )
+    await check_in_everyone_and_hold(client, seminar, [came["reference"]])
+    comment = "外ヶ浜の診療所から一人で参加、同じ町の医師が他にいないのが心細い"
+    ok(
+        await client.post(
+            f"/registrations/{came['reference']}/feedback",
+            json={"satisfaction": 4, "usefulness": 5, "comment": comment},
+        ),
+        201,
+    )
+    officer = bearer("municipality", municipality="外ヶ浜町")
+    figures = ok(await client.get(f"/seminars/{seminar.id}/feedback", headers=officer))
+    assert (figures["responses"], figures["satisfaction_mean"]) == (1, 4.0)
+    assert figures["usefulness_distribution"]["5"] == 1
+    assert "comments" not in figures
+    assert comment not in json.dumps(figures, ensure_ascii=False)
+    for staff in (COORDINATOR, AUDITOR):
+        full = ok(await client.get(f"/seminars/{seminar.id}/feedback", headers=staff))
+        assert [c["text"] for c in full["comments"]] == [comment]
+    # The attendance figures stay theirs.
+    ok(await client.get(f"/seminars/{seminar.id}/attendance", headers=officer))

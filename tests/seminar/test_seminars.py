@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from typing import Any
+
 import httpx
+from aiokafka import ConsumerRecord
 
 from tests.seminar.conftest import (
     AUDITOR,
@@ -13,6 +18,8 @@ from tests.seminar.conftest import (
     register,
 )
 from tests.support.auth import bearer
+from tests.support.waiting import header, read_topic
+from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
 
@@ -417,3 +424,125 @@ async def test_fuzzing_the_api_finds_no_server_error(service: Runtime) -> None:
 
     failures = await server_errors(build_app(service), COORDINATOR, max_examples=15)
     assert failures == []
+
+
+async def test_times_with_a_time_zone_are_refused_as_the_times_are_japan_s(
+    client: httpx.AsyncClient, service: Runtime
+) -> None:
+    day = {"fiscal_year": 2027, "title": "在宅医療と介護の連携", "date": "2027-10-17"}
+    cases = [
+        ({"start_time": "13:30+09:00", "end_time": "16:30"}, "start_time"),
+        ({"start_time": "13:30Z", "end_time": "16:30"}, "start_time"),
+        ({"start_time": "13:30", "end_time": "16:30+09:00"}, "end_time"),
+        ({"start_time": "04:30Z", "end_time": "07:30Z"}, "start_time"),
+    ]
+    for times, field in cases:
+        response = await client.post("/seminars", json=day | times, headers=COORDINATOR)
+        assert response.status_code == 422, (times, response.text)
+        assert field in {f["field"] for f in response.json()["fields"]}, response.text
+    async with service.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM seminars") == 0
+
+    local = {"start_time": "13:30", "end_time": "16:30"}
+    created = await client.post("/seminars", json=day | local, headers=COORDINATOR)
+    sid = ok(created, 201)["id"]
+    for times, field in cases:
+        response = await client.patch(
+            f"/seminars/{sid}",
+            json={"date": "2027-10-18"} | times,
+            headers=COORDINATOR,
+        )
+        assert response.status_code == 422, (times, response.text)
+        assert field in {f["field"] for f in response.json()["fields"]}, response.text
+    kept = ok(await client.get(f"/seminars/{sid}", headers=COORDINATOR))
+    assert kept["starts_at"].startswith("2027-10-17T13:30:00+09:00"), kept
+
+
+async def test_a_new_date_and_changed_seats_reach_the_topics_once_the_seminar_is_scheduled(
+    client: httpx.AsyncClient, service: Runtime
+) -> None:
+    seminar = await open_seminar(client, venue_seats=1)
+    sid = seminar.id
+    first = await register(client, seminar, person(1))
+    await register(client, seminar, person(2))  # waits for the one seat
+
+    async def call(method: str, path: str, body: dict[str, Any], status: int = 200) -> Any:
+        answer = await client.request(
+            method, f"/seminars/{sid}{path}", json=body, headers=COORDINATOR
+        )
+        return ok(answer, status)
+
+    # Nothing integrators see: no event.
+    await call("PATCH", "", {"title": "在宅医療合同研修会 2027"})
+    await call("PATCH", "", {"date": "2027-10-17", "start_time": "13:30", "end_time": "16:30"})
+    # A new day and times.
+    await call("PATCH", "", {"date": "令和9年10月24日", "start_time": "10:00", "end_time": "12:30"})
+    # A bigger hall in the same town seats the one waiting.
+    await call("PUT", "/venue", {"venue_id": seminar.large_venue})
+    await call("PUT", "/venue", {"venue_id": seminar.large_venue})  # the same again: nothing
+    # A hall in another town.
+    hall = {"name": "平内町文化会館 ホール", "municipality": "平内町", "capacity": 10, "fee": 0}
+    hall_id = (await call("POST", "/venues", hall, 201))["id"]
+    await call("PUT", "/venue", {"venue_id": hall_id})
+    # The online seats; a new address alone is nothing integrators see.
+    await call("PUT", "/online", {"stream_url": "https://stream.example.jp/2", "capacity": 300})
+    await call("PUT", "/online", {"stream_url": "https://stream.example.jp/2", "capacity": 50})
+    # A site: renamed (nothing), more seats, another site added and removed.
+    await call("PATCH", f"/sites/{seminar.hiranai_site}", {"name": "平内町中央公民館 大研修室"})
+    await call("PATCH", f"/sites/{seminar.hiranai_site}", {"capacity": 6})
+    site = {"name": "外ヶ浜町役場 会議室", "municipality": "外ヶ浜町", "capacity": 20}
+    extra = (await call("POST", "/sites", site, 201))["id"]
+    ok(await client.delete(f"/seminars/{sid}/sites/{extra}", headers=COORDINATOR), 204)
+
+    seminars = await read_topic(service.kafka_bootstrap, SEMINARS.name, expect=3)
+    assert [ce_type(r) for r in seminars] == [
+        "jp.tosei.seminar.seminar.scheduled.v1",
+        "jp.tosei.seminar.seminar.registration_opened.v1",
+        "jp.tosei.seminar.seminar.rescheduled.v1",
+    ]
+    moved = json.loads(seminars[-1].value)
+    assert moved["seminar_id"] == sid
+    assert moved["fiscal_year"] == 2027
+    assert datetime.fromisoformat(moved["starts_at"]) == datetime(2027, 10, 24, 1, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(moved["ends_at"]) == datetime(2027, 10, 24, 3, 30, tzinfo=UTC)
+
+    records = await read_topic(service.kafka_bootstrap, REGISTRATIONS.name, expect=9)
+    assert [ce_type(r).split(".")[-3:-1] for r in records] == [
+        ["registration", "accepted"],
+        ["registration", "waitlisted"],
+        ["place", "changed"],
+        ["registration", "promoted"],
+        ["place", "changed"],
+        ["place", "changed"],
+        ["place", "changed"],
+        ["place", "changed"],
+        ["place", "changed"],
+    ]
+    changes = [json.loads(r.value) for r in records if ce_type(r).endswith(".place.changed.v1")]
+    shown = [
+        (c["mode"], c["municipality"], c["capacity"], c["seated"], c["waiting"], c["removed"])
+        for c in changes
+    ]
+    assert shown == [
+        ("venue", "022012", 4, 1, 1, False),  # then the one waiting is promoted
+        ("venue", "023019", 10, 2, 0, False),
+        ("online", None, 50, 0, 0, False),
+        ("viewing_site", "023019", 6, 0, 0, False),
+        ("viewing_site", "023078", 20, 0, 0, False),
+        ("viewing_site", "023078", 0, 0, 0, True),
+    ]
+    assert {c["place_id"] for c in changes[:2]} == {seminar.venue_place}
+    assert changes[2]["place_id"] == seminar.online_place
+    assert changes[3]["place_id"] == seminar.hiranai_site
+    assert changes[4]["place_id"] == changes[5]["place_id"] == extra
+    promoted = json.loads(records[3].value)
+    assert (promoted["capacity"], promoted["seated"], promoted["waiting"]) == (4, 2, 0)
+    for record in [*seminars, *records]:
+        assert record.key == sid.encode()
+        raw = record.value.decode()
+        for text in ("公民館", "会館", "ホール", "会議室", "stream.example.jp", first["reference"]):
+            assert text not in raw, raw
+
+
+def ce_type(record: ConsumerRecord[bytes, bytes]) -> str:
+    return header(record, "ce_type") or ""

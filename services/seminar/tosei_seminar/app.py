@@ -1,6 +1,7 @@
 """Bootstrap of the seminar service."""
 
 from tosei_common.catalogue.seminar import (
+    PlaceChanged,
     RegistrationAccepted,
     RegistrationCancelled,
     RegistrationPromoted,
@@ -9,6 +10,7 @@ from tosei_common.catalogue.seminar import (
     SeminarHeld,
     SeminarRegistrationClosed,
     SeminarRegistrationOpened,
+    SeminarRescheduled,
     SeminarScheduled,
 )
 from tosei_common.service import ServiceSpec
@@ -28,6 +30,7 @@ SERVICE = ServiceSpec(
     migrations_package="tosei_seminar.db.migrations",
     publishes=(
         SeminarScheduled,
+        SeminarRescheduled,
         SeminarRegistrationOpened,
         SeminarRegistrationClosed,
         SeminarHeld,
@@ -36,6 +39,7 @@ SERVICE = ServiceSpec(
         RegistrationWaitlisted,
         RegistrationPromoted,
         RegistrationCancelled,
+        PlaceChanged,
     ),
     routers=routers,
     setup_metrics=SeminarMetrics,

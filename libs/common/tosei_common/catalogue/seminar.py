@@ -2,7 +2,9 @@
 
 Registration events carry the registrant's role, town and mode of attendance and the place's
 counts, never a name, contact, organisation or comment. Both topics are keyed by the seminar, so
-an integrator reads one seminar's counts in the order they changed.
+an integrator reads one seminar's counts in the order they changed. Once a seminar is scheduled,
+a new date (``seminar.rescheduled``) and changed seats (``place.changed``) are published too, so
+what integrators hold never goes stale.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from tosei_common.topics import Topic
 
 SEMINARS = Topic(
     "tosei.seminar.seminars",
-    "Lifecycle of the joint home-care seminars: scheduled, registration opened and closed, "
-    "held (with attendance figures) or cancelled.",
+    "Lifecycle of the joint home-care seminars: scheduled, rescheduled, registration opened "
+    "and closed, held (with attendance figures) or cancelled.",
     partitions=3,
 )
 REGISTRATIONS = Topic(
     "tosei.seminar.registrations",
-    "Registrations for a seminar: accepted, wait-listed, promoted from the wait list, cancelled. "
-    "Keyed by the seminar, so one seminar's counts arrive in order.",
+    "Registrations for a seminar and the seats of its places: accepted, wait-listed, promoted "
+    "from the wait list, cancelled; a place's seats or town changed. Keyed by the seminar, so "
+    "one seminar's counts arrive in order.",
     partitions=3,
 )
 
@@ -108,6 +111,26 @@ class SeminarScheduled(Event):
     )
     venue_capacity: int = Field(ge=0, description="Seats at the main venue.", examples=[200])
     scheduled_at: datetime = Field(examples=["2026-06-01T00:00:00Z"])
+
+
+class SeminarRescheduled(Event):
+    """A scheduled seminar moved to another day or other times; its new start and end.
+
+    Published only after ``seminar.scheduled`` (before, the dates are not announced) and only
+    when the start or the end actually changed.
+    """
+
+    ce_type: ClassVar[str] = "jp.tosei.seminar.seminar.rescheduled.v1"
+    topic: ClassVar[Topic] = SEMINARS
+    subject_field: ClassVar[str] = "seminar_id"
+
+    seminar_id: UUID = _SEMINAR_ID
+    fiscal_year: int = _FISCAL_YEAR
+    starts_at: datetime = Field(description="New start (UTC).", examples=["2026-10-24T01:00:00Z"])
+    ends_at: datetime = Field(description="New end (UTC).", examples=["2026-10-24T03:30:00Z"])
+    rescheduled_at: datetime = Field(
+        description="When the coordinator changed it.", examples=["2026-09-01T02:00:00Z"]
+    )
 
 
 class SeminarRegistrationOpened(Event):
@@ -241,3 +264,42 @@ class RegistrationCancelled(_PlaceChange):
 
     was: PriorStatus = Field(description="Accepted or waiting before.", examples=["accepted"])
     cancelled_at: datetime = Field(examples=["2026-10-01T05:00:00Z"])
+
+
+class PlaceChanged(Event):
+    """A place's seats or town changed after the seminar was scheduled: another hall chosen as
+    the main venue, the online seats or a viewing site's seats set, a viewing site added or
+    removed. Not published for a new name or stream address alone.
+
+    ``seated`` and ``waiting`` are the place's counts as the change found them; when it added
+    seats, the ``registration.promoted`` events that follow move the wait list into them.
+    """
+
+    ce_type: ClassVar[str] = "jp.tosei.seminar.place.changed.v1"
+    topic: ClassVar[Topic] = REGISTRATIONS
+    subject_field: ClassVar[str] = "seminar_id"
+    aggregate_type: ClassVar[str] = "seminar"
+
+    seminar_id: UUID = _SEMINAR_ID
+    place_id: UUID = _PLACE_ID
+    mode: AttendanceMode = Field(
+        description="What the place is: the main venue, a viewing site, or the online stream.",
+        examples=["venue"],
+    )
+    municipality: str | None = Field(
+        pattern=r"^\d{6}$",
+        description="全国地方公共団体コード of the place's town; null for the online stream.",
+        examples=["023019"],
+    )
+    capacity: int = Field(
+        ge=0, description="Seats of the place now (0 when it was removed).", examples=[150]
+    )
+    seated: int = Field(ge=0, description="Accepted registrations of the place.", examples=[100])
+    waiting: int = Field(ge=0, description="Wait list length of the place.", examples=[4])
+    removed: bool = Field(
+        description="The viewing site was removed (nobody had registered for it).",
+        examples=[False],
+    )
+    changed_at: datetime = Field(
+        description="When the coordinator changed it.", examples=["2026-09-01T02:00:00Z"]
+    )

@@ -13,10 +13,14 @@ from tosei_common.fiscal import DateParseError, parse_fiscal_year
 from tosei_seminar.api.models import ScheduleFields
 from tosei_seminar.domain.seminar import Schedule, schedule
 
+#: The roles that may read personal data: registrants' names and contacts, and the free-text
+#: feedback comments (in a small town a comment tagged with role and town names its writer).
+PERSONAL = frozenset({Role.COORDINATOR, Role.AUDITOR})
+STAFF = PERSONAL
+
 manage = require(Role.COORDINATOR)
-read_personal = require(Role.COORDINATOR, Role.AUDITOR)
-read_figures = require(Role.COORDINATOR, Role.AUDITOR, Role.MUNICIPALITY)
-STAFF = frozenset({Role.COORDINATOR, Role.AUDITOR})
+read_personal = require(*PERSONAL)
+read_figures = require(*PERSONAL, Role.MUNICIPALITY)
 
 _bearer = HTTPBearer(auto_error=False, description="Optional here: staff see more.")
 
@@ -33,6 +37,11 @@ def optional_principal(
 
 def is_staff(principal: Principal | None) -> bool:
     return principal is not None and principal.role in STAFF
+
+
+def reads_personal(principal: Principal) -> bool:
+    """Whether the caller may read personal data (what ``read_personal`` lets through)."""
+    return principal.role in PERSONAL
 
 
 def fiscal_year_param(text: str) -> int:

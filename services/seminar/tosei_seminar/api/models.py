@@ -41,6 +41,14 @@ def _day(value: Any) -> date:
     return parse_date(value)
 
 
+def _local_time(value: time) -> time:
+    """A seminar's time is read on a Japanese clock: a time zone or offset is refused rather
+    than dropped (13:30Z is not 13:30 in Aomori) or compared with a naive time."""
+    if value.tzinfo is not None:
+        raise ValueError("a time of day in Japan such as 13:30, without a time zone or offset")
+    return value
+
+
 def _fiscal_year(value: Any) -> Any:
     if isinstance(value, str):
         return parse_fiscal_year(value[:20])
@@ -63,6 +71,7 @@ Text = Annotated[str, AfterValidator(_text)]
 OptionalText = Annotated[str | None, AfterValidator(_optional_text)]
 Town = Annotated[str, AfterValidator(_town)]
 Day = Annotated[date, BeforeValidator(_day)]
+LocalTime = Annotated[time, AfterValidator(_local_time)]
 FiscalYear = Annotated[int, BeforeValidator(_fiscal_year), Field(ge=2021, le=2200)]
 Yen = Annotated[int, Field(ge=0, le=YEN_MAX)]
 
@@ -83,8 +92,12 @@ class ScheduleFields(Body):
     date: Day | None = Field(
         default=None, description="The day (2026-10-17, 令和8年10月17日).", examples=["2026-10-17"]
     )
-    start_time: time | None = Field(default=None, examples=["13:30"])
-    end_time: time | None = Field(default=None, examples=["16:30"])
+    start_time: LocalTime | None = Field(
+        default=None, description="Japan time, without a time zone.", examples=["13:30"]
+    )
+    end_time: LocalTime | None = Field(
+        default=None, description="Japan time, without a time zone.", examples=["16:30"]
+    )
 
 
 class SeminarIn(ScheduleFields):

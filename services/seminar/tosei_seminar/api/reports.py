@@ -12,7 +12,7 @@ from tosei_common.auth import Principal
 from tosei_common.exports import csv_download, download
 from tosei_common.service import Runtime
 from tosei_seminar.api import shapes
-from tosei_seminar.api.deps import manage, read_figures, read_personal
+from tosei_seminar.api.deps import manage, read_figures, read_personal, reads_personal
 from tosei_seminar.domain.registration import RegistrationStatus
 from tosei_seminar.handlers import documents, views
 
@@ -70,10 +70,18 @@ def report_routes(rt: Runtime) -> APIRouter:
         pdf, seminar = await documents.certificates(rt, seminar_id)
         return download(pdf, f"修了証_{seminar.fiscal_year}.pdf", "application/pdf")
 
-    @router.get("/feedback", summary="The attendees' feedback, summarised")
-    async def feedback(seminar_id: UUID, _: Principal = Depends(read_figures)) -> dict[str, Any]:
+    @router.get(
+        "/feedback",
+        summary="The attendees' feedback, summarised",
+        description="Figures for coordinators, auditors and municipal officers; the free-text "
+        "comments (tagged with role and town) only for coordinators and auditors, as in a small "
+        "town they can name their writer.",
+    )
+    async def feedback(seminar_id: UUID, who: Principal = Depends(read_figures)) -> dict[str, Any]:
         seminar, summary = await views.feedback_summary(rt, seminar_id)
-        return {"seminar": shapes.seminar_summary(seminar)} | shapes.feedback(summary)
+        return {"seminar": shapes.seminar_summary(seminar)} | shapes.feedback(
+            summary, with_comments=reads_personal(who)
+        )
 
     @router.get("/history", summary="Who changed what, in order")
     async def history(seminar_id: UUID, _: Principal = Depends(read_personal)) -> dict[str, Any]:

@@ -191,8 +191,9 @@ def attendance(report: AttendanceReport) -> dict[str, Any]:
     }
 
 
-def feedback(summary: FeedbackSummary) -> dict[str, Any]:
-    return {
+def feedback(summary: FeedbackSummary, *, with_comments: bool) -> dict[str, Any]:
+    """The summary; the comments only ``with_comments`` (for those who may read personal data)."""
+    body: dict[str, Any] = {
         "responses": summary.responses,
         "attended": summary.attended,
         "response_rate": summary.response_rate,
@@ -203,5 +204,7 @@ def feedback(summary: FeedbackSummary) -> dict[str, Any]:
         },
         "usefulness_distribution": {str(k): v for k, v in summary.usefulness_distribution.items()},
         "satisfaction_by_role": summary.satisfaction_by_role,
-        "comments": [asdict(c) for c in summary.comments],
     }
+    if with_comments:
+        body["comments"] = [asdict(c) for c in summary.comments]
+    return body

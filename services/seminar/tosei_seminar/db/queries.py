@@ -77,8 +77,16 @@ _SEMINAR = """
 
 
 async def seminar(conn: Connection, seminar_id: UUID, *, lock: bool = False) -> SeminarRow | None:
+    """The seminar; with ``lock``, its row locked for the rest of the transaction.
+
+    The lock is FOR NO KEY UPDATE, not FOR UPDATE: it serialises the coordinators' commands on
+    one seminar but lets the foreign-key check of a row inserted meanwhile (a registration
+    holding its place's lock) take its FOR KEY SHARE on the seminar. With FOR UPDATE that
+    registration would wait for the seminar while the coordinator waits for its place: a
+    deadlock. Nothing here changes a seminar's id, so the weaker lock protects all it must.
+    """
     record = await conn.fetchrow(
-        _SEMINAR + " WHERE id = $1" + (" FOR UPDATE" if lock else ""), seminar_id
+        _SEMINAR + " WHERE id = $1" + (" FOR NO KEY UPDATE" if lock else ""), seminar_id
     )
     return row_of(SeminarRow, record) if record is not None else None
 

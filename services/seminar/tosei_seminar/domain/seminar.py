@@ -123,7 +123,15 @@ class Schedule:
 
 
 def schedule(fy: int, day: date, start: time, end: time) -> Schedule:
-    """The seminar's start and end as moments, checked against its fiscal year."""
+    """The seminar's start and end as moments, checked against its fiscal year.
+
+    The times are Japan's clock times: a time carrying a zone or offset is refused (the request
+    model refuses it first), never compared with a naive one nor stripped of its offset.
+    """
+    zoned = {k: "without a time zone" for k, t in (("start_time", start), ("end_time", end))
+             if t.tzinfo is not None}  # fmt: skip
+    if zoned:
+        raise Unprocessable("the seminar's times are Japan times, without a zone", fields=zoned)
     if end <= start:
         raise Unprocessable(
             "the seminar must end after it starts",

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import (
     AttendanceMode,
+    PlaceChanged,
     SeminarCancelled,
     SeminarHeld,
     SeminarRegistrationClosed,
     SeminarRegistrationOpened,
+    SeminarRescheduled,
     SeminarScheduled,
 )
 from tosei_common.db import Connection
@@ -66,6 +69,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def announced(seminar: SeminarRow) -> bool:
+    """Whether integrators know the seminar (``seminar.scheduled`` was published): from then on
+    a change to what they were told is published too."""
+    return seminar.state is not SeminarState.PLANNED
+
+
 # rotation --------------------------------------------------------------------------------------
 
 
@@ -76,6 +85,8 @@ async def set_override(
     async with rt.pool.acquire() as conn, conn.transaction():
         await q.lock_rotation(conn)
         existing = await q.seminar_of_year(conn, fiscal_year)
+        if existing is not None:  # re-read under its lock: it may be being scheduled right now
+            existing = await q.seminar(conn, existing.id, lock=True)
         if existing is not None and existing.state is not SeminarState.PLANNED:
             raise Conflict(
                 f"the FY{fiscal_year} seminar is {existing.state.value} already with its host; "
@@ -97,6 +108,8 @@ async def remove_override(rt: Runtime, fiscal_year: int, actor: str) -> None:
     async with rt.pool.acquire() as conn, conn.transaction():
         await q.lock_rotation(conn)
         existing = await q.seminar_of_year(conn, fiscal_year)
+        if existing is not None:  # re-read under its lock: it may be being scheduled right now
+            existing = await q.seminar(conn, existing.id, lock=True)
         if existing is not None and existing.state is not SeminarState.PLANNED:
             raise Conflict(
                 f"the FY{fiscal_year} seminar is {existing.state.value} already with its host"
@@ -150,13 +163,28 @@ async def update_seminar(
     actor: str,
 ) -> None:
     async with rt.pool.acquire() as conn, conn.transaction():
-        await load_seminar(conn, seminar_id, states=EDITABLE, lock=True)
+        seminar = await load_seminar(conn, seminar_id, states=EDITABLE, lock=True)
         changes: dict[str, Any] = {}
         if title is not None:
             changes["title"] = title
         if when is not None:
             changes |= {"starts_at": when.starts_at, "ends_at": when.ends_at}
         await q.update_seminar(conn, seminar_id, actor, changes)
+        if (
+            when is not None
+            and announced(seminar)
+            and (when.starts_at, when.ends_at) != (seminar.starts_at, seminar.ends_at)
+        ):
+            await rt.outbox.add(
+                conn,
+                SeminarRescheduled(
+                    seminar_id=seminar_id,
+                    fiscal_year=seminar.fiscal_year,
+                    starts_at=when.starts_at,
+                    ends_at=when.ends_at,
+                    rescheduled_at=_now(),
+                ),
+            )
         await q.log_change(conn, seminar_id, "seminar.updated", actor, changes)
 
 
@@ -227,7 +255,7 @@ async def choose_venue(rt: Runtime, seminar_id: UUID, venue_id: UUID, actor: str
     """
     now = _now()
     async with rt.pool.acquire() as conn, conn.transaction():
-        await load_seminar(
+        seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="choose its venue", lock=True
         )
         venue = next((v for v in await q.venues(conn, seminar_id) if v.id == venue_id), None)
@@ -236,7 +264,7 @@ async def choose_venue(rt: Runtime, seminar_id: UUID, venue_id: UUID, actor: str
         await _set_place(
             conn,
             rt,
-            seminar_id,
+            seminar,
             AttendanceMode.VENUE,
             name=venue.name,
             town=venue.municipality,
@@ -254,14 +282,14 @@ async def set_online(
     """The stream the other towns watch, and how many may join it online."""
     now = _now()
     async with rt.pool.acquire() as conn, conn.transaction():
-        await load_seminar(
+        seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="change its stream", lock=True
         )
         await q.update_seminar(conn, seminar_id, actor, {"stream_url": stream_url})
         await _set_place(
             conn,
             rt,
-            seminar_id,
+            seminar,
             AttendanceMode.ONLINE,
             name=ONLINE_PLACE,
             town=None,
@@ -277,7 +305,7 @@ async def add_site(
 ) -> UUID:
     site_id = uuid.uuid4()
     async with rt.pool.acquire() as conn, conn.transaction():
-        await load_seminar(
+        seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="add a viewing site", lock=True
         )
         if await q.site_named(conn, seminar_id, name, site_id):
@@ -292,6 +320,15 @@ async def add_site(
             capacity,
             actor,
         )
+        if announced(seminar):
+            await rt.outbox.add(
+                conn,
+                _place_changed(
+                    seminar_id,
+                    PlaceRow(site_id, AttendanceMode.VIEWING_SITE, name, town.code, capacity, 0, 0),
+                    at=_now(),
+                ),
+            )
         await q.log_change(
             conn, seminar_id, "site.added", actor, {"site_id": site_id, "capacity": capacity}
         )
@@ -309,7 +346,7 @@ async def change_site(
 ) -> None:
     now = _now()
     async with rt.pool.acquire() as conn, conn.transaction():
-        await load_seminar(
+        seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="change a viewing site", lock=True
         )
         place = await _site(conn, seminar_id, site_id)
@@ -325,6 +362,10 @@ async def change_site(
             capacity=new_capacity,
             actor=actor,
         )
+        if announced(seminar) and new_capacity != place.capacity:
+            await rt.outbox.add(
+                conn, _place_changed(seminar_id, replace(place, capacity=new_capacity), at=now)
+            )
         await fill_free_seats(conn, rt.outbox, seminar_id, place, new_capacity, now)
         await q.log_change(
             conn, seminar_id, "site.changed", actor, {"site_id": site_id, "capacity": new_capacity}
@@ -333,15 +374,18 @@ async def change_site(
 
 async def remove_site(rt: Runtime, seminar_id: UUID, site_id: UUID, actor: str) -> None:
     async with rt.pool.acquire() as conn, conn.transaction():
-        await load_seminar(
+        seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="remove a viewing site", lock=True
         )
-        await _site(conn, seminar_id, site_id)
+        site = await _site(conn, seminar_id, site_id)
         if await q.registrations_at(conn, site_id):
             raise Conflict(
                 "people registered for this viewing site; set its capacity instead of removing it"
             )
         await q.delete_place(conn, site_id)
+        if announced(seminar):
+            gone = replace(site, capacity=0, seated=0, waiting=0)
+            await rt.outbox.add(conn, _place_changed(seminar_id, gone, at=_now(), removed=True))
         await q.log_change(conn, seminar_id, "site.removed", actor, {"site_id": site_id})
 
 
@@ -351,7 +395,7 @@ ONLINE_PLACE = "オンライン配信"
 async def _set_place(
     conn: Connection,
     rt: Runtime,
-    seminar_id: UUID,
+    seminar: SeminarRow,
     mode: AttendanceMode,
     *,
     name: str,
@@ -361,19 +405,44 @@ async def _set_place(
     at: datetime,
 ) -> None:
     """Create the seminar's one place of ``mode`` or give it new seats (seating the wait list
-    when it grows; refusing to shrink below those seated)."""
+    when it grows; refusing to shrink below those seated). Once the seminar is announced, a new
+    place or new seats or town are published (``place.changed``) before the promotions."""
+    seminar_id = seminar.id
     place_id = await q.place_id_of(conn, seminar_id, mode.value)
     if place_id is None:
-        await q.insert_place(
-            conn, uuid.uuid4(), seminar_id, mode.value, name, town, capacity, actor
-        )
+        place_id = uuid.uuid4()
+        await q.insert_place(conn, place_id, seminar_id, mode.value, name, town, capacity, actor)
+        if announced(seminar):
+            new = PlaceRow(place_id, mode, name, town, capacity, 0, 0)
+            await rt.outbox.add(conn, _place_changed(seminar_id, new, at=at))
         return
     place = await _locked_place(conn, place_id)
     check_capacity_change(place.place, capacity)
     await q.update_place(
         conn, place_id, name=name, municipality=town, capacity=capacity, actor=actor
     )
+    if announced(seminar) and (capacity, town) != (place.capacity, place.municipality):
+        changed = replace(place, capacity=capacity, municipality=town)
+        await rt.outbox.add(conn, _place_changed(seminar_id, changed, at=at))
     await fill_free_seats(conn, rt.outbox, seminar_id, place, capacity, at)
+
+
+def _place_changed(
+    seminar_id: UUID, place: PlaceRow, *, at: datetime, removed: bool = False
+) -> PlaceChanged:
+    """The ``place.changed`` event of a place as it is after the change (counts before any
+    promotion it causes)."""
+    return PlaceChanged(
+        seminar_id=seminar_id,
+        place_id=place.id,
+        mode=place.mode,
+        municipality=place.municipality,
+        capacity=place.capacity,
+        seated=place.seated,
+        waiting=place.waiting,
+        removed=removed,
+        changed_at=at,
+    )
 
 
 async def _locked_place(conn: Connection, place_id: UUID) -> PlaceRow:
