@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
@@ -15,7 +17,7 @@ from tests.support.waiting import eventually, header, read_topic
 from tests.support.widgets import ECHOES, WIDGETS, WidgetChanged, widget_service
 from tosei_common.devstack import TansuBroker
 from tosei_common.events import Envelope, source_of
-from tosei_common.outbox import OutsideTransaction
+from tosei_common.outbox import Outbox, OutsideTransaction
 from tosei_common.service import Runtime
 
 pytestmark = pytest.mark.slow
@@ -274,3 +276,35 @@ async def _produce_invalid(bootstrap: str, widget: str) -> None:
         )
     finally:
         await producer.stop()
+
+
+async def test_the_relay_forgets_rows_published_long_ago_and_keeps_the_rest(
+    broker: TansuBroker, schema: str, start: Start, db: asyncpg.Connection
+) -> None:
+    spec = widget_service(schema, consume=False)
+    old, recent = unique("old"), unique("recent")
+    async with start(spec) as rt:
+        await emit(rt, WidgetChanged(widget_id=old, seq=0), WidgetChanged(widget_id=recent, seq=0))
+        await eventually(lambda: _backlog_is(rt, 0))
+    await db.execute(
+        f"UPDATE {schema}.outbox SET published_at = now() - interval '8 days'"
+        " WHERE aggregate_id = $1",
+        old,
+    )
+    # unsent however old: never dropped (the relay sends it when it starts again)
+    await db.execute(f"SET search_path TO {schema}")
+    async with db.transaction():
+        await Outbox(schema).add(db, WidgetChanged(widget_id="unsent", seq=0))
+    await db.execute("RESET search_path")
+
+    async with start(spec):  # the relay prunes when it first finds nothing to send
+
+        async def remaining() -> list[str]:
+            rows = await db.fetch(f"SELECT aggregate_id FROM {schema}.outbox ORDER BY 1")
+            return [r["aggregate_id"] for r in rows]
+
+        await eventually(lambda: _equals(remaining(), sorted([recent, "unsent"])))
+
+
+async def _equals(value: Any, expected: Any) -> bool:
+    return bool(await value == expected)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -25,6 +26,8 @@ from tosei_common.events import Envelope, Event, source_of
 from tosei_common.metrics import PipelineMetrics
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY_S = 3600.0
 
 
 class OutsideTransaction(RuntimeError):
@@ -114,7 +117,10 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
         max_backoff_s: float = 10.0,
+        retention_days: int = 7,
     ) -> None:
+        self.retention_days = retention_days
+        self._last_prune = float("-inf")
         self.dsn = dsn
         self.schema = check_schema_name(schema)
         self.channel = f"tosei_outbox_{schema}"
@@ -204,6 +210,7 @@ class OutboxRelay:
                 rows = await self._mark_and_fetch(conn, acknowledged)
                 acknowledged = []
                 if not rows:
+                    await self._prune_when_due(conn)
                     await self._wait_for_work()
                     continue
                 results = await self.send(rows)
@@ -221,6 +228,21 @@ class OutboxRelay:
             if acknowledged and not conn.is_closed():
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self._mark_and_fetch(conn, acknowledged, 0), 5)
+
+    async def _prune_when_due(self, conn: Connection) -> None:
+        """Once an hour, when idle, forget rows published long ago (the topics keep them)."""
+        now = time.monotonic()
+        if now - self._last_prune < PRUNE_EVERY_S:
+            return
+        self._last_prune = now
+        deleted = await prune_published(conn, self.retention_days)
+        if deleted:
+            log.info(
+                "outbox of %s: pruned %d rows published over %d days ago",
+                self.schema,
+                deleted,
+                self.retention_days,
+            )
 
     async def _mark_and_fetch(
         self, conn: Connection, acknowledged: list[OutboxRow], limit: int | None = None

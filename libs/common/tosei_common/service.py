@@ -200,6 +200,7 @@ class Runtime:
                 batch_size=self.settings.relay_batch_size,
                 poll_interval_s=self.settings.relay_poll_interval_s,
                 max_backoff_s=self.settings.relay_max_backoff_s,
+                retention_days=self.settings.outbox_retention_days,
             )
         self._connect_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
 

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_interval_s: float = 1.0
     relay_max_backoff_s: float = 10.0
+    outbox_retention_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days a published outbox row is kept before the relay drops it.",
+    )
     consumer_max_records: int = 500
     consumer_fetch_max_wait_ms: int = 20
     consumer_session_timeout_ms: int = 6000
