@@ -144,7 +144,6 @@ class EventSubscription:
         self.settings = settings
         self.metrics = metrics
         self._pause_s = 0.0
-        self.assigned = asyncio.Event()
 
     def attach(self, broker: KafkaBroker) -> None:
         """Register the subscriber on the broker; it starts with the broker."""
@@ -172,7 +171,6 @@ class EventSubscription:
 
     async def handle(self, records: Sequence[Record], consumer: AIOKafkaConsumer) -> None:
         """Process one batch and commit exactly its offsets; rewind it when the DB is away."""
-        self.assigned.set()
         if not records:
             return
         try:

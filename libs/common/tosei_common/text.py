@@ -47,14 +47,6 @@ def tidy(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
-def tidy_or_none(text: str | None) -> str | None:
-    """``tidy``, with empty text as None."""
-    if text is None:
-        return None
-    cleaned = tidy(text)
-    return cleaned or None
-
-
 def hiragana(text: str) -> str:
     """Katakana to hiragana (furigana are typed either way)."""
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
