@@ -11,7 +11,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+from tests.support.clock import TEST_NOW
 from tests.support.runtime import Start, fast_settings, running
+from tosei_common.clock import SettableClock
 from tosei_common.db import with_database
 from tosei_common.devstack import TansuBroker, free_port, resolve_database
 from tosei_common.service import Runtime, ServiceSpec
@@ -46,14 +48,25 @@ def broker(tmp_path: Path) -> Iterator[TansuBroker]:
 
 
 @pytest.fixture
-def start(database_url: str, broker: TansuBroker) -> Start:
-    """Run a service against this test's database and broker: ``async with start(spec) as rt``."""
+def clock() -> SettableClock:
+    """What time the services a test starts believe it is: ``tests.support.clock.TEST_NOW``, and
+    on from there as the test runs; a test sets it to date what it records."""
+    return SettableClock(TEST_NOW, ticking=True)
+
+
+@pytest.fixture
+def start(database_url: str, broker: TansuBroker, clock: SettableClock) -> Start:
+    """Run a service against this test's database and broker: ``async with start(spec) as rt``.
+
+    Its clock is the test's ``clock`` unless the test passes another.
+    """
 
     def starter(
         spec: ServiceSpec,
         settings: Settings | None = None,
         **options: Any,
     ) -> AbstractAsyncContextManager[Runtime]:
+        options.setdefault("clock", clock)
         return running(
             spec,
             settings or fast_settings(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -90,6 +90,7 @@ class Desk:
 
     async def open_case(self, **fields: Any) -> str:
         """intake's case.opened arrives on the topic; wait until caseflow has registered it."""
+        fields.setdefault("opened_at", self.rt.clock.now())
         event = opened(**fields)
         await publish(self.broker.bootstrap, [event], source="intake")
         await eventually(lambda: self.registered(str(event.case_id)), timeout=30)
@@ -123,7 +124,7 @@ def opened(
     channel: Channel = Channel.WALK_IN,
     origin: Origin = Origin.NEW_DESK,
     consent: bool = True,
-    opened_at: datetime | None = None,
+    opened_at: datetime,
     legacy_status: LegacyStatus | None = None,
     legacy_staff: str | None = None,
 ) -> CaseOpened:
@@ -136,7 +137,7 @@ def opened(
         channel=channel,
         origin=origin,
         consent_to_share=consent,
-        opened_at=opened_at or datetime.now(UTC),
+        opened_at=opened_at,
         legacy_status=legacy_status,
         legacy_staff=legacy_staff,
     )

@@ -4,19 +4,18 @@ and who may see and change what."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.caseflow.conftest import AUDITOR, COORDINATOR, DESK, Desk, expert_token
+from tests.support.clock import TODAY
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.caseflow import CASES
 from tosei_common.catalogue.intake import BusinessStage, Category
 from tosei_common.devstack import TansuBroker
 
 pytestmark = pytest.mark.slow
-
-TODAY = datetime.now(UTC).date()
 
 
 def session(**overrides: object) -> dict[str, object]:
@@ -248,7 +247,7 @@ async def test_overdue_follow_ups_are_listed_per_expert_and_counted_for_operator
 async def test_a_session_in_the_future_is_refused(desk: Desk) -> None:
     expert = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
     case_id = await desk.open_case()
-    tomorrow = date.today() + timedelta(days=2)
+    tomorrow = TODAY + timedelta(days=1)
     response = await desk.post(
         f"/cases/{case_id}/sessions", session(held_on=tomorrow.isoformat()), expert_token(expert)
     )

@@ -21,6 +21,7 @@ from tosei_caseflow.handlers import commands
 from tosei_common.auth import Principal, Role
 from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, TransferReason
 from tosei_common.catalogue.intake import BusinessStage, Category, ClientsMerged
+from tosei_common.clock import SettableClock
 from tosei_common.devstack import TansuBroker
 from tosei_common.http import build_app
 from tosei_common.replay import replay_service
@@ -37,15 +38,21 @@ def expert(expert_id: str) -> Principal:
     return Principal(subject=expert_id, role=Role.EXPERT)
 
 
+def on(rt: Runtime, day: str) -> Runtime:
+    """The runtime, its clock set to 10:00 UTC of ``day``: what it records next is dated then."""
+    assert isinstance(rt.clock, SettableClock)
+    rt.clock.set(at(day))
+    return rt
+
+
 async def meet(rt: Runtime, who: str, case_id: str, held_on: str) -> None:
     await commands.record_session(
-        rt,
+        on(rt, held_on),
         expert(who),
         uuid.UUID(case_id),
         commands.SessionInput(
             date.fromisoformat(held_on), SessionMode.IN_PERSON, 60, "面談", None, None
         ),
-        at(held_on),
     )
 
 
@@ -69,24 +76,23 @@ async def test_the_kpi_report_over_two_fiscal_years_matches_hand_counted_figures
     await meet(caseflow, s, x1, "2021-03-25")
     await meet(caseflow, s, x1, "2021-04-15")
     await commands.record_outcome(
-        caseflow, expert(s), uuid.UUID(x1), OutcomeType.FOUNDED, date(2021, 5, 10), None,
-        "開業", at("2021-05-12"),
+        on(caseflow, "2021-05-12"), expert(s), uuid.UUID(x1), OutcomeType.FOUNDED,
+        date(2021, 5, 10), None, "開業",
     )  # fmt: skip
     await commands.change_state(
-        caseflow, expert(s), uuid.UUID(x1), CaseState.RESOLVED, None, None, at("2021-06-01")
+        on(caseflow, "2021-06-01"), expert(s), uuid.UUID(x1), CaseState.RESOLVED, None, None
     )
     await commands.change_state(
-        caseflow, expert(s), uuid.UUID(x1), CaseState.CLOSED, None, 4, at("2021-06-02")
+        on(caseflow, "2021-06-02"), expert(s), uuid.UUID(x1), CaseState.CLOSED, None, 4
     )
     await meet(caseflow, m, x2, "2021-04-05")
     await commands.transfer(
-        caseflow,
+        on(caseflow, "2021-05-01"),
         expert(m),
         uuid.UUID(x2),
         uuid.UUID(s),
         TransferReason.OTHER,
         "引継ぎ",
-        at("2021-05-01"),
     )
     await meet(caseflow, s, x2, "2021-05-10")
     await meet(caseflow, s, x3, "2022-04-01")
@@ -170,7 +176,7 @@ async def test_replay_rebuilds_exactly_the_live_state(
     cases.append(
         await desk.open_case(stage=BusinessStage.ESTABLISHED, categories=(Category.SALES_CHANNELS,))
     )
-    today = datetime.now(UTC).date().isoformat()
+    today = caseflow.clock.today().isoformat()
     session = {"held_on": today, "mode": "online", "duration_minutes": 45, "minutes": "議事録"}
     for case_id in cases[:3]:
         assert (
@@ -243,7 +249,7 @@ async def test_merged_clients_count_as_one_client(desk: Desk, broker: TansuBroke
         client_id=survivor,
         merged_client_id=duplicate,
         case_ids=[uuid.UUID(second)],
-        merged_at=datetime.now(UTC),
+        merged_at=desk.rt.clock.now(),
     )
     await publish(broker.bootstrap, [merged], source="intake")
 
@@ -255,8 +261,9 @@ async def test_merged_clients_count_as_one_client(desk: Desk, broker: TansuBroke
     # a case of the duplicate that arrives after the merge (as in a replay) joins the survivor
     late = await desk.open_case(client_id=duplicate)
     assert (await desk.case(late))["client_id"] == str(survivor)
-    year = datetime.now(UTC).date().year - (1 if datetime.now(UTC).month < 4 else 0)
     report = await desk.client.get(
-        "/reports/kpi", params={"fiscal_year": str(year)}, headers=COORDINATOR
+        "/reports/kpi",
+        params={"fiscal_year": str(desk.rt.clock.fiscal_year())},
+        headers=COORDINATOR,
     )
     assert report.json()["total"]["distinct_clients"] == 1

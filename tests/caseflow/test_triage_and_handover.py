@@ -63,7 +63,7 @@ async def test_a_repeated_case_opened_opens_one_case(
     desk: Desk, broker: TansuBroker, caseflow: Runtime
 ) -> None:
     await desk.expert("佐藤 健一", "startup", ["founding_plan"])
-    event = opened()
+    event = opened(opened_at=caseflow.clock.now())
     event_id = uuid.uuid4()
     # the same event delivered twice, and the same case announced again under a new id
     await publish(broker.bootstrap, [event, event], source="intake", event_ids=[event_id, event_id])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import ClassVar
 
 import pytest
 
+from tests.support.clock import TEST_NOW
 from tests.support.widgets import WIDGETS, WidgetChanged
 from tosei_common.events import Envelope, Event, InvalidEvent, catalogue, event_class, source_of
 from tosei_common.outbox import OutboxRow, acknowledged_prefix
@@ -16,7 +16,7 @@ from tosei_common.topics import Topic
 
 def test_an_envelope_round_trips_through_kafka_headers() -> None:
     event = WidgetChanged(widget_id="w-1", seq=3)
-    sent = Envelope.wrap(event, source=source_of("testkit"))
+    sent = Envelope.wrap(event, source=source_of("testkit"), time=TEST_NOW)
     received = Envelope.from_record(sent.headers(), sent.data)
     assert received.id == sent.id
     assert received.type == "jp.tosei.testkit.widget.changed.v1"
@@ -31,21 +31,27 @@ def test_an_envelope_round_trips_through_kafka_headers() -> None:
     [("ce_id", "missing CloudEvents headers: ce_id"), ("ce_type", "ce_type")],
 )
 def test_records_without_the_required_headers_are_invalid(drop: str, message: str) -> None:
-    envelope = Envelope.wrap(WidgetChanged(widget_id="w", seq=0), source="/tosei/testkit")
+    envelope = Envelope.wrap(
+        WidgetChanged(widget_id="w", seq=0), source="/tosei/testkit", time=TEST_NOW
+    )
     headers = [(k, v) for k, v in envelope.headers() if k != drop]
     with pytest.raises(InvalidEvent, match=message):
         Envelope.from_record(headers, envelope.data)
 
 
 def test_a_payload_that_breaks_its_schema_is_invalid_and_says_where() -> None:
-    envelope = Envelope.wrap(WidgetChanged(widget_id="w", seq=0), source="/tosei/testkit")
+    envelope = Envelope.wrap(
+        WidgetChanged(widget_id="w", seq=0), source="/tosei/testkit", time=TEST_NOW
+    )
     broken = Envelope.from_record(envelope.headers(), b'{"widget_id": "w", "seq": "many"}')
     with pytest.raises(InvalidEvent, match="seq"):
         broken.decode()
 
 
 def test_a_subject_that_contradicts_the_payload_is_invalid() -> None:
-    envelope = Envelope.wrap(WidgetChanged(widget_id="w", seq=0), source="/tosei/testkit")
+    envelope = Envelope.wrap(
+        WidgetChanged(widget_id="w", seq=0), source="/tosei/testkit", time=TEST_NOW
+    )
     headers = [(k, b"other" if k == "ce_subject" else v) for k, v in envelope.headers()]
     with pytest.raises(InvalidEvent, match="does not match"):
         Envelope.from_record(headers, envelope.data).decode()
@@ -59,7 +65,7 @@ def test_unknown_types_are_not_in_the_catalogue() -> None:
         source="/tosei/x",
         type="jp.tosei.testkit.widget.changed.v9",
         subject="w",
-        time=datetime.now(UTC),
+        time=TEST_NOW,
         data=b"{}",
     )
     with pytest.raises(InvalidEvent, match="unknown event type"):
@@ -91,7 +97,9 @@ def test_two_event_models_may_not_share_a_name() -> None:
 
 
 def _row(seq: int, key: str) -> OutboxRow:
-    envelope = Envelope.wrap(WidgetChanged(widget_id=key, seq=seq), source="/tosei/testkit")
+    envelope = Envelope.wrap(
+        WidgetChanged(widget_id=key, seq=seq), source="/tosei/testkit", time=TEST_NOW
+    )
     return OutboxRow(seq=seq, topic=WIDGETS.name, envelope=envelope)
 
 

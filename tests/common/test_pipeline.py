@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from tests.support.clock import TEST_NOW
 from tests.support.metrics import metric_total
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, header, read_topic
@@ -268,7 +268,7 @@ async def _produce_invalid(bootstrap: str, widget: str) -> None:
             source="/tosei/elsewhere",
             type=WidgetChanged.ce_type,
             subject=widget,
-            time=datetime.now(UTC),
+            time=TEST_NOW,
             data=json.dumps({"widget_id": widget, "seq": -5}).encode(),
         )
         await producer.send_and_wait(

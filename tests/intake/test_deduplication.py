@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from tests.intake.helpers import AUDITOR, COORDINATOR, DESK, consultation, payload, register
+from tests.support.clock import TEST_NOW
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CLIENTS
 from tosei_common.devstack import TansuBroker
@@ -191,9 +191,7 @@ async def test_a_registration_during_a_merge_waits_and_joins_the_survivor(
         )
         await asyncio.sleep(0.5)
         assert not arriving.done()  # the same name waits for the merge
-        await queries.merge_clients(
-            conn, survivor, duplicate, "coordinator:kudo", datetime.now(UTC)
-        )
+        await queries.merge_clients(conn, survivor, duplicate, "coordinator:kudo", TEST_NOW)
     registered = await arriving
 
     assert registered["client_id"] == old["client_id"]

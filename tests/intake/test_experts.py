@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaProducer
 
 from tests.intake.helpers import DESK, consultation
 from tests.support.auth import bearer
+from tests.support.clock import TEST_NOW
 from tests.support.runtime import Start
 from tests.support.waiting import eventually
 from tosei_common.catalogue.caseflow import (
@@ -58,7 +59,7 @@ async def publish(bootstrap: str, *events: Event) -> None:
     await producer.start()
     try:
         for event in events:
-            envelope = Envelope.wrap(event, source=source_of("caseflow"))
+            envelope = Envelope.wrap(event, source=source_of("caseflow"), time=TEST_NOW)
             await producer.send_and_wait(
                 event.topic.name,
                 envelope.data,
@@ -150,7 +151,7 @@ async def test_the_newest_word_on_a_case_wins_whatever_order_it_arrives_in(
 
     def context(conn: Any, event: Event) -> HandlerContext:
         return HandlerContext(
-            conn, Envelope.wrap(event, source=source_of("caseflow")), intake.outbox
+            conn, Envelope.wrap(event, source=source_of("caseflow"), time=TEST_NOW), intake.outbox
         )
 
     async with intake.pool.acquire() as conn, conn.transaction():

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tosei_common.errors import Unprocessable
+from tosei_common.fiscal import TOKYO
 from tosei_intake.domain import values
 from tosei_intake.domain.periods import period
 from tosei_intake.domain.reports import CountBy, count_rows
@@ -44,13 +45,17 @@ def test_phones_and_emails_are_checked_and_kept_as_typed() -> None:
 
 
 def test_a_consultation_time_without_a_zone_is_japan_time() -> None:
-    assert values.consultation_time(datetime(2026, 10, 5, 10, 30), NOW) == datetime(
-        2026, 10, 5, 1, 30, tzinfo=UTC
-    )
+    naive = datetime(2026, 10, 5, 10, 30)  # noqa: DTZ001  (the point of the test)
+    assert values.consultation_time(naive, NOW) == datetime(2026, 10, 5, 1, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
-    "moment", [datetime(1, 1, 1), datetime(1999, 12, 31), datetime(9999, 12, 31, 23, 59)]
+    "moment",
+    [
+        datetime(1, 1, 1, tzinfo=TOKYO),
+        datetime(1999, 12, 31, tzinfo=TOKYO),
+        datetime(9999, 12, 31, 23, 59, tzinfo=TOKYO),
+    ],
 )
 def test_consultation_times_outside_the_desk_s_records_are_refused(moment: datetime) -> None:
     with pytest.raises(ValueError, match=r"before|future"):

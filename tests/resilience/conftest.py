@@ -1,4 +1,4 @@
-"""Fixtures of the resilience tests: the service on its own schema, with a settable clock."""
+"""Fixtures of the resilience tests: the service on its own schema, its clock in May 2024."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.resilience.plan import PlanClient, SettableClock
+from tests.resilience.plan import PlanClient
 from tests.support.runtime import Start
+from tosei_common.clock import SettableClock
 from tosei_common.http import build_app
 from tosei_common.service import Runtime
 from tosei_resilience.app import resilience_service
@@ -16,12 +17,13 @@ from tosei_resilience.app import resilience_service
 
 @pytest.fixture
 def clock() -> SettableClock:
-    return SettableClock()
+    """The plan's tests date their changes by setting this clock (it starts in FY2024)."""
+    return SettableClock("2024-05-01 10:00")
 
 
 @pytest.fixture
-async def service(start: Start, schema: str, clock: SettableClock) -> AsyncIterator[Runtime]:
-    async with start(resilience_service(clock), schema=schema) as rt:
+async def service(start: Start, schema: str) -> AsyncIterator[Runtime]:
+    async with start(resilience_service(), schema=schema) as rt:
         yield rt
 
 

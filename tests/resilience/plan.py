@@ -1,4 +1,4 @@
-"""Helpers for the resilience tests: a settable clock, callers' tokens, and realistic plan items."""
+"""Helpers for the resilience tests: callers' tokens, Japan times, and realistic plan items."""
 
 from __future__ import annotations
 
@@ -15,19 +15,6 @@ HIRANAI = "023019"
 AOMORI = "022012"
 SOTOGAHAMA = "023078"
 IMABETSU = "023035"
-
-
-class SettableClock:
-    """The service's "now": set it to any moment in Japan time to date the next changes."""
-
-    def __init__(self, text: str = "2024-05-01 10:00") -> None:
-        self.now = jst(text)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = jst(text)
 
 
 def jst(text: str) -> datetime:

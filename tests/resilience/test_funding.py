@@ -15,10 +15,10 @@ from tests.resilience.plan import (
     SHELTER_RADIO,
     SNOW_PLOUGHS,
     PlanClient,
-    SettableClock,
     item,
     officer,
 )
+from tosei_common.clock import SettableClock
 from tosei_common.service import Runtime
 
 

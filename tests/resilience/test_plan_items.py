@@ -13,10 +13,10 @@ from tests.resilience.plan import (
     SEAWALL,
     SNOW_PLOUGHS,
     PlanClient,
-    SettableClock,
     item,
     officer,
 )
+from tosei_common.clock import SettableClock
 from tosei_common.service import Runtime
 
 

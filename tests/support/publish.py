@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from aiokafka import AIOKafkaProducer
 
+from tests.support.clock import TEST_NOW
 from tosei_common.events import Envelope, Event, source_of
 
 
@@ -25,7 +26,10 @@ async def publish(
         fixed = iter(event_ids) if event_ids is not None else None
         for event in events:
             envelope = Envelope.wrap(
-                event, source=source_of(source), event_id=next(fixed) if fixed else None
+                event,
+                source=source_of(source),
+                time=TEST_NOW,
+                event_id=next(fixed) if fixed else None,
             )
             await producer.send_and_wait(
                 event.topic.name,

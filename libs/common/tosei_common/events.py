@@ -135,14 +135,21 @@ class Envelope:
     extra_headers: tuple[tuple[str, bytes], ...] = field(default=())
 
     @classmethod
-    def wrap(cls, event: Event, *, source: str, event_id: uuid.UUID | None = None) -> Envelope:
-        """Envelope a new event now."""
+    def wrap(
+        cls,
+        event: Event,
+        *,
+        source: str,
+        time: datetime,
+        event_id: uuid.UUID | None = None,
+    ) -> Envelope:
+        """Envelope a new event that happened at ``time``."""
         return cls(
             id=event_id or uuid.uuid4(),
             source=source,
             type=event.ce_type,
             subject=event.subject,
-            time=datetime.now(UTC),
+            time=time.astimezone(UTC),
             data=event.model_dump_json().encode(),
         )
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from prometheus_client import Gauge
 
 from tosei_caseflow.db import queries
-from tosei_common.fiscal import tokyo_date
 from tosei_common.metrics import PipelineMetrics
 from tosei_common.service import Runtime
 
@@ -33,7 +30,7 @@ async def refresh(rt: Runtime) -> None:
     assert isinstance(gauges, CaseflowMetrics)
     async with rt.pool.acquire() as conn:
         by_state = await queries.open_cases_by_track_and_state(conn)
-        overdue = await queries.overdue_count(conn, tokyo_date(datetime.now(UTC)))
+        overdue = await queries.overdue_count(conn, rt.clock.today())
     gauges.open_cases.clear()
     for row in by_state:
         gauges.open_cases.labels(track=row["track"], state=row["state"]).set(row["n"])

@@ -11,12 +11,12 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tosei_common.clock import SYSTEM_CLOCK
 from tosei_common.devstack import resolve_database
-from tosei_common.fiscal import tokyo_date
 from tosei_common.service import Runtime, ServiceSpec
 from tosei_common.settings import Settings
 from tosei_intake.domain.import_report import ImportReport, render
@@ -59,7 +59,7 @@ def run_import_legacy(
     args: argparse.Namespace, settings: Settings, services: Mapping[str, ServiceSpec]
 ) -> int:
     desk = Desk(args.desk) if args.desk else None
-    parsed, problems = read_files(args.files, desk)
+    parsed, problems = read_files(args.files, desk, SYSTEM_CLOCK.today())
     if problems:
         for problem in problems:
             print(f"tosei import-legacy: {problem}", file=sys.stderr)
@@ -95,9 +95,10 @@ def run_import_legacy(
     return report.exit_code
 
 
-def read_files(paths: list[Path], desk: Desk | None) -> tuple[list[ParsedFile], list[str]]:
+def read_files(
+    paths: list[Path], desk: Desk | None, today: date
+) -> tuple[list[ParsedFile], list[str]]:
     """Read and validate every file; the problems that stop the whole import."""
-    today = tokyo_date(datetime.now(UTC))
     parsed: list[ParsedFile] = []
     problems: list[str] = []
     for path in paths:

@@ -15,14 +15,14 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_items, reports
-from tosei_resilience.handlers.context import Clock, Deps, utc_now
+from tosei_resilience.handlers.context import Deps
 
 
-def resilience_service(clock: Clock = utc_now) -> ServiceSpec:
-    """The service's spec; ``clock`` dates every change (tests set it to any day of any year)."""
+def resilience_service() -> ServiceSpec:
+    """The service's spec; the runtime's clock dates every change (tests set it)."""
 
     def routers(runtime: Runtime) -> Sequence[APIRouter]:
-        deps = Deps(runtime, clock)
+        deps = Deps(runtime)
         return [
             plan_items.router(deps),
             funding.router(deps),

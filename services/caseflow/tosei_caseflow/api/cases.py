@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +24,6 @@ from tosei_caseflow.handlers import commands
 from tosei_common.auth import Principal, Role, require
 from tosei_common.catalogue.caseflow import CaseState, Track
 from tosei_common.errors import NotFound, Unprocessable
-from tosei_common.fiscal import tokyo_date
 from tosei_common.municipalities import UnknownMunicipality, municipality, resolve_municipality
 from tosei_common.service import Runtime
 
@@ -33,10 +31,6 @@ READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR, Role.EXPERT)
 ACTORS = (Role.DESK, Role.COORDINATOR, Role.EXPERT)
 #: Who reads session minutes' confidential notes: the case's experts, coordinators, auditors.
 CONFIDENTIAL = (Role.COORDINATOR, Role.AUDITOR, Role.EXPERT)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def case_summary(row: Any) -> dict[str, Any]:
@@ -295,7 +289,7 @@ def queue_routes(rt: Runtime) -> APIRouter:
         mine = commands.expert_id_of(who)
         async with rt.pool.acquire() as conn:
             rows = await queries.overdue_follow_ups(
-                conn, tokyo_date(now()), mine if mine is not None else expert_id
+                conn, rt.clock.today(), mine if mine is not None else expert_id
             )
         return {
             "follow_ups": [

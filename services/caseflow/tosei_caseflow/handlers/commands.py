@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from tosei_caseflow.db import queries
@@ -34,7 +34,6 @@ from tosei_common.catalogue.caseflow import (
 )
 from tosei_common.db import Connection
 from tosei_common.errors import Conflict, Forbidden, NotFound, Unprocessable
-from tosei_common.fiscal import tokyo_date
 from tosei_common.service import Runtime
 
 STAFF = frozenset({Role.DESK, Role.COORDINATOR})
@@ -77,15 +76,15 @@ async def _active_expert(conn: Connection, expert_id: UUID, field: str) -> Exper
     return expert
 
 
-def _moment(case: Case, now: datetime | None) -> datetime:
+def _moment(case: Case, now: datetime) -> datetime:
     """When a change to ``case`` happens: read after its lock is held, and always after the
     case's previous event (so readers that keep "the newest word" per case, such as intake,
     never see an older one win, even across replicas whose clocks differ)."""
-    return max(now or datetime.now(UTC), case.updated_at + timedelta(microseconds=1))
+    return max(now, case.updated_at + timedelta(microseconds=1))
 
 
-def _not_after_today(day: date, now: datetime | None, field: str) -> None:
-    if day > tokyo_date(now or datetime.now(UTC)):
+def _not_after_today(day: date, today: date, field: str) -> None:
+    if day > today:
         raise Unprocessable(f"{field} {day} is in the future", fields={field: "in the future"})
 
 
@@ -95,14 +94,13 @@ async def assign(
     case_id: UUID,
     expert_id: UUID,
     reason: str | None,
-    now: datetime | None = None,
 ) -> None:
     """A coordinator (or the desk) gives the case to an expert by hand."""
     if who.role not in STAFF:
         raise Forbidden("only the desk and coordinators assign cases by hand")
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         if case.state not in WORKING | {CaseState.OPEN}:
             raise Conflict(f"a {case.state.value} case cannot be assigned; reopen it first")
         expert = await _active_expert(conn, expert_id, "expert_id")
@@ -125,7 +123,6 @@ async def change_state(
     target: CaseState,
     reason: str | None,
     satisfaction: int | None,
-    now: datetime | None = None,
 ) -> None:
     """Move the case through its lifecycle; closing may carry the client's satisfaction."""
     if target is CaseState.ASSIGNED or target is CaseState.OPEN:
@@ -139,7 +136,7 @@ async def change_state(
         )
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         check_transition(case.state, target)
         event: CaseClosed | CaseStateChanged
         if target is CaseState.CLOSED:
@@ -167,11 +164,9 @@ class SessionInput:
     next_action_on: date | None
 
 
-async def record_session(
-    rt: Runtime, who: Principal, case_id: UUID, session: SessionInput, now: datetime | None = None
-) -> UUID:
+async def record_session(rt: Runtime, who: Principal, case_id: UUID, session: SessionInput) -> UUID:
     """Record a meeting. A case that was only assigned (or reopened) is now in progress."""
-    _not_after_today(session.held_on, now, "held_on")
+    _not_after_today(session.held_on, rt.clock.today(), "held_on")
     if session.next_action_on is not None and session.next_action_on < session.held_on:
         raise Unprocessable(
             "the next action cannot come before the session",
@@ -179,7 +174,7 @@ async def record_session(
         )
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         check_working(case.state, "record a session")
         if case.expert_id is None:
             raise Conflict("the case has no expert yet; assign it first")
@@ -216,12 +211,11 @@ async def transfer(
     to_expert_id: UUID,
     reason: TransferReason,
     handover_note: str,
-    now: datetime | None = None,
 ) -> None:
     """Hand the case to another expert (perhaps of the other track) with a hand-over note."""
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         check_working(case.state, "transfer the case")
         if case.expert_id is None:
             raise Conflict("the case has no expert to transfer from; assign it instead")
@@ -248,12 +242,11 @@ async def refer(
     case_id: UUID,
     external_expert_id: UUID,
     note: str | None,
-    now: datetime | None = None,
 ) -> UUID:
     """Ask an external expert of the nationwide network to help; needs the client's consent."""
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         referral_rules.check_consent(case.consent_to_share)
         check_working(case.state, "refer the case")
         external = await queries.external_expert(conn, external_expert_id)
@@ -284,12 +277,11 @@ async def update_referral(
     status: ReferralStatus | None,
     visit: bool,
     note: str | None,
-    now: datetime | None = None,
 ) -> None:
     """Move a referral on (accepted, completed with what came of it, declined) or count a visit."""
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         row = await queries.referral(conn, case_id, referral_id)
         if row is None:
             raise NotFound(f"no referral {referral_id} on case {case_id}")
@@ -327,17 +319,16 @@ async def record_outcome(
     achieved_on: date,
     jobs: int | None,
     note: str | None,
-    now: datetime | None = None,
 ) -> UUID:
     """Record what the support achieved (also after the case closed: founding takes time)."""
-    _not_after_today(achieved_on, now, "achieved_on")
+    _not_after_today(achieved_on, rt.clock.today(), "achieved_on")
     if outcome is OutcomeType.JOBS_CREATED and not jobs:
         raise Unprocessable("how many jobs were created?", fields={"jobs": "required, at least 1"})
     if outcome is not OutcomeType.JOBS_CREATED and jobs is not None:
         raise Unprocessable("jobs go with jobs_created", fields={"jobs": "only for jobs_created"})
     async with rt.pool.acquire() as conn, conn.transaction():
         case = await _case_to_change(conn, who, case_id)
-        at = _moment(case, now)
+        at = _moment(case, rt.clock.now())
         if case.state is CaseState.OPEN:
             raise Conflict("an unassigned case has no outcome yet; assign it first")
         outcome_id = uuid.uuid4()

@@ -46,7 +46,9 @@ def consultation_router(runtime: Runtime) -> APIRouter:
     async def register(
         body: ConsultationIn, who: Principal = Depends(access.register)
     ) -> RegisteredOut:
-        done = await register_consultation(Intake.of(runtime), body.consultation(), actor=who.actor)
+        done = await register_consultation(
+            Intake.of(runtime), body.consultation(runtime.clock.now()), actor=who.actor
+        )
         return RegisteredOut(
             id=done.consultation_id,
             client_id=done.client_id,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from tosei_common.auth import Principal
 from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import tokyo_date
 from tosei_common.service import Runtime
 from tosei_intake.api import access
 from tosei_intake.api.models import (
@@ -96,7 +94,7 @@ def import_router(runtime: Runtime) -> APIRouter:
             raise Unprocessable(
                 f"at most {MAX_FILES} files at once", fields={"files": f"at most {MAX_FILES}"}
             )
-        today = tokyo_date(datetime.now(UTC))
+        today = runtime.clock.today()
         parsed: list[ParsedFile] = []
         problems: list[str] = []
         for index, upload in enumerate(files):

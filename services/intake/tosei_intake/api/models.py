@@ -3,13 +3,14 @@ value, so bad input is a 422 naming the field before anything reaches the databa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
+from tosei_common.errors import Unprocessable
 from tosei_common.fiscal import fiscal_year, fiscal_year_label
 from tosei_common.municipalities import municipality, resolve_municipality
 from tosei_intake.domain import labels, values
@@ -26,7 +27,7 @@ def _municipality_code(text: str) -> str:
 
 
 def _consulted_at(moment: datetime | None) -> datetime | None:
-    return None if moment is None else values.consultation_time(moment, datetime.now(UTC))
+    return None if moment is None else values.consultation_moment(moment)
 
 
 def _description(text: str) -> str:
@@ -136,7 +137,13 @@ class ConsultationIn(BaseModel):
         examples=["2026-10-05T10:30:00+09:00"],
     )
 
-    def consultation(self) -> NewConsultation:
+    def consultation(self, now: datetime) -> NewConsultation:
+        """The consultation to register; ``now`` is the service's clock (the default time)."""
+        consulted_at = now if self.consulted_at is None else self.consulted_at
+        try:
+            values.not_in_future(consulted_at, now)
+        except ValueError as exc:
+            raise Unprocessable(f"consulted_at {exc}", fields={"consulted_at": str(exc)}) from exc
         return NewConsultation(
             person=self.person.person(),
             business_name=self.business.name,
@@ -146,7 +153,7 @@ class ConsultationIn(BaseModel):
             channel=self.channel,
             description=self.description,
             consent_to_share=self.consent_to_share,
-            consulted_at=self.consulted_at or datetime.now(UTC),
+            consulted_at=consulted_at,
         )
 
 

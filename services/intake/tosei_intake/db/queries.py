@@ -87,22 +87,26 @@ async def known_clients(conn: Connection, ids: Sequence[UUID]) -> list[KnownClie
 
 
 async def insert_client(
-    conn: Connection, client_id: UUID, name: str, furigana: str | None, actor: str
+    conn: Connection, client_id: UUID, name: str, furigana: str | None, actor: str, at: datetime
 ) -> None:
     await conn.execute(
-        "INSERT INTO clients (id, name, furigana, created_by) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO clients (id, name, furigana, created_by, created_at)"
+        " VALUES ($1, $2, $3, $4, $5)",
         client_id,
         name,
         furigana,
         actor,
+        at,
     )
 
 
-async def add_keys(conn: Connection, client_id: UUID, keys: Sequence[Key], actor: str) -> None:
+async def add_keys(
+    conn: Connection, client_id: UUID, keys: Sequence[Key], actor: str, at: datetime
+) -> None:
     await conn.execute(
         """
-        INSERT INTO client_keys (client_id, kind, key, shown, added_by)
-        SELECT $1, w.kind, w.key, w.shown, $5
+        INSERT INTO client_keys (client_id, kind, key, shown, added_by, added_at)
+        SELECT $1, w.kind, w.key, w.shown, $5, $6
         FROM unnest($2::text[], $3::text[], $4::text[]) AS w(kind, key, shown)
         ON CONFLICT DO NOTHING
         """,
@@ -111,6 +115,7 @@ async def add_keys(conn: Connection, client_id: UUID, keys: Sequence[Key], actor
         [k.key for k in keys],
         [k.shown for k in keys],
         actor,
+        at,
     )
 
 
@@ -267,6 +272,7 @@ async def insert_consultation(
     client_id: UUID,
     new: NewConsultation,
     actor: str,
+    at: datetime,
     import_id: UUID | None = None,
 ) -> None:
     legacy = new.legacy
@@ -277,9 +283,9 @@ async def insert_consultation(
             business_name, stage, municipality, categories, channel, description,
             consent_to_share, consulted_at, origin, legacy_status, legacy_staff_name,
             legacy_categories, legacy_file, legacy_line, legacy_fingerprint, import_id,
-            created_by)
+            created_by, created_at)
         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                $18, $19, $20, $21, $22, $23)
+                $18, $19, $20, $21, $22, $23, $24)
         """,
         consultation_id,
         client_id,
@@ -304,6 +310,7 @@ async def insert_consultation(
         legacy.fingerprint if legacy else None,
         import_id,
         actor,
+        at,
     )
 
 
@@ -315,13 +322,16 @@ async def legacy_case(conn: Connection, fingerprint: str) -> UUID | None:
     return found
 
 
-async def insert_import(conn: Connection, import_id: UUID, files: list[str], actor: str) -> None:
+async def insert_import(
+    conn: Connection, import_id: UUID, files: list[str], actor: str, at: datetime
+) -> None:
     await conn.execute(
-        "INSERT INTO legacy_imports (id, files, actor) VALUES ($1, $2, $3)"
+        "INSERT INTO legacy_imports (id, files, actor, started_at) VALUES ($1, $2, $3, $4)"
         " ON CONFLICT (id) DO NOTHING",
         import_id,
         files,
         actor,
+        at,
     )
 
 

@@ -77,9 +77,10 @@ def email(value: str | None) -> str | None:
     return key
 
 
-def consultation_time(moment: datetime, now: datetime) -> datetime:
-    """When a consultation took place, in UTC. A time without a zone is Japan time; the future
-    and the years before the desk kept records are refused."""
+def consultation_moment(moment: datetime) -> datetime:
+    """When a consultation took place, in UTC. A time without a zone is Japan time; the years
+    before the desk kept records are refused (the future is refused by ``not_in_future``, which
+    needs the service's clock)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=TOKYO)
     earliest = datetime(
@@ -91,9 +92,19 @@ def consultation_time(moment: datetime, now: datetime) -> datetime:
     # Compare before converting: converting a far-off moment could overflow.
     if moment < earliest:
         raise ValueError(f"is before {EARLIEST_CONSULTATION}; the desk keeps nothing that old")
+    return moment.astimezone(UTC)
+
+
+def not_in_future(moment: datetime, now: datetime) -> datetime:
+    """A moment that has happened (five minutes of grace for clocks that differ)."""
     if moment > now + timedelta(minutes=5):
         raise ValueError("is in the future")
-    return moment.astimezone(UTC)
+    return moment
+
+
+def consultation_time(moment: datetime, now: datetime) -> datetime:
+    """When a consultation took place, in UTC: neither before the desk's records nor ahead."""
+    return not_in_future(consultation_moment(moment), now)
 
 
 def consultation_day(day: date, today: date) -> datetime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from uuid import UUID
 
 from tosei_common.catalogue.intake import ClientsMerged
@@ -34,7 +33,7 @@ async def merge_clients(
                 raise NotFound(f"no client {client_id}")
             states[client_id] = state
         check_merge(states[survivor_id], states[duplicate_id])
-        now = datetime.now(UTC)
+        now = intake.clock.now()
         moved = await queries.merge_clients(conn, survivor_id, duplicate_id, actor, now)
         await intake.outbox.add(
             conn,

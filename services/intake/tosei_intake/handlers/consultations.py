@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from tosei_common.db import Connection
@@ -26,7 +27,12 @@ async def register_consultation(intake: Intake, new: NewConsultation, *, actor: 
     """Store a consultation and its case.opened event in one transaction."""
     async with intake.pool.acquire() as conn, conn.transaction():
         return await register_in_transaction(
-            conn, intake.outbox, new, actor=actor, pseudonym_secret=intake.pseudonym_secret
+            conn,
+            intake.outbox,
+            new,
+            actor=actor,
+            at=intake.clock.now(),
+            pseudonym_secret=intake.pseudonym_secret,
         )
 
 
@@ -36,6 +42,7 @@ async def register_in_transaction(
     new: NewConsultation,
     *,
     actor: str,
+    at: datetime,
     pseudonym_secret: str,
     consultation_id: UUID | None = None,
     import_id: UUID | None = None,
@@ -55,14 +62,14 @@ async def register_in_transaction(
     match = find_match(person, known)
     if match is None:
         client_id = uuid.uuid4()
-        await queries.insert_client(conn, client_id, person.name, person.furigana, actor)
+        await queries.insert_client(conn, client_id, person.name, person.furigana, actor, at)
     else:
         client_id = match.id
         if person.furigana:
             await queries.fill_furigana(conn, client_id, person.furigana)
-    await queries.add_keys(conn, client_id, new_keys(person, match), actor)
+    await queries.add_keys(conn, client_id, new_keys(person, match), actor, at)
     consultation_id = consultation_id or uuid.uuid4()
-    await queries.insert_consultation(conn, consultation_id, client_id, new, actor, import_id)
+    await queries.insert_consultation(conn, consultation_id, client_id, new, actor, at, import_id)
     await outbox.add(
         conn, case_opened(consultation_id, client_id, new, pseudonym_secret=pseudonym_secret)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tosei_common.clock import Clock
 from tosei_common.db import Pool
 from tosei_common.outbox import Outbox
 from tosei_common.service import Runtime
@@ -15,7 +16,8 @@ class Intake:
     outbox: Outbox
     #: Keys the pseudonyms of the old desks' staff on the topic (shared with caseflow).
     pseudonym_secret: str
+    clock: Clock
 
     @classmethod
     def of(cls, runtime: Runtime) -> Intake:
-        return cls(runtime.pool, runtime.outbox, runtime.settings.pseudonym_secret)
+        return cls(runtime.pool, runtime.outbox, runtime.settings.pseudonym_secret, runtime.clock)

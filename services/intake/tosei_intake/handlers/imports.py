@@ -89,13 +89,16 @@ class _Run:
             self.report.already_imported.append(SkippedRow(legacy.file, legacy.line, existing))
             return
         if not self.recorded:
-            await queries.insert_import(conn, self.import_id, self.files, self.actor)
+            await queries.insert_import(
+                conn, self.import_id, self.files, self.actor, self.intake.clock.now()
+            )
             self.recorded = True
         registered = await register_in_transaction(
             conn,
             self.intake.outbox,
             case,
             actor=self.actor,
+            at=self.intake.clock.now(),
             pseudonym_secret=self.intake.pseudonym_secret,
             consultation_id=consultation_id(legacy.fingerprint),
             import_id=self.import_id,

@@ -1,27 +1,22 @@
-"""What the command handlers need: the running service (pool, outbox) and a clock."""
+"""What the command handlers need: the running service (pool, outbox, clock)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tosei_common.db import Pool
 from tosei_common.outbox import Outbox
 from tosei_common.service import Runtime
 
-#: The source of "now" for every change; tests pass one they can set to any date.
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 @dataclass(frozen=True)
 class Deps:
     runtime: Runtime
-    clock: Clock = utc_now
+
+    def clock(self) -> datetime:
+        """Now, by the service's clock: every change is dated by it."""
+        return self.runtime.clock.now()
 
     @property
     def pool(self) -> Pool:

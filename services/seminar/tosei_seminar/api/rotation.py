@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from tosei_common.auth import Principal
-from tosei_common.fiscal import fiscal_year
 from tosei_common.municipalities import municipality
 from tosei_common.service import Runtime
 from tosei_seminar.api import shapes
@@ -28,7 +26,7 @@ def rotation_routes(rt: Runtime) -> APIRouter:
         ),
         years: int = Query(default=10, ge=1, le=50),
     ) -> dict[str, Any]:
-        first = from_year if from_year is not None else fiscal_year(datetime.now(UTC))
+        first = from_year if from_year is not None else rt.clock.fiscal_year()
         rows = await views.rotation_years(rt, first, years)
         return {"years": [shapes.rotation_year(y) for y in rows]}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +21,9 @@ from tosei_seminar.handlers.registrations import find
 from tosei_seminar.handlers.seminars import load_seminar
 
 
-def _certificate(seminar: SeminarRow, place: PlaceRow, r: RegistrationRow) -> Certificate:
+def _certificate(
+    seminar: SeminarRow, place: PlaceRow, r: RegistrationRow, today: date
+) -> Certificate:
     assert seminar.starts_at is not None  # a held seminar was scheduled
     held_on = tokyo_date(seminar.starts_at)
     return Certificate(
@@ -35,7 +37,7 @@ def _certificate(seminar: SeminarRow, place: PlaceRow, r: RegistrationRow) -> Ce
         place=place.name,
         mode=MODE_LABELS[r.mode],
         reference=r.reference,
-        issued_on=max(held_on, tokyo_date(datetime.now(UTC))),
+        issued_on=max(held_on, today),
     )
 
 
@@ -52,7 +54,7 @@ async def certificate(rt: Runtime, reference: str) -> tuple[bytes, RegistrationR
         )
     if registration.checked_in_at is None:
         raise Conflict("a certificate is for attendees: this registration was not checked in")
-    page = _certificate(seminar, places[registration.place_id], registration)
+    page = _certificate(seminar, places[registration.place_id], registration, rt.clock.today())
     return await asyncio.to_thread(render, [page]), registration
 
 
@@ -66,7 +68,8 @@ async def certificates(rt: Runtime, seminar_id: UUID) -> tuple[bytes, SeminarRow
         )
     if seminar.state is not SeminarState.HELD:
         raise Conflict("certificates are issued once the seminar has been held")
-    pages = [_certificate(seminar, places[r.place_id], r) for r in attendees]
+    today = rt.clock.today()
+    pages = [_certificate(seminar, places[r.place_id], r, today) for r in attendees]
     if not pages:
         raise Conflict("nobody was checked in: there is no certificate to issue")
     return await asyncio.to_thread(render, pages), seminar

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
@@ -74,7 +73,7 @@ async def register(
     rt: Runtime, seminar_id: UUID, applicant: Applicant, staff: str | None
 ) -> Registered:
     keys = identity(applicant.name, applicant.email, applicant.phone)
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     registration_id = uuid.uuid4()
     async with rt.pool.acquire() as conn, conn.transaction():
         await load_seminar(
@@ -178,7 +177,7 @@ async def cancel(
 ) -> tuple[RegistrationRow, list[RegistrationRow]]:
     """Cancel a registration; a freed seat goes to the first person waiting for that place."""
     registration = await find(rt, reference)
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     actor = registrant_actor(registration.id, staff)
     async with rt.pool.acquire() as conn, conn.transaction():
         place = await q.lock_place(conn, registration.place_id)
@@ -224,7 +223,7 @@ async def check_in(
 ) -> tuple[RegistrationRow, bool]:
     """Mark an accepted registrant as present; (registration, whether it was new)."""
     normal = normalise_reference(reference)
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     async with rt.pool.acquire() as conn, conn.transaction():
         await load_seminar(conn, seminar_id, states=CHECK_IN, doing="check people in")
         found = await q.registration_by_reference(conn, normal) if normal else None

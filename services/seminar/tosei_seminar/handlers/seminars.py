@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -63,10 +63,6 @@ async def load_seminar(
             state=found.state.value,
         )
     return found
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def announced(seminar: SeminarRow) -> bool:
@@ -182,7 +178,7 @@ async def update_seminar(
                     fiscal_year=seminar.fiscal_year,
                     starts_at=when.starts_at,
                     ends_at=when.ends_at,
-                    rescheduled_at=_now(),
+                    rescheduled_at=rt.clock.now(),
                 ),
             )
         await q.log_change(conn, seminar_id, "seminar.updated", actor, changes)
@@ -253,7 +249,7 @@ async def choose_venue(rt: Runtime, seminar_id: UUID, venue_id: UUID, actor: str
     While registration is open a bigger hall may still be chosen: the wait list moves up into
     the new seats. A hall with fewer seats than people accepted is refused.
     """
-    now = _now()
+    now = rt.clock.now()
     async with rt.pool.acquire() as conn, conn.transaction():
         seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="choose its venue", lock=True
@@ -280,7 +276,7 @@ async def set_online(
     rt: Runtime, seminar_id: UUID, *, stream_url: str, capacity: int, actor: str
 ) -> None:
     """The stream the other towns watch, and how many may join it online."""
-    now = _now()
+    now = rt.clock.now()
     async with rt.pool.acquire() as conn, conn.transaction():
         seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="change its stream", lock=True
@@ -326,7 +322,7 @@ async def add_site(
                 _place_changed(
                     seminar_id,
                     PlaceRow(site_id, AttendanceMode.VIEWING_SITE, name, town.code, capacity, 0, 0),
-                    at=_now(),
+                    at=rt.clock.now(),
                 ),
             )
         await q.log_change(
@@ -344,7 +340,7 @@ async def change_site(
     capacity: int | None,
     actor: str,
 ) -> None:
-    now = _now()
+    now = rt.clock.now()
     async with rt.pool.acquire() as conn, conn.transaction():
         seminar = await load_seminar(
             conn, seminar_id, states=ARRANGEABLE, doing="change a viewing site", lock=True
@@ -385,7 +381,9 @@ async def remove_site(rt: Runtime, seminar_id: UUID, site_id: UUID, actor: str) 
         await q.delete_place(conn, site_id)
         if announced(seminar):
             gone = replace(site, capacity=0, seated=0, waiting=0)
-            await rt.outbox.add(conn, _place_changed(seminar_id, gone, at=_now(), removed=True))
+            await rt.outbox.add(
+                conn, _place_changed(seminar_id, gone, at=rt.clock.now(), removed=True)
+            )
         await q.log_change(conn, seminar_id, "site.removed", actor, {"site_id": site_id})
 
 
@@ -483,7 +481,7 @@ async def save_budget_line(
     """Add a line (``line_id`` None) or change the given fields of one."""
     async with rt.pool.acquire() as conn, conn.transaction():
         await load_seminar(conn, seminar_id, doing="change its budget", lock=True)
-        now = _now()
+        now = rt.clock.now()
         if line_id is None:
             if category is None or item is None or planned is None:
                 raise Unprocessable(
@@ -534,7 +532,7 @@ async def change_state(
     rt: Runtime, seminar_id: UUID, target: SeminarState, reason: str | None, actor: str
 ) -> SeminarState:
     """Move the seminar to ``target`` if the state machine allows it, with its event."""
-    now = _now()
+    now = rt.clock.now()
     async with rt.pool.acquire() as conn, conn.transaction():
         seminar = await load_seminar(conn, seminar_id, lock=True)
         # Registrations lock their place: holding every place makes the state change and the
