@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import jwt
 import pytest
 
-from tosei_common.auth import Role, mint_token, verify_token
+from tosei_common.auth import MAX_TOKEN_TTL, Role, mint_token, verify_token
+from tosei_common.cli import main
+from tosei_common.clock import SYSTEM_CLOCK
 from tosei_common.errors import Unauthorized
 from tosei_common.municipalities import UnknownMunicipality
 
@@ -42,3 +47,42 @@ def test_a_token_signed_with_another_secret_is_unauthorized() -> None:
         verify_token(
             SECRET, mint_token("another-secret-that-is-long-enough-too", subject="x", role="desk")
         )
+
+
+def _signed(**claims: object) -> str:
+    now = int(SYSTEM_CLOCK.utc_now().timestamp())
+    base: dict[str, object] = {"iss": "tosei", "role": "desk", "iat": now, "exp": now + 3600}
+    return jwt.encode({**base, **claims}, SECRET, algorithm="HS256")
+
+
+@pytest.mark.parametrize("subject", ["", "   "])
+def test_a_token_that_names_nobody_is_refused(subject: str) -> None:
+    with pytest.raises(Unauthorized, match="names nobody"):
+        verify_token(SECRET, _signed(sub=subject))
+    with pytest.raises(ValueError, match="subject"):
+        mint_token(SECRET, subject=subject, role="desk")
+
+
+def test_a_token_that_lives_longer_than_allowed_is_refused_before_it_expires() -> None:
+    ten_years = mint_token(SECRET, subject="x", role="desk", ttl=timedelta(days=3650))
+    with pytest.raises(Unauthorized, match="24 hours"):
+        verify_token(SECRET, ten_years)
+    day = mint_token(SECRET, subject="x", role="desk", ttl=MAX_TOKEN_TTL)
+    assert verify_token(SECRET, day).subject == "x"
+    with pytest.raises(Unauthorized, match="2 hours"):
+        verify_token(SECRET, day, max_ttl=timedelta(hours=2))
+
+
+def test_a_token_without_its_issue_time_is_refused() -> None:
+    token = jwt.encode(
+        {"iss": "tosei", "sub": "x", "role": "desk", "exp": 4_102_444_800}, SECRET, "HS256"
+    )
+    with pytest.raises(Unauthorized, match="iat"):
+        verify_token(SECRET, token)
+
+
+def test_tosei_token_refuses_a_lifetime_over_the_maximum(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["token", "--role", "desk", "--ttl-hours", "100"]) == 2
+    assert "at most 24 hours" in capsys.readouterr().err

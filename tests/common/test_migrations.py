@@ -25,16 +25,22 @@ async def test_migrations_applied_twice_leave_one_schema(
     first = await migrate(db, schema, plan)
     second = await migrate(db, schema, plan)
 
-    assert first == ["platform/0001_outbox", "platform/0002_inbox", "service/0001_widgets"]
+    assert first == [
+        "platform/0001_outbox",
+        "platform/0002_inbox",
+        "platform/0003_idempotency",
+        "service/0001_widgets",
+    ]
     assert second == []
     assert await tables(db, schema) == [
         "dead_letters",
+        "idempotency_keys",
         "inbox",
         "outbox",
         "schema_migrations",
         "widget_changes",
     ]
-    assert await db.fetchval(f"SELECT count(*) FROM {schema}.schema_migrations") == 3
+    assert await db.fetchval(f"SELECT count(*) FROM {schema}.schema_migrations") == 4
 
 
 async def test_two_processes_migrating_at_once_leave_one_correct_schema(
@@ -47,7 +53,9 @@ async def test_two_processes_migrating_at_once_leave_one_correct_schema(
         applied = [r for r in results if r]
         assert len(applied) == 1, results  # exactly one migrator did the work
         assert applied[0] == [m.label for m in plan]
-        assert await conns[0].fetchval(f"SELECT count(*) FROM {schema}.schema_migrations") == 3
+        assert await conns[0].fetchval(f"SELECT count(*) FROM {schema}.schema_migrations") == len(
+            plan
+        )
     finally:
         for c in conns:
             await c.close()

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
+
+
+@dataclass
+class _Link:
+    """One proxied connection: its two ends, and a cut armed on its COMMIT."""
+
+    client: asyncio.StreamWriter
+    server: asyncio.StreamWriter
+    commit_cut: str | None = None
 
 
 class CuttableProxy:
-    """Forwards 127.0.0.1:<port> to a target; ``cut()`` drops all connections, refuses new ones."""
+    """Forwards 127.0.0.1:<port> to a target; ``cut()`` drops all connections, refuses new ones.
+
+    ``cut_at_commit()`` arms a cut timed on the next COMMIT a client sends: ``"during"`` passes
+    the COMMIT to the server (which commits) and drops the connection before the answer comes
+    back, ``"after"`` passes the answer back too and drops the connection right after it. New
+    connections are accepted again afterwards.
+    """
 
     def __init__(self, target_host: str, target_port: int) -> None:
         # A host that is a directory means a Unix socket, as PostgreSQL URLs write it.
@@ -16,6 +32,12 @@ class CuttableProxy:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.open = True
+        self._commit_cut: str | None = None
+        self.commits_cut = 0
+
+    def cut_at_commit(self, when: str) -> None:
+        assert when in ("during", "after")
+        self._commit_cut = when
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -35,17 +57,43 @@ class CuttableProxy:
             writer.close()
             return
         self._writers.update({writer, up_writer})
+        link = _Link(writer, up_writer)
         await asyncio.gather(
-            self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
+            self._pipe(reader, up_writer, link, upstream=True),
+            self._pipe(up_reader, writer, link, upstream=False),
+            return_exceptions=True,
         )
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        link: _Link,
+        *,
+        upstream: bool,
+    ) -> None:
         try:
             while data := await reader.read(65536):
+                if upstream and self._commit_cut and b"COMMIT" in data:
+                    link.commit_cut, self._commit_cut = self._commit_cut, None
+                elif not upstream and link.commit_cut:
+                    # the server's answer to this connection's COMMIT: it has committed
+                    if link.commit_cut == "after":
+                        writer.write(data)
+                        await writer.drain()
+                    self._drop(link)
+                    return
                 writer.write(data)
                 await writer.drain()
         finally:
             self._writers.discard(writer)
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    def _drop(self, link: _Link) -> None:
+        link.commit_cut = None
+        self.commits_cut += 1
+        for writer in (link.client, link.server):
             with contextlib.suppress(Exception):
                 writer.close()
 

@@ -89,6 +89,11 @@ def widget_routes(runtime: Runtime) -> list[APIRouter]:
             await conn.execute("SELECT pg_sleep(0.3)")
             await conn.execute("SELECT pg_advisory_xact_lock($1)", second)
 
+    @router.post("/boom", status_code=204, include_in_schema=False)
+    async def boom(_: Principal = Depends(require(Role.DESK))) -> None:
+        """A bug: an error no handler expects."""
+        raise RuntimeError("a bug in a handler")
+
     @router.get("/{widget_id}")
     async def widget_history(
         widget_id: str, _: Principal = Depends(require(Role.DESK, Role.AUDITOR))

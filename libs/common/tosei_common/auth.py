@@ -7,7 +7,7 @@ in production the council's identity provider would issue them with the same cla
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -16,12 +16,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from tosei_common.clock import SYSTEM_CLOCK
 from tosei_common.errors import Forbidden, Unauthorized
 from tosei_common.municipalities import UnknownMunicipality, resolve_municipality
 from tosei_common.settings import Settings
 
 ISSUER = "tosei"
 ALGORITHM = "HS256"
+#: The longest lifetime (exp − iat) a token may have unless the settings say otherwise.
+MAX_TOKEN_TTL = timedelta(hours=24)
 
 
 class Role(StrEnum):
@@ -56,15 +59,18 @@ def mint_token(
     municipality: str | None = None,
     name: str | None = None,
     ttl: timedelta = timedelta(hours=12),
+    now: datetime | None = None,
 ) -> str:
     """Sign a token. A municipal officer's municipality is required and normalised to its code."""
     role = Role(role)
+    if not subject.strip():
+        raise ValueError("a token needs a subject (who it is for)")
     code: str | None = None
     if municipality is not None:
         code = resolve_municipality(municipality).code
     if role is Role.MUNICIPALITY and code is None:
         raise ValueError("a municipality token needs --municipality")
-    now = datetime.now(UTC)
+    now = now or SYSTEM_CLOCK.utc_now()
     claims: dict[str, object] = {
         "iss": ISSUER,
         "sub": subject,
@@ -79,20 +85,31 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_token(secret: str, token: str) -> Principal:
-    """The caller a token names; Unauthorized when it is forged, expired or malformed."""
+def verify_token(secret: str, token: str, *, max_ttl: timedelta = MAX_TOKEN_TTL) -> Principal:
+    """The caller a token names; Unauthorized when it is forged, expired or malformed.
+
+    A token must say who it is for (a non-blank ``sub``, or the audit trail would record a
+    change by nobody) and may live at most ``max_ttl`` from its ``iat``: a token that claims
+    to be valid for years is refused even while it has not expired.
+    """
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["exp", "sub"]},
+            options={"require": ["exp", "iat", "sub"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("the token has expired") from exc
     except jwt.InvalidTokenError as exc:
         raise Unauthorized(f"the token is not valid: {exc}") from exc
+    if not str(claims["sub"]).strip():
+        raise Unauthorized("the token names nobody: its sub is empty")
+    lifetime = timedelta(seconds=int(claims["exp"]) - int(claims["iat"]))
+    if lifetime > max_ttl:
+        hours = max_ttl.total_seconds() / 3600
+        raise Unauthorized(f"the token lives longer than the {hours:g} hours allowed")
     try:
         role = Role(str(claims.get("role")))
     except ValueError as exc:
@@ -121,7 +138,11 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("send a bearer token: Authorization: Bearer <token>")
     settings: Settings = request.app.state.settings
-    return verify_token(settings.auth_secret, credentials.credentials)
+    return verify_token(
+        settings.auth_secret,
+        credentials.credentials,
+        max_ttl=timedelta(hours=settings.token_max_ttl_hours),
+    )
 
 
 def require(*roles: Role) -> Callable[..., Principal]:

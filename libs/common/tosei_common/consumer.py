@@ -11,8 +11,8 @@ For each batch the broker hands over:
 4. only then are exactly the batch's offsets committed: a crash before that means redelivery,
    which the inbox absorbs, never loss.
 
-When the database itself is unreachable nothing is dead-lettered: the batch is rewound and tried
-again after a pause.
+When the database itself is unreachable (an outage is never the event's fault) nothing is
+dead-lettered: the batch is rewound and tried again after a pause, as often as it takes.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import traceback
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from tosei_common.clock import SYSTEM_CLOCK
 from tosei_common.db import Connection, Pool, is_transient, is_unavailable
 from tosei_common.events import Envelope, Event, InvalidEvent
 from tosei_common.metrics import PipelineMetrics
@@ -88,7 +88,7 @@ class DeadLetter:
                 "dlq_original_offset": str(self.record.offset),
                 "dlq_consumer": consumer,
                 "dlq_attempts": str(self.attempts),
-                "dlq_failed_at": datetime.now(UTC).isoformat(),
+                "dlq_failed_at": SYSTEM_CLOCK.utc_now().isoformat(),
             }
         )
         return headers
@@ -191,9 +191,7 @@ class BatchProcessor:
                     repeated.append(item)
                     continue
                 fresh.discard(item.envelope.id)  # the same id twice in one batch: once
-                await item.handler(
-                    HandlerContext(conn, item.envelope, self.outbox, self.replaying), item.event
-                )
+                await item.handler(self._context(conn, item), item.event)
                 handled.append(item.envelope)
         result.handled.extend(handled)
         for item in repeated:
@@ -214,10 +212,7 @@ class BatchProcessor:
                 async with self.pool.acquire() as conn, conn.transaction():
                     fresh = await _claim(conn, [item])
                     if fresh:
-                        await item.handler(
-                            HandlerContext(conn, item.envelope, self.outbox, self.replaying),
-                            item.event,
-                        )
+                        await item.handler(self._context(conn, item), item.event)
             except Exception as exc:
                 if is_unavailable(exc):
                     raise Unavailable(str(exc)) from exc
@@ -253,21 +248,14 @@ class BatchProcessor:
             self.on_committed(envelopes)
 
     async def _dead_letter(self, letter: DeadLetter) -> None:
+        """Record the dead letter and publish it, both or neither.
+
+        The row is written in a transaction that commits only after the broker acknowledged
+        the DLQ record, so an offset is never committed past a poison record that neither the
+        DLQ topic nor the ``dead_letters`` table holds. A failure of either rewinds the batch.
+        """
         try:
-            await self.send_dead_letter(letter)
-        except Exception as exc:
-            raise Unavailable(f"cannot publish to {letter.dlq_topic}: {exc}") from exc
-        self.metrics.dlq_messages.labels(topic=letter.record.topic, reason=letter.reason).inc()
-        log.error(
-            "sent %s offset %d of %s to %s: %s",
-            letter.envelope.type if letter.envelope else "record",
-            letter.record.offset,
-            letter.record.topic,
-            letter.dlq_topic,
-            letter.error,
-        )
-        try:
-            async with self.pool.acquire() as conn:
+            async with self.pool.acquire() as conn, conn.transaction():
                 await conn.execute(
                     """
                     INSERT INTO dead_letters (event_id, type, topic, partition, "offset", reason,
@@ -283,8 +271,23 @@ class BatchProcessor:
                     "".join(traceback.format_exception_only(letter.error)).strip()[:4000],
                     letter.attempts,
                 )
-        except Exception as exc:  # the DLQ topic has it; the table is a convenience for operators
-            log.warning("could not record the dead letter in the database: %s", exc)
+                try:
+                    await self.send_dead_letter(letter)
+                except Exception as exc:
+                    raise Unavailable(f"cannot publish to {letter.dlq_topic}: {exc}") from exc
+        except Unavailable:
+            raise
+        except Exception as exc:
+            raise Unavailable(f"cannot record the dead letter: {exc}") from exc
+        self.metrics.dlq_messages.labels(topic=letter.record.topic, reason=letter.reason).inc()
+        log.error(
+            "sent %s offset %d of %s to %s: %s",
+            letter.envelope.type if letter.envelope else "record",
+            letter.record.offset,
+            letter.record.topic,
+            letter.dlq_topic,
+            letter.error,
+        )
 
 
 async def _claim(conn: Connection, items: Sequence[_Item]) -> set[Any]:

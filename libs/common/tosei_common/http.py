@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -13,10 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tosei_common.asyncapi import asyncapi_document
-from tosei_common.db import is_unavailable
+from tosei_common.auth import verify_token
+from tosei_common.db import CommitOutcomeUnknown, is_unavailable
 from tosei_common.errors import ServiceError
+from tosei_common.idempotency import IdempotencyMiddleware, database_unavailable, outcome_unknown
 from tosei_common.service import Runtime
 
 log = logging.getLogger(__name__)
@@ -40,15 +44,34 @@ def build_app(runtime: Runtime, *, lifespan: Callable[[FastAPI], Any] | None = N
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     _install_error_handlers(app)
+    # Outermost last: the idempotency record sees the JSON answer the catch-all gives an error.
+    app.add_middleware(UnexpectedErrors)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        pool=lambda: runtime.pool,
+        verify=lambda token: verify_token(
+            runtime.settings.auth_secret,
+            token,
+            max_ttl=timedelta(hours=runtime.settings.token_max_ttl_hours),
+        ),
+        on_replay=runtime.metrics.idempotent_replays.inc,
+    )
 
     @app.get("/healthz", tags=["operations"], summary="The process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": spec.name}
 
-    @app.get("/readyz", tags=["operations"], summary="The database and the broker answer")
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="The service can serve commands (its database answers)",
+        description="200 when the database answers, whatever the broker does: while Kafka is "
+        "away commands still work and the outbox keeps their events. `broker` is reported for "
+        'information (and as the metric `tosei_ready{dependency="broker"}`).',
+    )
     async def readyz() -> JSONResponse:
         status = await runtime.ready()
-        ok = all(status.values())
+        ok = status["database"]
         return JSONResponse(
             {"status": "ready" if ok else "not ready", **status}, status_code=200 if ok else 503
         )
@@ -142,19 +165,48 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers={"Retry-After": "1"},
         )
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        if is_unavailable(exc):
-            return JSONResponse(
-                {
-                    "error": "database_unavailable",
-                    "message": "the database is unavailable; "
-                    "nothing was written, try again shortly",
-                },
-                status_code=503,
-                headers={"Retry-After": "5"},
-            )
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            {"error": "internal_error", "message": "an unexpected error occurred"}, status_code=500
-        )
+
+class UnexpectedErrors:
+    """Turns an error no handler took into a JSON answer, and keeps the connection usable.
+
+    Starlette's own last-resort handler re-raises after answering, and uvicorn then drops the
+    keep-alive connection without a ``Connection: close``, so a client's next request on it
+    fails. Here the error is logged and answered, and nothing is re-raised: 503 with
+    ``Retry-After`` when the database is away (saying whether anything may have been written),
+    500 otherwise.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:  # half a response is out: only closing the connection can end it
+                raise
+            await unexpected_error_response(scope, exc)(scope, receive, send)
+
+
+def unexpected_error_response(scope: Scope, exc: Exception) -> Response:
+    if isinstance(exc, CommitOutcomeUnknown):
+        log.warning("commit outcome unknown on %s %s: %s", scope["method"], scope["path"], exc)
+        return outcome_unknown()
+    if is_unavailable(exc):
+        log.warning("database unavailable on %s %s: %r", scope["method"], scope["path"], exc)
+        return database_unavailable()
+    log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc)
+    return JSONResponse(
+        {"error": "internal_error", "message": "予期しないエラーが発生しました"}, status_code=500
+    )

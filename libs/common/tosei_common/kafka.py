@@ -144,10 +144,12 @@ class EventSubscription:
         self.settings = settings
         self.metrics = metrics
         self._pause_s = 0.0
+        self._subscriber: Any = None
+        self._lag_labels: set[tuple[str, str]] = set()
 
     def attach(self, broker: KafkaBroker) -> None:
         """Register the subscriber on the broker; it starts with the broker."""
-        subscriber = broker.subscriber(
+        self._subscriber = subscriber = broker.subscriber(
             *[FastStreamTopic(t.name, declare=False) for t in self.topics],
             group_id=self.group_id,
             batch=True,
@@ -176,21 +178,52 @@ class EventSubscription:
         try:
             await self.processor.process(records)
         except Unavailable as exc:
-            self._pause_s = min(10.0, max(0.5, self._pause_s * 2))
+            # The database is away: nothing is the events' fault. Rewind to the batch's first
+            # records, stop fetching, wait (longer each time), then read the same records again.
+            longest = self.settings.consumer_max_pause_s
+            self._pause_s = min(longest, max(0.5, self._pause_s * 2))
             log.warning("%s: %s; retrying the batch in %.1fs", self.group_id, exc, self._pause_s)
-            for tp, offset in _first_offsets(records).items():
+            first = _first_offsets(records)
+            for tp, offset in first.items():
                 consumer.seek(tp, offset)
-            await asyncio.sleep(self._pause_s)
+            paused = [tp for tp in first if tp in consumer.assignment()]
+            consumer.pause(*paused)
+            try:
+                await asyncio.sleep(self._pause_s)
+            finally:
+                consumer.resume(*[tp for tp in paused if tp in consumer.assignment()])
             return
         self._pause_s = 0.0
         await consumer.commit(_next_offsets(records))
-        for tp in _first_offsets(records):
-            highwater = consumer.highwater(tp)
-            position = await consumer.position(tp)
-            if highwater is not None:
-                self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(
-                    max(0, highwater - position)
+
+    async def measure_lag(self) -> None:
+        """Set ``tosei_consumer_lag`` per owned partition: broker end offset − committed offset.
+
+        Measured from the broker on a timer, not after commits, so a consumer that cannot
+        commit shows its lag growing. Partitions this replica no longer owns lose their series.
+        The end offset is the larger of the broker's ListOffsets answer (Tansu answers with the
+        first offset of the newest batch, so it can undercount by one batch) and the high
+        watermark the last fetch reported.
+        """
+        consumer: AIOKafkaConsumer | None = getattr(self._subscriber, "consumer", None)
+        owned = set(consumer.assignment()) if consumer is not None else set()
+        labels: set[tuple[str, str]] = set()
+        if consumer is not None and owned:
+            ordered = sorted(owned, key=lambda tp: (tp.topic, tp.partition))
+            ends = await consumer.end_offsets(ordered)
+            starts = await consumer.beginning_offsets(ordered)
+            for tp in ordered:
+                committed = await consumer.committed(tp)
+                end = max(ends.get(tp) or 0, consumer.highwater(tp) or 0)
+                done = committed if committed is not None else starts.get(tp) or 0
+                label = (tp.topic, str(tp.partition))
+                self.metrics.consumer_lag.labels(topic=label[0], partition=label[1]).set(
+                    max(0, end - done)
                 )
+                labels.add(label)
+        for topic, partition in self._lag_labels - labels:
+            self.metrics.consumer_lag.remove(topic, partition)
+        self._lag_labels = labels
 
 
 async def _skip_decoding(_: Any) -> None:

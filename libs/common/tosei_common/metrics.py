@@ -74,9 +74,14 @@ class PipelineMetrics:
             ["topic", "partition"],
             registry=r,
         )
+        self.idempotent_replays = Counter(
+            "tosei_idempotent_replays",
+            "Commands repeated with the same Idempotency-Key and answered from the record.",
+            registry=r,
+        )
         self.ready = Gauge(
             "tosei_ready",
-            "1 when the database and the broker answer.",
+            "1 when the dependency answers (readiness follows the database alone).",
             ["dependency"],
             registry=r,
         )

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from tosei_common.clock import SYSTEM_CLOCK, Clock
 from tosei_common.db import Connection, check_schema_name
 from tosei_common.events import Envelope, Event, source_of
 from tosei_common.metrics import PipelineMetrics
@@ -37,9 +38,10 @@ class OutsideTransaction(RuntimeError):
 class Outbox:
     """Adds a service's outgoing events to its outbox table."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, clock: Clock = SYSTEM_CLOCK) -> None:
         self.service = service
         self.source = source_of(service)
+        self.clock = clock
 
     async def add(self, conn: Connection, *events: Event) -> list[uuid.UUID]:
         """Add events inside the caller's open transaction; return their CloudEvents ids."""
@@ -47,7 +49,8 @@ class Outbox:
             raise OutsideTransaction("Outbox.add needs the caller's transaction")
         if not events:
             return []
-        envelopes = [Envelope.wrap(e, source=self.source) for e in events]
+        now = self.clock.utc_now()
+        envelopes = [Envelope.wrap(e, source=self.source, time=now) for e in events]
         await conn.execute(
             """
             INSERT INTO outbox (id, topic, aggregate_type, aggregate_id, type, source,
@@ -202,11 +205,13 @@ class OutboxRelay:
         self._wake.set()
 
     async def _drain_forever(self, conn: Connection) -> None:
-        acknowledged: list[OutboxRow] = []  # sent and acknowledged, to be marked next round
+        acknowledged: list[OutboxRow] = []  # sent and acknowledged, marked in the next statement
         failures = 0
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
+                # Marking rides on the next fetch, which follows the acknowledgement at once:
+                # an acknowledged row never waits for new work to be marked published.
                 rows = await self._mark_and_fetch(conn, acknowledged)
                 acknowledged = []
                 if not rows:
@@ -217,13 +222,13 @@ class OutboxRelay:
                 marked = set(acknowledged_prefix(rows, results))
                 acknowledged = [row for row in rows if row.seq in marked]
                 if len(marked) < len(rows):
+                    await self._mark_and_fetch(conn, acknowledged, 0)
+                    acknowledged = []
                     await self._record_failures(conn, rows, results)
                     failures += 1
                     await self._sleep(min(self.max_backoff_s, 0.1 * 2**failures))
                     continue
                 failures = 0
-                if len(rows) < self.batch_size:
-                    await self._wait_for_work()
         finally:
             if acknowledged and not conn.is_closed():
                 with contextlib.suppress(Exception):

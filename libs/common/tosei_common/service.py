@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from faststream.kafka import KafkaBroker
 
 from tosei_common.asyncapi import declare_publishers
+from tosei_common.clock import SYSTEM_CLOCK, Clock
 from tosei_common.consumer import BatchProcessor, EventHandler
 from tosei_common.db import Pool, create_pool
 from tosei_common.events import Envelope, Event, topics_of
+from tosei_common.idempotency import prune_idempotency_keys
 from tosei_common.kafka import (
     EventSubscription,
     RelayProducer,
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
 log = logging.getLogger(__name__)
+
+HOUSEKEEPING_EVERY_S = 3600.0
 
 RouterFactory = Callable[["Runtime"], Sequence["APIRouter"]]
 MetricsRefresher = Callable[["Runtime"], Awaitable[None]]
@@ -122,9 +126,12 @@ class Runtime:
         consume: bool = True,
         relay: bool = True,
         on_committed: Callable[[list[Envelope]], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.spec = spec
         self.settings = settings
+        #: "Now" and "today" for everything the service decides; tests set it.
+        self.clock = clock or SYSTEM_CLOCK
         self.database_url = database_url
         self.kafka_bootstrap = kafka_bootstrap
         self.schema = schema or spec.schema
@@ -132,7 +139,7 @@ class Runtime:
         self.domain_metrics = (
             spec.setup_metrics(self.metrics) if spec.setup_metrics is not None else None
         )
-        self.outbox = Outbox(spec.name)
+        self.outbox = Outbox(spec.name, self.clock)
         self.broker: KafkaBroker = create_broker(
             spec.name,
             kafka_bootstrap,
@@ -149,6 +156,7 @@ class Runtime:
         self.subscription: EventSubscription | None = None
         self.broker_connected = asyncio.Event()
         self._connect_task: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
 
     @property
     def pool(self) -> Pool:
@@ -203,6 +211,29 @@ class Runtime:
                 retention_days=self.settings.outbox_retention_days,
             )
         self._connect_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
+        self._every(HOUSEKEEPING_EVERY_S, self.housekeeping, "housekeeping")
+
+    def _every(self, seconds: float, work: Callable[[], Awaitable[Any]], name: str) -> None:
+        """Run ``work`` now and every ``seconds`` until stop; a failure waits for the next turn."""
+
+        async def loop() -> None:
+            while True:
+                try:
+                    await work()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("%s: %s failed: %s", self.spec.name, name, exc)
+                await asyncio.sleep(seconds)
+
+        self._background.append(asyncio.create_task(loop(), name=f"{self.spec.name}-{name}"))
+
+    async def housekeeping(self) -> None:
+        """Forget idempotency records older than their retention (any replica may do it)."""
+        async with self.pool.acquire() as conn:
+            deleted = await prune_idempotency_keys(conn, self.settings.idempotency_retention_hours)
+        if deleted:
+            log.info("%s: forgot %d idempotency keys", self.spec.name, deleted)
 
     def processor(
         self,
@@ -260,6 +291,8 @@ class Runtime:
         self.broker_connected.set()
         if self.relay is not None:
             self.relay.start()
+        if self.subscription is not None:
+            self._every(self.settings.consumer_lag_interval_s, self.subscription.measure_lag, "lag")
         log.info("%s: connected to the broker at %s", self.spec.name, self.kafka_bootstrap)
 
     async def wait_connected(self, seconds: float = 60.0) -> None:
@@ -268,10 +301,12 @@ class Runtime:
 
     async def stop(self) -> None:
         """Stop consuming, finish the relay's batch in flight, close the broker and the pool."""
-        if self._connect_task is not None:
-            self._connect_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._connect_task
+        for task in [*self._background, self._connect_task]:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self._background.clear()
         if self.relay is not None:
             await self.relay.stop()
         if self.relay_producer is not None:
@@ -293,7 +328,12 @@ class Runtime:
             await self.spec.refresh_metrics(self)
 
     async def ready(self) -> dict[str, bool]:
-        """Whether the database and the broker answer now."""
+        """Whether the database and the broker answer now.
+
+        Only the database decides readiness (``/readyz``): with it the service serves every
+        command, and while the broker is away the outbox keeps what it accepts. The broker's
+        state is the ``tosei_ready{dependency="broker"}`` metric, for an alert.
+        """
         status = {"database": False, "broker": False}
         try:
             async with self.pool.acquire(timeout=2) as conn:

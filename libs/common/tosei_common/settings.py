@@ -52,7 +52,19 @@ class Settings(BaseSettings):
         description="Shared by all services: keys the pseudonymous ids that stand for people "
         "on topics (text.pseudonym). Changing it breaks matching with earlier events.",
     )
-    token_ttl_hours: int = 12
+    token_ttl_hours: int = Field(
+        default=12, ge=1, description="Lifetime of the tokens `tosei token` mints."
+    )
+    token_max_ttl_hours: int = Field(
+        default=24,
+        ge=1,
+        description="The longest lifetime a token may have (exp − iat); longer ones are refused.",
+    )
+    idempotency_retention_hours: int = Field(
+        default=24,
+        ge=1,
+        description="How long a command's Idempotency-Key and its response are remembered.",
+    )
     data_dir: Path = Path(".tosei")
     log_level: str = "INFO"
 
@@ -63,7 +75,11 @@ class Settings(BaseSettings):
     )
     relay_batch_size: int = 500
     relay_poll_interval_s: float = 1.0
-    relay_max_backoff_s: float = 10.0
+    relay_max_backoff_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="Longest pause of the relay between attempts (broker or database away).",
+    )
     outbox_retention_days: int = Field(
         default=7,
         ge=1,
@@ -72,6 +88,14 @@ class Settings(BaseSettings):
     consumer_max_records: int = 500
     consumer_fetch_max_wait_ms: int = 20
     consumer_session_timeout_ms: int = 6000
+    consumer_lag_interval_s: float = Field(
+        default=5.0, gt=0, description="How often consumer lag is read from the broker."
+    )
+    consumer_max_pause_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="Longest pause of a consumer waiting for its database to come back.",
+    )
     consumer_max_attempts: int = 3
     consumer_retry_backoff_s: float = 0.05
     db_pool_min: int = 1
