@@ -1,4 +1,5 @@
-"""`tosei up` (what `make up` runs): it all starts, says where it answers, stops on Ctrl-C."""
+"""`tosei up` (what `make up` runs): it all starts, says where it answers, keeps it running,
+stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tosei_common.devstack import free_port, port_is_open
+from tosei_common.supervisor import LONGEST_PAUSE_S, restart_pause
 
 pytestmark = pytest.mark.slow
 
@@ -61,9 +64,10 @@ def test_up_starts_everything_prints_the_urls_and_stops_cleanly_on_ctrl_c(
         for name, url in urls.items():
             assert get(f"{url}/healthz") == (200, {"status": "ok", "service": name})
             deadline = time.monotonic() + 30
-            while (ready := get(f"{url}/readyz"))[0] != 200 and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert ready == (200, {"status": "ready", "database": True, "broker": True})
+            everything = (200, {"status": "ready", "database": True, "broker": True})
+            while (ready := get(f"{url}/readyz")) != everything and time.monotonic() < deadline:
+                time.sleep(0.2)  # ready with the database; the broker connects in the background
+            assert ready == everything
     finally:
         stopped_at = time.monotonic()
         process.send_signal(signal.SIGINT)
@@ -75,3 +79,96 @@ def test_up_starts_everything_prints_the_urls_and_stops_cleanly_on_ctrl_c(
     assert "stopped." in output
     for port in [*ports.values(), broker_port]:
         assert not port_is_open("127.0.0.1", port), f"port {port} still open"
+
+
+def _wait_for_line(process: subprocess.Popen[str], lines: list[str], text: str) -> str:
+    assert process.stdout is not None
+    deadline = time.monotonic() + 90
+    while True:
+        line = process.stdout.readline()
+        assert line or process.poll() is None, "".join(lines)
+        lines.append(line)
+        if text in line:
+            return line
+        assert time.monotonic() < deadline, "".join(lines)
+
+
+def _child(process: subprocess.Popen[str], needle: str) -> psutil.Process:
+    for child in psutil.Process(process.pid).children(recursive=True):
+        if needle in " ".join(child.cmdline()):
+            return child
+    raise AssertionError(f"no child process runs {needle!r}")
+
+
+def _all_ready(urls: dict[str, str]) -> None:
+    deadline = time.monotonic() + 60
+    for url in urls.values():
+        while get_or_none(f"{url}/readyz") != 200:
+            assert time.monotonic() < deadline, f"{url} not ready again"
+            time.sleep(0.2)
+
+
+def get_or_none(url: str) -> int | None:
+    try:
+        return get(url)[0]
+    except OSError:
+        return None
+
+
+def test_up_restarts_a_service_that_dies_and_the_broker_with_what_it_held(
+    database_url: str, tmp_path: Path
+) -> None:
+    ports = {name: free_port() for name in SERVICES}
+    env = {
+        **os.environ,
+        "TOSEI_DATABASE_URL": database_url,
+        "TOSEI_DATA_DIR": str(tmp_path),
+        "TOSEI_BROKER_PORT": str(free_port()),
+        **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
+    }
+    env.pop("TOSEI_KAFKA_BOOTSTRAP", None)
+    tosei = Path(sys.executable).with_name("tosei")
+    process = subprocess.Popen(
+        [str(tosei), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    try:
+        _wait_for_line(process, lines, "Ctrl-C stops everything")
+        _all_ready(urls)
+        others = {name: _child(process, f"serve {name}").pid for name in SERVICES[2:]}
+
+        _child(process, "serve caseflow").kill()
+        assert "caseflow exited with -9; restarting in 1s" in _wait_for_line(
+            process, lines, "caseflow exited"
+        )
+        assert "restart 1" in _wait_for_line(process, lines, "caseflow restarted")
+        _all_ready(urls)
+        assert {name: _child(process, f"serve {name}").pid for name in SERVICES[2:]} == others
+
+        _child(process, "tansu").kill()
+        _wait_for_line(process, lines, "the broker exited")
+        assert "restart 1" in _wait_for_line(process, lines, "broker restarted")
+        _all_ready(urls)
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, "".join(lines) + output
+
+
+def test_a_process_that_keeps_dying_waits_longer_each_time_up_to_a_limit() -> None:
+    pauses = [0.0]
+    for _ in range(8):
+        pauses.append(restart_pause(pauses[-1], ran_for=2.0))
+    assert pauses[1:] == [
+        1.0,
+        2.0,
+        4.0,
+        8.0,
+        16.0,
+        LONGEST_PAUSE_S,
+        LONGEST_PAUSE_S,
+        LONGEST_PAUSE_S,
+    ]
+    assert restart_pause(LONGEST_PAUSE_S, ran_for=600.0) == 1.0  # it had been running fine

@@ -7,9 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -34,6 +32,7 @@ from tosei_common.settings import (
     Settings,
     get_settings,
 )
+from tosei_common.supervisor import Supervisor
 
 log = logging.getLogger("tosei")
 
@@ -120,6 +119,13 @@ def _bootstrap(settings: Settings) -> str:
 
 def _token(args: argparse.Namespace, settings: Settings, _: Any) -> int:
     ttl = timedelta(hours=args.ttl_hours or settings.token_ttl_hours)
+    if ttl > timedelta(hours=settings.token_max_ttl_hours):
+        print(
+            f"tosei token: at most {settings.token_max_ttl_hours} hours "
+            "(TOSEI_TOKEN_MAX_TTL_HOURS); the services refuse longer-lived tokens",
+            file=sys.stderr,
+        )
+        return 2
     try:
         token = mint_token(
             settings.auth_secret,
@@ -264,7 +270,7 @@ def _asyncapi(
 
 
 def _up(args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
-    """Start everything, print where it answers, and stop it all cleanly on Ctrl-C."""
+    """Start everything, keep it running, print where it answers, stop it all on Ctrl-C."""
     stopping = False
 
     def request_stop(signum: int, _: Any) -> None:
@@ -276,61 +282,59 @@ def _up(args: argparse.Namespace, settings: Settings, services: dict[str, Servic
 
     broker: TansuBroker | None = None
     database: Database | None = None
-    children: dict[str, subprocess.Popen[bytes]] = {}
+    supervisor: Supervisor | None = None
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
     try:
         database = asyncio.run(resolve_database(settings))
-        print(f"database    {database.origin}", flush=True)
+        say(f"database    {database.origin}")
         if settings.kafka_bootstrap:
             bootstrap = settings.kafka_bootstrap
-            print(f"broker      {bootstrap} (TOSEI_KAFKA_BOOTSTRAP)", flush=True)
+            say(f"broker      {bootstrap} (TOSEI_KAFKA_BOOTSTRAP)")
         else:
             broker = TansuBroker(settings.broker_port, logs / "tansu.log")
             broker.start()
             bootstrap = broker.bootstrap
-            print(f"broker      {bootstrap} (Tansu, memory storage)", flush=True)
+            say(f"broker      {bootstrap} (Tansu, memory storage)")
         asyncio.run(migrate_all(database.url, list(services.values())))
-        env = tosei_environment(database, bootstrap)
-        for name in services:
-            with (logs / f"{name}.log").open("ab") as out:
-                children[name] = subprocess.Popen(
-                    [sys.executable, "-m", "tosei_common.cli", "serve", name],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-        _wait_healthy(settings, services, children, lambda: stopping)
+        supervisor = Supervisor(
+            services=services,
+            database_url=database.url,
+            env=tosei_environment(database, bootstrap),
+            logs=logs,
+            broker=broker,
+            say=say,
+        )
+        supervisor.start_all()
+        _wait_healthy(settings, services, supervisor, lambda: stopping)
         if not stopping:
-            print("", flush=True)
+            say("")
             for name in services:
-                port = settings.port_of(name)
-                print(f"{name:<11} http://{settings.host}:{port}   (API: /docs)", flush=True)
-            print(f"\nlogs in {logs}/ ; Ctrl-C stops everything.", flush=True)
+                say(f"{name:<11} http://{settings.host}:{settings.port_of(name)}   (API: /docs)")
+            say(f"\nlogs in {logs}/ ; a process that stops is restarted; Ctrl-C stops everything.")
         while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    print(
-                        f"{name} exited with {child.returncode}; see {logs}/{name}.log", flush=True
-                    )
-                    stopping = True
+            supervisor.watch()
             time.sleep(0.2)
-        return 0 if all(c.poll() in (None, 0) for c in children.values()) else 1
+        return 0
     finally:
-        print("stopping…", flush=True)
-        _stop_children(children)
+        say("stopping…")
+        if supervisor is not None:
+            supervisor.stop_all()
         if broker is not None:
             broker.stop()
         if database is not None:
             database.stop()
-        print("stopped.", flush=True)
+        say("stopped.")
 
 
 def _wait_healthy(
     settings: Settings,
     services: dict[str, ServiceSpec],
-    children: dict[str, subprocess.Popen[bytes]],
+    supervisor: Supervisor,
     stopping: Any,
     timeout: float = 60.0,
 ) -> None:
@@ -338,7 +342,7 @@ def _wait_healthy(
     deadline = time.monotonic() + timeout
     while pending and not stopping():
         for name in sorted(pending):
-            if children[name].poll() is not None:
+            if supervisor.children[name].exit_code is not None:
                 raise StackError(f"{name} exited at start; see {settings.data_dir}/logs/{name}.log")
             url = f"http://{settings.host}:{settings.port_of(name)}/healthz"
             with (
@@ -350,22 +354,6 @@ def _wait_healthy(
         if time.monotonic() > deadline:
             raise StackError(f"not healthy after {timeout:.0f}s: {', '.join(sorted(pending))}")
         time.sleep(0.2)
-
-
-def _stop_children(children: dict[str, subprocess.Popen[bytes]], timeout: float = 8.0) -> None:
-    for child in children.values():
-        if child.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for child in children.values():
-        remaining = max(0.1, deadline - time.monotonic())
-        try:
-            child.wait(remaining)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
 
 
 if __name__ == "__main__":

@@ -92,6 +92,14 @@ class TansuBroker:
                 raise StackError(f"the Tansu broker did not listen within {timeout}s")
             time.sleep(0.05)
 
+    def has_exited(self) -> bool:
+        """True when the broker process was started and is gone (killed or crashed)."""
+        return self.process is not None and self.process.poll() is not None
+
+    @property
+    def exit_code(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
     def pause(self) -> None:
         """Freeze the broker (SIGSTOP): clients see an outage, the data survives."""
         assert self.process is not None
