@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PROJECTS := libs/common $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PROJECTS))
 
-.PHONY: up test lint typecheck unit bench clean
+.PHONY: up test lint typecheck unit bench soak clean
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
+
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) .tosei .mypy_cache .pytest_cache .ruff_cache
