@@ -20,16 +20,19 @@ import httpx
 
 from tosei_common.auth import mint_token
 
-NAMES = (
-    ("山田 太郎", "やまだ たろう"),
-    ("佐藤 花子", "さとう はなこ"),
-    ("工藤 次郎", "くどう じろう"),
-    ("木村 誠", "きむら まこと"),
-    ("佐々木 良子", "ささき よしこ"),
-    ("成田 健", "なりた けん"),
-    ("三上 由美", "みかみ ゆみ"),
-    ("葛西 翔太", "かさい しょうた"),
-)
+FAMILY_NAMES = (
+    ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"), ("田中", "たなか"),
+    ("工藤", "くどう"), ("木村", "きむら"), ("佐々木", "ささき"), ("成田", "なりた"),
+    ("三上", "みかみ"), ("葛西", "かさい"), ("山田", "やまだ"), ("中村", "なかむら"),
+    ("小山内", "おさない"), ("奈良", "なら"), ("対馬", "つしま"), ("斎藤", "さいとう"),
+    ("今", "こん"), ("神", "じん"), ("福士", "ふくし"), ("長尾", "ながお"),
+)  # fmt: skip
+GIVEN_NAMES = (
+    ("太郎", "たろう"), ("花子", "はなこ"), ("次郎", "じろう"), ("誠", "まこと"),
+    ("良子", "よしこ"), ("健", "けん"), ("由美", "ゆみ"), ("翔太", "しょうた"),
+    ("美咲", "みさき"), ("大輔", "だいすけ"), ("恵", "めぐみ"), ("修", "おさむ"),
+    ("陽菜", "ひな"), ("蓮", "れん"), ("結衣", "ゆい"), ("悠真", "ゆうま"),
+)  # fmt: skip
 TOWNS = ("青森市", "平内町", "今別町", "外ヶ浜町", "蓬田村")
 BUSINESSES = (
     ("津軽りんご工房", "planning", ["founding_plan", "financing"]),
@@ -71,7 +74,8 @@ def desk_token() -> dict[str, str]:
 
 def consultation(marker: str, n: int) -> dict[str, Any]:
     rng = random.Random(marker)
-    name, furigana = rng.choice(NAMES)
+    (family, family_kana), (given, given_kana) = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
+    name, furigana = f"{family} {given}", f"{family_kana} {given_kana}"
     business, stage, categories = rng.choice(BUSINESSES)
     return {
         "person": {

@@ -11,7 +11,7 @@ from tosei_common.db import Connection
 from tosei_common.outbox import Outbox
 from tosei_common.text import name_key
 from tosei_intake.db import queries
-from tosei_intake.domain.clients import find_match, new_keys
+from tosei_intake.domain.clients import KeyKind, find_match, new_keys
 from tosei_intake.domain.consultations import NewConsultation, case_opened
 from tosei_intake.handlers.context import Intake
 
@@ -58,7 +58,10 @@ async def register_in_transaction(
     keys = person.keys
     if serialise:
         await queries.lock_name(conn, name_key(person.name))
-    known = await queries.clients_sharing_keys(conn, keys, lock=serialise)
+    # Only a client sharing a phone or an e-mail can be this person (a name alone never is),
+    # so namesakes are neither read nor locked: a common name costs no more than a rare one.
+    contacts = [k for k in keys if k.kind is not KeyKind.NAME]
+    known = await queries.clients_sharing_keys(conn, contacts, lock=serialise) if contacts else []
     match = find_match(person, known)
     if match is None:
         client_id = uuid.uuid4()
