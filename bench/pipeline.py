@@ -33,13 +33,14 @@ from pydantic import Field
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tosei_common.consumer import HandlerContext
-from tosei_common.db import with_database
-from tosei_common.devstack import TansuBroker, free_port, resolve_database
-from tosei_common.events import Envelope, Event
-from tosei_common.service import Runtime, ServiceSpec
-from tosei_common.settings import Settings
-from tosei_common.topics import Topic, ensure_topics
+from tosei_common.devtools.devstack import TansuBroker, free_port, resolve_database
+from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.db import with_database
+from tosei_common.platform.events import Envelope, Event
+from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.settings import Settings
+from tosei_common.platform.topic_setup import ensure_topics
+from tosei_common.platform.topics import Topic
 
 RAW_THROUGHPUT = Topic("bench.raw.throughput", "raw aiokafka baseline", partitions=6)
 RAW_LATENCY = Topic("bench.raw.latency", "raw aiokafka baseline", partitions=6)

@@ -34,7 +34,7 @@ from tests.system.platform import (
     tosei_up,
 )
 from tests.system.reconcile import reconcile, settled
-from tosei_common.clock import SYSTEM_CLOCK
+from tosei_common.platform.clock import SYSTEM_CLOCK
 
 START = "<!-- soak:start (written by bench/soak.py) -->"
 END = "<!-- soak:end -->"

@@ -13,11 +13,11 @@ import pytest
 
 from tests.support.clock import TEST_NOW
 from tests.support.runtime import Start, fast_settings, running
-from tosei_common.clock import SettableClock
-from tosei_common.db import with_database
-from tosei_common.devstack import TansuBroker, free_port, resolve_database
-from tosei_common.service import Runtime, ServiceSpec
-from tosei_common.settings import Settings
+from tosei_common.devtools.devstack import TansuBroker, free_port, resolve_database
+from tosei_common.platform.clock import SettableClock
+from tosei_common.platform.db import with_database
+from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -23,9 +23,9 @@ from tosei_common.catalogue.intake import (
     LegacyStatus,
     Origin,
 )
-from tosei_common.devstack import TansuBroker
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 
 COORDINATOR = bearer("coordinator", "coordinator-sato")
 DESK = bearer("desk", "desk-kimura")

@@ -13,7 +13,7 @@ from tests.support.clock import TODAY
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.caseflow import CASES
 from tosei_common.catalogue.intake import BusinessStage, Category
-from tosei_common.devstack import TansuBroker
+from tosei_common.devtools.devstack import TansuBroker
 
 pytestmark = pytest.mark.slow
 

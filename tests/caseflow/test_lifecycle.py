@@ -8,7 +8,7 @@ import pytest
 
 from tosei_caseflow.domain.lifecycle import TRANSITIONS, check_transition
 from tosei_common.catalogue.caseflow import CaseState
-from tosei_common.errors import InvalidTransition
+from tosei_common.platform.errors import InvalidTransition
 
 S = CaseState
 VALID = {
@@ -42,5 +42,5 @@ def test_every_other_move_is_refused_saying_what_is_allowed(
 ) -> None:
     with pytest.raises(InvalidTransition) as refused:
         check_transition(current, target)
-    assert f"cannot become {target.value}" in refused.value.message
+    assert f"cannot become {target.value}" in refused.value.message.en
     assert refused.value.extra["allowed"] == sorted(s.value for s in TRANSITIONS[current])

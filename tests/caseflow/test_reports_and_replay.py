@@ -18,14 +18,14 @@ from tests.support.runtime import fast_settings
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE
 from tosei_caseflow.handlers import commands
-from tosei_common.auth import Principal, Role
 from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, TransferReason
 from tosei_common.catalogue.intake import BusinessStage, Category, ClientsMerged
-from tosei_common.clock import SettableClock
-from tosei_common.devstack import TansuBroker
-from tosei_common.http import build_app
-from tosei_common.replay import replay_service
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.auth import Principal, Role
+from tosei_common.platform.clock import SettableClock
+from tosei_common.platform.http import build_app
+from tosei_common.platform.replay import replay_service
+from tosei_common.platform.service import Runtime
 
 pytestmark = pytest.mark.slow
 

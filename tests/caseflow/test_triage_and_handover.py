@@ -12,9 +12,9 @@ from tests.support.publish import publish
 from tests.support.waiting import eventually, header, read_topic
 from tosei_common.catalogue.caseflow import CASES
 from tosei_common.catalogue.intake import BusinessStage, Category, LegacyStatus, Origin
-from tosei_common.devstack import TansuBroker
-from tosei_common.service import Runtime
-from tosei_common.text import name_key, pseudonym
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.service import Runtime
+from tosei_common.region.text import name_key, pseudonym
 
 pytestmark = pytest.mark.slow
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from tosei_common.auth import MAX_TOKEN_TTL, Role, mint_token, verify_token
-from tosei_common.cli import main
-from tosei_common.clock import SYSTEM_CLOCK
-from tosei_common.errors import Unauthorized
-from tosei_common.municipalities import UnknownMunicipality
+from tosei_common.devtools.cli import main
+from tosei_common.platform.auth import MAX_TOKEN_TTL, Role, mint_token, verify_token
+from tosei_common.platform.clock import SYSTEM_CLOCK
+from tosei_common.platform.errors import Unauthorized
+from tosei_common.region.municipalities import UnknownMunicipality
 
 SECRET = "a-test-secret-of-at-least-thirty-two-bytes"
 

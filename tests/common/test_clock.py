@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tosei_common.clock import SYSTEM_CLOCK, SettableClock, japan_moment
-from tosei_common.fiscal import TOKYO
+from tosei_common.platform.clock import SYSTEM_CLOCK, SettableClock, japan_moment
+from tosei_common.region.fiscal import TOKYO
 
 ROOT = Path(__file__).resolve().parents[2]
 

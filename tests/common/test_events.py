@@ -9,9 +9,16 @@ import pytest
 
 from tests.support.clock import TEST_NOW
 from tests.support.widgets import WIDGETS, WidgetChanged
-from tosei_common.events import Envelope, Event, InvalidEvent, catalogue, event_class, source_of
-from tosei_common.outbox import OutboxRow, acknowledged_prefix
-from tosei_common.topics import Topic
+from tosei_common.platform.events import (
+    Envelope,
+    Event,
+    InvalidEvent,
+    catalogue,
+    event_class,
+    source_of,
+)
+from tosei_common.platform.outbox import OutboxRow, acknowledged_prefix
+from tosei_common.platform.topics import Topic
 
 
 def test_an_envelope_round_trips_through_kafka_headers() -> None:

@@ -26,10 +26,10 @@ from tests.support.publish import publish
 from tests.support.runtime import Start, fast_settings, running
 from tests.support.waiting import eventually, read_topic
 from tests.support.widgets import WIDGETS, WidgetChanged, widget_service
-from tosei_common.db import CommitOutcomeUnknown
-from tosei_common.devstack import TansuBroker
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.db import CommitOutcomeUnknown
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 
 pytestmark = pytest.mark.slow
 

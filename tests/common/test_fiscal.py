@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tosei_common.fiscal import (
+from tosei_common.region.fiscal import (
     DateParseError,
     fiscal_year,
     fiscal_year_bounds,

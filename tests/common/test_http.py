@@ -14,10 +14,10 @@ from tests.support.auth import SECRET, bearer
 from tests.support.proxy import CuttableProxy, database_address, proxied_database_url
 from tests.support.runtime import Start, fast_settings, running
 from tests.support.widgets import widget_service
-from tosei_common.asyncapi import asyncapi_document, declare_publishers
-from tosei_common.auth import mint_token
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.asyncapi import asyncapi_document, declare_publishers
+from tosei_common.platform.auth import mint_token
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from tosei_common.migrations import Migration, MigrationError, migrate, migrations_for
+from tosei_common.platform.migrations import Migration, MigrationError, migrate, migrations_for
 
 
 async def tables(conn: asyncpg.Connection, schema: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tosei_common.municipalities import (
+from tosei_common.region.municipalities import (
     AOMORI,
     AOMORI_PREFECTURE,
     HIRANAI,

@@ -15,10 +15,10 @@ from tests.support.metrics import metric_total
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, header, read_topic
 from tests.support.widgets import ECHOES, WIDGETS, WidgetChanged, widget_service
-from tosei_common.devstack import TansuBroker
-from tosei_common.events import Envelope, source_of
-from tosei_common.outbox import Outbox, OutsideTransaction
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.events import Envelope, source_of
+from tosei_common.platform.outbox import Outbox, OutsideTransaction
+from tosei_common.platform.service import Runtime
 
 pytestmark = pytest.mark.slow
 
@@ -60,9 +60,7 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_published(
             assert await conn.fetchval("SELECT count(*) FROM outbox") == 1
 
 
-async def test_outbox_refuses_events_outside_a_transaction(
-    broker: TansuBroker, schema: str, start: Start
-) -> None:
+async def test_outbox_refuses_events_outside_a_transaction(schema: str, start: Start) -> None:
     spec = widget_service(schema, consume=False)
     async with (
         start(spec, connected=False) as rt,
@@ -119,7 +117,7 @@ async def test_a_redelivered_event_has_one_effect_when_the_relay_crashed_before_
 
 
 async def test_a_redelivered_event_has_one_effect_when_the_consumer_crashed_before_acking(
-    broker: TansuBroker, schema: str, start: Start
+    schema: str, start: Start
 ) -> None:
     spec = widget_service(schema)
     settings = fast_settings()
@@ -279,7 +277,7 @@ async def _produce_invalid(bootstrap: str, widget: str) -> None:
 
 
 async def test_the_relay_forgets_rows_published_long_ago_and_keeps_the_rest(
-    broker: TansuBroker, schema: str, start: Start, db: asyncpg.Connection
+    schema: str, start: Start, db: asyncpg.Connection
 ) -> None:
     spec = widget_service(schema, consume=False)
     old, recent = unique("old"), unique("recent")

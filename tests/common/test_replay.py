@@ -10,9 +10,9 @@ import pytest
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, read_topic
 from tests.support.widgets import WIDGETS, WidgetChanged, widget_service
-from tosei_common.devstack import TansuBroker
-from tosei_common.outbox import Outbox
-from tosei_common.replay import replay_service
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.outbox import Outbox
+from tosei_common.platform.replay import replay_service
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tosei_common.exports import UnreadableFile, csv_bytes, read_sheet, xlsx_bytes
-from tosei_common.text import email_key, name_key, phone_key, pseudonym, tidy
+from tosei_common.region.exports import UnreadableFile, csv_bytes, read_sheet, xlsx_bytes
+from tosei_common.region.text import email_key, name_key, phone_key, pseudonym, tidy
 
 
 @pytest.mark.parametrize("typed", ["山田 太郎", "山田　太郎", "山田太郎", " 山田  太郎 "])

@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tosei_common.devstack import free_port, port_is_open
-from tosei_common.supervisor import LONGEST_PAUSE_S, restart_pause
+from tosei_common.devtools.devstack import free_port, port_is_open
+from tosei_common.devtools.supervisor import LONGEST_PAUSE_S, restart_pause
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from tests.intake.helpers import DESK, consultation
 from tests.support.runtime import Start
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 from tosei_intake.app import SERVICE as INTAKE
 
 pytestmark = pytest.mark.slow

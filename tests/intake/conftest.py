@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from tests.support.runtime import Start
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 from tosei_intake.app import SERVICE
 
 

@@ -10,7 +10,7 @@ import httpx
 from aiokafka import ConsumerRecord
 
 from tests.support.auth import bearer
-from tosei_common.service import Runtime
+from tosei_common.platform.service import Runtime
 
 DESK = bearer("desk", "sato")
 COORDINATOR = bearer("coordinator", "kudo")

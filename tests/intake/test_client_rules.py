@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tosei_common.errors import Conflict, Unprocessable
+from tosei_common.platform.errors import Conflict, Unprocessable
 from tosei_intake.domain.clients import (
     ClientState,
     KeyKind,

@@ -23,8 +23,8 @@ from tests.intake.helpers import (
 from tests.support.auth import bearer
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.intake import CASES
-from tosei_common.devstack import TansuBroker
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.service import Runtime
 
 
 async def test_a_consultation_opens_a_case_announced_without_personal_data(
@@ -123,7 +123,7 @@ async def test_only_desk_staff_and_coordinators_register(
 
 def _officer() -> dict[str, str]:
     from tests.support.auth import SECRET
-    from tosei_common.auth import mint_token
+    from tosei_common.platform.auth import mint_token
 
     token = mint_token(SECRET, subject="hiranai-1", role="municipality", municipality="平内町")
     return {"Authorization": f"Bearer {token}"}

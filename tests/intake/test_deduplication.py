@@ -12,8 +12,8 @@ from tests.intake.helpers import AUDITOR, COORDINATOR, DESK, consultation, paylo
 from tests.support.clock import TEST_NOW
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CLIENTS
-from tosei_common.devstack import TansuBroker
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.service import Runtime
 from tosei_intake.db import queries
 
 

@@ -23,11 +23,11 @@ from tosei_common.catalogue.caseflow import (
     Track,
     TransferReason,
 )
-from tosei_common.consumer import HandlerContext
-from tosei_common.devstack import TansuBroker
-from tosei_common.events import Envelope, Event, source_of
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.events import Envelope, Event, source_of
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 from tosei_intake.app import SERVICE
 from tosei_intake.handlers.assignments import on_case_assigned, on_case_transferred
 
@@ -151,7 +151,11 @@ async def test_the_newest_word_on_a_case_wins_whatever_order_it_arrives_in(
 
     def context(conn: Any, event: Event) -> HandlerContext:
         return HandlerContext(
-            conn, Envelope.wrap(event, source=source_of("caseflow"), time=TEST_NOW), intake.outbox
+            conn=conn,
+            at=TEST_NOW,
+            actor="system:intake",
+            outbox=intake.outbox,
+            envelope=Envelope.wrap(event, source=source_of("caseflow"), time=TEST_NOW),
         )
 
     async with intake.pool.acquire() as conn, conn.transaction():

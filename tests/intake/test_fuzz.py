@@ -7,8 +7,8 @@ import pytest
 
 from tests.intake.helpers import COORDINATOR, DESK, consultation
 from tests.support.fuzz import server_errors
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 
 
 @pytest.mark.slow

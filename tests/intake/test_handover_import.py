@@ -21,9 +21,9 @@ from tests.intake.helpers import (
 )
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CASES
-from tosei_common.devstack import TansuBroker
-from tosei_common.service import Runtime
-from tosei_common.text import name_key, pseudonym
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.service import Runtime
+from tosei_common.region.text import name_key, pseudonym
 
 HEADER = "受付日,相談者名,事業者名,市町村,相談区分,相談内容,担当者,状況,電話番号,メールアドレス"
 
@@ -147,8 +147,9 @@ async def test_importing_the_same_file_again_adds_nothing(
     assert await on_file(intake) == before
 
 
+@pytest.mark.usefixtures("hanako")
 async def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
-    http: httpx.AsyncClient, intake: Runtime, hanako: str
+    http: httpx.AsyncClient, intake: Runtime
 ) -> None:
     before = await on_file(intake)
     dry = await upload(http, ("startup.csv", STARTUP_DESK_CSV), dry_run=True)
@@ -190,7 +191,7 @@ def sme_workbook() -> bytes:
 
 
 async def test_an_xlsx_export_is_handed_over_and_its_numeric_phones_still_match(
-    http: httpx.AsyncClient, intake: Runtime
+    http: httpx.AsyncClient,
 ) -> None:
     yamada = await http.post("/consultations", json=consultation(), headers=DESK)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -19,8 +20,9 @@ from tests.intake.test_handover_import import HEADER, STARTUP_DESK_CSV
 from tests.support.runtime import fast_settings, running
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CASES
-from tosei_common.db import with_database
-from tosei_common.devstack import TansuBroker
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.db import with_database
+from tosei_common.platform.service import ToolContext
 from tosei_intake.app import SERVICE
 from tosei_intake.cli import run_import_legacy
 
@@ -45,8 +47,13 @@ async def tosei_import_legacy(database: str, *argv: str) -> int:
     for option in argv:
         if option.startswith("--desk="):
             args.desk = option.removeprefix("--desk=")
-    settings = fast_settings(database_url=database)
-    code: int = await asyncio.to_thread(run_import_legacy, args, settings, {"intake": SERVICE})
+
+    @contextlib.asynccontextmanager
+    async def the_database() -> AsyncIterator[str]:
+        yield database
+
+    tool = ToolContext(fast_settings(), {"intake": SERVICE}, "127.0.0.1:1", the_database)
+    code: int = await asyncio.to_thread(run_import_legacy, args, tool)
     return code
 
 

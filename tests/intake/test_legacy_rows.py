@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
-from tosei_common.text import name_key, pseudonym
+from tosei_common.region.text import name_key, pseudonym
 from tosei_intake.domain.consultations import case_opened
 from tosei_intake.domain.import_report import (
     ClientOutcome,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import TOKYO
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.fiscal import TOKYO
 from tosei_intake.domain import values
 from tosei_intake.domain.periods import period
 from tosei_intake.domain.reports import CountBy, count_rows

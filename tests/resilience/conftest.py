@@ -9,9 +9,9 @@ import pytest
 
 from tests.resilience.plan import PlanClient
 from tests.support.runtime import Start
-from tosei_common.clock import SettableClock
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.clock import SettableClock
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 from tosei_resilience.app import resilience_service
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from tests.support.auth import bearer
-from tosei_common.fiscal import TOKYO
+from tosei_common.region.fiscal import TOKYO
 
 HIRANAI = "023019"
 AOMORI = "022012"

@@ -17,7 +17,7 @@ from tests.resilience.plan import (
     item,
     officer,
 )
-from tosei_common.service import Runtime
+from tosei_common.platform.service import Runtime
 
 
 async def _writes(service: Runtime) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.errors import Conflict, Forbidden, InvalidTransition, Unprocessable
+from tosei_common.platform.errors import Conflict, Forbidden, InvalidTransition, Unprocessable
 from tosei_resilience.api.inputs import owner_code, parse_moment
 from tosei_resilience.domain.access import Editor, ensure_may_edit, ensure_may_move
 from tosei_resilience.domain.funding import ProgrammeContent, add_programme, revise_programme
@@ -172,7 +172,7 @@ def test_a_merger_names_each_item_once() -> None:
     with pytest.raises(Unprocessable) as raised:
         merge_items([(one, 1), (one, 1), (two, 1)], merged)
     assert list(raised.value.fields) == ["sources"]
-    assert "No.1" in raised.value.fields["sources"]
+    assert "No.1" in raised.value.fields["sources"].en
 
 
 def test_a_kpi_is_listed_once() -> None:

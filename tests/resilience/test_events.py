@@ -17,8 +17,8 @@ from tests.resilience.plan import (
 )
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.resilience import FUNDING_PROGRAMMES, PLAN_ITEMS
-from tosei_common.devstack import TansuBroker
-from tosei_common.events import Envelope
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.events import Envelope
 
 
 def _payloads(records: Any) -> list[tuple[str, str, dict[str, Any]]]:
@@ -29,7 +29,7 @@ def _payloads(records: Any) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 async def test_plan_item_events_carry_ids_codes_and_changed_field_names_only(
-    plan: PlanClient, http: httpx.AsyncClient, broker: TansuBroker
+    plan: PlanClient, broker: TansuBroker
 ) -> None:
     safety = await plan.programme("防災・安全交付金")
     added = await plan.add(

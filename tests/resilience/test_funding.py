@@ -18,8 +18,8 @@ from tests.resilience.plan import (
     item,
     officer,
 )
-from tosei_common.clock import SettableClock
-from tosei_common.service import Runtime
+from tosei_common.platform.clock import SettableClock
+from tosei_common.platform.service import Runtime
 
 
 async def _revise_programme(

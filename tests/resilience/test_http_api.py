@@ -17,8 +17,8 @@ from tests.resilience.plan import (
     item,
     officer,
 )
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 
 KPI = {"indicator": "除雪完了率", "unit": "%", "target": 100}
 

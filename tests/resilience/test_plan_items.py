@@ -16,8 +16,8 @@ from tests.resilience.plan import (
     item,
     officer,
 )
-from tosei_common.clock import SettableClock
-from tosei_common.service import Runtime
+from tosei_common.platform.clock import SettableClock
+from tosei_common.platform.service import Runtime
 
 
 async def test_an_added_item_shows_its_names_codes_and_first_version(plan: PlanClient) -> None:

@@ -17,8 +17,8 @@ from tests.resilience.plan import (
     item,
     officer,
 )
-from tosei_common.clock import SettableClock
-from tosei_common.exports import read_sheet
+from tosei_common.platform.clock import SettableClock
+from tosei_common.region.exports import read_sheet
 
 
 async def _three_years_of_changes(plan: PlanClient, clock: SettableClock) -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from tests.support.auth import bearer
 from tests.support.runtime import Start
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 from tosei_seminar.app import SERVICE
 
 COORDINATOR = bearer("coordinator", "kikaku-sato")

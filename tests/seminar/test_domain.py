@@ -8,8 +8,8 @@ from datetime import UTC, date, time
 import pytest
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
-from tosei_common.errors import BadRequest, Conflict, InvalidTransition, Unprocessable
-from tosei_common.municipalities import AOMORI, HIRANAI, IMABETSU, SOTOGAHAMA
+from tosei_common.platform.errors import BadRequest, Conflict, InvalidTransition, Unprocessable
+from tosei_common.region.municipalities import AOMORI, HIRANAI, IMABETSU, SOTOGAHAMA
 from tosei_seminar.domain import rotation, sizing
 from tosei_seminar.domain.registration import (
     Place,
@@ -133,7 +133,7 @@ def test_the_date_must_fall_in_the_seminar_s_fiscal_year() -> None:
     assert when.starts_at.isoformat() == "2027-03-31T13:30:00+09:00"
     with pytest.raises(Unprocessable) as wrong_year:
         schedule(2026, date(2027, 4, 1), time(13, 30), time(16, 0))
-    assert wrong_year.value.fields == {"date": "2027-04-01 is in FY2027"}
+    assert wrong_year.value.fields_in("en") == {"date": "2027-04-01 is in FY2027"}
     with pytest.raises(Unprocessable):
         schedule(2026, date(2026, 10, 1), time(16, 0), time(13, 0))
 
@@ -141,7 +141,7 @@ def test_the_date_must_fall_in_the_seminar_s_fiscal_year() -> None:
 def test_a_schedule_refuses_times_with_a_zone_instead_of_comparing_or_dropping_it() -> None:
     with pytest.raises(Unprocessable) as zoned:
         schedule(2026, date(2026, 10, 1), time(13, 30, tzinfo=UTC), time(16, 30))
-    assert zoned.value.fields == {"start_time": "without a time zone"}
+    assert zoned.value.fields_in("en") == {"start_time": "without a time zone"}
 
 
 # venue sizing -----------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_the_same_person_is_recognised_by_name_and_a_contact() -> None:
     assert (a.name_key, a.email_key) == (b.name_key, b.email_key)
     with pytest.raises(Unprocessable) as neither:
         identity("山田花子", None, None)
-    assert neither.value.fields == {"email": "give an e-mail address or a phone number"}
+    assert neither.value.fields_in("en") == {"email": "give an e-mail address or a phone number"}
     with pytest.raises(Unprocessable) as bad:
         identity("山田花子", "hanako", "123")
     assert set(bad.value.fields) == {"email", "phone"}

@@ -22,8 +22,8 @@ from tests.support.auth import bearer
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, read_topic
 from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 from tosei_seminar.app import SERVICE
 
 

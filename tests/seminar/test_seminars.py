@@ -20,8 +20,8 @@ from tests.seminar.conftest import (
 from tests.support.auth import bearer
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS
-from tosei_common.http import build_app
-from tosei_common.service import Runtime
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
 
 
 async def test_the_rotation_over_ten_years_with_an_override(client: httpx.AsyncClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.runtime import fast_settings
-from tosei_common.auth import mint_token
+from tosei_common.platform.auth import mint_token
 
 SECRET = fast_settings().auth_secret
 

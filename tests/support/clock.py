@@ -7,7 +7,7 @@ between 00:00 and 09:00 JST.
 
 from __future__ import annotations
 
-from tosei_common.clock import japan_moment
+from tosei_common.platform.clock import japan_moment
 
 TEST_NOW = japan_moment("2026-11-16 07:30")
 TODAY = TEST_NOW.date()

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from tosei_common.db import database_name, with_database
+from tosei_common.platform.db import database_name, with_database
 
 
 async def terminate(database_url: str, application_prefix: str) -> int:

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
-from tosei_common.devstack import free_port
+from tosei_common.devtools.devstack import free_port
 
 
 @contextlib.asynccontextmanager

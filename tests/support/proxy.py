@@ -117,7 +117,7 @@ def proxied_database_url(url: str, proxy_port: int) -> str:
     """The same database reached through the proxy on 127.0.0.1."""
     from urllib.parse import urlsplit
 
-    from tosei_common.db import database_name
+    from tosei_common.platform.db import database_name
 
     parts = urlsplit(url)
     user = parts.username or "postgres"

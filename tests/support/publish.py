@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer
 
 from tests.support.clock import TEST_NOW
-from tosei_common.events import Envelope, Event, source_of
+from tosei_common.platform.events import Envelope, Event, source_of
 
 
 async def publish(

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
-from tosei_common.events import Envelope
-from tosei_common.service import Runtime, ServiceSpec
-from tosei_common.settings import Settings
+from tosei_common.platform.events import Envelope
+from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.settings import Settings
 
 
 def fast_settings(**overrides: object) -> Settings:

@@ -8,12 +8,12 @@ from typing import ClassVar
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from tosei_common.auth import Principal, Role, require
-from tosei_common.consumer import HandlerContext
-from tosei_common.errors import NotFound
-from tosei_common.events import Event
-from tosei_common.service import Runtime, ServiceSpec
-from tosei_common.topics import Topic
+from tosei_common.platform.auth import Principal, Role, require
+from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.errors import NotFound
+from tosei_common.platform.events import Event
+from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.topics import Topic
 
 WIDGETS = Topic("tosei.testkit.widgets", "Test widgets.", partitions=3)
 ECHOES = Topic("tosei.testkit.echoes", "What the test handler emits in turn.", partitions=3)

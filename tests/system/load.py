@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from tosei_common.auth import mint_token
+from tosei_common.platform.auth import mint_token
 
 FAMILY_NAMES = (
     ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"), ("田中", "たなか"),

@@ -24,9 +24,9 @@ import asyncpg
 import httpx
 import psutil
 
-from tosei_common.auth import mint_token
-from tosei_common.db import with_database
-from tosei_common.devstack import free_port
+from tosei_common.devtools.devstack import free_port
+from tosei_common.platform.auth import mint_token
+from tosei_common.platform.db import with_database
 
 SERVICES = ("intake", "caseflow", "seminar", "resilience", "requests")
 AUTH_SECRET = "system-suite-secret-of-at-least-32-bytes"

@@ -70,6 +70,60 @@ async def reconcile(
 ) -> Reconciliation:
     result = Reconciliation(accepted=len(outcome.accepted))
     ids = {marker: uuid.UUID(i) for marker, i in outcome.accepted.items()}
+    on_file, cases, assignments = await _on_file(database_url, run, list(ids.values()))
+    for marker, registered in on_file.items():
+        if len(registered) > 1:
+            result.doubled.append(f"{marker}: {len(registered)} consultations")
+        if marker not in ids:
+            result.doubled.append(f"{marker}: on file, but the desk was never told so")
+    events, deliveries = _events(await read_all(bootstrap, [INTAKE_CASES, CASEFLOW_CASES]))
+    for marker, case_id in ids.items():
+        facts = _Facts(on_file.get(marker), case_id in cases, assignments.get(case_id, 0))
+        _check(result, marker, case_id, facts, events, deliveries)
+    return result
+
+
+@dataclass(frozen=True)
+class _Facts:
+    registered: list[uuid.UUID] | None
+    has_case: bool
+    assigned: int
+
+
+def _check(
+    result: Reconciliation,
+    marker: str,
+    case_id: uuid.UUID,
+    facts: _Facts,
+    events: dict[tuple[str, str], set[str]],
+    deliveries: dict[tuple[str, str], int],
+) -> None:
+    """One accepted consultation: what is missing is lost, what is there twice is doubled."""
+    problems = []
+    if facts.registered != [case_id]:
+        problems.append("no consultation row")
+    if not facts.has_case:
+        problems.append("no case")
+    if facts.assigned == 0:
+        problems.append("no assignment")
+    if facts.assigned > 1:
+        result.doubled.append(f"{marker}: assigned {facts.assigned} times")
+    for ce_type in (OPENED, ASSIGNED):
+        key = (ce_type, str(case_id))
+        seen = len(events.get(key, set()))
+        if seen == 0:
+            problems.append(f"no {ce_type.split('.')[-2]} on the topic")
+        elif seen > 1:
+            result.doubled.append(f"{marker}: {seen} different {ce_type} events")
+        result.repeated_deliveries += deliveries.get(key, 0) - seen
+    if problems:
+        result.lost.append(f"{marker} {case_id}: {', '.join(problems)}")
+
+
+async def _on_file(
+    database_url: str, run: str, ids: list[uuid.UUID]
+) -> tuple[dict[str, list[uuid.UUID]], set[uuid.UUID], dict[uuid.UUID, int]]:
+    """The run's consultations by marker, the cases caseflow has, and their assignments."""
     conn = await _connect(database_url, 60)
     try:
         rows = await conn.fetch(
@@ -77,58 +131,34 @@ async def reconcile(
             " FROM intake.consultations WHERE description LIKE $1 GROUP BY 1",
             f"[{run}#%",
         )
-        on_file = {r["marker"]: list(r["ids"]) for r in rows}
-        cases = {
-            r["case_id"]
-            for r in await conn.fetch(
-                "SELECT case_id FROM caseflow.cases WHERE case_id = ANY($1::uuid[])",
-                list(ids.values()),
-            )
-        }
-        assignments = {
-            r["case_id"]: r["n"]
-            for r in await conn.fetch(
-                "SELECT case_id, count(*) AS n FROM caseflow.case_timeline"
-                " WHERE kind = 'assigned' AND case_id = ANY($1::uuid[]) GROUP BY case_id",
-                list(ids.values()),
-            )
-        }
+        cases = await conn.fetch(
+            "SELECT case_id FROM caseflow.cases WHERE case_id = ANY($1::uuid[])", ids
+        )
+        assignments = await conn.fetch(
+            "SELECT case_id, count(*) AS n FROM caseflow.case_timeline"
+            " WHERE kind = 'assigned' AND case_id = ANY($1::uuid[]) GROUP BY case_id",
+            ids,
+        )
     finally:
         await conn.close()
+    return (
+        {r["marker"]: list(r["ids"]) for r in rows},
+        {r["case_id"] for r in cases},
+        {r["case_id"]: r["n"] for r in assignments},
+    )
 
-    for marker, registered in on_file.items():
-        if len(registered) > 1:
-            result.doubled.append(f"{marker}: {len(registered)} consultations")
-        if marker not in ids:
-            result.doubled.append(f"{marker}: on file, but the desk was never told so")
-    records = await read_all(bootstrap, [INTAKE_CASES, CASEFLOW_CASES])
+
+def _events(
+    records: list[ConsumerRecord[bytes, bytes]],
+) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], int]]:
+    """Distinct event ids and deliveries per (type, subject)."""
     events: dict[tuple[str, str], set[str]] = defaultdict(set)
     deliveries: dict[tuple[str, str], int] = defaultdict(int)
     for record in records:
         key = (header(record, "ce_type") or "", header(record, "ce_subject") or "")
         events[key].add(header(record, "ce_id") or "")
         deliveries[key] += 1
-    for marker, case_id in ids.items():
-        subject = str(case_id)
-        problems = []
-        if on_file.get(marker) != [case_id]:
-            problems.append("no consultation row")
-        if case_id not in cases:
-            problems.append("no case")
-        if assignments.get(case_id, 0) == 0:
-            problems.append("no assignment")
-        for ce_type in (OPENED, ASSIGNED):
-            seen = len(events.get((ce_type, subject), set()))
-            if seen == 0:
-                problems.append(f"no {ce_type.split('.')[-2]} on the topic")
-            elif seen > 1:
-                result.doubled.append(f"{marker}: {seen} different {ce_type} events")
-            result.repeated_deliveries += deliveries.get((ce_type, subject), 0) - seen
-        if assignments.get(case_id, 0) > 1:
-            result.doubled.append(f"{marker}: assigned {assignments[case_id]} times")
-        if problems:
-            result.lost.append(f"{marker} {subject}: {', '.join(problems)}")
-    return result
+    return events, deliveries
 
 
 async def dead_letters(bootstrap: str) -> list[tuple[str, str, str]]:

@@ -6,7 +6,7 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-from tosei_common.clock import SYSTEM_CLOCK
+from tosei_common.platform.clock import SYSTEM_CLOCK
 
 START = "<!-- figures:start (written by tests/system; do not edit by hand) -->"
 END = "<!-- figures:end -->"

@@ -237,7 +237,7 @@ async def test_poison_records_replays_and_a_payload_under_a_new_id(stack: Platfo
 
 async def test_a_second_caseflow_joins_the_group_under_load_and_leaves(stack: Platform) -> None:
     async def join_and_leave() -> None:
-        from tosei_common.devstack import free_port
+        from tosei_common.devtools.devstack import free_port
 
         second = stack.start_process(
             "serve", "caseflow", port_env={"TOSEI_CASEFLOW_PORT": str(free_port())}

@@ -18,7 +18,7 @@ from tosei_common.catalogue.caseflow import (
     CaseTransferred,
 )
 from tosei_common.catalogue.intake import CaseOpened, ClientsMerged
-from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.platform.service import Runtime, ServiceSpec
 
 
 def routers(rt: Runtime) -> list[APIRouter]:

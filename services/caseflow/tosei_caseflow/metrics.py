@@ -5,8 +5,8 @@ from __future__ import annotations
 from prometheus_client import Gauge
 
 from tosei_caseflow.db import queries
-from tosei_common.metrics import PipelineMetrics
-from tosei_common.service import Runtime
+from tosei_common.platform.metrics import PipelineMetrics
+from tosei_common.platform.service import Runtime
 
 
 class CaseflowMetrics:

@@ -7,8 +7,8 @@ from prometheus_client import Gauge
 
 from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
 from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, Origin
-from tosei_common.metrics import PipelineMetrics
-from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.platform.metrics import PipelineMetrics
+from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_intake.api.clients import client_router
 from tosei_intake.api.consultations import consultation_router
 from tosei_intake.api.imports import import_router

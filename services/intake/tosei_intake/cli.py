@@ -10,15 +10,12 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tosei_common.clock import SYSTEM_CLOCK
-from tosei_common.devstack import resolve_database
-from tosei_common.service import Runtime, ServiceSpec
-from tosei_common.settings import Settings
+from tosei_common.platform.clock import SYSTEM_CLOCK
+from tosei_common.platform.service import Runtime, ToolContext
 from tosei_intake.domain.import_report import ImportReport, render
 from tosei_intake.domain.legacy import HEADERS, Desk, FileProblem, ParsedFile, parse_file
 from tosei_intake.handlers.context import Intake
@@ -52,12 +49,10 @@ def add_commands(sub: Any) -> None:
     command.add_argument(
         "--by", metavar="WHO", help="who is importing, recorded with every case (default: login)"
     )
-    command.set_defaults(run=run_import_legacy)
+    command.set_defaults(run_tool=run_import_legacy)
 
 
-def run_import_legacy(
-    args: argparse.Namespace, settings: Settings, services: Mapping[str, ServiceSpec]
-) -> int:
+def run_import_legacy(args: argparse.Namespace, tool: ToolContext) -> int:
     desk = Desk(args.desk) if args.desk else None
     parsed, problems = read_files(args.files, desk, SYSTEM_CLOCK.today())
     if problems:
@@ -68,27 +63,26 @@ def run_import_legacy(
     actor = args.by or f"cli:{_login()}"
 
     async def run() -> ImportReport:
-        database = await resolve_database(settings)
-        runtime = Runtime(
-            services["intake"],
-            settings,
-            database_url=database.url,
-            kafka_bootstrap=settings.kafka_bootstrap or f"127.0.0.1:{settings.broker_port}",
-            consume=False,
-            relay=False,
-        )
-        try:
-            await runtime.open_database(application_name="tosei-import-legacy")
-            return await import_legacy(
-                Intake.of(runtime),
-                parsed,
-                dry_run=args.dry_run,
-                actor=actor,
-                progress=_progress if sum(len(f.cases) for f in parsed) > CHUNK else None,
+        async with tool.database() as database_url:
+            runtime = Runtime(
+                tool.services["intake"],
+                tool.settings,
+                database_url=database_url,
+                kafka_bootstrap=tool.kafka_bootstrap,
+                consume=False,
+                relay=False,
             )
-        finally:
-            await runtime.close_database()
-            database.stop()
+            try:
+                await runtime.open_database(application_name="tosei-import-legacy")
+                return await import_legacy(
+                    Intake.of(runtime),
+                    parsed,
+                    dry_run=args.dry_run,
+                    actor=actor,
+                    progress=_progress if sum(len(f.cases) for f in parsed) > CHUNK else None,
+                )
+            finally:
+                await runtime.close_database()
 
     report = asyncio.run(run())
     print(render(report))

@@ -1,6 +1,6 @@
 """Bootstrap of the requests service: the towns' joint priority requests to the prefecture."""
 
-from tosei_common.service import ServiceSpec
+from tosei_common.platform.service import ServiceSpec
 
 SERVICE = ServiceSpec(
     name="requests",

@@ -12,7 +12,7 @@ from tosei_common.catalogue.resilience import (
     PlanItemRetired,
     PlanItemRevised,
 )
-from tosei_common.service import Runtime, ServiceSpec
+from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_items, reports
 from tosei_resilience.handlers.context import Deps

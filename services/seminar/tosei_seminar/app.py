@@ -13,7 +13,7 @@ from tosei_common.catalogue.seminar import (
     SeminarRescheduled,
     SeminarScheduled,
 )
-from tosei_common.service import ServiceSpec
+from tosei_common.platform.service import ServiceSpec
 from tosei_seminar.api import routers
 from tosei_seminar.metrics import SeminarMetrics, refresh
 

@@ -14,7 +14,7 @@ from importlib import resources
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
-from tosei_common.fiscal import fiscal_year_label, japanese_date
+from tosei_common.region.fiscal import fiscal_year_label, japanese_date
 
 FONT_PACKAGE = "noto_cjk_sans_jp_regular"
 FONT_FILE = "NotoSansCJKjp-Regular.otf"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Gauge
 
-from tosei_common.metrics import PipelineMetrics
-from tosei_common.service import Runtime
+from tosei_common.platform.metrics import PipelineMetrics
+from tosei_common.platform.service import Runtime
 from tosei_seminar.db import queries as q
 
 

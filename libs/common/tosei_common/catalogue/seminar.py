@@ -16,8 +16,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from tosei_common.events import Event
-from tosei_common.topics import Topic
+from tosei_common.platform.events import Event
+from tosei_common.platform.topics import Topic
 
 SEMINARS = Topic(
     "tosei.seminar.seminars",

@@ -21,11 +21,15 @@ from tosei_caseflow.db import queries
 from tosei_caseflow.domain.lifecycle import STATE_LABELS
 from tosei_caseflow.domain.referrals import paid_visits
 from tosei_caseflow.handlers import commands
-from tosei_common.auth import Principal, Role, require
 from tosei_common.catalogue.caseflow import CaseState, Track
-from tosei_common.errors import NotFound, Unprocessable
-from tosei_common.municipalities import UnknownMunicipality, municipality, resolve_municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal, Role, require
+from tosei_common.platform.errors import NotFound, Unprocessable
+from tosei_common.platform.service import Runtime
+from tosei_common.region.municipalities import (
+    UnknownMunicipality,
+    municipality,
+    resolve_municipality,
+)
 
 READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR, Role.EXPERT)
 ACTORS = (Role.DESK, Role.COORDINATOR, Role.EXPERT)

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends
 from tosei_caseflow.api.schemas import ExpertChange, NewExpert, NewExternalExpert
 from tosei_caseflow.db import queries
 from tosei_caseflow.handlers import experts
-from tosei_common.auth import Principal, Role, require
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal, Role, require
+from tosei_common.platform.service import Runtime
 
 READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR, Role.EXPERT)
 

@@ -9,11 +9,11 @@ from fastapi.responses import Response
 
 from tosei_caseflow.domain import kpi
 from tosei_caseflow.handlers.reports import load_facts, report_csv_rows, report_json
-from tosei_common.auth import Principal, Role, require
-from tosei_common.errors import Unprocessable
-from tosei_common.exports import csv_download
-from tosei_common.fiscal import DateParseError, fiscal_year_label, parse_fiscal_year
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal, Role, require
+from tosei_common.platform.downloads import csv_download
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.platform.service import Runtime
+from tosei_common.region.fiscal import DateParseError, fiscal_year_label, parse_fiscal_year
 
 READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
 FiscalYear = Query(

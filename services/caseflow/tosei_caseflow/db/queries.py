@@ -15,7 +15,7 @@ from tosei_caseflow.domain.model import Case, Expert
 from tosei_caseflow.domain.triage import Candidate
 from tosei_common.catalogue.caseflow import CaseState, Track
 from tosei_common.catalogue.intake import BusinessStage, Category, Origin
-from tosei_common.db import Connection
+from tosei_common.platform.db import Connection
 
 _OPEN_LOAD = [s.value for s in OPEN_LOAD]
 

@@ -26,7 +26,7 @@ from uuid import UUID
 
 from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
 from tosei_common.catalogue.intake import Category, Origin
-from tosei_common.fiscal import fiscal_year_bounds
+from tosei_common.region.fiscal import fiscal_year_bounds
 
 #: What the two old desks reported for FY2019, the year before they merged.
 BASELINE_FY = 2019

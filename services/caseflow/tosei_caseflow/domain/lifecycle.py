@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tosei_common.catalogue.caseflow import CaseState
-from tosei_common.errors import InvalidTransition
+from tosei_common.platform.errors import InvalidTransition
 
 STATE_LABELS: dict[CaseState, str] = {
     CaseState.OPEN: "未割当",

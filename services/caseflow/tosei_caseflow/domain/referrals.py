@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tosei_common.catalogue.caseflow import ReferralStatus
-from tosei_common.errors import Conflict, InvalidTransition
+from tosei_common.platform.errors import Conflict, InvalidTransition
 
 #: National schemes of this kind pay for up to three visits of an external expert per case.
 PAID_VISITS = 3

@@ -16,7 +16,6 @@ from tosei_caseflow.domain import referrals as referral_rules
 from tosei_caseflow.domain.lifecycle import WORKING, check_transition, check_working
 from tosei_caseflow.domain.model import Case, Expert
 from tosei_caseflow.handlers.record import Note, record
-from tosei_common.auth import Principal, Role
 from tosei_common.catalogue.caseflow import (
     AssignmentRule,
     CaseAssigned,
@@ -32,9 +31,10 @@ from tosei_common.catalogue.caseflow import (
     SessionMode,
     TransferReason,
 )
-from tosei_common.db import Connection
-from tosei_common.errors import Conflict, Forbidden, NotFound, Unprocessable
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal, Role
+from tosei_common.platform.db import Connection
+from tosei_common.platform.errors import Conflict, Forbidden, NotFound, Unprocessable
+from tosei_common.platform.service import Runtime
 
 STAFF = frozenset({Role.DESK, Role.COORDINATOR})
 

@@ -8,7 +8,7 @@ from tosei_caseflow.handlers.projection import project_case_opened
 from tosei_caseflow.handlers.record import Note, record
 from tosei_common.catalogue.caseflow import AssignmentRule, CaseAssigned
 from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, LegacyStatus, Origin
-from tosei_common.consumer import HandlerContext
+from tosei_common.platform.consumer import HandlerContext
 
 
 async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from tosei_caseflow.db import queries
-from tosei_common.auth import Principal
 from tosei_common.catalogue.caseflow import Track
 from tosei_common.catalogue.intake import Category
-from tosei_common.errors import NotFound
-from tosei_common.service import Runtime
-from tosei_common.text import name_key, pseudonym, tidy
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.errors import NotFound
+from tosei_common.platform.service import Runtime
+from tosei_common.region.text import name_key, pseudonym, tidy
 
 
 def staff_key(rt: Runtime, name: str) -> str:

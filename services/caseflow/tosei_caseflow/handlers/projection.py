@@ -24,9 +24,9 @@ from tosei_common.catalogue.caseflow import (
     CaseTransferred,
 )
 from tosei_common.catalogue.intake import CaseOpened, LegacyStatus
-from tosei_common.consumer import HandlerContext
-from tosei_common.db import Connection
-from tosei_common.events import Event
+from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.db import Connection
+from tosei_common.platform.events import Event
 
 E = TypeVar("E", bound=Event)
 

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from tosei_caseflow.db import queries
 from tosei_caseflow.handlers.projection import apply
-from tosei_common.db import Connection
-from tosei_common.events import Event
-from tosei_common.outbox import Outbox
+from tosei_common.platform.db import Connection
+from tosei_common.platform.events import Event
+from tosei_common.platform.outbox import Outbox
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from tosei_caseflow.db import queries
 from tosei_caseflow.domain import kpi
 from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
 from tosei_common.catalogue.intake import Category, Origin
-from tosei_common.db import Connection
-from tosei_common.fiscal import fiscal_year_display, tokyo_date
-from tosei_common.municipalities import municipality
+from tosei_common.platform.db import Connection
+from tosei_common.region.fiscal import fiscal_year_display, tokyo_date
+from tosei_common.region.municipalities import municipality
 
 
 async def load_facts(conn: Connection) -> kpi.Facts:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from tosei_common.auth import Principal, Role, require
-from tosei_common.errors import Forbidden
+from tosei_common.platform.auth import Principal, Role, require
+from tosei_common.platform.errors import Forbidden
 
 #: Register consultations and import the old desks' cases.
 register = require(Role.DESK, Role.COORDINATOR)

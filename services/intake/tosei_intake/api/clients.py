@@ -7,9 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from tosei_common.auth import Principal
-from tosei_common.errors import Unprocessable
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.platform.service import Runtime
 from tosei_intake.api import access
 from tosei_intake.api.models import (
     ClientOut,

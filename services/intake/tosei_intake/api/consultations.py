@@ -10,9 +10,14 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from tosei_common.auth import Principal
-from tosei_common.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_download, xlsx_download
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.downloads import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_download,
+    xlsx_download,
+)
+from tosei_common.platform.service import Runtime
 from tosei_intake.api import access
 from tosei_intake.api.filters import Filters, consultation_filters
 from tosei_intake.api.models import (

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Query
 
 from tosei_common.catalogue.intake import Category, Origin
-from tosei_common.errors import Unprocessable
-from tosei_common.municipalities import UnknownMunicipality, resolve_municipality
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
 from tosei_intake.db.queries import ConsultationFilter
 from tosei_intake.domain import values
 from tosei_intake.domain.periods import Period, period

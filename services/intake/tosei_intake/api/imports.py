@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
-from tosei_common.auth import Principal
-from tosei_common.errors import Unprocessable
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.platform.service import Runtime
 from tosei_intake.api import access
 from tosei_intake.api.models import (
     ImportedRowOut,

@@ -10,9 +10,9 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
-from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import fiscal_year, fiscal_year_label
-from tosei_common.municipalities import municipality, resolve_municipality
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.fiscal import fiscal_year, fiscal_year_label
+from tosei_common.region.municipalities import municipality, resolve_municipality
 from tosei_intake.domain import labels, values
 from tosei_intake.domain.clients import Person
 from tosei_intake.domain.consultations import NewConsultation, unique_categories

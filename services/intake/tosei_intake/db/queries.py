@@ -12,7 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from tosei_common.catalogue.intake import Category, Origin
-from tosei_common.db import Connection
+from tosei_common.platform.db import Connection
 from tosei_intake.domain.clients import ClientState, Key, KnownClient, rows_to_known
 from tosei_intake.domain.consultations import NewConsultation
 

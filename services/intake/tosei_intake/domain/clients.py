@@ -20,8 +20,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from tosei_common.errors import Conflict, Unprocessable
-from tosei_common.text import email_key, name_key, phone_key
+from tosei_common.platform.errors import Conflict, Unprocessable
+from tosei_common.region.text import email_key, name_key, phone_key
 
 
 class KeyKind(StrEnum):

@@ -14,8 +14,8 @@ from tosei_common.catalogue.intake import (
     LegacyStatus,
     Origin,
 )
-from tosei_common.errors import Unprocessable
-from tosei_common.text import name_key, pseudonym
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.text import name_key, pseudonym
 from tosei_intake.domain.clients import Person
 
 

@@ -20,10 +20,10 @@ from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
-from tosei_common.exports import Sheet, SheetRow, read_sheet
-from tosei_common.fiscal import DateParseError, parse_date
-from tosei_common.municipalities import UnknownMunicipality, resolve_municipality
-from tosei_common.text import name_key, tidy
+from tosei_common.region.exports import Sheet, SheetRow, read_sheet
+from tosei_common.region.fiscal import DateParseError, parse_date
+from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
+from tosei_common.region.text import name_key, tidy
 from tosei_intake.domain import values
 from tosei_intake.domain.clients import Person
 from tosei_intake.domain.consultations import LegacyRecord, NewConsultation

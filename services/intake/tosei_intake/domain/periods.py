@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import (
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.fiscal import (
     TOKYO,
     DateParseError,
     fiscal_year_bounds,

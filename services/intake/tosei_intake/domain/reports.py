@@ -9,8 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
-from tosei_common.fiscal import fiscal_year, fiscal_year_label, tokyo_date
-from tosei_common.municipalities import REGION, municipality
+from tosei_common.region.fiscal import fiscal_year, fiscal_year_label, tokyo_date
+from tosei_common.region.municipalities import REGION, municipality
 from tosei_intake.domain import labels
 
 

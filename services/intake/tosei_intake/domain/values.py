@@ -10,8 +10,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
-from tosei_common.fiscal import TOKYO
-from tosei_common.text import email_key, name_key, phone_key, tidy
+from tosei_common.region.fiscal import TOKYO
+from tosei_common.region.text import email_key, name_key, phone_key, tidy
 
 NAME_MAX = 100
 PHONE_MAX = 30

@@ -6,7 +6,7 @@ Deterministic from the event (ids and times from the payload), so a replay rebui
 from __future__ import annotations
 
 from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
-from tosei_common.consumer import HandlerContext
+from tosei_common.platform.consumer import HandlerContext
 from tosei_intake.db import queries
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.catalogue.intake import ClientsMerged
-from tosei_common.errors import NotFound
+from tosei_common.platform.errors import NotFound
 from tosei_intake.db import queries
 from tosei_intake.domain.clients import check_merge
 from tosei_intake.handlers.context import Intake

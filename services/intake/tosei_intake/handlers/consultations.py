@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from tosei_common.db import Connection
-from tosei_common.outbox import Outbox
-from tosei_common.text import name_key
+from tosei_common.platform.db import Connection
+from tosei_common.platform.outbox import Outbox
+from tosei_common.region.text import name_key
 from tosei_intake.db import queries
 from tosei_intake.domain.clients import KeyKind, find_match, new_keys
 from tosei_intake.domain.consultations import NewConsultation, case_opened

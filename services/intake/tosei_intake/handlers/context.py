@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tosei_common.clock import Clock
-from tosei_common.db import Pool
-from tosei_common.outbox import Outbox
-from tosei_common.service import Runtime
+from tosei_common.platform.clock import Clock
+from tosei_common.platform.db import Pool
+from tosei_common.platform.outbox import Outbox
+from tosei_common.platform.service import Runtime
 
 
 @dataclass(frozen=True)

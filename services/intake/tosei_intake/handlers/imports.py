@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from uuid import UUID
 
-from tosei_common.db import Connection
+from tosei_common.platform.db import Connection
 from tosei_intake.db import queries
 from tosei_intake.domain.consultations import NewConsultation
 from tosei_intake.domain.import_report import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from tosei_common.errors import NotFound
+from tosei_common.platform.errors import NotFound
 from tosei_intake.db import queries
 from tosei_intake.db.queries import ConsultationFilter, Row
 from tosei_intake.domain.clients import KeyKind, looks_like_the_same_person, search_terms

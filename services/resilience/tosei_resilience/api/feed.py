@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from tosei_common.auth import Principal
+from tosei_common.platform.auth import Principal
 from tosei_resilience.api import views
 from tosei_resilience.api.inputs import BookmarkIn, parse_owner_filter
 from tosei_resilience.api.roles import READ, reader

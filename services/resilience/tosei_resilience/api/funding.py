@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from tosei_common.auth import Principal
+from tosei_common.platform.auth import Principal
 from tosei_resilience.api import views
 from tosei_resilience.api.inputs import NewProgramme, ProgrammePatch, ResolveIn, parse_owner_filter
 from tosei_resilience.api.roles import COORDINATE, EDIT, READ, editor

@@ -27,10 +27,10 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import TOKYO, DateParseError, parse_date, parse_fiscal_year
-from tosei_common.municipalities import UnknownMunicipality, resolve_municipality
-from tosei_common.text import tidy
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.fiscal import TOKYO, DateParseError, parse_date, parse_fiscal_year
+from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
+from tosei_common.region.text import tidy
 from tosei_resilience.domain.access import Editor
 from tosei_resilience.domain.funding import ProgrammeContent
 from tosei_resilience.domain.labels import REGION_NAME

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from tosei_common.auth import Principal
+from tosei_common.platform.auth import Principal
 from tosei_resilience.api.inputs import PolicyAreaIn, ScenarioIn
 from tosei_resilience.api.roles import COORDINATE, READ, editor
 from tosei_resilience.handlers import lists, reads

@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from tosei_common.auth import Principal
 from tosei_common.catalogue.resilience import PlanItemStatus
-from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import TOKYO
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.fiscal import TOKYO
 from tosei_resilience.api import views
 from tosei_resilience.api.inputs import (
     MergeIn,

@@ -8,9 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
-from tosei_common.auth import Principal
-from tosei_common.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_download, xlsx_download
-from tosei_common.fiscal import fiscal_year_label, tokyo_date
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.downloads import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_download,
+    xlsx_download,
+)
+from tosei_common.region.fiscal import fiscal_year_label, tokyo_date
 from tosei_resilience.api import sheets, views
 from tosei_resilience.api.inputs import parse_fiscal_year_text, parse_moment
 from tosei_resilience.api.plan_items import AsOf, item_filter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tosei_common.auth import Principal, Role, require
+from tosei_common.platform.auth import Principal, Role, require
 from tosei_resilience.domain.access import Editor
 
 #: Every town reads every item; auditors read everything.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tosei_common.catalogue.resilience import RetirementReason
-from tosei_common.fiscal import fiscal_year_label, tokyo_date
+from tosei_common.region.fiscal import fiscal_year_label, tokyo_date
 from tosei_resilience.domain import labels
 from tosei_resilience.domain.plan_item import Kpi, PlanItem
 from tosei_resilience.domain.summary import AnnualSummary

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemStatus
-from tosei_common.fiscal import fiscal_year, fiscal_year_display, fiscal_year_label
+from tosei_common.region.fiscal import fiscal_year, fiscal_year_display, fiscal_year_label
 from tosei_resilience.db.queries import ProgrammeRevision, ReviewFlag
 from tosei_resilience.domain import labels
 from tosei_resilience.domain.funding import FundingProgramme

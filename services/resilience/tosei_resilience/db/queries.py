@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemStatus
-from tosei_common.db import Connection
+from tosei_common.platform.db import Connection
 from tosei_resilience.domain.funding import FundingProgramme, ProgrammeChange
 from tosei_resilience.domain.plan_item import Change, PlanItem
 from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario, scenario_position

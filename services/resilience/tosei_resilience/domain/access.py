@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tosei_common.errors import Forbidden
-from tosei_common.municipalities import municipality
+from tosei_common.platform.errors import Forbidden
+from tosei_common.region.municipalities import municipality
 from tosei_resilience.domain.labels import owner_name
 
 

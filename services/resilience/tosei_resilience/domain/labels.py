@@ -10,8 +10,8 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.fiscal import fiscal_year_label
-from tosei_common.municipalities import municipality
+from tosei_common.region.fiscal import fiscal_year_label
+from tosei_common.region.municipalities import municipality
 from tosei_resilience.domain.revisions import RevisionKind
 
 #: How an item of the whole region (no single owning town) is shown.

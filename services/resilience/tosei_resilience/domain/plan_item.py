@@ -21,7 +21,7 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.errors import InvalidTransition, Unprocessable
+from tosei_common.platform.errors import InvalidTransition, Unprocessable
 from tosei_resilience.domain.labels import STATUS
 from tosei_resilience.domain.revisions import (
     FieldChange,

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
-from tosei_common.errors import Conflict, Unprocessable
+from tosei_common.platform.errors import Conflict, Unprocessable
 
 
 class RevisionKind(StrEnum):

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemField, PlanItemStatus
-from tosei_common.fiscal import fiscal_year
+from tosei_common.region.fiscal import fiscal_year
 from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord
 
 _FIELD_ORDER = {f.value: i for i, f in enumerate(PlanItemField)}

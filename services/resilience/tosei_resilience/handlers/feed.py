@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tosei_common.errors import Unprocessable
+from tosei_common.platform.errors import Unprocessable
 from tosei_resilience.db import queries
 from tosei_resilience.domain.revisions import RevisionRecord
 from tosei_resilience.handlers.context import Deps

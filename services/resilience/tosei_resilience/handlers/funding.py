@@ -9,8 +9,8 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import FundingProgrammeChanged
-from tosei_common.db import Connection
-from tosei_common.errors import Conflict, InvalidTransition, NotFound
+from tosei_common.platform.db import Connection
+from tosei_common.platform.errors import Conflict, InvalidTransition, NotFound
 from tosei_resilience.db import queries
 from tosei_resilience.domain.access import Editor, ensure_may_edit
 from tosei_resilience.domain.funding import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tosei_common.errors import Conflict, Unprocessable
+from tosei_common.platform.errors import Conflict, Unprocessable
 from tosei_resilience.db import queries
 from tosei_resilience.domain.access import Editor
 from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario, goal_of

@@ -19,10 +19,10 @@ from tosei_common.catalogue.resilience import (
     PlanItemRevised,
     RetirementReason,
 )
-from tosei_common.db import Connection
-from tosei_common.errors import NotFound, Unprocessable
-from tosei_common.events import Event
-from tosei_common.fiscal import fiscal_year
+from tosei_common.platform.db import Connection
+from tosei_common.platform.errors import NotFound, Unprocessable
+from tosei_common.platform.events import Event
+from tosei_common.region.fiscal import fiscal_year
 from tosei_resilience.db import queries
 from tosei_resilience.domain.access import Editor, ensure_may_edit, ensure_may_move
 from tosei_resilience.domain.plan_item import (

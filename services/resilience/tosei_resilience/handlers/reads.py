@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from tosei_common.db import Connection
-from tosei_common.errors import NotFound
-from tosei_common.fiscal import TOKYO, fiscal_year_bounds
+from tosei_common.platform.db import Connection
+from tosei_common.platform.errors import NotFound
+from tosei_common.region.fiscal import TOKYO, fiscal_year_bounds
 from tosei_resilience.db import queries
 from tosei_resilience.domain.funding import FundingProgramme
 from tosei_resilience.domain.plan_item import PlanItem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tosei_common.service import Runtime
+from tosei_common.platform.service import Runtime
 from tosei_seminar.api.registrations import registration_routes
 from tosei_seminar.api.reports import report_routes
 from tosei_seminar.api.rotation import rotation_routes

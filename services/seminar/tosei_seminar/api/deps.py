@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from tosei_common.auth import Principal, Role, current_principal, require
-from tosei_common.errors import Unprocessable
-from tosei_common.fiscal import DateParseError, parse_fiscal_year
+from tosei_common.platform.auth import Principal, Role, current_principal, require
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.fiscal import DateParseError, parse_fiscal_year
 from tosei_seminar.api.models import ScheduleFields
 from tosei_seminar.domain.seminar import Schedule, schedule
 

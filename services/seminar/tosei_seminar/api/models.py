@@ -9,9 +9,9 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
-from tosei_common.fiscal import parse_date, parse_fiscal_year
-from tosei_common.municipalities import resolve_municipality
-from tosei_common.text import tidy
+from tosei_common.region.fiscal import parse_date, parse_fiscal_year
+from tosei_common.region.municipalities import resolve_municipality
+from tosei_common.region.text import tidy
 from tosei_seminar.domain.reports import BudgetCategory
 from tosei_seminar.domain.seminar import SeminarState
 

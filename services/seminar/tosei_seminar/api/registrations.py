@@ -9,12 +9,16 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from tosei_common.auth import Principal
 from tosei_common.catalogue.seminar import AttendanceMode
-from tosei_common.errors import Unprocessable
-from tosei_common.exports import download
-from tosei_common.municipalities import UnknownMunicipality, municipality, resolve_municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.downloads import download
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.platform.service import Runtime
+from tosei_common.region.municipalities import (
+    UnknownMunicipality,
+    municipality,
+    resolve_municipality,
+)
 from tosei_seminar.api import shapes
 from tosei_seminar.api.deps import manage, optional_principal, read_personal
 from tosei_seminar.api.models import CheckInIn, FeedbackIn, RegistrationIn

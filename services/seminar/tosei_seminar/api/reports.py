@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from tosei_common.auth import Principal
-from tosei_common.exports import csv_download, download
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.downloads import csv_download, download
+from tosei_common.platform.service import Runtime
 from tosei_seminar.api import shapes
 from tosei_seminar.api.deps import manage, read_figures, read_personal, reads_personal
 from tosei_seminar.domain.registration import RegistrationStatus

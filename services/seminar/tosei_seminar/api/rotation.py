@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from tosei_common.auth import Principal
-from tosei_common.municipalities import municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.service import Runtime
+from tosei_common.region.municipalities import municipality
 from tosei_seminar.api import shapes
 from tosei_seminar.api.deps import fiscal_year_param, manage
 from tosei_seminar.api.models import OverrideIn

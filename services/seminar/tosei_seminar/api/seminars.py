@@ -7,9 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from tosei_common.auth import Principal
-from tosei_common.municipalities import municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.service import Runtime
+from tosei_common.region.municipalities import municipality
 from tosei_seminar.api import shapes
 from tosei_seminar.api.deps import is_staff, manage, optional_principal, schedule_of
 from tosei_seminar.api.models import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from tosei_common.fiscal import fiscal_year_display, japanese_date, tokyo_date
-from tosei_common.municipalities import municipality
+from tosei_common.region.fiscal import fiscal_year_display, japanese_date, tokyo_date
+from tosei_common.region.municipalities import municipality
 from tosei_seminar.db.rows import PlaceRow, RegistrationRow, SeminarRow
 from tosei_seminar.domain import rotation, sizing
 from tosei_seminar.domain.registration import MODE_LABELS, ROLE_LABELS, Place

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
-from tosei_common.db import Connection
+from tosei_common.platform.db import Connection
 from tosei_seminar.db.rows import (
     BudgetRow,
     ChangeRow,

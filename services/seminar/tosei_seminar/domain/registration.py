@@ -17,9 +17,9 @@ from enum import StrEnum
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
-from tosei_common.errors import Unprocessable
-from tosei_common.municipalities import municipality
-from tosei_common.text import email_key, name_key, phone_key
+from tosei_common.platform.errors import Unprocessable
+from tosei_common.region.municipalities import municipality
+from tosei_common.region.text import email_key, name_key, phone_key
 
 ROLE_LABELS: dict[AttendeeRole, str] = {
     AttendeeRole.PHYSICIAN: "医師",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
-from tosei_common.municipalities import REGION, municipality
+from tosei_common.region.municipalities import REGION, municipality
 from tosei_seminar.domain.registration import MODE_LABELS, ROLE_LABELS
 
 

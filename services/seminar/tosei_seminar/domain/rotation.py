@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tosei_common.errors import BadRequest, Unprocessable
-from tosei_common.fiscal import fiscal_year_label
-from tosei_common.municipalities import AOMORI, HIRANAI, SOTOGAHAMA, Municipality, municipality
+from tosei_common.platform.errors import BadRequest, Unprocessable
+from tosei_common.region.fiscal import fiscal_year_label
+from tosei_common.region.municipalities import (
+    AOMORI,
+    HIRANAI,
+    SOTOGAHAMA,
+    Municipality,
+    municipality,
+)
 
 ORDER: tuple[Municipality, ...] = (AOMORI, HIRANAI, SOTOGAHAMA)
 FIRST_YEAR = 2021

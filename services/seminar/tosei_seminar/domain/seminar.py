@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from tosei_common.errors import Conflict, InvalidTransition, Unprocessable
-from tosei_common.fiscal import TOKYO, fiscal_year, fiscal_year_bounds, fiscal_year_display
+from tosei_common.platform.errors import Conflict, InvalidTransition, Unprocessable
+from tosei_common.region.fiscal import TOKYO, fiscal_year, fiscal_year_bounds, fiscal_year_display
 
 
 class SeminarState(StrEnum):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from tosei_common.municipalities import municipality
+from tosei_common.region.municipalities import municipality
 
 
 @dataclass(frozen=True)

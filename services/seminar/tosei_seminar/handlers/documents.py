@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from tosei_common.errors import Conflict
-from tosei_common.fiscal import tokyo_date
-from tosei_common.municipalities import municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.errors import Conflict
+from tosei_common.platform.service import Runtime
+from tosei_common.region.fiscal import tokyo_date
+from tosei_common.region.municipalities import municipality
 from tosei_seminar.certificates import Certificate, render
 from tosei_seminar.db import queries as q
 from tosei_seminar.db.rows import PlaceRow, RegistrationRow, SeminarRow

@@ -21,9 +21,9 @@ from tosei_common.catalogue.seminar import (
     RegistrationCancelled,
     RegistrationWaitlisted,
 )
-from tosei_common.errors import Conflict, NotFound
-from tosei_common.municipalities import Municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.errors import Conflict, NotFound
+from tosei_common.platform.service import Runtime
+from tosei_common.region.municipalities import Municipality
 from tosei_seminar.db import queries as q
 from tosei_seminar.db.rows import PlaceRow, RegistrationRow, SeminarRow
 from tosei_seminar.domain.registration import (

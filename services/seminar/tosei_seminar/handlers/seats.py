@@ -8,8 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import RegistrationPromoted
-from tosei_common.db import Connection
-from tosei_common.outbox import Outbox
+from tosei_common.platform.db import Connection
+from tosei_common.platform.outbox import Outbox
 from tosei_seminar.db import queries as q
 from tosei_seminar.db.rows import PlaceRow, RegistrationRow
 from tosei_seminar.domain.registration import promotions

@@ -23,11 +23,11 @@ from tosei_common.catalogue.seminar import (
     SeminarRescheduled,
     SeminarScheduled,
 )
-from tosei_common.db import Connection
-from tosei_common.errors import Conflict, InvalidTransition, NotFound, Unprocessable
-from tosei_common.fiscal import tokyo_date
-from tosei_common.municipalities import Municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.db import Connection
+from tosei_common.platform.errors import Conflict, InvalidTransition, NotFound, Unprocessable
+from tosei_common.platform.service import Runtime
+from tosei_common.region.fiscal import tokyo_date
+from tosei_common.region.municipalities import Municipality
 from tosei_seminar.db import queries as q
 from tosei_seminar.db.rows import BudgetRow, PlaceRow, SeminarRow, SpeakerRow, VenueRow
 from tosei_seminar.domain import rotation

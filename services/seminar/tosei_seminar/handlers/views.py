@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode
-from tosei_common.errors import NotFound
-from tosei_common.municipalities import Municipality
-from tosei_common.service import Runtime
+from tosei_common.platform.errors import NotFound
+from tosei_common.platform.service import Runtime
+from tosei_common.region.municipalities import Municipality
 from tosei_seminar.db import queries as q
 from tosei_seminar.db.rows import (
     BudgetRow,

@@ -14,11 +14,11 @@ from faststream.kafka import Topic as FastStreamTopic
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.middlewares import AckPolicy
 
-from tosei_common.consumer import BatchProcessor, DeadLetter, Record, Unavailable
-from tosei_common.metrics import PipelineMetrics
-from tosei_common.outbox import OutboxRow
-from tosei_common.settings import Settings
-from tosei_common.topics import Topic
+from tosei_common.platform.consumer import BatchProcessor, DeadLetter, Record, Unavailable
+from tosei_common.platform.metrics import PipelineMetrics
+from tosei_common.platform.outbox import OutboxRow
+from tosei_common.platform.settings import Settings
+from tosei_common.platform.topics import Topic
 
 log = logging.getLogger(__name__)
 

@@ -4,39 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
 
+from tosei_common.platform.topics import Topic
+
 log = logging.getLogger(__name__)
 
 TOPIC_ALREADY_EXISTS = 36
-DAY_MS = 24 * 60 * 60 * 1000
-
-
-@dataclass(frozen=True)
-class Topic:
-    """A Kafka topic as the platform declares it.
-
-    Aggregate streams keep their events forever (``retention_ms=-1``) because a service's read
-    model is rebuilt by replaying them from the beginning.
-    """
-
-    name: str
-    description: str
-    partitions: int = 6
-    retention_ms: int = -1
-
-    @property
-    def dlq(self) -> Topic:
-        """The dead-letter topic beside this one: poison events land there with their reason."""
-        return Topic(
-            name=f"{self.name}.dlq",
-            description=f"Events of {self.name} that could not be handled (error in headers).",
-            partitions=1,
-            retention_ms=30 * DAY_MS,
-        )
 
 
 class TopicSetupError(RuntimeError):

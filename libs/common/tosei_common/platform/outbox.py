@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from tosei_common.clock import SYSTEM_CLOCK, Clock
-from tosei_common.db import Connection, check_schema_name
-from tosei_common.events import Envelope, Event, source_of
-from tosei_common.metrics import PipelineMetrics
+from tosei_common.platform.clock import SYSTEM_CLOCK, Clock
+from tosei_common.platform.db import Connection, check_schema_name
+from tosei_common.platform.events import Envelope, Event, source_of
+from tosei_common.platform.metrics import PipelineMetrics
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit, urlunspl
 import asyncpg
 import asyncpg.transaction
 
-from tosei_common.fiscal import TOKYO
-from tosei_common.settings import Settings
+from tosei_common.platform.settings import Settings
+from tosei_common.region.fiscal import TOKYO
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ class ServicePool:
 Pool = ServicePool
 
 #: The connection of the HTTP command in progress, when the command runs in one transaction
-#: with its idempotency record (see ``tosei_common.idempotency``). ``ServicePool.acquire``
+#: with its idempotency record (see ``tosei_common.platform.idempotency``). ``ServicePool.acquire``
 #: lends it instead of a pooled one, so every handler joins that transaction unchanged.
 _AMBIENT: ContextVar[tuple[ServicePool, Connection] | None] = ContextVar(
     "tosei_ambient_connection", default=None

@@ -14,14 +14,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
-from tosei_common.asyncapi import asyncapi_document
-from tosei_common.auth import verify_token
-from tosei_common.db import CommitOutcomeUnknown, is_unavailable
-from tosei_common.errors import ServiceError
-from tosei_common.idempotency import IdempotencyMiddleware, database_unavailable, outcome_unknown
-from tosei_common.service import Runtime
+from tosei_common.platform.asyncapi import asyncapi_document
+from tosei_common.platform.auth import verify_token
+from tosei_common.platform.db import CommitOutcomeUnknown, is_unavailable
+from tosei_common.platform.errors import Language, Message, ServiceError, preferred_language
+from tosei_common.platform.idempotency import IdempotencyMiddleware
+from tosei_common.platform.problems import (
+    database_unavailable,
+    internal_error,
+    language_of_scope,
+    outcome_unknown,
+)
+from tosei_common.platform.service import Runtime
+from tosei_common.platform.validation import explain, field_path, summary
 
 log = logging.getLogger(__name__)
 
@@ -108,34 +116,37 @@ def create_app(runtime: Runtime) -> FastAPI:
     return build_app(runtime, lifespan=lifespan)
 
 
+def language_of(request: Request) -> Language:
+    """The language the caller reads: Japanese unless it asks for English."""
+    return preferred_language(request.headers.get("accept-language"))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+    async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+        return JSONResponse(exc.body(language_of(request)), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = []
-        for error in exc.errors():
-            location = [str(p) for p in error.get("loc", ()) if p not in ("body",)]
-            message = str(error.get("msg", "")).removeprefix("Value error, ")
-            fields.append({"field": ".".join(location) or "body", "message": message})
-        summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        language = language_of(request)
+        problems = [(field_path(e.get("loc", ())), explain(e)) for e in exc.errors()]
         return JSONResponse(
             {
                 "error": "validation_failed",
-                "message": f"invalid request: {summary}",
-                "fields": fields,
+                "message": summary(problems, language),
+                "fields": [{"field": f, "message": m.in_(language)} for f, m in problems],
             },
             status_code=422,
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_ERRORS.get(
+            exc.status_code, ("http_error", Message(str(exc.detail), str(exc.detail)))
+        )
         return JSONResponse(
-            {"error": code, "message": str(exc.detail)},
+            {"error": code, "message": message.in_(language_of(request))},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -145,8 +156,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         # The database refused a value the request carried (out of range, too long, …). The
         # request models should have bounded it; this keeps it a 4xx that changed nothing.
         log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+        message = Message(
+            "保存できない値が含まれています。何も保存されていません",
+            f"a value cannot be stored: {exc}",
+        )
         return JSONResponse(
-            {"error": "validation_failed", "message": f"a value cannot be stored: {exc}"},
+            {"error": "validation_failed", "message": message.in_(language_of(request))},
             status_code=422,
         )
 
@@ -155,15 +170,27 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def collided(request: Request, exc: asyncpg.PostgresError) -> JSONResponse:
         # Two requests changed the same rows at the same moment and PostgreSQL undid this one.
         log.warning("concurrent change on %s %s: %s", request.method, request.url.path, exc)
+        message = Message(
+            "同じデータが同時に変更されたため、この要求は保存されませんでした。もう一度お試しください",
+            "another change to the same data happened at the same moment; "
+            "nothing of this request was written, try it again",
+        )
         return JSONResponse(
-            {
-                "error": "concurrent_change",
-                "message": "another change to the same data happened at the same moment; "
-                "nothing of this request was written, try it again",
-            },
+            {"error": "concurrent_change", "message": message.in_(language_of(request))},
             status_code=409,
             headers={"Retry-After": "1"},
         )
+
+
+_HTTP_ERRORS: dict[int, tuple[str, Message]] = {
+    404: ("not_found", Message("そのURLはありません", "there is nothing at this URL")),
+    405: (
+        "method_not_allowed",
+        Message(
+            "このURLはその操作（メソッド）を受け付けません", "this URL does not take that method"
+        ),
+    ),
+}
 
 
 class UnexpectedErrors:
@@ -185,7 +212,7 @@ class UnexpectedErrors:
             return
         started = False
 
-        async def tracking_send(message: Message) -> None:
+        async def tracking_send(message: ASGIMessage) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
@@ -200,13 +227,12 @@ class UnexpectedErrors:
 
 
 def unexpected_error_response(scope: Scope, exc: Exception) -> Response:
+    language = language_of_scope(scope)
     if isinstance(exc, CommitOutcomeUnknown):
         log.warning("commit outcome unknown on %s %s: %s", scope["method"], scope["path"], exc)
-        return outcome_unknown()
+        return outcome_unknown(language)
     if is_unavailable(exc):
         log.warning("database unavailable on %s %s: %r", scope["method"], scope["path"], exc)
-        return database_unavailable()
+        return database_unavailable(language)
     log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc)
-    return JSONResponse(
-        {"error": "internal_error", "message": "予期しないエラーが発生しました"}, status_code=500
-    )
+    return internal_error(language)

@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 import asyncpg
 
-from tosei_common.consumer import DeadLetter
-from tosei_common.db import Connection, check_schema_name
-from tosei_common.kafka import replay_topics
-from tosei_common.migrations import drop_schema
-from tosei_common.service import Runtime, ServiceSpec
-from tosei_common.settings import Settings
+from tosei_common.platform.consumer import DeadLetter
+from tosei_common.platform.db import Connection, check_schema_name
+from tosei_common.platform.kafka import replay_topics
+from tosei_common.platform.migrations import drop_schema
+from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.settings import Settings
 
 
 async def replay_service(
@@ -52,6 +52,24 @@ async def replay_service(
     )
     await runtime.open_database(application_name="tosei-replay")
     started = time.monotonic()
+    try:
+        read = await _rebuild(runtime, live, target, kafka_bootstrap, out)
+    finally:
+        await runtime.close_database()
+    topics = ", ".join(t.name for t in [*spec.consumed_topics, *spec.replay_topics])
+    took = time.monotonic() - started
+    out(f"replayed {read} records from {topics} into {target} in {took:.1f}s")
+    if into is None:
+        await _swap_in(database_url, live, target)
+        out(f"{target} is now {live}; the state before the replay is kept in {live}_previous")
+    return 0
+
+
+async def _rebuild(
+    runtime: Runtime, live: str, target: str, kafka_bootstrap: str, out: Callable[[str], object]
+) -> int:
+    """Fill the target schema: kept tables copied, topics replayed, unsent rows carried over."""
+    spec = runtime.spec
     last_report = 0.0
 
     def progress(read: int) -> None:
@@ -64,47 +82,42 @@ async def replay_service(
     async def keep_dead_letter(_: DeadLetter) -> None:
         """Replay re-reads what the live consumer dead-lettered already: record, do not resend."""
 
-    try:
-        async with runtime.pool.acquire() as conn:
-            # Commands answered before the replay stay answered: a retry of one is not redone.
-            for table in (*spec.replay_keeps, "idempotency_keys"):
-                await copy_table(conn, live, target, table)
-        read = 0
-        for replayed, handlers in (
-            (spec.consumed_topics, spec.handlers),
-            (spec.replay_topics, spec.replay_handlers),
-        ):
-            if replayed:
-                read += await replay_topics(
-                    runtime.processor(keep_dead_letter, handlers, replaying=True),
-                    kafka_bootstrap,
-                    replayed,
-                    progress=progress,
-                )
-        async with runtime.pool.acquire() as conn:
-            await conn.execute(
-                "UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL"
+    async with runtime.pool.acquire() as conn:
+        # Commands answered before the replay stay answered: a retry of one is not redone.
+        for table in (*spec.replay_keeps, "idempotency_keys"):
+            await copy_table(conn, live, target, table)
+    read = 0
+    for replayed, handlers in (
+        (spec.consumed_topics, spec.handlers),
+        (spec.replay_topics, spec.replay_handlers),
+    ):
+        if replayed:
+            read += await replay_topics(
+                runtime.processor(keep_dead_letter, handlers, replaying=True),
+                kafka_bootstrap,
+                replayed,
+                progress=progress,
             )
-            carried = await carry_unpublished(conn, live, target)
-        if carried:
-            out(f"carried {carried} unpublished outbox rows over from {live}")
+    async with runtime.pool.acquire() as conn:
+        await conn.execute(
+            "UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL"
+        )
+        carried = await carry_unpublished(conn, live, target)
+    if carried:
+        out(f"carried {carried} unpublished outbox rows over from {live}")
+    return read
+
+
+async def _swap_in(database_url: str, live: str, target: str) -> None:
+    admin = await asyncpg.connect(database_url)
+    try:
+        async with admin.transaction():
+            await drop_schema(admin, f"{live}_previous")
+            if await admin.fetchval("SELECT true FROM pg_namespace WHERE nspname = $1", live):
+                await admin.execute(f"ALTER SCHEMA {live} RENAME TO {live}_previous")
+            await admin.execute(f"ALTER SCHEMA {target} RENAME TO {live}")
     finally:
-        await runtime.close_database()
-    topics = ", ".join(t.name for t in [*spec.consumed_topics, *spec.replay_topics])
-    took = time.monotonic() - started
-    out(f"replayed {read} records from {topics} into {target} in {took:.1f}s")
-    if into is None:
-        admin = await asyncpg.connect(database_url)
-        try:
-            async with admin.transaction():
-                await drop_schema(admin, f"{live}_previous")
-                if await admin.fetchval("SELECT true FROM pg_namespace WHERE nspname = $1", live):
-                    await admin.execute(f"ALTER SCHEMA {live} RENAME TO {live}_previous")
-                await admin.execute(f"ALTER SCHEMA {target} RENAME TO {live}")
-        finally:
-            await admin.close()
-        out(f"{target} is now {live}; the state before the replay is kept in {live}_previous")
-    return 0
+        await admin.close()
 
 
 async def carry_unpublished(conn: Connection, source: str, target: str) -> int:

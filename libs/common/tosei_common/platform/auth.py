@@ -8,47 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 
-from tosei_common.clock import SYSTEM_CLOCK
-from tosei_common.errors import Forbidden, Unauthorized
-from tosei_common.municipalities import UnknownMunicipality, resolve_municipality
-from tosei_common.settings import Settings
+from tosei_common.platform.clock import SYSTEM_CLOCK
+from tosei_common.platform.errors import Unauthorized
+from tosei_common.platform.principal import Principal, Role, ensure_role
+from tosei_common.platform.settings import Settings
+from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
+
+__all__ = [
+    "Principal",
+    "Role",
+    "current_principal",
+    "mint_token",
+    "optional_principal",
+    "require",
+    "verify_token",
+]
 
 ISSUER = "tosei"
 ALGORITHM = "HS256"
 #: The longest lifetime (exp − iat) a token may have unless the settings say otherwise.
 MAX_TOKEN_TTL = timedelta(hours=24)
-
-
-class Role(StrEnum):
-    DESK = "desk"  # staff of the unified consultation desk
-    EXPERT = "expert"  # a support expert (支援人材)
-    COORDINATOR = "coordinator"  # the council's and the towns' coordinating staff
-    MUNICIPALITY = "municipality"  # a municipal officer, bound to one municipality
-    AUDITOR = "auditor"  # reads everything, changes nothing
-
-
-class Principal(BaseModel):
-    """Who is calling: recorded with every change they make."""
-
-    subject: str = Field(description="Stable id of the person, e.g. an expert id or a staff login.")
-    role: Role
-    municipality: str | None = Field(
-        default=None, description="全国地方公共団体コード of an officer's municipality."
-    )
-    name: str | None = Field(default=None, description="Display name, for audit trails.")
-
-    @property
-    def actor(self) -> str:
-        """How change records name this caller: ``role:subject``."""
-        return f"{self.role.value}:{self.subject}"
 
 
 def mint_token(
@@ -101,27 +86,47 @@ def verify_token(secret: str, token: str, *, max_ttl: timedelta = MAX_TOKEN_TTL)
             options={"require": ["exp", "iat", "sub"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("the token has expired") from exc
+        raise Unauthorized(
+            "ログインの有効期限が切れました。もう一度ログインしてください",
+            en="the token has expired",
+        ) from exc
     except jwt.InvalidTokenError as exc:
-        raise Unauthorized(f"the token is not valid: {exc}") from exc
+        raise Unauthorized(
+            "認証情報（トークン）が正しくありません", en=f"the token is not valid: {exc}"
+        ) from exc
     if not str(claims["sub"]).strip():
-        raise Unauthorized("the token names nobody: its sub is empty")
+        raise Unauthorized(
+            "認証情報（トークン）に利用者が書かれていません",
+            en="the token names nobody: its sub is empty",
+        )
     lifetime = timedelta(seconds=int(claims["exp"]) - int(claims["iat"]))
     if lifetime > max_ttl:
         hours = max_ttl.total_seconds() / 3600
-        raise Unauthorized(f"the token lives longer than the {hours:g} hours allowed")
+        raise Unauthorized(
+            f"認証情報（トークン）の有効期間が長すぎます（{hours:g}時間まで）",
+            en=f"the token lives longer than the {hours:g} hours allowed",
+        )
     try:
         role = Role(str(claims.get("role")))
     except ValueError as exc:
-        raise Unauthorized(f"the token carries an unknown role: {claims.get('role')!r}") from exc
+        raise Unauthorized(
+            "認証情報（トークン）の役割が正しくありません",
+            en=f"the token carries an unknown role: {claims.get('role')!r}",
+        ) from exc
     municipality = claims.get("municipality")
     if municipality is not None:
         try:
             municipality = resolve_municipality(str(municipality)).code
         except UnknownMunicipality as exc:
-            raise Unauthorized(f"the token names an unknown municipality: {exc}") from exc
+            raise Unauthorized(
+                "認証情報（トークン）の市町村が圏域のものではありません",
+                en=f"the token names an unknown municipality: {exc}",
+            ) from exc
     if role is Role.MUNICIPALITY and municipality is None:
-        raise Unauthorized("a municipality token must name its municipality")
+        raise Unauthorized(
+            "市町村職員の認証情報（トークン）には市町村が必要です",
+            en="a municipality token must name its municipality",
+        )
     return Principal(
         subject=str(claims["sub"]), role=role, municipality=municipality, name=claims.get("name")
     )
@@ -136,7 +141,10 @@ def current_principal(
 ) -> Principal:
     """FastAPI dependency: the verified caller, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("send a bearer token: Authorization: Bearer <token>")
+        raise Unauthorized(
+            "ログインしてください（認証情報がありません）",
+            en="send a bearer token: Authorization: Bearer <token>",
+        )
     settings: Settings = request.app.state.settings
     return verify_token(
         settings.auth_secret,
@@ -145,14 +153,24 @@ def current_principal(
     )
 
 
+def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """FastAPI dependency for public routes: the verified caller, or None without a token (a
+    token that is sent must be valid)."""
+    if credentials is None:
+        return None
+    return current_principal(request, credentials)
+
+
 def require(*roles: Role) -> Callable[..., Principal]:
     """FastAPI dependency factory: the caller, who must have one of ``roles`` (403 otherwise)."""
     allowed = frozenset(roles)
 
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise Forbidden(f"this needs one of the roles {names}; the token has {principal.role}")
+            ensure_role(principal, *allowed)
         return principal
 
     return dependency

@@ -11,28 +11,29 @@ import signal
 import sys
 import time
 import urllib.request
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from tosei_common.auth import Role, mint_token
-from tosei_common.devstack import (
+from tosei_common.devtools.devstack import (
     Database,
     StackError,
     TansuBroker,
     resolve_database,
     tosei_environment,
 )
-from tosei_common.migrations import migrate, migrations_for
-from tosei_common.municipalities import UnknownMunicipality
-from tosei_common.replay import replay_service
-from tosei_common.service import ServiceSpec, discover_services
-from tosei_common.settings import (
+from tosei_common.devtools.supervisor import Supervisor
+from tosei_common.platform.auth import Role, mint_token
+from tosei_common.platform.migrations import migrate, migrations_for
+from tosei_common.platform.replay import replay_service
+from tosei_common.platform.service import ServiceSpec, ToolContext, discover_services
+from tosei_common.platform.settings import (
     DEVELOPMENT_AUTH_SECRET,
     DEVELOPMENT_PSEUDONYM_SECRET,
     Settings,
     get_settings,
 )
-from tosei_common.supervisor import Supervisor
+from tosei_common.region.municipalities import UnknownMunicipality
 
 log = logging.getLogger("tosei")
 
@@ -49,17 +50,32 @@ def main(argv: list[str] | None = None) -> int:
     services = discover_services()
     parser = _parser(services)
     args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
+    if not hasattr(args, "run") and not hasattr(args, "run_tool"):
         parser.print_help()
         return 2
     try:
-        result: int = args.run(args, settings, services)
+        if hasattr(args, "run_tool"):
+            result: int = args.run_tool(args, _tool_context(settings, services))
+        else:
+            result = args.run(args, settings, services)
     except StackError as exc:
         print(f"tosei: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     return result
+
+
+def _tool_context(settings: Settings, services: dict[str, ServiceSpec]) -> ToolContext:
+    @contextlib.asynccontextmanager
+    async def database() -> AsyncIterator[str]:
+        resolved = await resolve_database(settings)
+        try:
+            yield resolved.url
+        finally:
+            resolved.stop()
+
+    return ToolContext(settings, services, _bootstrap(settings), database)
 
 
 def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
@@ -183,8 +199,8 @@ async def migrate_all(url: str, specs: list[ServiceSpec]) -> None:
 def _serve(args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
     import uvicorn
 
-    from tosei_common.http import create_app
-    from tosei_common.service import Runtime
+    from tosei_common.platform.http import create_app
+    from tosei_common.platform.service import Runtime
 
     async def run() -> None:
         database = await resolve_database(settings)
@@ -217,10 +233,10 @@ def _serve(args: argparse.Namespace, settings: Settings, services: dict[str, Ser
     return 0
 
 
-def _broker(args: argparse.Namespace, settings: Settings, _: Any) -> int:
+def _broker(_args: argparse.Namespace, settings: Settings, _: Any) -> int:
     broker = TansuBroker(settings.broker_port, settings.data_dir / "logs" / "tansu.log")
 
-    def stop(signum: int, _: Any) -> None:
+    def stop(_signum: int, _: Any) -> None:
         raise KeyboardInterrupt  # SIGTERM too: the broker runs in its own session
 
     signal.signal(signal.SIGTERM, stop)
@@ -260,7 +276,7 @@ def _asyncapi(
 ) -> int:
     from faststream.kafka import KafkaBroker
 
-    from tosei_common.asyncapi import asyncapi_document, declare_publishers
+    from tosei_common.platform.asyncapi import asyncapi_document, declare_publishers
 
     spec = services[args.service]
     broker = KafkaBroker(_bootstrap(settings))
@@ -269,11 +285,11 @@ def _asyncapi(
     return 0
 
 
-def _up(args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
+def _up(_args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
     """Start everything, keep it running, print where it answers, stop it all on Ctrl-C."""
     stopping = False
 
-    def request_stop(signum: int, _: Any) -> None:
+    def request_stop(_signum: int, _: Any) -> None:
         nonlocal stopping
         stopping = True
 

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from tosei_common.db import Connection, check_schema_name
+from tosei_common.platform.db import Connection, check_schema_name
 
 FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-PLATFORM_SOURCE = ("platform", "tosei_common.sql")
+PLATFORM_SOURCE = ("platform", "tosei_common.platform.sql")
 
 
 class MigrationError(RuntimeError):

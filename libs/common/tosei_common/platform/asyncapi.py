@@ -9,17 +9,29 @@ what keeps one aggregate's events in order), the partition count and retention, 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Union
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, Union
 
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
-from tosei_common.events import Event, source_of
-from tosei_common.topics import Topic
+from tosei_common.platform.events import Event, source_of
+from tosei_common.platform.topics import Topic
 
-if TYPE_CHECKING:
-    from tosei_common.service import ServiceSpec
+
+class DocumentedService(Protocol):
+    """What a document is made from (a ``ServiceSpec`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def publishes(self) -> Sequence[type[Event]]: ...
+    @property
+    def handlers(self) -> Mapping[type[Event], Any]: ...
 
 
 def declare_publishers(broker: KafkaBroker, events: Sequence[type[Event]]) -> None:
@@ -36,7 +48,7 @@ def declare_publishers(broker: KafkaBroker, events: Sequence[type[Event]]) -> No
         )
 
 
-def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> dict[str, Any]:
+def asyncapi_document(spec: DocumentedService, broker: KafkaBroker) -> dict[str, Any]:
     """The service's AsyncAPI 3.0 document as JSON-ready data."""
     generated = (
         AsyncAPI(broker, title=spec.title, version="1.0.0", description=spec.description)

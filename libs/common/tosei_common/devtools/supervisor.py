@@ -24,9 +24,9 @@ from pathlib import Path
 
 import asyncpg
 
-from tosei_common.db import check_schema_name
-from tosei_common.devstack import TansuBroker
-from tosei_common.service import ServiceSpec
+from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.platform.db import check_schema_name
+from tosei_common.platform.service import ServiceSpec
 
 FIRST_PAUSE_S = 1.0
 LONGEST_PAUSE_S = 30.0
@@ -59,7 +59,7 @@ class Child:
     def start(self) -> None:
         with self.log_path.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "tosei_common.cli", "serve", self.name],
+                [sys.executable, "-m", "tosei_common.devtools.cli", "serve", self.name],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

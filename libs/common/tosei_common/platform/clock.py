@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from tosei_common.fiscal import TOKYO, fiscal_year
+from tosei_common.region.fiscal import TOKYO, fiscal_year
 
 
 class Clock:

@@ -11,29 +11,33 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from faststream.kafka import KafkaBroker
 
-from tosei_common.asyncapi import declare_publishers
-from tosei_common.clock import SYSTEM_CLOCK, Clock
-from tosei_common.consumer import BatchProcessor, EventHandler
-from tosei_common.db import Pool, create_pool
-from tosei_common.events import Envelope, Event, topics_of
-from tosei_common.idempotency import prune_idempotency_keys
-from tosei_common.kafka import (
+from tosei_common.platform.asyncapi import declare_publishers
+from tosei_common.platform.clock import SYSTEM_CLOCK, Clock
+from tosei_common.platform.consumer import BatchProcessor, EventHandler
+from tosei_common.platform.db import Connection, Pool, create_pool
+from tosei_common.platform.events import Envelope, Event, topics_of
+from tosei_common.platform.idempotency import prune_idempotency_keys
+from tosei_common.platform.kafka import (
     EventSubscription,
     RelayProducer,
     create_broker,
     dead_letter_sender,
 )
-from tosei_common.metrics import PipelineMetrics
-from tosei_common.migrations import migrate, migrations_for
-from tosei_common.outbox import Outbox, OutboxRelay, outbox_backlog
-from tosei_common.settings import Settings
-from tosei_common.topics import Topic, ensure_topics
+from tosei_common.platform.metrics import PipelineMetrics
+from tosei_common.platform.migrations import migrate, migrations_for
+from tosei_common.platform.outbox import Outbox, OutboxRelay, outbox_backlog
+from tosei_common.platform.principal import Principal
+from tosei_common.platform.settings import Settings
+from tosei_common.platform.topic_setup import ensure_topics
+from tosei_common.platform.topics import Topic
+from tosei_common.platform.unit_of_work import UnitOfWork, unit_of_work
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
@@ -59,7 +63,8 @@ class ServiceSpec:
     routers: RouterFactory | None = None
     refresh_metrics: MetricsRefresher | None = None
     setup_metrics: Callable[[PipelineMetrics], Any] | None = None
-    #: Adds the service's own ``tosei`` subcommands (e.g. intake's ``import-legacy``).
+    #: Adds the service's own ``tosei`` subcommands (e.g. intake's ``import-legacy``) to an
+    #: argparse subparsers object; each sets ``run_tool=`` a function of (args, ToolContext).
     commands: Callable[[Any], None] | None = None
     #: Handlers of the service's OWN events, used only by ``tosei replay``: a service whose state
     #: also changes by commands applies those changes from the events it published, after the
@@ -93,6 +98,17 @@ class ServiceSpec:
         consumed = self.consumed_topics
         wanted = {t.name: t for t in [*published, *consumed, *(t.dlq for t in consumed)]}
         return list(wanted.values())
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What a service's own ``tosei`` subcommand gets from the ``tosei`` command."""
+
+    settings: Settings
+    services: Mapping[str, ServiceSpec]
+    kafka_bootstrap: str
+    #: The database to use for the duration of the block (resolved as ``tosei`` resolves it).
+    database: Callable[[], AbstractAsyncContextManager[str]]
 
 
 def discover_services() -> dict[str, ServiceSpec]:
@@ -163,6 +179,15 @@ class Runtime:
         if self._pool is None:
             raise RuntimeError("the runtime has not started")
         return self._pool
+
+    def unit_of_work(self, actor: str | Principal) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A command's transaction, dated by the service's clock, done by ``actor``."""
+        who = actor.actor if isinstance(actor, Principal) else actor
+        return unit_of_work(self.pool, self.outbox, self.clock, who)
+
+    def reading(self) -> AbstractAsyncContextManager[Connection]:
+        """A connection for reads (a command's own connection when inside one)."""
+        return self.pool.acquire()
 
     async def open_database(self, application_name: str | None = None) -> None:
         """Open the pool on the runtime's schema and bring the schema up to date."""

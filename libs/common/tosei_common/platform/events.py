@@ -30,7 +30,7 @@ from pydantic import (
     field_serializer,
 )
 
-from tosei_common.topics import Topic
+from tosei_common.platform.topics import Topic
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"

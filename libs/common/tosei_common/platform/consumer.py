@@ -25,11 +25,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tosei_common.clock import SYSTEM_CLOCK
-from tosei_common.db import Connection, Pool, is_transient, is_unavailable
-from tosei_common.events import Envelope, Event, InvalidEvent
-from tosei_common.metrics import PipelineMetrics
-from tosei_common.outbox import Outbox
+from tosei_common.platform.clock import SYSTEM_CLOCK
+from tosei_common.platform.db import Connection, Pool, is_transient, is_unavailable
+from tosei_common.platform.events import Envelope, Event, InvalidEvent
+from tosei_common.platform.metrics import PipelineMetrics
+from tosei_common.platform.outbox import Outbox
+from tosei_common.platform.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +46,16 @@ class Record(Protocol):
     headers: Sequence[tuple[str, bytes]]
 
 
-@dataclass(frozen=True)
-class HandlerContext:
-    """What an event handler gets besides the event: the open transaction and the outbox.
+@dataclass
+class HandlerContext(UnitOfWork):
+    """An event handler's unit of work: the transaction that already holds the event's inbox
+    row, the event's envelope, and ``emit``/``audit`` as for a command (actor ``system:<service>``).
 
     ``replaying`` is true while ``tosei replay`` rebuilds the service: decisions the service made
     live (and published as its own events) are then re-applied from those events, not re-made.
     """
 
-    conn: Connection
     envelope: Envelope
-    outbox: Outbox
     replaying: bool = False
 
 
@@ -199,7 +199,14 @@ class BatchProcessor:
         return handled
 
     def _context(self, conn: Connection, item: _Item) -> HandlerContext:
-        return HandlerContext(conn, item.envelope, self.outbox, self.replaying)
+        return HandlerContext(
+            conn=conn,
+            at=self.outbox.clock.now(),
+            actor=f"system:{self.outbox.service}",
+            outbox=self.outbox,
+            envelope=item.envelope,
+            replaying=self.replaying,
+        )
 
     def _duplicate(self, item: _Item, result: BatchResult) -> None:
         result.duplicates += 1

@@ -23,8 +23,8 @@ from typing import Any
 
 import asyncpg
 
-from tosei_common.db import ensure_database, with_database
-from tosei_common.settings import Settings
+from tosei_common.platform.db import ensure_database, with_database
+from tosei_common.platform.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -33,11 +33,17 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
-from tosei_common.auth import Principal
-from tosei_common.db import CommitOutcomeUnknown, Connection, ServicePool, is_unavailable
-from tosei_common.errors import ServiceError
+from tosei_common.platform.auth import Principal
+from tosei_common.platform.db import CommitOutcomeUnknown, Connection, ServicePool, is_unavailable
+from tosei_common.platform.errors import Message, ServiceError
+from tosei_common.platform.problems import (
+    database_unavailable,
+    language_of_scope,
+    outcome_unknown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +144,8 @@ class IdempotencyMiddleware:
             if not KEY_PATTERN.match(key):
                 raise InvalidKey(
                     "Idempotency-Key は 1〜255 文字の半角英数記号で指定してください",
-                    fields={HEADER: "1〜255 文字の半角英数記号"},
+                    en="Idempotency-Key must be 1 to 255 printable ASCII characters",
+                    fields={HEADER: Message("1〜255 文字の半角英数記号", "1-255 printable ASCII")},
                 )
             caller = self._caller(request)
             if caller is None:  # the app answers 401; there is nothing to remember
@@ -152,14 +159,14 @@ class IdempotencyMiddleware:
             else:
                 response = await self._one_transaction(claim, scope, body)
         except ServiceError as exc:
-            response = JSONResponse(exc.body(), status_code=exc.status)
+            response = JSONResponse(exc.body(language_of_scope(scope)), status_code=exc.status)
         except CommitOutcomeUnknown as exc:
             log.warning("commit outcome unknown for %s %s: %s", scope["method"], scope["path"], exc)
-            response = outcome_unknown()
+            response = outcome_unknown(language_of_scope(scope))
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
-            response = database_unavailable()
+            response = database_unavailable(language_of_scope(scope))
         await response(scope, receive, send)
 
     def _caller(self, request: Request) -> str | None:
@@ -230,13 +237,16 @@ class IdempotencyMiddleware:
             raise KeyReused(
                 "この Idempotency-Key は別の内容の要求に使われています。"
                 "新しい要求には新しいキーを指定してください",
-                fields={HEADER: "別の要求に使用済み"},
+                en="this Idempotency-Key was used for a different request; use a new key",
+                fields={HEADER: Message("別の要求に使用済み", "used for another request")},
             )
         if earlier["status"] is None:
             raise KeyInUse(
                 "同じ Idempotency-Key の要求を処理中か、その結果を確認できません。"
                 "しばらくしてから同じキーで再送してください",
-                fields={HEADER: "処理中"},
+                en="a request with this Idempotency-Key is in progress or its outcome is unknown;"
+                " send it again later with the same key",
+                fields={HEADER: Message("処理中", "in progress")},
             )
         if self.on_replay is not None:
             self.on_replay()
@@ -277,7 +287,9 @@ class Claim:
                 raise KeyInUse(
                     "同じ Idempotency-Key の要求をまだ処理しています。"
                     "しばらくしてから同じキーで再送してください",
-                    fields={HEADER: "処理中"},
+                    en="a request with this Idempotency-Key is still running; "
+                    "send it again later with the same key",
+                    fields={HEADER: Message("処理中", "in progress")},
                 ) from None
             await conn.execute("SET LOCAL lock_timeout = 0")
         if claimed:
@@ -317,30 +329,6 @@ async def prune_idempotency_keys(conn: Connection, older_than_hours: int) -> int
     return int(status.split()[-1])
 
 
-def database_unavailable() -> JSONResponse:
-    return JSONResponse(
-        {
-            "error": "database_unavailable",
-            "message": "データベースに接続できないため処理できませんでした。"
-            "何も保存されていません。しばらくしてからもう一度お試しください",
-        },
-        status_code=503,
-        headers={"Retry-After": "5"},
-    )
-
-
-def outcome_unknown() -> JSONResponse:
-    return JSONResponse(
-        {
-            "error": "commit_outcome_unknown",
-            "message": "保存の途中でデータベースとの接続が切れ、保存されたかどうか確認できません。"
-            "同じ Idempotency-Key を付けて再送すると、二重に登録されずに結果が分かります",
-        },
-        status_code=503,
-        headers={"Retry-After": "5"},
-    )
-
-
 async def _commit(transaction: Any) -> None:
     try:
         await transaction.commit()
@@ -372,7 +360,8 @@ async def _read_body(receive: Receive) -> bytes:
             limit = MAX_BODY_BYTES // (1024 * 1024)
             raise BodyTooLarge(
                 f"Idempotency-Key を付けられる要求は {limit} MiB までです",
-                fields={HEADER: "要求が大きすぎます"},
+                en=f"a request with an Idempotency-Key may be at most {limit} MiB",
+                fields={HEADER: Message("要求が大きすぎます", "request too large")},
             )
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -384,7 +373,7 @@ async def _capture(app: ASGIApp, scope: Scope, body: bytes) -> Captured:
     """Run the app on the buffered request and keep its response instead of sending it."""
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> ASGIMessage:
         nonlocal sent
         if sent:
             return {"type": "http.disconnect"}
@@ -394,7 +383,7 @@ async def _capture(app: ASGIApp, scope: Scope, body: bytes) -> Captured:
     start: MutableMapping[str, Any] = {}
     chunks: list[bytes] = []
 
-    async def send(message: Message) -> None:
+    async def send(message: ASGIMessage) -> None:
         if message["type"] == "http.response.start":
             start.update(message)
         elif message["type"] == "http.response.body":

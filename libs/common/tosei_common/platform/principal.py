@@ -1,0 +1,60 @@
+"""Who is calling: a role and, for a municipal officer, their municipality.
+
+Pure data, so a service's domain can decide what a caller may do without importing the HTTP
+layer (``tosei_common.platform.auth`` reads it from the bearer token).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from tosei_common.platform.errors import Forbidden
+
+
+class Role(StrEnum):
+    DESK = "desk"  # staff of the unified consultation desk
+    EXPERT = "expert"  # a support expert (支援人材)
+    COORDINATOR = "coordinator"  # the council's and the towns' coordinating staff
+    MUNICIPALITY = "municipality"  # a municipal officer, bound to one municipality
+    AUDITOR = "auditor"  # reads everything, changes nothing
+
+
+class Principal(BaseModel):
+    """Who is calling: recorded with every change they make."""
+
+    subject: str = Field(description="Stable id of the person, e.g. an expert id or a staff login.")
+    role: Role
+    municipality: str | None = Field(
+        default=None, description="全国地方公共団体コード of an officer's municipality."
+    )
+    name: str | None = Field(default=None, description="Display name, for audit trails.")
+
+    @property
+    def actor(self) -> str:
+        """How change records name this caller: ``role:subject``."""
+        return f"{self.role.value}:{self.subject}"
+
+
+#: How the roles are called on screen.
+ROLE_NAMES: dict[Role, str] = {
+    Role.DESK: "相談窓口の職員",
+    Role.EXPERT: "支援人材（専門家）",
+    Role.COORDINATOR: "コーディネーター",
+    Role.MUNICIPALITY: "市町村の職員",
+    Role.AUDITOR: "監査担当",
+}
+
+
+def ensure_role(who: Principal, *roles: Role, doing: str | None = None) -> None:
+    """Refuse (403) a caller whose role is not one of ``roles``, saying who may."""
+    if who.role in roles:
+        return
+    allowed = "・".join(ROLE_NAMES[r] for r in sorted(roles, key=list(Role).index))
+    english = ", ".join(sorted(r.value for r in roles))
+    what = f"{doing}は" if doing else "この操作は"
+    raise Forbidden(
+        f"{what}{allowed}だけが行えます（あなたは{ROLE_NAMES[who.role]}です）",
+        en=f"this needs one of the roles {english}; the token has {who.role.value}",
+    )

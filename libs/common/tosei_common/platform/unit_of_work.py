@@ -1,0 +1,84 @@
+"""The unit of work every command runs in.
+
+A command is one transaction. Its unit of work holds that transaction's connection, the one
+moment the command happens (the service clock's ``now``, read once, so everything the command
+records carries the same time), who does it, and the two things every change leaves behind:
+the events it announces (``emit``: the outbox, in the same transaction) and the audit entry
+(``audit``: who, when, what, why). Handlers take a unit of work and the caller; they never see
+the pool, the runtime or the clock.
+
+Event handlers get one too (``HandlerContext``, which is a unit of work whose connection already
+holds the event's inbox row).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from tosei_common.platform.clock import Clock
+from tosei_common.platform.db import Connection, Pool
+from tosei_common.platform.events import Event
+from tosei_common.platform.outbox import Outbox
+from tosei_common.region.fiscal import TOKYO, fiscal_year
+
+__all__ = ["UnitOfWork", "unit_of_work"]
+
+
+@dataclass
+class UnitOfWork:
+    """One command: its transaction, its moment, who acts, what it emits and records."""
+
+    conn: Connection
+    at: datetime
+    actor: str
+    outbox: Outbox
+
+    @property
+    def today(self) -> date:
+        """The day in Japan the command happens on."""
+        return self.at.astimezone(TOKYO).date()
+
+    @property
+    def fiscal_year(self) -> int:
+        return fiscal_year(self.at)
+
+    async def emit(self, *events: Event) -> list[UUID]:
+        """Announce ``events``: they are published exactly when this transaction commits."""
+        return await self.outbox.add(self.conn, *events)
+
+    async def audit(
+        self,
+        entity: str,
+        entity_id: str | UUID,
+        action: str,
+        *,
+        changes: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Record who did what to which record, when and why (never on a topic)."""
+        await self.conn.execute(
+            "INSERT INTO audit_log (at, actor, entity, entity_id, action, reason, changes)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
+            self.at,
+            self.actor,
+            entity,
+            str(entity_id),
+            action,
+            reason,
+            json.dumps(changes or {}, ensure_ascii=False, default=str),
+        )
+
+
+@asynccontextmanager
+async def unit_of_work(
+    pool: Pool, outbox: Outbox, clock: Clock, actor: str
+) -> AsyncIterator[UnitOfWork]:
+    """Open a command's transaction; it commits when the block ends and rolls back on error."""
+    async with pool.acquire() as conn, conn.transaction():
+        yield UnitOfWork(conn=conn, at=clock.now(), actor=actor, outbox=outbox)
