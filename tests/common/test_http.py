@@ -97,9 +97,39 @@ async def test_the_wrong_role_is_403_and_changes_nothing(
         "/widgets", json={"widget_id": "w403", "seq": 0}, headers=bearer("auditor")
     )
     assert response.status_code == 403
-    assert "desk" in response.json()["message"]
+    assert "相談窓口の職員" in response.json()["message"]  # who may, said in Japanese
+    english = await client.post(
+        "/widgets",
+        json={"widget_id": "w403", "seq": 0},
+        headers=bearer("auditor") | {"Accept-Language": "en"},
+    )
+    assert "desk" in english.json()["message"]
     async with service.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message", "seq"),
+    [
+        (None, "入力内容を確認してください", "0以上にしてください"),
+        ("ja,en;q=0.8", "入力内容を確認してください", "0以上にしてください"),
+        ("en-US,en;q=0.9,ja;q=0.5", "invalid request", "greater than or equal to 0"),
+    ],
+)
+async def test_errors_are_in_japanese_unless_the_client_asks_for_english(
+    client: httpx.AsyncClient, accept_language: str | None, message: str, seq: str
+) -> None:
+    headers = bearer("desk") | ({"Accept-Language": accept_language} if accept_language else {})
+    response = await client.post("/widgets", json={"widget_id": "w", "seq": -1}, headers=headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "validation_failed"  # the code is the same in every language
+    assert message in body["message"]
+    assert body["fields"] == [{"field": "seq", "message": body["fields"][0]["message"]}]
+    assert seq in body["fields"][0]["message"]
+    route = await client.get("/no/such/route", headers=headers)
+    assert route.json()["error"] == "not_found"
+    assert ("URL" in route.json()["message"]) or ("there is nothing" in route.json()["message"])
 
 
 async def test_invalid_input_is_422_naming_the_field(client: httpx.AsyncClient) -> None:

@@ -29,10 +29,12 @@ async def test_migrations_applied_twice_leave_one_schema(
         "platform/0001_outbox",
         "platform/0002_inbox",
         "platform/0003_idempotency",
+        "platform/0004_audit",
         "service/0001_widgets",
     ]
     assert second == []
     assert await tables(db, schema) == [
+        "audit_log",
         "dead_letters",
         "idempotency_keys",
         "inbox",
@@ -40,7 +42,7 @@ async def test_migrations_applied_twice_leave_one_schema(
         "schema_migrations",
         "widget_changes",
     ]
-    assert await db.fetchval(f"SELECT count(*) FROM {schema}.schema_migrations") == 4
+    assert await db.fetchval(f"SELECT count(*) FROM {schema}.schema_migrations") == len(plan)
 
 
 async def test_two_processes_migrating_at_once_leave_one_correct_schema(

@@ -101,7 +101,10 @@ async def test_every_registration_records_who_made_it(http: httpx.AsyncClient) -
 async def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(
     http: httpx.AsyncClient, intake: Runtime, changes: dict[str, Any], field: str, says: str
 ) -> None:
-    response = await http.post("/consultations", json=consultation(**changes), headers=DESK)
+    english = {"Accept-Language": "en"}
+    response = await http.post(
+        "/consultations", json=consultation(**changes), headers=DESK | english
+    )
     assert response.status_code == 422
     body = response.json()
     problems = {f["field"]: f["message"] for f in body["fields"]}

@@ -56,7 +56,8 @@ async def _nothing_written(service: Runtime) -> bool:
 async def test_a_bad_new_item_is_a_422_naming_the_field(
     http: httpx.AsyncClient, service: Runtime, body: dict[str, Any], field: str, words: str
 ) -> None:
-    response = await http.post("/plan-items", json=body, headers=officer(HIRANAI))
+    english = {"Accept-Language": "en"}
+    response = await http.post("/plan-items", json=body, headers=officer(HIRANAI) | english)
 
     assert response.status_code == 422, response.text
     problems = {f["field"]: f["message"] for f in response.json()["fields"]}

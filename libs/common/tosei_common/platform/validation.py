@@ -1,8 +1,9 @@
 """Request validation errors (pydantic's) said to a person: in Japanese, naming the field.
 
 pydantic describes a failed field by an error ``type`` and its context (``string_too_long``
-with ``max_length``). Each type a request can fail with has a Japanese and an English sentence
-here; a validator that raised ``InputError`` already said what it means in both languages.
+with ``max_length``). Each type a request can fail with has a Japanese sentence here; in English
+the answer is pydantic's own sentence. A validator that raised ``InputError`` already said what
+it means in both languages.
 """
 
 from __future__ import annotations
@@ -104,14 +105,13 @@ def explain(error: Mapping[str, Any]) -> Message:
     if kind == "value_error":
         text = str(error.get("msg", "")).removeprefix("Value error, ")
         return Message(text, text)
-    ja, en = _TEMPLATES.get(kind, _FALLBACK)
+    ja, _ = _TEMPLATES.get(kind, _FALLBACK)
+    # In English, pydantic's own sentence: the one integrators already know from its docs.
+    english = str(error.get("msg", "")) or _FALLBACK[1]
     try:
-        return Message(
-            ja.format(**{k: _shown(v, "、") for k, v in context.items()}),
-            en.format(**{k: _shown(v, ", ") for k, v in context.items()}),
-        )
+        return Message(ja.format(**{k: _shown(v, "、") for k, v in context.items()}), english)
     except (KeyError, IndexError):
-        return Message(*_FALLBACK)
+        return Message(_FALLBACK[0], english)
 
 
 def summary(problems: Iterable[tuple[str, Message]], language: Language) -> str:
