@@ -148,7 +148,9 @@ async def test_control_characters_are_refused_naming_the_field(desk: Desk) -> No
     assert (case["state"], case["expert_id"], case["outcomes"]) == ("assigned", sato, [])
 
 
-async def test_free_text_is_stored_as_typed(desk: Desk) -> None:
+async def test_free_text_is_stored_as_typed_and_a_retried_command_counts_once(
+    desk: Desk,
+) -> None:
     name = "佐藤　健一（ＡＢＣ）"  # full-width space, brackets and letters: kept, not NFKC'd
     sato = await desk.expert(f"  {name} ", "startup", ["founding_plan"])
     listed = (await desk.client.get("/experts", headers=COORDINATOR)).json()["experts"]
@@ -161,7 +163,12 @@ async def test_free_text_is_stored_as_typed(desk: Desk) -> None:
         "minutes": "資金計画：ＡＢＣ銀行\r\n\t次回は〜１２月",
         "confidential_notes": "自己資金ｶﾞ不足",
     }
-    assert (await desk.post(f"/cases/{case_id}/sessions", body, expert_token(sato))).is_success
+    # sent twice with one Idempotency-Key (a retry): recorded once, the same answer twice
+    retried = {**expert_token(sato), "Idempotency-Key": str(uuid.uuid4())}
+    first = await desk.post(f"/cases/{case_id}/sessions", body, retried)
+    again = await desk.post(f"/cases/{case_id}/sessions", body, retried)
+    assert (first.status_code, again.json()) == (201, first.json())
+    assert len((await desk.case(case_id))["sessions"]) == 1
     entry = next(e for e in (await desk.case(case_id))["timeline"] if e["kind"] == "session")
     assert entry["minutes"] == "資金計画：ＡＢＣ銀行\n\t次回は〜１２月"
     assert entry["confidential"] == "自己資金ｶﾞ不足"

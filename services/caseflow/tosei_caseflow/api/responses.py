@@ -201,16 +201,7 @@ class ExpertItem(BaseModel):
 
     @classmethod
     def of(cls, load: ExpertLoad) -> ExpertItem:
-        e = load.expert
-        return cls(
-            expert_id=e.expert_id,
-            name=e.name,
-            track=e.track,
-            specialities=list(e.specialities),
-            weekly_capacity=e.weekly_capacity,
-            open_load=load.open_load,
-            active=e.active,
-        )
+        return cls(**asdict(load.expert), open_load=load.open_load)
 
 
 class Experts(BaseModel):
