@@ -1,96 +1,16 @@
-"""The KPI report: rows from the read model, figures from the domain, CSV for Excel."""
+"""The KPI report as people read it: what each figure means, and the sheet for Excel.
+
+One row per figure and breakdown; columns: the year, its twelve months, FY2019.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from typing import Any
 
-from tosei_caseflow.db import queries
 from tosei_caseflow.domain import kpi
-from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
-from tosei_common.catalogue.intake import Category, Origin
-from tosei_common.platform.db import Connection
-from tosei_common.region.fiscal import fiscal_year_display, tokyo_date
+from tosei_common.catalogue.caseflow import OutcomeType, Track
+from tosei_common.region.fiscal import fiscal_year_display
 from tosei_common.region.municipalities import municipality
-
-
-async def load_facts(conn: Connection) -> kpi.Facts:
-    rows = await queries.report_rows(conn)
-    closes: list[kpi.CloseFact] = []
-    transfers: list[kpi.TransferFact] = []
-    for row in rows["timeline"]:
-        facts = json.loads(row["facts"])
-        if row["kind"] == "closed":
-            closes.append(
-                kpi.CloseFact(
-                    row["case_id"],
-                    tokyo_date(row["at"]),
-                    facts["satisfaction"],
-                    Track(facts["track"]),
-                )
-            )
-        else:
-            transfers.append(
-                kpi.TransferFact(row["case_id"], tokyo_date(row["at"]), Track(facts["from_track"]))
-            )
-    return kpi.Facts(
-        cases=tuple(
-            kpi.CaseFact(
-                case_id=r["case_id"],
-                client_id=r["client_id"],
-                opened_on=tokyo_date(r["opened_at"]),
-                origin=Origin(r["origin"]),
-                track=Track(r["initial_track"]),
-                municipality=r["municipality"],
-                categories=tuple(Category(c) for c in r["categories"]),
-            )
-            for r in rows["cases"]
-        ),
-        sessions=tuple(
-            kpi.SessionFact(r["case_id"], r["held_on"], Track(r["track"])) for r in rows["sessions"]
-        ),
-        outcomes=tuple(
-            kpi.OutcomeFact(
-                r["case_id"], OutcomeType(r["type"]), r["achieved_on"], r["jobs"], Track(r["track"])
-            )
-            for r in rows["outcomes"]
-        ),
-        closes=tuple(closes),
-        transfers=tuple(transfers),
-        referrals=tuple(
-            kpi.ReferralFact(
-                case_id=r["case_id"],
-                requested_on=tokyo_date(r["requested_at"]),
-                completed_on=tokyo_date(r["completed_at"]) if r["completed_at"] else None,
-                status=ReferralStatus(r["status"]),
-                track=Track(r["track"]),
-            )
-            for r in rows["referrals"]
-        ),
-    )
-
-
-def report_json(report: kpi.Report) -> dict[str, Any]:
-    return {
-        "fiscal_year": report.fiscal_year,
-        "label": fiscal_year_display(report.fiscal_year),
-        "definitions": DEFINITIONS,
-        "total": asdict(report.total),
-        "months": {k: asdict(v) for k, v in report.months.items()},
-        "by_track": {k: asdict(v) for k, v in report.by_track.items()},
-        "by_municipality": {
-            code: {"name": municipality(code).name, **asdict(v)}
-            for code, v in report.by_municipality.items()
-        },
-        "by_category": {k: asdict(v) for k, v in report.by_category.items()},
-        "baseline": {
-            "fiscal_year": kpi.BASELINE_FY,
-            "label": fiscal_year_display(kpi.BASELINE_FY),
-            "tracks": report.baseline,
-        },
-    }
-
 
 DEFINITIONS = {
     "consultations": "相談件数: sessions held in the period",
