@@ -260,3 +260,16 @@ async def test_a_session_in_the_future_is_refused(desk: Desk) -> None:
     )
     assert response.status_code == 422
     assert (await desk.case(case_id))["state"] == "assigned"
+
+
+async def test_a_case_says_which_states_its_reader_may_move_it_to(desk: Desk) -> None:
+    expert = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    case_id = await desk.open_case()
+    mine = await desk.case(case_id, expert_token(expert))
+    assert mine["allowed_transitions"] == [{"to": "in_progress", "label": "対応中"}]
+    assert (
+        await desk.post(f"/cases/{case_id}/sessions", session(), expert_token(expert))
+    ).status_code == 201
+    working = await desk.case(case_id, expert_token(expert))
+    assert [t["to"] for t in working["allowed_transitions"]] == ["resolved"]
+    assert (await desk.case(case_id, AUDITOR))["allowed_transitions"] == []  # reads only

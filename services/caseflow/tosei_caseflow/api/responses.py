@@ -11,7 +11,13 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from tosei_caseflow.domain.experts import ExternalExpert
 from tosei_caseflow.domain.lifecycle import STATE_LABELS
@@ -146,10 +152,21 @@ class OutcomeItem(BaseModel):
     jobs: int | None
 
 
+class NextState(BaseModel):
+    """A state the reader may move the case to now."""
+
+    to: CaseState
+    label: str = Field(examples=["解決"])
+
+
 class CaseDetail(CaseSummary):
     """A case with its whole history, across experts."""
 
     can_change: bool
+    allowed_transitions: list[NextState] = Field(
+        description="The states the reader may move the case to now (POST …/transitions); "
+        "empty when they may not change the case."
+    )
     timeline: list[TimelineItem]
     sessions: list[SessionItem]
     referrals: list[ReferralItem]
@@ -162,6 +179,9 @@ class CaseDetail(CaseSummary):
         return cls(
             **cls.fields_of(file.case),
             can_change=file.can_change,
+            allowed_transitions=[
+                NextState(to=state, label=STATE_LABELS[state]) for state in file.next_states
+            ],
             timeline=[TimelineItem.of(e) for e in file.timeline],
             sessions=[
                 SessionItem(**asdict(s), expert_name=names.get(s.expert_id)) for s in file.sessions

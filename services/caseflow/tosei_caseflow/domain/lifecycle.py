@@ -32,6 +32,13 @@ WORKING = frozenset({CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.REOPEN
 OPEN_LOAD = WORKING
 
 
+def next_states(state: CaseState) -> list[CaseState]:
+    """The states a person may move a case to from ``state`` (assignment has its own command),
+    in the lifecycle's order: what a screen offers, and nothing else."""
+    order = list(CaseState)
+    return sorted(TRANSITIONS[state] - {CaseState.ASSIGNED}, key=order.index)
+
+
 def state_name(state: CaseState) -> str:
     """How a message names a state: 対応中（in_progress）."""
     return f"{STATE_LABELS[state]}（{state.value}）"

@@ -15,6 +15,7 @@ from tosei_caseflow.db import sessions as sessions_db
 from tosei_caseflow.db import timeline as timeline_db
 from tosei_caseflow.domain import access, kpi
 from tosei_caseflow.domain.experts import ExternalExpert
+from tosei_caseflow.domain.lifecycle import next_states
 from tosei_caseflow.domain.views import (
     CaseFilter,
     CaseRow,
@@ -25,6 +26,7 @@ from tosei_caseflow.domain.views import (
     SessionRow,
     TimelineRow,
 )
+from tosei_common.catalogue.caseflow import CaseState
 from tosei_common.platform.db import Connection
 from tosei_common.platform.principal import Principal
 
@@ -41,6 +43,8 @@ class CaseFile:
 
     case: CaseRow
     can_change: bool
+    #: The states this reader may move the case to now (none when they may not change it).
+    next_states: list[CaseState]
     timeline: list[TimelineEntry]
     sessions: list[SessionRow]
     referrals: list[ReferralRow]
@@ -63,9 +67,11 @@ async def case_file(conn: Connection, who: Principal, case_id: UUID) -> CaseFile
     access.ensure_may_read(who, case_id, tenures)
     # a former expert reads the case, but no confidential notes written after they left
     visible = access.confidential_visible(who, tenures)
+    can_change = access.may_change(who, case.expert_id)
     return CaseFile(
         case=case,
-        can_change=access.may_change(who, case.expert_id),
+        can_change=can_change,
+        next_states=next_states(case.state) if can_change else [],
         timeline=[
             TimelineEntry(row, visible(row.at)) for row in await timeline_db.of_case(conn, case_id)
         ],
