@@ -22,7 +22,7 @@ from tosei_resilience.api.inputs import (
     parse_owner_filter,
 )
 from tosei_resilience.api.roles import EDIT, READ, editor
-from tosei_resilience.db.queries import ItemFilter
+from tosei_resilience.domain.plan import ItemFilter
 from tosei_resilience.domain.reference import POLICY_AREA_CODE, SCENARIO_CODE
 from tosei_resilience.handlers import plan_items, reads
 from tosei_resilience.handlers.context import Deps

@@ -20,7 +20,7 @@ from tosei_resilience.api import sheets, views
 from tosei_resilience.api.inputs import parse_fiscal_year_text, parse_moment
 from tosei_resilience.api.plan_items import AsOf, item_filter
 from tosei_resilience.api.roles import READ
-from tosei_resilience.db.queries import ItemFilter
+from tosei_resilience.domain.plan import ItemFilter
 from tosei_resilience.handlers import reads
 from tosei_resilience.handlers.context import Deps
 

@@ -8,15 +8,15 @@ from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemStatus
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_display, fiscal_year_label
-from tosei_resilience.db.queries import ProgrammeRevision, ReviewFlag
 from tosei_resilience.domain import labels
-from tosei_resilience.domain.funding import FundingProgramme
+from tosei_resilience.domain.feed import FeedPage
+from tosei_resilience.domain.funding import FundingProgramme, ProgrammeRevision
+from tosei_resilience.domain.plan import Lists, PlanView
 from tosei_resilience.domain.plan_item import PlanItem
 from tosei_resilience.domain.reference import PolicyArea, Scenario
+from tosei_resilience.domain.review import ReviewFlag
 from tosei_resilience.domain.revisions import RevisionRecord
 from tosei_resilience.domain.summary import AnnualSummary, Counts, ItemYear
-from tosei_resilience.handlers.feed import FeedPage
-from tosei_resilience.handlers.reads import Lists, PlanView
 
 
 def owner(code: str | None) -> dict[str, Any]:

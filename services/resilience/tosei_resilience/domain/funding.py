@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -74,6 +75,18 @@ class ProgrammeChange:
     @property
     def snapshot(self) -> dict[str, Any]:
         return self.programme.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class ProgrammeRevision:
+    """A stored revision of a programme: what changed, who, when and why."""
+
+    version: int
+    change: str
+    changes: dict[str, FieldChange]
+    reason: str
+    actor: str
+    recorded_at: datetime
 
 
 def add_programme(programme_id: UUID, content: ProgrammeContent) -> ProgrammeChange:

@@ -7,32 +7,11 @@ have seen, so a look that was interrupted loses nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tosei_common.platform.errors import Unprocessable
-from tosei_resilience.db import queries
-from tosei_resilience.domain.revisions import RevisionRecord
+from tosei_resilience.db import feed_bookmarks
+from tosei_resilience.db import plan_items as plan_items_db
+from tosei_resilience.domain.feed import FeedPage
 from tosei_resilience.handlers.context import Deps
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    reader: str
-    since: int
-    entries: list[RevisionRecord]
-    last_seq: int  # the newest revision of the whole plan
-    bookmark: int | None
-    limit: int
-
-    @property
-    def next_since(self) -> int:
-        """Where the next look starts: after the last entry shown."""
-        return self.entries[-1].seq if self.entries else max(self.since, 0)
-
-    @property
-    def more(self) -> bool:
-        """A full page: there may be more after it."""
-        return len(self.entries) >= self.limit
 
 
 async def read(
@@ -45,27 +24,27 @@ async def read(
     limit: int,
 ) -> FeedPage:
     async with deps.pool.acquire() as conn:
-        bookmark = await queries.bookmark(conn, reader)
+        bookmark = await feed_bookmarks.bookmark(conn, reader)
         start = since if since is not None else (bookmark or 0)
-        entries = await queries.feed(
+        entries = await plan_items_db.revisions_since(
             conn,
-            since=start,
+            start,
             any_municipality=any_municipality,
             municipality=municipality,
             limit=limit,
         )
-        last = await queries.last_seq(conn)
+        last = await plan_items_db.last_seq(conn)
     return FeedPage(reader, start, entries, last, bookmark, limit)
 
 
 async def mark_seen(deps: Deps, reader: str, seen_up_to: int, actor: str) -> int:
     """Move the reader's bookmark; it never points past the newest revision."""
     async with deps.pool.acquire() as conn, conn.transaction():
-        last = await queries.last_seq(conn)
+        last = await plan_items_db.last_seq(conn)
         if seen_up_to > last:
             raise Unprocessable(
                 f"the feed ends at {last}; nobody has seen {seen_up_to} yet",
                 fields={"seen_up_to": f"at most {last}"},
             )
-        await queries.set_bookmark(conn, reader, seen_up_to, actor, deps.clock())
+        await feed_bookmarks.set_bookmark(conn, reader, seen_up_to, actor, deps.clock())
     return seen_up_to

@@ -23,7 +23,10 @@ from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import NotFound, Unprocessable
 from tosei_common.platform.events import Event
 from tosei_common.region.fiscal import fiscal_year
-from tosei_resilience.db import queries
+from tosei_resilience.db import funding_programmes as funding_db
+from tosei_resilience.db import plan_items as plan_items_db
+from tosei_resilience.db import reference_lists
+from tosei_resilience.db import review_flags as review_flags_db
 from tosei_resilience.domain.access import Editor, ensure_may_edit, ensure_may_move
 from tosei_resilience.domain.plan_item import (
     Change,
@@ -45,9 +48,9 @@ RETIRED_NOTE = "事業の廃止により確認不要"  # closes an open review f
 async def add(deps: Deps, editor: Editor, content: PlanItemContent, reason: str) -> PlanItem:
     ensure_may_edit(editor, content.municipality, "the new plan item")
     async with deps.pool.acquire() as conn, conn.transaction():
-        await queries.lock_plan(conn)
+        await plan_items_db.lock_plan(conn)
         await ensure_known(conn, content)
-        [number] = await queries.next_item_numbers(conn)
+        [number] = await plan_items_db.next_item_numbers(conn)
         change = add_item(uuid.uuid4(), number, content)
         await _record(deps, conn, [change], editor=editor, reason=reason)
     return change.item
@@ -63,7 +66,7 @@ async def revise(
     reason: str,
 ) -> PlanItem:
     async with deps.pool.acquire() as conn, conn.transaction():
-        await queries.lock_plan(conn)
+        await plan_items_db.lock_plan(conn)
         item = await _load(conn, item_id)
         ensure_may_edit(editor, item.municipality, item.label)
         change = revise_item(item, expected_version=expected_version, changes=changes)
@@ -88,7 +91,7 @@ async def retire(
             fields={"retirement": "use POST /plan-items/{id}/split or POST /plan-items/merge"},
         )
     async with deps.pool.acquire() as conn, conn.transaction():
-        await queries.lock_plan(conn)
+        await plan_items_db.lock_plan(conn)
         item = await _load(conn, item_id)
         ensure_may_edit(editor, item.municipality, item.label)
         change = retire_item(item, expected_version=expected_version, reason=retirement)
@@ -106,13 +109,13 @@ async def split(
     reason: str,
 ) -> tuple[PlanItem, list[PlanItem]]:
     async with deps.pool.acquire() as conn, conn.transaction():
-        await queries.lock_plan(conn)
+        await plan_items_db.lock_plan(conn)
         item = await _load(conn, item_id)
         ensure_may_edit(editor, item.municipality, item.label)
         for i, part in enumerate(parts):
             ensure_may_edit(editor, part.municipality, f"part {i + 1} of the split")
             await ensure_known(conn, part, f"parts.{i}.")
-        numbers = await queries.next_item_numbers(conn, len(parts))
+        numbers = await plan_items_db.next_item_numbers(conn, len(parts))
         new_parts = [
             NewPart(uuid.uuid4(), number, part) for number, part in zip(numbers, parts, strict=True)
         ]
@@ -131,14 +134,14 @@ async def merge(
 ) -> tuple[list[PlanItem], PlanItem]:
     ensure_may_edit(editor, content.municipality, "the merged plan item")
     async with deps.pool.acquire() as conn, conn.transaction():
-        await queries.lock_plan(conn)
+        await plan_items_db.lock_plan(conn)
         loaded: list[tuple[PlanItem, int]] = []
         for source_id, version in sources:
             item = await _load(conn, source_id)
             ensure_may_edit(editor, item.municipality, item.label)
             loaded.append((item, version))
         await ensure_known(conn, content, "item.")
-        [number] = await queries.next_item_numbers(conn)
+        [number] = await plan_items_db.next_item_numbers(conn)
         merged = NewPart(uuid.uuid4(), number, content)
         retired, added = merge_items(loaded, merged)
         await _record(deps, conn, [added, *retired], editor=editor, reason=reason)
@@ -146,7 +149,7 @@ async def merge(
 
 
 async def _load(conn: Connection, item_id: UUID) -> PlanItem:
-    item = await queries.item(conn, item_id, for_update=True)
+    item = await plan_items_db.item(conn, item_id, for_update=True)
     if item is None:
         raise NotFound(f"no plan item {item_id}")
     return item
@@ -155,16 +158,16 @@ async def _load(conn: Connection, item_id: UUID) -> PlanItem:
 async def ensure_known(conn: Connection, content: PlanItemContent, where: str = "") -> None:
     """The item names a scenario, a policy area and funding programmes the plan knows."""
     problems: dict[str, str] = {}
-    if content.risk_scenario not in {s.code for s in await queries.scenarios(conn)}:
+    if content.risk_scenario not in {s.code for s in await reference_lists.scenarios(conn)}:
         problems[f"{where}risk_scenario"] = (
             f"the plan has no risk scenario {content.risk_scenario}; "
             "GET /risk-scenarios lists them, a coordinator adds new ones"
         )
-    if content.policy_area not in {a.code for a in await queries.policy_areas(conn)}:
+    if content.policy_area not in {a.code for a in await reference_lists.policy_areas(conn)}:
         problems[f"{where}policy_area"] = (
             f"the plan has no policy area {content.policy_area!r}; GET /policy-areas lists them"
         )
-    known = {p.id for p in await queries.programmes(conn)}
+    known = {p.id for p in await funding_db.programmes(conn)}
     for programme_id in content.funding_programmes:
         if programme_id not in known:
             problems[f"{where}funding_programmes"] = (
@@ -181,11 +184,11 @@ async def _record(
     at = deps.clock()
     events: list[Event] = []
     for change in changes:
-        await queries.save_change(
+        await plan_items_db.save_change(
             conn, change, reason=reason, actor=editor.actor, at=at, fiscal_year=fiscal_year(at)
         )
         if change.kind is RevisionKind.RETIRED:
-            await queries.resolve_flags(
+            await review_flags_db.resolve(
                 conn, item_id=change.item.id, actor=editor.actor, at=at, note=RETIRED_NOTE
             )
         events.append(_event(change, at))
