@@ -29,7 +29,7 @@ class PlanMetrics:
 async def refresh(runtime: Runtime) -> None:
     gauges = runtime.domain_metrics
     assert isinstance(gauges, PlanMetrics)
-    async with runtime.pool.acquire() as conn:
+    async with runtime.reading() as conn:
         counts = await plan_items_db.status_counts(conn)
         open_flags = await review_flags_db.open_count(conn)
     for status in PlanItemStatus:

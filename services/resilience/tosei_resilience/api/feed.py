@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from tosei_common.platform.auth import Principal
+from tosei_common.platform.service import Runtime
 from tosei_resilience.api import views
 from tosei_resilience.api.inputs import BookmarkIn, parse_owner_filter
-from tosei_resilience.api.roles import READ, reader
-from tosei_resilience.handlers import feed
-from tosei_resilience.handlers.context import Deps
+from tosei_resilience.api.parameters import Caller
+from tosei_resilience.handlers import feed_bookmarks, reads
 
 
-def router(deps: Deps) -> APIRouter:
+def router(runtime: Runtime) -> APIRouter:
     r = APIRouter(prefix="/changes", tags=["change feed"])
 
     @r.get("", summary="Revisions since your last look (or since a position you give)")
     async def changes(
-        principal: Annotated[Principal, Depends(READ)],
+        who: Caller,
         since: Annotated[
             int | None,
             Query(ge=0, le=2**62, description="Start after this position; default: your bookmark."),
@@ -31,21 +30,16 @@ def router(deps: Deps) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> dict[str, Any]:
         any_town, town = parse_owner_filter(municipality)
-        page = await feed.read(
-            deps,
-            reader(principal),
-            since=since,
-            any_municipality=any_town,
-            municipality=town,
-            limit=limit,
-        )
+        async with runtime.reading() as conn:
+            page = await reads.feed(
+                conn, who, since=since, any_municipality=any_town, municipality=town, limit=limit
+            )
         return views.feed(page)
 
     @r.put("/bookmark", summary="Remember what you have seen (next_since of your last look)")
-    async def mark_seen(
-        body: BookmarkIn, principal: Annotated[Principal, Depends(READ)]
-    ) -> dict[str, Any]:
-        seen = await feed.mark_seen(deps, reader(principal), body.seen_up_to, principal.actor)
-        return {"reader": reader(principal), "seen_up_to": seen}
+    async def mark_seen(body: BookmarkIn, who: Caller) -> dict[str, Any]:
+        async with runtime.unit_of_work(who) as uow:
+            reader = await feed_bookmarks.mark_seen(uow, who, body.seen_up_to)
+        return {"reader": reader, "seen_up_to": body.seen_up_to}
 
     return r

@@ -31,7 +31,6 @@ from tosei_common.platform.errors import Unprocessable
 from tosei_common.region.fiscal import TOKYO, DateParseError, parse_date, parse_fiscal_year
 from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
 from tosei_common.region.text import tidy
-from tosei_resilience.domain.access import Editor
 from tosei_resilience.domain.funding import ProgrammeContent
 from tosei_resilience.domain.labels import REGION_NAME
 from tosei_resilience.domain.plan_item import CONTENT_FIELDS, Kpi, PlanItemContent
@@ -211,11 +210,12 @@ class PlanItemFields(Strict):
     funding_programmes: list[UUID] = Field(default_factory=list, max_length=20)
     kpis: list[KpiIn] = Field(default_factory=list, max_length=20)
 
-    def content(self, editor: Editor, where: str = "") -> PlanItemContent:
+    def content(self, default_owner: str | None, where: str = "") -> PlanItemContent:
+        """The item's content; left out, the owner is ``default_owner`` (an officer's town)."""
         if "municipality" in self.model_fields_set:
             owner = self.municipality
-        elif editor.municipality is not None:
-            owner = editor.municipality
+        elif default_owner is not None:
+            owner = default_owner
         else:
             raise Unprocessable(
                 "say whose item it is: a municipality, or 圏域全体 for the whole region",
@@ -356,8 +356,10 @@ def parse_owner_filter(text: str | None) -> tuple[bool, str | None]:
         raise Unprocessable(str(exc), fields={"municipality": str(exc)}) from exc
 
 
-def parse_moment(text: str, field: str = "as_of") -> datetime:
+def parse_moment(text: str | None, field: str = "as_of") -> datetime | None:
     """A moment as typed: a date means the end of that day in Japan; a time without zone, JST."""
+    if text is None:
+        return None
     try:
         cleaned = _sound(text).strip()
         if "T" in cleaned or ":" in cleaned:

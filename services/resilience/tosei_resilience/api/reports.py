@@ -5,24 +5,21 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from tosei_common.platform.auth import Principal
 from tosei_common.platform.downloads import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
     csv_download,
     xlsx_download,
 )
+from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import fiscal_year_label, tokyo_date
 from tosei_resilience.api import sheets, views
 from tosei_resilience.api.inputs import parse_fiscal_year_text, parse_moment
-from tosei_resilience.api.plan_items import AsOf, item_filter
-from tosei_resilience.api.roles import READ
-from tosei_resilience.domain.plan import ItemFilter
+from tosei_resilience.api.parameters import AsOf, Caller, Filter
 from tosei_resilience.handlers import reads
-from tosei_resilience.handlers.context import Deps
 
 PLAN_TITLE = "東青圏域国土強靱化地域計画"
 
@@ -49,7 +46,7 @@ def _download(
     return csv_download(f"{name}.csv", header, rows)
 
 
-def router(deps: Deps) -> APIRouter:
+def router(runtime: Runtime) -> APIRouter:
     r = APIRouter(tags=["reports"])
 
     @r.get(
@@ -59,14 +56,12 @@ def router(deps: Deps) -> APIRouter:
         responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
     )
     async def export_plan(
-        _: Annotated[Principal, Depends(READ)],
-        which: Annotated[ItemFilter, Depends(item_filter)],
-        as_of: AsOf = None,
-        format: SheetFormat = SheetFormat.CSV,
+        who: Caller, which: Filter, as_of: AsOf = None, format: SheetFormat = SheetFormat.CSV
     ) -> Response:
-        moment = None if as_of is None else parse_moment(as_of)
-        view = await reads.plan(deps, which, as_of=moment)
-        day = tokyo_date(moment if moment is not None else deps.clock())
+        moment = parse_moment(as_of)
+        async with runtime.reading() as conn:
+            view = await reads.plan(conn, who, which, as_of=moment)
+        day = tokyo_date(moment or runtime.clock.now())
         return _download(
             format,
             f"{PLAN_TITLE}_{day:%Y%m%d}時点",
@@ -76,10 +71,11 @@ def router(deps: Deps) -> APIRouter:
         )
 
     @r.get("/summaries/{fiscal_year}", summary="What changed in the plan in a fiscal year")
-    async def annual_summary(
-        fiscal_year: FiscalYearPath, _: Annotated[Principal, Depends(READ)]
-    ) -> dict[str, Any]:
-        return views.summary(await reads.annual_summary(deps, parse_fiscal_year_text(fiscal_year)))
+    async def annual_summary(fiscal_year: FiscalYearPath, who: Caller) -> dict[str, Any]:
+        fy = parse_fiscal_year_text(fiscal_year)
+        async with runtime.reading() as conn:
+            summary = await reads.annual_summary(conn, who, fy, now=runtime.clock.now())
+        return views.summary(summary)
 
     @r.get(
         "/summaries/{fiscal_year}/export",
@@ -88,12 +84,11 @@ def router(deps: Deps) -> APIRouter:
         responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
     )
     async def export_summary(
-        fiscal_year: FiscalYearPath,
-        _: Annotated[Principal, Depends(READ)],
-        format: SheetFormat = SheetFormat.CSV,
+        fiscal_year: FiscalYearPath, who: Caller, format: SheetFormat = SheetFormat.CSV
     ) -> Response:
         fy = parse_fiscal_year_text(fiscal_year)
-        summary = await reads.annual_summary(deps, fy)
+        async with runtime.reading() as conn:
+            summary = await reads.annual_summary(conn, who, fy, now=runtime.clock.now())
         return _download(
             format,
             f"{PLAN_TITLE}_{fiscal_year_label(fy)}変更一覧",

@@ -42,16 +42,6 @@ async def programme(
     return None if row is None else _programme(row)
 
 
-async def name_taken(conn: Connection, name: str, other_than: UUID | None) -> bool:
-    taken: bool = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM funding_programmes"
-        " WHERE name = $1 AND id IS DISTINCT FROM $2)",
-        name,
-        other_than,
-    )
-    return taken
-
-
 async def save(
     conn: Connection, change: ProgrammeChange, reason: str, actor: str, at: datetime
 ) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tosei_common.platform.errors import Message, Unprocessable
+from tosei_common.platform.principal import Principal, Role
 from tosei_resilience.domain.revisions import RevisionRecord
 
 
@@ -30,3 +32,20 @@ class FeedPage:
     def more(self) -> bool:
         """A full page: there may be more after it."""
         return len(self.entries) >= self.limit
+
+
+def reader_of(who: Principal) -> str:
+    """Whose bookmark the feed keeps: a town's officers share one; anyone else has their own."""
+    if who.role is Role.MUNICIPALITY and who.municipality is not None:
+        return f"municipality:{who.municipality}"
+    return who.actor
+
+
+def ensure_seen_exists(seen_up_to: int, last_seq: int) -> None:
+    """A bookmark never points past the newest revision: nobody has seen what is not there."""
+    if seen_up_to > last_seq:
+        raise Unprocessable(
+            f"変更の一覧は{last_seq}番までです。{seen_up_to}番はまだありません",
+            en=f"the feed ends at {last_seq}; nobody has seen {seen_up_to} yet",
+            fields={"seen_up_to": Message(f"{last_seq}以下にしてください", f"at most {last_seq}")},
+        )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemStatus
-from tosei_resilience.domain.funding import FundingProgramme
+from tosei_resilience.domain.funding import FundingProgramme, ProgrammeRevision
 from tosei_resilience.domain.plan_item import PlanItem
 from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario
 from tosei_resilience.domain.review import ReviewFlag
@@ -46,3 +46,12 @@ class PlanView:
     lists: Lists
     open_flags: dict[UUID, list[ReviewFlag]]  # only for the current plan
     numbers: dict[UUID, int]  # 事業番号 of the items named as origins or successors
+
+
+@dataclass(frozen=True)
+class ProgrammeDetail:
+    """A funding programme, its history, and the items relying on it now."""
+
+    programme: FundingProgramme
+    history: list[ProgrammeRevision]
+    items: list[PlanItem]

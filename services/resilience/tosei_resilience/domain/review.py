@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from tosei_common.platform.errors import InvalidTransition
+
 #: How a retired item's open flags are closed: nothing is left to review.
 RETIRED_NOTE = "事業の廃止により確認不要"
 
@@ -30,3 +32,13 @@ class ReviewFlag:
     @property
     def open(self) -> bool:
         return self.resolved_at is None
+
+
+def ensure_open(flag: ReviewFlag) -> None:
+    """A review is confirmed once; the first confirmation stays on record."""
+    if not flag.open:
+        raise InvalidTransition(
+            f"計画事業 No.{flag.item_number} の確認は{flag.resolved_by}が済ませています",
+            en=f"the review of plan item No.{flag.item_number} was confirmed already "
+            f"by {flag.resolved_by}",
+        )
