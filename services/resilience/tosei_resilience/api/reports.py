@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from tosei_common.platform.downloads import (
@@ -16,21 +16,12 @@ from tosei_common.platform.downloads import (
 )
 from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import fiscal_year_label, tokyo_date
-from tosei_resilience.api import sheets, views
-from tosei_resilience.api.inputs import parse_fiscal_year_text, parse_moment
-from tosei_resilience.api.parameters import AsOf, Caller, Filter
+from tosei_resilience.api import sheets
+from tosei_resilience.api.parameters import AsOf, Caller, Filter, FiscalYearPath, parse_moment
+from tosei_resilience.api.responses.reports import Summary, summary
 from tosei_resilience.handlers import reads
 
 PLAN_TITLE = "東青圏域国土強靱化地域計画"
-
-FiscalYearPath = Annotated[
-    str,
-    Path(
-        max_length=20,
-        description="The fiscal year: 2024, FY2024, 令和6年度 or R6.",
-        examples=["令和6年度"],
-    ),
-]
 
 
 class SheetFormat(StrEnum):
@@ -71,11 +62,10 @@ def router(runtime: Runtime) -> APIRouter:
         )
 
     @r.get("/summaries/{fiscal_year}", summary="What changed in the plan in a fiscal year")
-    async def annual_summary(fiscal_year: FiscalYearPath, who: Caller) -> dict[str, Any]:
-        fy = parse_fiscal_year_text(fiscal_year)
+    async def annual_summary(fiscal_year: FiscalYearPath, who: Caller) -> Summary:
         async with runtime.reading() as conn:
-            summary = await reads.annual_summary(conn, who, fy, now=runtime.clock.now())
-        return views.summary(summary)
+            found = await reads.annual_summary(conn, who, fiscal_year, now=runtime.clock.now())
+        return summary(found)
 
     @r.get(
         "/summaries/{fiscal_year}/export",
@@ -86,15 +76,15 @@ def router(runtime: Runtime) -> APIRouter:
     async def export_summary(
         fiscal_year: FiscalYearPath, who: Caller, format: SheetFormat = SheetFormat.CSV
     ) -> Response:
-        fy = parse_fiscal_year_text(fiscal_year)
         async with runtime.reading() as conn:
-            summary = await reads.annual_summary(conn, who, fy, now=runtime.clock.now())
+            found = await reads.annual_summary(conn, who, fiscal_year, now=runtime.clock.now())
+        label = fiscal_year_label(fiscal_year)
         return _download(
             format,
-            f"{PLAN_TITLE}_{fiscal_year_label(fy)}変更一覧",
+            f"{PLAN_TITLE}_{label}変更一覧",
             sheets.SUMMARY_HEADER,
-            sheets.summary_rows(summary),
-            f"{fiscal_year_label(fy)}変更一覧",
+            sheets.summary_rows(found),
+            f"{label}変更一覧",
         )
 
     return r
