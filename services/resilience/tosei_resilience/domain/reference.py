@@ -5,10 +5,12 @@ names only what they hold."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from tosei_common.platform.errors import Message, Unprocessable
+from tosei_common.platform.errors import Conflict, Message, Unprocessable
+from tosei_common.region.text import tidy
 from tosei_resilience.domain.plan_item import PlanItemContent
 
 #: "1-6": the sixth scenario under goal 1, as the plan numbers them.
@@ -106,10 +108,37 @@ class NewScenario:
     new_goal: Goal | None
 
 
+def ensure_unlisted(what: Message, code: str, name: str, listed: Iterable[tuple[str, str]]) -> None:
+    """A new entry of a list takes a code and a name nobody has (names however typed)."""
+    key = tidy(name)
+    for listed_code, listed_name in listed:
+        if listed_code == code:
+            raise Conflict(
+                f"{what.ja} {code} はすでにあります（「{listed_name}」）",
+                en=f"the plan has a {what.en} {code} already (「{listed_name}」)",
+                fields={"code": Message("この番号はすでに使われています", "taken")},
+            )
+        if tidy(listed_name) == key:
+            raise Conflict(
+                f"「{listed_name}」という{what.ja}はすでにあります（{listed_code}）",
+                en=f"the plan has a {what.en} named 「{listed_name}」 already ({listed_code})",
+                fields={"name": Message("この名前はすでに使われています", "taken")},
+            )
+
+
+SCENARIO = Message("起きてはならない最悪の事態", "risk scenario")
+POLICY_AREA = Message("施策分野", "policy area")
+
+
 def add_scenario(
-    code: str, name: str, goal_name: str | None, goals: dict[int, Goal]
+    code: str,
+    name: str,
+    goal_name: str | None,
+    goals: dict[int, Goal],
+    scenarios: Iterable[Scenario],
 ) -> NewScenario:
     """A scenario under its goal (the goal of ``1-6`` is 1); a new goal needs its name."""
+    ensure_unlisted(SCENARIO, code, name, ((s.code, s.name) for s in scenarios))
     number = goal_of(code)
     scenario = Scenario(code, number, name)
     known = goals.get(number)
@@ -126,6 +155,13 @@ def add_scenario(
                     )
                 },
             )
+        for goal in goals.values():
+            if tidy(goal.name) == tidy(goal_name):
+                raise Conflict(
+                    f"「{goal.name}」は目標{goal.number}の名前です",
+                    en=f"goal {goal.number} is named 「{goal.name}」 already",
+                    fields={"goal": Message("この名前はすでに使われています", "taken")},
+                )
         return NewScenario(scenario, Goal(number, goal_name))
     if goal_name is not None and goal_name != known.name:
         raise Unprocessable(
