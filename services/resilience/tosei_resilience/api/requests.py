@@ -1,37 +1,28 @@
-"""Request bodies and query values: bounded, tidied, and turned into the domain's terms.
+"""Request bodies: bounded, checked by the platform's shared input rules, and turned into the
+domain's terms.
 
 Everything a person can type is accepted the way Japanese offices write it: municipalities as
-外ケ浜町 or 023078 (or 圏域全体 for the whole region), fiscal years as 2024, 令和6年度 or R6, dates
-as 2024/5/1 or 令和6年5月1日.
+外ケ浜町 or 023078 (or 圏域全体 for the whole region), fiscal years as 2026, FY2026, 2026年度,
+令和8年度 or R8. Free text is stored as typed: control characters and text with nothing visible
+are refused, naming the field; nothing is rewritten (no NFKC, no collapsed spaces).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from tosei_common.catalogue.resilience import (
     FundingCondition,
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.platform.errors import Unprocessable
-from tosei_common.region.fiscal import TOKYO, DateParseError, parse_date, parse_fiscal_year
-from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
+from tosei_common.platform.errors import InputError, Message, Unprocessable
+from tosei_common.region.inputs import FiscalYear, FreeText, check_text
+from tosei_common.region.municipalities import REGION, UnknownMunicipality, resolve_municipality
 from tosei_common.region.text import tidy
-from tosei_resilience.domain.access import Editor
 from tosei_resilience.domain.funding import ProgrammeContent
 from tosei_resilience.domain.labels import REGION_NAME
 from tosei_resilience.domain.plan_item import CONTENT_FIELDS, Kpi, PlanItemContent
@@ -42,88 +33,20 @@ FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
 #: Words that mean "the whole region" where a municipality is asked for.
 REGION_WORDS = frozenset({REGION_NAME, "圏域", "東青圏域", "全域", "region"})
 
-#: Every control character (Unicode category Cc) but the tab and the line feed; a carriage return
-#: is allowed only as part of a CRLF line break. Stored, they would break every later export
-#: (an xlsx cell cannot hold most of them) and mean nothing on a council's printout.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
-
-
-def _sound(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("contains characters that are not valid Unicode") from exc
-    found = sorted({m.group() for m in _CONTROL.finditer(value)})
-    if found:
-        which = ", ".join(f"U+{ord(c):04X}" for c in found)
-        raise ValueError(
-            f"contains a control character ({which}); only tabs and line breaks are allowed"
-        )
-    return value
-
-
-def _blank(text: str) -> bool:
-    """Nothing a reader would see: only spaces and invisible format characters (U+200B, BOM)."""
-    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
-
-
-def _line(value: str) -> str:
-    cleaned = tidy(_sound(value))
-    if _blank(cleaned):
-        raise ValueError("must not be blank")
-    return cleaned
-
-
-def _paragraph(value: str) -> str:
-    text = unicodedata.normalize("NFKC", _sound(value)).replace("\r\n", "\n").strip()
-    if _blank(text):
-        raise ValueError("must not be blank")
-    return text
-
-
-def _fiscal_year(value: Any) -> Any:
-    if isinstance(value, str):
-        if len(value) > 20:
-            raise ValueError("not a fiscal year (e.g. 2024, 令和6年度, R6)")
-        try:
-            return parse_fiscal_year(value)
-        except DateParseError as exc:
-            raise ValueError(str(exc)) from exc
-    return value
-
-
-Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_line)]
-Department = Annotated[
-    str, Field(min_length=1, max_length=100, examples=["総務部危機管理課"]), AfterValidator(_line)
-]
-Unit = Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_line)]
+Year = Annotated[int, FiscalYear(FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR)]
+Title = Annotated[str, FreeText(200)]
+Name = Annotated[str, FreeText(100)]
+Department = Annotated[str, FreeText(100), Field(examples=["総務部危機管理課"])]
+Unit = Annotated[str, FreeText(20)]
 Reason = Annotated[
     str,
+    FreeText(1000, multiline=True),
     Field(
-        min_length=1,
-        max_length=1000,
         description="Why the change is made (recorded in the history).",
         examples=["令和6年度見直しにより追加"],
     ),
-    AfterValidator(_paragraph),
 ]
-Note = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_paragraph)]
-FiscalYear = Annotated[
-    int,
-    BeforeValidator(_fiscal_year),
-    Field(ge=FIRST_FISCAL_YEAR, le=LAST_FISCAL_YEAR),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": FIRST_FISCAL_YEAR, "maximum": LAST_FISCAL_YEAR},
-                {"type": "string", "maxLength": 20},
-            ],
-            "description": "A fiscal year (April–March): 2024, 令和6年度 or R6.",
-            "examples": [2024],
-        }
-    ),
-]
+Note = Annotated[str, FreeText(1000, multiline=True)]
 Number = Annotated[float, Field(ge=-1e15, le=1e15, allow_inf_nan=False)]
 Version = Annotated[
     int,
@@ -138,17 +61,22 @@ Version = Annotated[
 
 def owner_code(text: str) -> str | None:
     """The six-digit code of the municipality ``text`` names, or None for the whole region."""
-    cleaned = tidy(text)
-    if cleaned.lower() in REGION_WORDS:
+    typed = check_text(text, max_length=40)
+    if tidy(typed).lower() in REGION_WORDS:
         return None
     try:
-        return resolve_municipality(cleaned).code
+        return resolve_municipality(typed).code
     except UnknownMunicipality as exc:
-        raise ValueError(f"{exc}, or {REGION_NAME} for the whole region") from exc
+        towns = "・".join(m.name for m in REGION)
+        raise InputError(
+            f"「{typed}」は東青圏域の市町村ではありません。{towns}のいずれか、"
+            f"または圏域全体の事業なら{REGION_NAME}と入力してください",
+            f"{exc}, or {REGION_NAME} for the whole region",
+        ) from exc
 
 
 def _owner(value: str | None) -> str | None:
-    return None if value is None else owner_code(_sound(value))
+    return None if value is None else owner_code(value)
 
 
 Owner = Annotated[
@@ -172,7 +100,7 @@ class KpiIn(Strict):
     unit: Unit | None = Field(default=None, examples=["%"])
     baseline: Number | None = Field(default=None, description="現状値", examples=[82.0])
     target: Number = Field(description="目標値", examples=[100.0])
-    target_fiscal_year: FiscalYear | None = None
+    target_fiscal_year: Year | None = None
 
     def domain(self) -> Kpi:
         return Kpi(
@@ -205,21 +133,27 @@ class PlanItemFields(Strict):
     estimated_cost_yen: int | None = Field(
         default=None, ge=0, le=10**13, description="概算事業費 in yen.", examples=[180000000]
     )
-    fiscal_year_from: FiscalYear
-    fiscal_year_to: FiscalYear
+    fiscal_year_from: Year
+    fiscal_year_to: Year
     status: PlanItemStatus = PlanItemStatus.PLANNED
     funding_programmes: list[UUID] = Field(default_factory=list, max_length=20)
     kpis: list[KpiIn] = Field(default_factory=list, max_length=20)
 
-    def content(self, editor: Editor, where: str = "") -> PlanItemContent:
+    def content(self, default_owner: str | None, where: str = "") -> PlanItemContent:
+        """The item's content; left out, the owner is ``default_owner`` (an officer's town)."""
         if "municipality" in self.model_fields_set:
             owner = self.municipality
-        elif editor.municipality is not None:
-            owner = editor.municipality
+        elif default_owner is not None:
+            owner = default_owner
         else:
             raise Unprocessable(
-                "say whose item it is: a municipality, or 圏域全体 for the whole region",
-                fields={f"{where}municipality": "required for coordinators"},
+                f"どの市町村の事業か（圏域全体の事業なら{REGION_NAME}）を入力してください",
+                en="say whose item it is: a municipality, or 圏域全体 for the whole region",
+                fields={
+                    f"{where}municipality": Message(
+                        "コーディネーターは入力が必要です", "required for coordinators"
+                    )
+                },
             )
         return PlanItemContent(
             **self.model_dump(include=set(CONTENT_FIELDS) - {"municipality", "kpis"}),
@@ -243,8 +177,8 @@ class PlanItemPatch(Strict):
     policy_area: str | None = Field(default=None, pattern=POLICY_AREA_CODE, max_length=40)
     lead_department: Department | None = None
     estimated_cost_yen: int | None = Field(default=None, ge=0, le=10**13)
-    fiscal_year_from: FiscalYear | None = None
-    fiscal_year_to: FiscalYear | None = None
+    fiscal_year_from: Year | None = None
+    fiscal_year_to: Year | None = None
     status: PlanItemStatus | None = None
     funding_programmes: list[UUID] | None = Field(default=None, max_length=20)
     kpis: list[KpiIn] | None = Field(default=None, max_length=20)
@@ -295,7 +229,7 @@ class ProgrammeFields(Strict):
     condition_note: Note | None = Field(
         default=None, examples=["国土強靱化地域計画に位置付けられた事業を重点配分"]
     )
-    effective_from_fiscal_year: FiscalYear | None = None
+    effective_from_fiscal_year: Year | None = None
 
     def content(self) -> ProgrammeContent:
         return ProgrammeContent(**self.model_dump())
@@ -312,7 +246,7 @@ class ProgrammePatch(Strict):
     ministry: Name | None = None
     condition: FundingCondition | None = None
     condition_note: Note | None = None
-    effective_from_fiscal_year: FiscalYear | None = None
+    effective_from_fiscal_year: Year | None = None
 
     def changes(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in self.model_fields_set - {"version", "reason"}}
@@ -341,49 +275,3 @@ class BookmarkIn(Strict):
     seen_up_to: int = Field(
         ge=0, le=2**62, description="The feed position (seq) you have seen up to."
     )
-
-
-# query values --------------------------------------------------------------------------------
-
-
-def parse_owner_filter(text: str | None) -> tuple[bool, str | None]:
-    """(any municipality, which): no filter, a town's code, or None for region items."""
-    if text is None:
-        return True, None
-    try:
-        return False, owner_code(_sound(text))
-    except ValueError as exc:
-        raise Unprocessable(str(exc), fields={"municipality": str(exc)}) from exc
-
-
-def parse_moment(text: str, field: str = "as_of") -> datetime:
-    """A moment as typed: a date means the end of that day in Japan; a time without zone, JST."""
-    try:
-        cleaned = _sound(text).strip()
-        if "T" in cleaned or ":" in cleaned:
-            moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
-        else:
-            day = parse_date(cleaned)
-            moment = datetime.combine(day + timedelta(days=1), datetime.min.time(), TOKYO)
-            moment -= timedelta(microseconds=1)
-        if not FIRST_FISCAL_YEAR <= moment.year <= LAST_FISCAL_YEAR:
-            raise ValueError(f"a moment between {FIRST_FISCAL_YEAR} and {LAST_FISCAL_YEAR}")
-        return moment
-    except (ValueError, OverflowError) as exc:
-        message = f"{text!r} is not a date or a moment (e.g. 2024/5/1, 令和6年5月1日, {_ISO})"
-        raise Unprocessable(message, fields={field: str(exc) or message}) from exc
-
-
-_ISO = "2024-05-01T10:00:00+09:00"
-
-
-def parse_fiscal_year_text(text: str) -> int:
-    try:
-        fy = _fiscal_year(text)
-    except ValueError as exc:
-        raise Unprocessable(str(exc), fields={"fiscal_year": str(exc)}) from exc
-    if not isinstance(fy, int) or not FIRST_FISCAL_YEAR <= fy <= LAST_FISCAL_YEAR:
-        message = f"a fiscal year between {FIRST_FISCAL_YEAR} and {LAST_FISCAL_YEAR}"
-        raise Unprocessable(message, fields={"fiscal_year": message})
-    return fy
