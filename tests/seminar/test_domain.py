@@ -11,28 +11,25 @@ from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 from tosei_common.platform.errors import BadRequest, Conflict, InvalidTransition, Unprocessable
 from tosei_common.region.municipalities import AOMORI, HIRANAI, IMABETSU, SOTOGAHAMA
 from tosei_seminar.domain import rotation, sizing
-from tosei_seminar.domain.registration import (
+from tosei_seminar.domain.budget import BudgetCategory, BudgetLine, summarise_budget
+from tosei_seminar.domain.identity import identity
+from tosei_seminar.domain.lifecycle import Readiness, next_state
+from tosei_seminar.domain.places import (
     Place,
-    RegistrationStatus,
     check_capacity_change,
     choose_place,
-    identity,
-    new_reference,
-    normalise_reference,
     offered,
     promotions,
-    seat_or_wait,
 )
+from tosei_seminar.domain.references import new_reference, normalise_reference
+from tosei_seminar.domain.registration import RegistrationStatus, seat_or_wait
 from tosei_seminar.domain.reports import (
     Attendee,
-    BudgetCategory,
-    BudgetLine,
     Feedback,
     attendance,
-    summarise_budget,
     summarise_feedback,
 )
-from tosei_seminar.domain.seminar import Readiness, SeminarState, next_state, schedule
+from tosei_seminar.domain.seminar import SeminarState, schedule
 
 S = SeminarState
 

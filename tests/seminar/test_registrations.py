@@ -89,7 +89,7 @@ async def test_a_cancellation_promotes_the_first_waiting_person(
 
     async with service.pool.acquire() as conn:
         log = await conn.fetch(
-            "SELECT action, actor FROM change_log WHERE action = 'registration.cancelled'"
+            "SELECT action, actor FROM audit_log WHERE action = 'registration.cancelled'"
         )
     assert {r["actor"].split(":")[0] for r in log} == {"registrant"}
 
@@ -123,7 +123,7 @@ async def test_seats_added_to_a_full_site_go_to_its_wait_list_in_order(
         headers=COORDINATOR,
     )
     assert shrink.status_code == 422
-    assert shrink.json()["fields"] == [{"field": "capacity", "message": "at least 3"}]
+    assert shrink.json()["fields"] == [{"field": "capacity", "message": "3以上にしてください"}]
 
 
 async def test_the_same_person_registering_twice_is_told_so_and_registered_once(
