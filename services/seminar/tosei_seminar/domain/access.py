@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from tosei_common.catalogue.seminar import AttendanceMode
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal, Role, ensure_role
-from tosei_seminar.domain.seminar import Seminar
+from tosei_seminar.domain.registration import Registration, RegistrationStatus
+from tosei_seminar.domain.seminar import Seminar, SeminarState
 
 #: Who reads personal data (registrants' names and contacts, the feedback comments), the
 #: seminars still being planned, fees, candidate venues and the budget.
@@ -69,3 +71,14 @@ def registrant_actor(who: Principal | None, registration_id: UUID) -> str:
 def ensure_published(seminar: Seminar) -> Seminar:
     """What the registration pages offer is what the public sees: published seminars only."""
     return ensure_visible(None, seminar)
+
+
+def stream_for(registration: Registration, seminar: Seminar) -> str | None:
+    """The stream's address, for a registrant with an online seat of a seminar that takes
+    place (the address is not public: the online seats are counted)."""
+    watching = (
+        registration.status is RegistrationStatus.ACCEPTED
+        and registration.mode is AttendanceMode.ONLINE
+        and seminar.state is not SeminarState.CANCELLED
+    )
+    return seminar.stream_url if watching else None

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from tosei_common.platform.errors import Conflict, Message, NotFound
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
-from tosei_seminar.domain.seminar import CHECK_IN, FEEDBACK, Seminar, ensure_state
+from tosei_seminar.domain.seminar import CHECK_IN, FEEDBACK, Seminar, SeminarState, ensure_state
 
 CHECKING_IN = Message("参加者の受付", "check people in")
 TAKING_FEEDBACK = Message("アンケートの回答", "take feedback")
@@ -77,3 +77,8 @@ def already_answered() -> Conflict:
         "この申込のアンケートはすでに回答済みです",
         en="this registration has given its feedback already",
     )
+
+
+def certificate_available(registration: Registration, seminar: Seminar) -> bool:
+    """A certificate of attendance is for those checked in at a seminar that was held."""
+    return registration.checked_in_at is not None and seminar.state is SeminarState.HELD

@@ -21,6 +21,7 @@ from tosei_seminar.db import speakers as speakers_db
 from tosei_seminar.db import venues as venues_db
 from tosei_seminar.domain import access, rotation, sizing
 from tosei_seminar.domain.arrangements import Venue
+from tosei_seminar.domain.attendance import certificate_available
 from tosei_seminar.domain.budget import BudgetEntry, BudgetSummary, summarise_budget
 from tosei_seminar.domain.history import Entry
 from tosei_seminar.domain.places import Place, offered
@@ -169,18 +170,11 @@ class OwnRegistration:
 
     @property
     def stream_url(self) -> str | None:
-        """The stream, for those with an online seat of a seminar that takes place."""
-        r, seminar = self.registration, self.seminar
-        watching = r.status is RegistrationStatus.ACCEPTED and r.mode is AttendanceMode.ONLINE
-        return (
-            seminar.stream_url if watching and seminar.state is not SeminarState.CANCELLED else None
-        )
+        return access.stream_for(self.registration, self.seminar)
 
     @property
     def certificate_available(self) -> bool:
-        return (
-            self.registration.checked_in_at is not None and self.seminar.state is SeminarState.HELD
-        )
+        return certificate_available(self.registration, self.seminar)
 
 
 async def own_registration(conn: Connection, reference: str) -> OwnRegistration:
