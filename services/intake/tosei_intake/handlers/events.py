@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
 from tosei_common.platform.consumer import HandlerContext
-from tosei_intake.db import queries
+from tosei_intake.db import case_experts
 
 
 async def on_case_assigned(ctx: HandlerContext, event: CaseAssigned) -> None:
-    await queries.assign_expert(
+    await case_experts.assign(
         ctx.conn,
         event.case_id,
         event.expert_id,
@@ -22,7 +22,7 @@ async def on_case_assigned(ctx: HandlerContext, event: CaseAssigned) -> None:
 
 
 async def on_case_transferred(ctx: HandlerContext, event: CaseTransferred) -> None:
-    await queries.assign_expert(
+    await case_experts.assign(
         ctx.conn,
         event.case_id,
         event.to_expert_id,
