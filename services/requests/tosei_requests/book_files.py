@@ -75,8 +75,11 @@ def book_pdf(book: Book) -> bytes:
         _cover(pdf, book)
         pdf.add_page()
         pages = max(1, math.ceil(len(book.entries) / TOC_LINES_PER_PAGE))
+        # the placeholder ends with a page break: the first item starts on that new page
         pdf.insert_toc_placeholder(_contents, pages=pages)
-        for entry in book.entries:
+        for n, entry in enumerate(book.entries):
+            if n:
+                pdf.add_page()
             _entry(pdf, entry)
         return bytes(pdf.output())
 
@@ -117,7 +120,6 @@ def _contents(pdf: FPDF, outline: list[OutlineSection]) -> None:
 
 def _entry(pdf: FPDF, entry: BookEntry) -> None:
     item = entry.item
-    pdf.add_page()
     pdf.set_font(FAMILY, size=15)
     heading = f"{entry.number}　{item.title}"
     pdf.start_section(heading)
