@@ -177,7 +177,9 @@ class BriefingIn(Body):
     starts_at: TimeOfDay = Field(description="Japan time, e.g. 11:00.")
     ends_at: TimeOfDay = Field(description="Japan time, e.g. 11:50.")
     place: Annotated[str, FreeText(200)]
-    attendees: list[TownAttendeeIn] = Field(default_factory=list, max_length=5)
+    attendees: list[TownAttendeeIn] = Field(
+        default_factory=list, max_length=10, description="One per town: its head or a deputy."
+    )
     prefectural_attendees: list[PrefecturalAttendeeIn] = Field(default_factory=list, max_length=30)
     reason: Reason = Field(default=None, description="Why, when rescheduling.")
 

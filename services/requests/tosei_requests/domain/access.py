@@ -82,7 +82,7 @@ def _officer_of(who: Principal, towns: Iterable[str], what: str) -> None:
 def ensure_may_draft(who: Principal, towns: Iterable[str]) -> None:
     """A new item (or a carried, merged or split one) must be the officer's own town's."""
     listed = list(towns)
-    _officer_of(who, listed, "要望の作成")
+    ensure_role(who, Role.COORDINATOR, Role.MUNICIPALITY, doing="要望の作成")
     if who.role is Role.MUNICIPALITY and _town(who) not in listed:
         town = municipality(_town(who)).name
         raise Forbidden(
