@@ -27,7 +27,6 @@ from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.clock import japan_moment
 from tosei_common.platform.http import build_app
 from tosei_common.platform.replay import replay_service
-from tosei_common.platform.service import Runtime
 from tosei_requests.app import SERVICE
 from tosei_resilience.app import resilience_service
 
@@ -108,7 +107,7 @@ def revised(event_item: Any, version: int, status: PlanItemStatus) -> PlanItemRe
 
 
 async def test_the_same_plan_item_event_delivered_twice_has_one_effect(
-    programme: Programme, service: Runtime, broker: TansuBroker, db: asyncpg.Connection, schema: str
+    programme: Programme, broker: TansuBroker, db: asyncpg.Connection, schema: str
 ) -> None:
     plough = plan_item_added(7)
     await publish(broker.bootstrap, [plough], source="resilience")
@@ -150,7 +149,6 @@ RECORDS = "SELECT id, fiscal_year, number, title, status, version FROM {}.reques
 
 async def test_replay_rebuilds_the_plan_item_copy_and_keeps_the_requests(
     programme: Programme,
-    service: Runtime,
     broker: TansuBroker,
     db: asyncpg.Connection,
     schema: str,

@@ -194,9 +194,7 @@ async def test_bad_requests_name_the_field_and_write_nothing(
     assert (await written(db, schema))[:3] == before[:3]
 
 
-async def test_who_may_do_what_is_said_in_japanese(
-    programme: Programme, db: asyncpg.Connection, schema: str
-) -> None:
+async def test_who_may_do_what_is_said_in_japanese(programme: Programme) -> None:
     p = programme
     http = p.http
     await p.open_year(2020)

@@ -17,14 +17,16 @@ from tosei_common.catalogue.requests import (
 from tosei_common.catalogue.resilience import PlanItemAdded, PlanItemRetired, PlanItemRevised
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_requests import metrics
-from tosei_requests.api import answers, briefings, lists, request_items
+from tosei_requests.api import answers, books, briefings, carry_over, lists, request_items
 from tosei_requests.handlers.events import on_plan_item
 
 
 def routers(runtime: Runtime) -> Sequence[APIRouter]:
     return [
         request_items.router(runtime),
+        carry_over.router(runtime),
         briefings.router(runtime),
+        books.router(runtime),
         answers.router(runtime),
         lists.router(runtime),
     ]

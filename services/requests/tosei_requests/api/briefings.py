@@ -1,44 +1,31 @@
 """HTTP: the yearly briefing — schedule or reschedule, the agenda (set, fix), the minutes, the
-history, and the request book (JSON, PDF, xlsx) with its publication."""
+history."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import Response
 
-from tosei_common.platform.auth import current_principal, optional_principal
-from tosei_common.platform.downloads import XLSX_MEDIA_TYPE, download
+from tosei_common.platform.auth import current_principal
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
 from tosei_requests.api.params import YearPath
 from tosei_requests.api.requests import AgendaIn, BriefingIn, MinutesIn
-from tosei_requests.api.responses import (
-    BookOut,
-    BriefingOut,
-    BriefingsOut,
-    BriefingSummaryOut,
-    HistoryOut,
-)
-from tosei_requests.book_files import book_pdf, book_xlsx, file_name
-from tosei_requests.domain.book import Book
+from tosei_requests.api.responses import BriefingOut, BriefingsOut, BriefingSummaryOut, HistoryOut
 from tosei_requests.handlers import briefings, reads
 
 Caller = Annotated[Principal, Depends(current_principal)]
-Anyone = Annotated[Principal | None, Depends(optional_principal)]
+
+
+async def briefing_out(runtime: Runtime, who: Principal, fiscal_year: int) -> BriefingOut:
+    """The briefing as the caller reads it now (after a command: what the command left)."""
+    async with runtime.reading() as conn:
+        return BriefingOut.of_view(await reads.briefing(conn, who, fiscal_year))
 
 
 def router(runtime: Runtime) -> APIRouter:
     r = APIRouter(prefix="/briefings", tags=["briefings"])
-
-    async def shown(who: Principal, fiscal_year: int) -> BriefingOut:
-        async with runtime.reading() as conn:
-            return BriefingOut.of_view(await reads.briefing(conn, who, fiscal_year))
-
-    async def the_book(who: Principal | None, fiscal_year: int) -> Book:
-        async with runtime.reading() as conn:
-            return await reads.book(conn, who, fiscal_year)
 
     @r.get("", summary="The briefings, one per fiscal year")
     async def list_briefings(who: Caller) -> BriefingsOut:
@@ -48,7 +35,7 @@ def router(runtime: Runtime) -> APIRouter:
 
     @r.get("/{fiscal_year}", summary="A year's briefing with its agenda")
     async def get_briefing(fiscal_year: YearPath, who: Caller) -> BriefingOut:
-        return await shown(who, fiscal_year)
+        return await briefing_out(runtime, who, fiscal_year)
 
     @r.put(
         "/{fiscal_year}", summary="Schedule the year's briefing, or reschedule it (with a reason)"
@@ -56,7 +43,7 @@ def router(runtime: Runtime) -> APIRouter:
     async def schedule(fiscal_year: YearPath, body: BriefingIn, who: Caller) -> BriefingOut:
         async with runtime.unit_of_work(who) as uow:
             await briefings.schedule(uow, who, fiscal_year, body.schedule(), body.reason)
-        return await shown(who, fiscal_year)
+        return await briefing_out(runtime, who, fiscal_year)
 
     @r.put("/{fiscal_year}/agenda", summary="The agenda: the adopted items in the joint order")
     async def set_agenda(fiscal_year: YearPath, body: AgendaIn, who: Caller) -> BriefingOut:
@@ -64,7 +51,7 @@ def router(runtime: Runtime) -> APIRouter:
             await briefings.set_agenda(
                 uow, who, fiscal_year, body.items, body.grouping, body.reason
             )
-        return await shown(who, fiscal_year)
+        return await briefing_out(runtime, who, fiscal_year)
 
     @r.post(
         "/{fiscal_year}/agenda/fix",
@@ -73,57 +60,17 @@ def router(runtime: Runtime) -> APIRouter:
     async def fix_agenda(fiscal_year: YearPath, who: Caller) -> BriefingOut:
         async with runtime.unit_of_work(who) as uow:
             await briefings.fix_agenda(uow, who, fiscal_year)
-        return await shown(who, fiscal_year)
+        return await briefing_out(runtime, who, fiscal_year)
 
     @r.put("/{fiscal_year}/minutes", summary="Record (or correct) the minutes after the briefing")
     async def minutes(fiscal_year: YearPath, body: MinutesIn, who: Caller) -> BriefingOut:
         async with runtime.unit_of_work(who) as uow:
             await briefings.minutes(uow, who, fiscal_year, body.minutes, body.reason)
-        return await shown(who, fiscal_year)
+        return await briefing_out(runtime, who, fiscal_year)
 
     @r.get("/{fiscal_year}/history", summary="Every change of the briefing and its agenda")
     async def history(fiscal_year: YearPath, who: Caller) -> HistoryOut:
         async with runtime.reading() as conn:
             return HistoryOut.of(await reads.briefing_history(conn, who, fiscal_year))
-
-    @r.post("/{fiscal_year}/book/publish", summary="Publish the request book (and its answers)")
-    async def publish(fiscal_year: YearPath, who: Caller) -> BriefingOut:
-        async with runtime.unit_of_work(who) as uow:
-            await briefings.publish(uow, who, fiscal_year)
-        return await shown(who, fiscal_year)
-
-    @r.get("/{fiscal_year}/book", summary="The request book (public once published)")
-    async def book(fiscal_year: YearPath, who: Anyone) -> BookOut:
-        return BookOut.of(await the_book(who, fiscal_year))
-
-    @r.get(
-        "/{fiscal_year}/book.pdf",
-        summary="The request book as PDF (public once published)",
-        response_class=Response,
-        responses={200: {"content": {"application/pdf": {}}}},
-    )
-    async def book_as_pdf(fiscal_year: YearPath, who: Anyone) -> Response:
-        found = await the_book(who, fiscal_year)
-        return download(
-            book_pdf(found),
-            file_name(found, "pdf"),
-            "application/pdf",
-            ascii_filename=f"request-book-{fiscal_year}.pdf",
-        )
-
-    @r.get(
-        "/{fiscal_year}/book.xlsx",
-        summary="The request book as xlsx, one row per item (public once published)",
-        response_class=Response,
-        responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
-    )
-    async def book_as_xlsx(fiscal_year: YearPath, who: Anyone) -> Response:
-        found = await the_book(who, fiscal_year)
-        return download(
-            book_xlsx(found),
-            file_name(found, "xlsx"),
-            XLSX_MEDIA_TYPE,
-            ascii_filename=f"request-book-{fiscal_year}.xlsx",
-        )
 
     return r

@@ -12,7 +12,6 @@ from tosei_common.catalogue.requests import AnswerStatus, RequestDerivation
 from tosei_common.catalogue.resilience import PlanItemStatus
 from tosei_common.region.fiscal import fiscal_year_display
 from tosei_common.region.municipalities import municipality
-from tosei_requests.db.history import HistoryEntry
 from tosei_requests.domain.agenda import AgendaEntry
 from tosei_requests.domain.answer import Answer, AnswerSummary, Tally
 from tosei_requests.domain.book import Book, BookEntry
@@ -22,6 +21,7 @@ from tosei_requests.domain.labels import ANSWER, PLAN_STATUS, STATUS, WHOLE_REGI
 from tosei_requests.domain.lineage import Lineage
 from tosei_requests.domain.plan_items import PlanItemCopy
 from tosei_requests.domain.request_item import RequestItem
+from tosei_requests.domain.revisions import HistoryEntry
 from tosei_requests.domain.status import ItemStatus
 from tosei_requests.domain.years import RequestYear
 from tosei_requests.handlers.reads import BriefingView, History, Items, YearAnswers

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from tosei_common.platform.db import Connection
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    actor: str
-    entity: str
-    action: str
-    reason: str | None
-    changes: dict[str, Any]
+from tosei_requests.domain.revisions import HistoryEntry
 
 
 async def of(conn: Connection, entities: Sequence[tuple[str, str]]) -> list[HistoryEntry]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.requests import RequestDerivation
 from tosei_common.platform.db import Connection
-from tosei_requests.domain.request_item import RequestItem
+from tosei_requests.domain.request_item import ItemFilter, RequestItem
 from tosei_requests.domain.status import ItemStatus
 
 _COLUMNS = (
@@ -52,16 +51,6 @@ async def by_ids(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, RequestIte
         f"SELECT {_COLUMNS} FROM request_items WHERE id = ANY($1::uuid[])", list(ids)
     )
     return {row["id"]: _item(row) for row in rows}
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    fiscal_year: int | None = None
-    municipality: str | None = None
-    status: ItemStatus | None = None
-    #: An officer's town: other towns' drafts are left out.
-    drafts_of: str | None = None
-    all_drafts: bool = True
 
 
 async def listed(conn: Connection, which: ItemFilter) -> list[RequestItem]:

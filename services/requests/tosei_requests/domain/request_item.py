@@ -128,6 +128,18 @@ class ItemChange:
     created: bool = False
 
 
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which items a list shows."""
+
+    fiscal_year: int | None = None
+    municipality: str | None = None
+    status: ItemStatus | None = None
+    #: An officer's town: other towns' drafts are left out.
+    drafts_of: str | None = None
+    all_drafts: bool = True
+
+
 def locked(item: RequestItem, agenda_fixed: bool) -> bool:
     """An adopted item of a year whose agenda is fixed changes only by a coordinator, with a
     recorded reason."""

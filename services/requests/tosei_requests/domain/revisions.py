@@ -7,6 +7,8 @@ numbers keep two people from overwriting each other's change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -64,3 +66,15 @@ def ensure_reason(reason: str | None, why: Message) -> None:
             en=f"give a reason: {why.en}",
             fields={"reason": Message(f"{why.ja}ので、理由が必要です", f"required: {why.en}")},
         )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change: who, when, what was done, why, and the field diff."""
+
+    at: datetime
+    actor: str
+    entity: str
+    action: str
+    reason: str | None
+    changes: dict[str, Any]

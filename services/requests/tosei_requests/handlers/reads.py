@@ -16,8 +16,6 @@ from tosei_requests.db import history as history_db
 from tosei_requests.db import plan_items as plan_items_db
 from tosei_requests.db import request_items as items_db
 from tosei_requests.db import years as years_db
-from tosei_requests.db.history import HistoryEntry
-from tosei_requests.db.request_items import ItemFilter
 from tosei_requests.domain import access
 from tosei_requests.domain.agenda import AgendaEntry, arrange
 from tosei_requests.domain.answer import Answer, AnswerSummary, summarise
@@ -26,7 +24,8 @@ from tosei_requests.domain.briefing import Briefing
 from tosei_requests.domain.departments import Department
 from tosei_requests.domain.lineage import Lineage, lineage
 from tosei_requests.domain.plan_items import PlanItemCopy
-from tosei_requests.domain.request_item import RequestItem
+from tosei_requests.domain.request_item import ItemFilter, RequestItem
+from tosei_requests.domain.revisions import HistoryEntry
 from tosei_requests.domain.years import RequestYear
 from tosei_requests.handlers.loading import existing_briefing, no_item
 
