@@ -37,6 +37,15 @@ async def written(db: asyncpg.Connection, schema: str) -> tuple[int, int, int, i
     return (row[0], row[1], row[2], row[3])
 
 
+async def answer(http: httpx.AsyncClient, found: Any, received_on: str) -> httpx.Response:
+    body = {"received_on": received_on, "text": "検討する", "department": "kendo"}
+    return await http.put(
+        f"/request-items/{found['id']}/answer",
+        json={**body, "status": "under_study"},
+        headers=COORDINATOR,
+    )
+
+
 def refused(response: httpx.Response, status: int, field: str) -> str:
     """The answer is ``status`` naming ``field``; returns its message."""
     assert response.status_code == status, response.text
@@ -123,16 +132,7 @@ async def test_bad_requests_name_the_field_and_write_nothing(
     refused(repeated, 422, "items")
     empty_fix = await http.post("/briefings/2020/agenda/fix", headers=COORDINATOR)
     refused(empty_fix, 422, "agenda")
-    early = await http.put(
-        f"/request-items/{port['id']}/answer",
-        json={
-            "received_on": "2020-11-01",
-            "text": "検討する",
-            "department": "kendo",
-            "status": "under_study",
-        },
-        headers=COORDINATOR,
-    )
+    early = await answer(http, port, "2020-11-01")
     assert early.status_code == 409  # the agenda is not fixed: answers come after the briefing
     assert await written(db, schema) == before
 
@@ -143,39 +143,12 @@ async def test_bad_requests_name_the_field_and_write_nothing(
     await p.move(sidewalk, "submitted", officer(HIRANAI))
     late = await p.move(sidewalk, "adopted", COORDINATOR, reason="議題確定後の追加採択")
     before = await written(db, schema)
-    not_on_agenda = await http.put(
-        f"/request-items/{late['id']}/answer",
-        json={
-            "received_on": "2020-11-01",
-            "text": "検討する",
-            "department": "kendo",
-            "status": "under_study",
-        },
-        headers=COORDINATOR,
-    )
+    not_on_agenda = await answer(http, late, "2020-11-01")
     assert "議題に載っていないため" in refused(not_on_agenda, 422, "item_id")
     p.at("2020-11-02 09:00")
-    before_briefing = await http.put(
-        f"/request-items/{port['id']}/answer",
-        json={
-            "received_on": "2020-10-15",
-            "text": "検討する",
-            "department": "kendo",
-            "status": "under_study",
-        },
-        headers=COORDINATOR,
-    )
+    before_briefing = await answer(http, port, "2020-10-15")
     assert "説明会（令和2年10月16日）より前です" in refused(before_briefing, 422, "received_on")
-    future = await http.put(
-        f"/request-items/{port['id']}/answer",
-        json={
-            "received_on": "2020-11-03",
-            "text": "検討する",
-            "department": "kendo",
-            "status": "under_study",
-        },
-        headers=COORDINATOR,
-    )
+    future = await answer(http, port, "2020-11-03")
     refused(future, 422, "received_on")
     on_agenda = await http.post(
         f"/request-items/{port['id']}/transitions",

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends
 from tosei_common.platform.auth import current_principal, optional_principal
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
+from tosei_requests.api.briefing_responses import AnswersOut
 from tosei_requests.api.params import YearPath
 from tosei_requests.api.request_items import item_out
 from tosei_requests.api.requests import AnswerIn
-from tosei_requests.api.responses import AnswerOut, AnswersOut
+from tosei_requests.api.responses import AnswerOut
 from tosei_requests.handlers import answers, reads
 
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -12,9 +12,9 @@ from tosei_common.platform.auth import current_principal, optional_principal
 from tosei_common.platform.downloads import XLSX_MEDIA_TYPE, download
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
+from tosei_requests.api.briefing_responses import BookOut, BriefingOut
 from tosei_requests.api.briefings import briefing_out
 from tosei_requests.api.params import YearPath
-from tosei_requests.api.responses import BookOut, BriefingOut
 from tosei_requests.book_files import book_pdf, book_xlsx, file_name
 from tosei_requests.domain.book import Book
 from tosei_requests.handlers import briefings, reads

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends
 from tosei_common.platform.auth import current_principal
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
+from tosei_requests.api.briefing_responses import BriefingOut, BriefingsOut, BriefingSummaryOut
 from tosei_requests.api.params import YearPath
 from tosei_requests.api.requests import AgendaIn, BriefingIn, MinutesIn
-from tosei_requests.api.responses import BriefingOut, BriefingsOut, BriefingSummaryOut, HistoryOut
+from tosei_requests.api.responses import HistoryOut
 from tosei_requests.handlers import briefings, reads
 
 Caller = Annotated[Principal, Depends(current_principal)]
