@@ -9,10 +9,11 @@ from tosei_common.catalogue.requests import AnswerStatus
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_requests.db import answers as answers_db
+from tosei_requests.db import briefings as briefings_db
 from tosei_requests.db import departments as departments_db
 from tosei_requests.domain import access
 from tosei_requests.domain.answer import Answer, record_answer
-from tosei_requests.handlers.loading import briefing_of, item_of_locked_year
+from tosei_requests.handlers.loading import item_of_locked_year
 
 
 async def record(
@@ -30,7 +31,7 @@ async def record(
     item = await item_of_locked_year(uow.conn, item_id)
     change = record_answer(
         item,
-        await briefing_of(uow.conn, item.fiscal_year),
+        await briefings_db.get(uow.conn, item.fiscal_year),
         await answers_db.get(uow.conn, item_id, for_update=True),
         received_on=received_on,
         text=text,

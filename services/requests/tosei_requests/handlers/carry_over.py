@@ -10,6 +10,7 @@ from tosei_common.platform.db import Connection
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_requests.db import answers as answers_db
+from tosei_requests.db import briefings as briefings_db
 from tosei_requests.db import request_items as items_db
 from tosei_requests.db import years as years_db
 from tosei_requests.domain import access
@@ -22,7 +23,7 @@ from tosei_requests.domain.lineage import (
     split_over,
 )
 from tosei_requests.domain.request_item import RequestContent, RequestItem
-from tosei_requests.handlers.loading import briefing_of, keep, no_item, references
+from tosei_requests.handlers.loading import keep, no_item, references
 
 
 async def _open_next_year(conn: Connection, item_id: UUID, field: str) -> RequestItem:
@@ -37,7 +38,7 @@ async def _open_next_year(conn: Connection, item_id: UUID, field: str) -> Reques
 
 
 async def _predecessor(conn: Connection, item: RequestItem) -> Predecessor:
-    briefing = await briefing_of(conn, item.fiscal_year)
+    briefing = await briefings_db.get(conn, item.fiscal_year)
     return Predecessor(
         item=item,
         answer=await answers_db.get(conn, item.id),

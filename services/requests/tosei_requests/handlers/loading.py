@@ -42,10 +42,6 @@ async def item_of_locked_year(
     return item
 
 
-async def briefing_of(conn: Connection, fiscal_year: int) -> Briefing | None:
-    return await briefings_db.get(conn, fiscal_year)
-
-
 async def existing_briefing(conn: Connection, fiscal_year: int, *, lock: bool = False) -> Briefing:
     if lock:
         await years_db.get(conn, fiscal_year, for_update=True)

@@ -9,13 +9,14 @@ from uuid import UUID
 
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
+from tosei_requests.db import briefings as briefings_db
 from tosei_requests.db import request_items as items_db
 from tosei_requests.db import years as years_db
 from tosei_requests.domain import access, lifecycle
 from tosei_requests.domain.lineage import ensure_year_open
 from tosei_requests.domain.request_item import RequestContent, RequestItem, draft_item, revise_item
 from tosei_requests.domain.status import ItemStatus
-from tosei_requests.handlers.loading import briefing_of, item_of_locked_year, keep, references
+from tosei_requests.handlers.loading import item_of_locked_year, keep, references
 
 
 async def draft(
@@ -42,7 +43,7 @@ async def revise(
 ) -> RequestItem:
     item = await item_of_locked_year(uow.conn, item_id)
     access.ensure_may_read_item(who, item)
-    briefing = await briefing_of(uow.conn, item.fiscal_year)
+    briefing = await briefings_db.get(uow.conn, item.fiscal_year)
     fixed = briefing is not None and briefing.agenda_fixed
     towns_after = changes.get("municipalities", item.municipalities)
     access.ensure_may_revise(who, item, agenda_fixed=fixed, towns_after=towns_after)
@@ -60,7 +61,7 @@ async def move(
     item = await item_of_locked_year(uow.conn, item_id)
     access.ensure_may_read_item(who, item)
     access.ensure_may_move(who, item, to)
-    briefing = await briefing_of(uow.conn, item.fiscal_year)
+    briefing = await briefings_db.get(uow.conn, item.fiscal_year)
     change = lifecycle.move(
         item,
         to,
