@@ -67,7 +67,7 @@ async def fy2020_adopted(p: Programme, broker: TansuBroker) -> dict[str, Any]:
     hiranai = (await p.get("/request-items?municipality=平内&fiscal_year=2020"))["items"]
     assert [i["title"] for i in hiranai] == [DOCTORS["title"], SIDEWALK["title"]]
     assert items["sidewalk"]["plan_items"][0]["label"] == (
-        "国土強靱化地域計画 事業番号12（平内町・計画）"
+        "国土強靱化地域計画 事業番号12「除雪機械の更新」（平内町・計画）"
     )
     assert items["doctors"]["towns_label"] == "東青圏域5市町村"
     assert items["doctors"]["joint"] is True
@@ -179,7 +179,7 @@ async def test_two_fiscal_years_of_joint_requests_from_drafts_to_lineage(
         "現状の岸壁では15万トン級の寄港に制約がある。",
         "【要望内容】",
         SIDEWALK["body"],
-        "国土強靱化地域計画 事業番号12（平内町・計画）",
+        "国土強靱化地域計画 事業番号12「除雪機械の更新」（平内町・計画）",
         "1,500,000,000円",
     ):
         assert expected in text, expected
@@ -196,7 +196,7 @@ async def test_two_fiscal_years_of_joint_requests_from_drafts_to_lineage(
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5]  # numbers as numbers
     assert rows[1][5] == 1_500_000_000
     assert rows[0][3] == "東青圏域5市町村"
-    assert rows[3][8] == "国土強靱化地域計画 事業番号12（平内町・計画）"
+    assert rows[3][8] == "国土強靱化地域計画 事業番号12「除雪機械の更新」（平内町・計画）"
 
     # the public sees nothing until the book is published, then the book and the answers
     assert (await p.http.get("/briefings/2020/book")).status_code == 404

@@ -10,7 +10,8 @@ import pytest
 
 from tests.requests.towns import AOMORI, FIVE, HIRANAI, SOTOGAHAMA, YOMOGITA, plan_item_added
 from tosei_common.catalogue.requests import AnswerStatus, RequestDerivation
-from tosei_common.catalogue.resilience import PlanItemStatus
+from tosei_common.catalogue.resilience import PlanItemField, PlanItemRevised, PlanItemStatus
+from tosei_common.platform.clock import japan_moment
 from tosei_common.platform.errors import Conflict, InvalidTransition, Unprocessable
 from tosei_common.region.fiscal import TOKYO
 from tosei_requests.domain.agenda import arrange, fix_agenda, set_agenda
@@ -301,6 +302,29 @@ def test_the_plan_item_copy_keeps_the_latest_version() -> None:
     assert copy.status is PlanItemStatus.PLANNED
     newer = copy.__class__(**{**copy.__dict__, "version": 4})
     assert apply(newer, added) is None
+
+
+def test_an_event_without_a_title_keeps_the_title_the_copy_had() -> None:
+    """Events published before titles travelled carry none; the copy keeps the last one seen."""
+    added = plan_item_added(3, title="除雪機械の更新")
+    copy = apply(None, added)
+    assert copy is not None
+    assert copy.label == "国土強靱化地域計画 事業番号3「除雪機械の更新」（平内町・計画）"
+    untitled = PlanItemRevised(
+        item_id=added.item_id,
+        number=3,
+        municipality=added.municipality,
+        changed_fields=[PlanItemField.STATUS],
+        status=PlanItemStatus.DONE,
+        version=2,
+        revised_at=japan_moment("2020-06-01 10:00"),
+    )
+    later = apply(copy, untitled)
+    assert later is not None
+    assert (later.title, later.status) == ("除雪機械の更新", PlanItemStatus.DONE)
+    unknown = apply(None, plan_item_added(4, title=None))
+    assert unknown is not None
+    assert unknown.label == "国土強靱化地域計画 事業番号4（平内町・計画）"
 
 
 def test_offices_and_towns_are_named_as_the_council_names_them() -> None:

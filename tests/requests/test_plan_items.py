@@ -57,11 +57,12 @@ async def test_a_linked_plan_item_revised_in_resilience_shows_its_new_state_once
             await p.open_year(2020)
             request = await linked_request(p, added["id"])
             [shown] = request["plan_items"]
-            assert (shown["number"], shown["municipality"], shown["status"]) == (
+            assert (shown["number"], shown["title"], shown["status"]) == (
                 added["number"],
-                HIRANAI,
+                SNOW_PLOUGHS["title"],
                 "planned",
             )
+            assert shown["municipality"] == HIRANAI
 
             revised = await plan.revise(
                 added, officer(HIRANAI), status="in_progress", title="除雪機械の更新（第1期）"
@@ -74,14 +75,16 @@ async def test_a_linked_plan_item_revised_in_resilience_shows_its_new_state_once
 
             link = await eventually(lambda: shows(2))
             assert (link["status"], link["status_label"]) == ("in_progress", "実施中")
-            assert (
-                link["label"] == f"国土強靱化地域計画 事業番号{added['number']}（平内町・実施中）"
+            assert link["title"] == "除雪機械の更新（第1期）"
+            assert link["label"] == (
+                f"国土強靱化地域計画 事業番号{added['number']}「除雪機械の更新（第1期）」"
+                "（平内町・実施中）"
             )
 
             await plan.retire(revised, COORDINATOR, "abolished")
             link = await eventually(lambda: shows(3))
             assert link["retired"] is True
-            assert link["status_label"] == "廃止"
+            assert (link["status_label"], link["title"]) == ("廃止", "除雪機械の更新（第1期）")
 
             # the request keeps its link to the retired item; a new link to it is refused
             refused = await p.http.post(
@@ -141,7 +144,7 @@ async def test_the_same_plan_item_event_delivered_twice_has_one_effect(
 
 
 COPY = (
-    "SELECT item_id, number, municipality, status, version, changed_fields, changed_at"
+    "SELECT item_id, number, title, municipality, status, version, changed_fields, changed_at"
     " FROM {}.plan_items ORDER BY item_id"
 )
 RECORDS = "SELECT id, fiscal_year, number, title, status, version FROM {}.request_items ORDER BY id"
@@ -171,7 +174,7 @@ async def test_replay_rebuilds_the_plan_item_copy_and_keeps_the_requests(
 
     await eventually(copied)
     live_copy = [tuple(r) for r in await db.fetch(COPY.format(schema))]
-    assert [(r[1], r[3], r[4]) for r in sorted(live_copy, key=lambda r: r[1])] == [
+    assert [(r[1], r[4], r[5]) for r in sorted(live_copy, key=lambda r: r[1])] == [
         (7, "done", 2),
         (8, "planned", 1),
     ]

@@ -100,11 +100,14 @@ BRIEFING_2020: dict[str, Any] = {
 }
 
 
-def plan_item_added(number: int, town: str | None = HIRANAI) -> PlanItemAdded:
+def plan_item_added(
+    number: int, town: str | None = HIRANAI, title: str | None = "除雪機械の更新"
+) -> PlanItemAdded:
     """A plan item as the resilience service announces it."""
     return PlanItemAdded(
         item_id=uuid.uuid4(),
         number=number,
+        title=title,
         municipality=town,
         risk_scenario="1-6",
         policy_area="transport",

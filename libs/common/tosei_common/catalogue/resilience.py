@@ -1,8 +1,11 @@
 """Events of the resilience service (the joint national-resilience plan, 国土強靱化地域計画).
 
-Plan items and funding programmes are public planning data, but titles, reasons and notes are
-free text, so they stay behind the service's HTTP API: events carry ids, municipality codes,
-reference codes, enums, numbers, dates and the *names* of the fields a revision changed.
+Plan items and funding programmes are public planning data. An item's title (事業名) is the
+official name the published plan gives it, so it travels: the requests service shows the current
+title of the plan items a request links to. Reasons, notes, departments and people are free text a
+person typed about the work and stay behind the service's HTTP API: events carry ids, municipality
+codes, reference codes, enums, numbers, dates, the title and the *names* of the fields a revision
+changed.
 """
 
 from __future__ import annotations
@@ -101,6 +104,12 @@ _MUNICIPALITY = Field(
     pattern=r"^\d{6}$",
     examples=["023019"],
 )
+_TITLE = Field(
+    default=None,
+    description="The item's title after this change (事業名, as the published plan names it). "
+    "Absent from events published before the field was added; keep the last title you saw.",
+    examples=["冬期道路交通確保のための除雪機械の更新"],
+)
 _VERSION = Field(
     ge=1,
     description="The item's version after this change (1 when added, +1 per revision).",
@@ -117,6 +126,7 @@ class PlanItemAdded(Event):
 
     item_id: UUID = _ITEM_ID
     number: int = Field(ge=1, description="Its number in the plan (事業番号).", examples=[12])
+    title: str | None = _TITLE
     municipality: str | None = _MUNICIPALITY
     risk_scenario: str = Field(
         description="Code of the worst-case risk scenario it addresses "
@@ -157,6 +167,7 @@ class PlanItemRevised(Event):
 
     item_id: UUID = _ITEM_ID
     number: int = Field(ge=1, examples=[12])
+    title: str | None = _TITLE
     municipality: str | None = _MUNICIPALITY
     changed_fields: list[PlanItemField] = Field(
         min_length=1,
@@ -177,6 +188,7 @@ class PlanItemRetired(Event):
 
     item_id: UUID = _ITEM_ID
     number: int = Field(ge=1, examples=[12])
+    title: str | None = _TITLE
     municipality: str | None = _MUNICIPALITY
     reason: RetirementReason = Field(examples=["split"])
     superseded_by: list[UUID] = Field(

@@ -77,6 +77,7 @@ class PlanItemLinkOut(BaseModel):
     item_id: UUID
     known: bool
     number: int | None = None
+    title: str | None = None
     municipality: str | None = None
     municipality_name: str | None = None
     status: PlanItemStatus | None = None
@@ -95,6 +96,7 @@ class PlanItemLinkOut(BaseModel):
             item_id=item_id,
             known=True,
             number=copy.number,
+            title=copy.title,
             municipality=town,
             municipality_name=WHOLE_REGION if town is None else municipality(town).name,
             status=copy.status,

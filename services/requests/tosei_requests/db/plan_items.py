@@ -10,13 +10,14 @@ from tosei_common.catalogue.resilience import PlanItemStatus
 from tosei_common.platform.db import Connection
 from tosei_requests.domain.plan_items import PlanItemCopy
 
-_COLUMNS = "item_id, number, municipality, status, version, changed_fields, changed_at"
+_COLUMNS = "item_id, number, title, municipality, status, version, changed_fields, changed_at"
 
 
 def _copy(row: Any) -> PlanItemCopy:
     return PlanItemCopy(
         item_id=row["item_id"],
         number=row["number"],
+        title=row["title"],
         municipality=row["municipality"],
         status=PlanItemStatus(row["status"]),
         version=row["version"],
@@ -43,14 +44,15 @@ async def by_ids(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, PlanItemCo
 async def save(conn: Connection, copy: PlanItemCopy) -> None:
     await conn.execute(
         f"""
-        INSERT INTO plan_items ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO plan_items ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         ON CONFLICT (item_id) DO UPDATE SET
-            number = excluded.number, municipality = excluded.municipality,
+            number = excluded.number, title = excluded.title, municipality = excluded.municipality,
             status = excluded.status, version = excluded.version,
             changed_fields = excluded.changed_fields, changed_at = excluded.changed_at
         """,
         copy.item_id,
         copy.number,
+        copy.title,
         copy.municipality,
         copy.status.value,
         copy.version,

@@ -1,9 +1,8 @@
 """The service's own copy of the resilience plan's items, kept from the plan_item events.
 
-A request shows a linked plan item's current number, town and status without asking the
-resilience service; an item retired from the plan is shown as retired (廃止). Titles are free
-text and do not travel on topics, so the copy has none: a person sees the title in the
-resilience service (or the console) by the item's number.
+A request shows a linked plan item's current number, title, town and status without asking the
+resilience service; an item retired from the plan is shown as retired (廃止). Events published
+before titles travelled carry none: the copy keeps the last title it saw (None until one comes).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ PlanItemEvent = PlanItemAdded | PlanItemRevised | PlanItemRetired
 class PlanItemCopy:
     item_id: UUID
     number: int
+    title: str | None
     municipality: str | None
     status: PlanItemStatus
     version: int
@@ -41,13 +41,16 @@ class PlanItemCopy:
 
     @property
     def label(self) -> str:
-        """事業番号12（平内町・実施中）"""
+        """国土強靱化地域計画 事業番号12「除雪機械の更新」（平内町・実施中）"""
         town = WHOLE_REGION if self.municipality is None else municipality(self.municipality).name
-        return f"国土強靱化地域計画 事業番号{self.number}（{town}・{PLAN_STATUS[self.status]}）"
+        title = "" if self.title is None else f"「{self.title}」"
+        return (
+            f"国土強靱化地域計画 事業番号{self.number}{title}（{town}・{PLAN_STATUS[self.status]}）"
+        )
 
 
-def copy_of(event: PlanItemEvent) -> PlanItemCopy:
-    """The plan item as the event leaves it."""
+def copy_of(event: PlanItemEvent, previous_title: str | None = None) -> PlanItemCopy:
+    """The plan item as the event leaves it (an event without a title keeps the previous one)."""
     if isinstance(event, PlanItemAdded):
         status, at = event.status, event.added_at
         changed = tuple(f.value for f in PlanItemField)
@@ -60,6 +63,7 @@ def copy_of(event: PlanItemEvent) -> PlanItemCopy:
     return PlanItemCopy(
         item_id=event.item_id,
         number=event.number,
+        title=previous_title if event.title is None else event.title,
         municipality=event.municipality,
         status=status,
         version=event.version,
@@ -73,4 +77,4 @@ def apply(current: PlanItemCopy | None, event: PlanItemEvent) -> PlanItemCopy | 
     one item arrive in order, but a replay or a re-sent event may bring an older one again)."""
     if current is not None and current.version >= event.version:
         return None
-    return copy_of(event)
+    return copy_of(event, None if current is None else current.title)

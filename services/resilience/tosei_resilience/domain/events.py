@@ -1,4 +1,4 @@
-"""The events that announce a change of the plan: ids, codes and field names, no free text."""
+"""The events that announce a change of the plan: ids, codes, the title, changed field names."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def plan_item_event(change: Change, at: datetime) -> Event:
         return PlanItemAdded(
             item_id=item.id,
             number=item.number,
+            title=item.title,
             municipality=item.municipality,
             risk_scenario=item.risk_scenario,
             policy_area=item.policy_area,
@@ -43,6 +44,7 @@ def plan_item_event(change: Change, at: datetime) -> Event:
         return PlanItemRevised(
             item_id=item.id,
             number=item.number,
+            title=item.title,
             municipality=item.municipality,
             changed_fields=[PlanItemField(f) for f in change.changed_fields],
             status=item.status,
@@ -53,6 +55,7 @@ def plan_item_event(change: Change, at: datetime) -> Event:
     return PlanItemRetired(
         item_id=item.id,
         number=item.number,
+        title=item.title,
         municipality=item.municipality,
         reason=item.retirement,
         superseded_by=list(item.superseded_by),
