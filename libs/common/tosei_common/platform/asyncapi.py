@@ -26,13 +26,11 @@ from faststream.specification import AsyncAPI
 from pydantic.json_schema import models_json_schema
 
 from tosei_common.platform.events import Event, source_of
+from tosei_common.platform.metrics import DLQ_REASONS
 from tosei_common.platform.topics import Topic
 
 KAFKA_BINDING_VERSION = "0.5.0"
 REF_TEMPLATE = "#/components/schemas/{model}"
-
-#: Why a consumer dead-lettered a record (the ``dlq_reason`` header).
-DLQ_REASONS = ("invalid", "handler_failed", "transient_exhausted")
 
 
 class DocumentedService(Protocol):
