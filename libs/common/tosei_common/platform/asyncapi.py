@@ -186,11 +186,41 @@ _YAML12_NOT_TEXT = re.compile(
 def committed_documents(
     services: Mapping[str, DocumentedService], directory: Path
 ) -> dict[Path, str]:
-    """What ``directory`` must hold: ``<service>.yaml`` for every service, nothing else."""
-    return {
+    """What ``directory`` must hold: ``<service>.yaml`` for every service and the index."""
+    documents = {
         directory / f"{name}.yaml": render_yaml(asyncapi_document(spec))
         for name, spec in services.items()
     }
+    documents[directory / "README.md"] = events_index(services)
+    return documents
+
+
+def events_index(services: Mapping[str, DocumentedService]) -> str:
+    """Markdown: every event type the services publish, where, and who consumes it."""
+    consumers: dict[str, list[str]] = {}
+    for name, spec in services.items():
+        for event in spec.handlers:
+            consumers.setdefault(event.ce_type, []).append(name)
+    lines = [
+        "# Events on the Tosei topics",
+        "",
+        "Generated from the event catalogue by `make asyncapi` (do not edit; `make test` fails",
+        "when it is stale). One AsyncAPI 3 document per service beside this file; how to",
+        "subscribe, and what is guaranteed: [the integrators' guide](../integrators.md).",
+        "",
+        "| event type (`ce_type`) | topic | key (`ce_subject`) | published when | read by |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for spec in services.values():
+        for event in spec.publishes:
+            readers = ", ".join(consumers.get(event.ce_type, [])) or "—"
+            lines.append(
+                f"| `{event.ce_type}` | `{event.topic.name}` | `{event.subject_field}` "
+                f"| {message_summary(event).replace('|', '/')} | {readers} |"
+            )
+    documents = ", ".join(f"[{name}]({name}.yaml)" for name in services)
+    lines += ["", f"Documents: {documents}.", ""]
+    return "\n".join(lines)
 
 
 def stale_documents(services: Mapping[str, DocumentedService], directory: Path) -> list[str]:
