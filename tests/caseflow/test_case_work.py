@@ -43,7 +43,13 @@ async def test_a_case_goes_through_its_lifecycle_and_refuses_invalid_moves(desk:
     refused = await desk.post(f"/cases/{case_id}/transitions", {"to": "resolved"}, as_expert)
     assert refused.status_code == 409
     assert refused.json()["error"] == "invalid_transition"
-    assert "from assigned it can become: in_progress" in refused.json()["message"]
+    assert "担当決定からは対応中（in_progress）にできます" in refused.json()["message"]
+    in_english = await desk.client.post(
+        f"/cases/{case_id}/transitions",
+        json={"to": "resolved"},
+        headers={**as_expert, "Accept-Language": "en"},
+    )
+    assert "from assigned it can become: in_progress" in in_english.json()["message"]
 
     assert (await desk.post(f"/cases/{case_id}/sessions", session(), as_expert)).status_code == 201
     assert (await desk.case(case_id))["state"] == "in_progress"  # the first session started it
@@ -129,7 +135,8 @@ async def test_a_referral_needs_the_client_s_consent(desk: Desk) -> None:
         f"/cases/{refused_case}/referrals", {"external_expert_id": external}, expert_token(expert)
     )
     assert response.status_code == 409
-    assert "consent" in response.json()["message"]
+    assert response.json()["reason"] == "no_consent"
+    assert "同意" in response.json()["message"]
     assert (await desk.case(refused_case))["referrals"] == []
 
 
@@ -253,3 +260,16 @@ async def test_a_session_in_the_future_is_refused(desk: Desk) -> None:
     )
     assert response.status_code == 422
     assert (await desk.case(case_id))["state"] == "assigned"
+
+
+async def test_a_case_says_which_states_its_reader_may_move_it_to(desk: Desk) -> None:
+    expert = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    case_id = await desk.open_case()
+    mine = await desk.case(case_id, expert_token(expert))
+    assert mine["allowed_transitions"] == [{"to": "in_progress", "label": "対応中"}]
+    assert (
+        await desk.post(f"/cases/{case_id}/sessions", session(), expert_token(expert))
+    ).status_code == 201
+    working = await desk.case(case_id, expert_token(expert))
+    assert [t["to"] for t in working["allowed_transitions"]] == ["resolved"]
+    assert (await desk.case(case_id, AUDITOR))["allowed_transitions"] == []  # reads only

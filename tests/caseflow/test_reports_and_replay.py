@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,15 +19,17 @@ from tests.support.publish import publish
 from tests.support.runtime import fast_settings
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE
-from tosei_caseflow.handlers import commands
+from tosei_caseflow.domain.cases import OutcomeInput, SessionInput
+from tosei_caseflow.handlers import cases
 from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, TransferReason
 from tosei_common.catalogue.intake import BusinessStage, Category, ClientsMerged
 from tosei_common.devtools.devstack import TansuBroker
-from tosei_common.platform.auth import Principal, Role
 from tosei_common.platform.clock import SettableClock
 from tosei_common.platform.http import build_app
+from tosei_common.platform.principal import Principal, Role
 from tosei_common.platform.replay import replay_service
 from tosei_common.platform.service import Runtime
+from tosei_common.platform.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.slow
 
@@ -38,22 +42,25 @@ def expert(expert_id: str) -> Principal:
     return Principal(subject=expert_id, role=Role.EXPERT)
 
 
-def on(rt: Runtime, day: str) -> Runtime:
-    """The runtime, its clock set to 10:00 UTC of ``day``: what it records next is dated then."""
+@asynccontextmanager
+async def on(rt: Runtime, day: str, who: Principal) -> AsyncIterator[UnitOfWork]:
+    """A unit of work of ``who`` at 10:00 UTC of ``day``: what it records is dated then."""
     assert isinstance(rt.clock, SettableClock)
     rt.clock.set(at(day))
-    return rt
+    async with rt.unit_of_work(who) as uow:
+        yield uow
 
 
 async def meet(rt: Runtime, who: str, case_id: str, held_on: str) -> None:
-    await commands.record_session(
-        on(rt, held_on),
-        expert(who),
-        uuid.UUID(case_id),
-        commands.SessionInput(
-            date.fromisoformat(held_on), SessionMode.IN_PERSON, 60, "面談", None, None
-        ),
-    )
+    async with on(rt, held_on, expert(who)) as uow:
+        await cases.record_session(
+            uow,
+            expert(who),
+            uuid.UUID(case_id),
+            SessionInput(
+                date.fromisoformat(held_on), SessionMode.IN_PERSON, 60, "面談", None, None
+            ),
+        )
 
 
 async def test_the_kpi_report_over_two_fiscal_years_matches_hand_counted_figures(
@@ -75,25 +82,18 @@ async def test_the_kpi_report_over_two_fiscal_years_matches_hand_counted_figures
 
     await meet(caseflow, s, x1, "2021-03-25")
     await meet(caseflow, s, x1, "2021-04-15")
-    await commands.record_outcome(
-        on(caseflow, "2021-05-12"), expert(s), uuid.UUID(x1), OutcomeType.FOUNDED,
-        date(2021, 5, 10), None, "開業",
-    )  # fmt: skip
-    await commands.change_state(
-        on(caseflow, "2021-06-01"), expert(s), uuid.UUID(x1), CaseState.RESOLVED, None, None
-    )
-    await commands.change_state(
-        on(caseflow, "2021-06-02"), expert(s), uuid.UUID(x1), CaseState.CLOSED, None, 4
-    )
+    founded = OutcomeInput(OutcomeType.FOUNDED, date(2021, 5, 10), None, "開業")
+    async with on(caseflow, "2021-05-12", expert(s)) as uow:
+        await cases.record_outcome(uow, expert(s), uuid.UUID(x1), founded)
+    async with on(caseflow, "2021-06-01", expert(s)) as uow:
+        await cases.change_state(uow, expert(s), uuid.UUID(x1), CaseState.RESOLVED, None, None)
+    async with on(caseflow, "2021-06-02", expert(s)) as uow:
+        await cases.change_state(uow, expert(s), uuid.UUID(x1), CaseState.CLOSED, None, 4)
     await meet(caseflow, m, x2, "2021-04-05")
-    await commands.transfer(
-        on(caseflow, "2021-05-01"),
-        expert(m),
-        uuid.UUID(x2),
-        uuid.UUID(s),
-        TransferReason.OTHER,
-        "引継ぎ",
-    )
+    async with on(caseflow, "2021-05-01", expert(m)) as uow:
+        await cases.transfer(
+            uow, expert(m), uuid.UUID(x2), uuid.UUID(s), TransferReason.OTHER, "引継ぎ"
+        )
     await meet(caseflow, s, x2, "2021-05-10")
     await meet(caseflow, s, x3, "2022-04-01")
 

@@ -117,6 +117,21 @@ def test_impossible_or_unreadable_dates_say_why(text: str, problem: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "japanese"),
+    [
+        ("", "日付がありません"),
+        ("2021/2/30", "「2021/2/30」は存在しない日付です"),
+        ("来週の月曜", "日付として読めません"),
+    ],
+)
+def test_a_date_that_cannot_be_read_is_explained_in_japanese_too(text: str, japanese: str) -> None:
+    with pytest.raises(DateParseError) as refused:
+        parse_date(text)
+    assert japanese in refused.value.message.ja
+    assert refused.value.message.en == str(refused.value)
+
+
+@pytest.mark.parametrize(
     ("text", "fy"),
     [
         ("2021", 2021),

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 
 from tests.support.auth import SECRET, bearer
@@ -17,6 +18,7 @@ from tests.support.widgets import widget_service
 from tosei_common.platform.asyncapi import asyncapi_document, declare_publishers
 from tosei_common.platform.auth import mint_token
 from tosei_common.platform.http import build_app
+from tosei_common.platform.idempotency import IdempotencyMiddleware, commits_by_itself
 from tosei_common.platform.service import Runtime
 
 
@@ -31,6 +33,29 @@ async def client(service: Runtime) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=build_app(service))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
+
+
+def test_a_route_that_commits_by_itself_is_known_inside_its_router() -> None:
+    """FastAPI wraps each included router: the mark is found on the route inside it."""
+    app = FastAPI()
+    router = APIRouter(prefix="/imports")
+
+    @router.post("/legacy")
+    @commits_by_itself
+    async def upload() -> None: ...
+
+    @router.post("/other")
+    async def other() -> None: ...
+
+    app.include_router(router)
+    middleware = IdempotencyMiddleware(app, pool=lambda: None, verify=lambda _: None)  # type: ignore[arg-type, return-value]
+
+    def scope(path: str) -> dict[str, object]:
+        return {"type": "http", "method": "POST", "path": path, "root_path": "", "app": app}
+
+    assert middleware._commits_by_itself(scope("/imports/legacy"))
+    assert not middleware._commits_by_itself(scope("/imports/other"))
+    assert not middleware._commits_by_itself(scope("/nowhere"))
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient, service: Runtime) -> None:

@@ -66,8 +66,9 @@ def test_spellings_people_type(typed: str, expected: object) -> None:
 
 @pytest.mark.parametrize("typed", ["弘前市", "八戸", "", "青森県", "020001", "99999"])
 def test_places_outside_the_region_are_refused_with_the_choices(typed: str) -> None:
-    with pytest.raises(UnknownMunicipality, match="青森市\\(022012\\)"):
+    with pytest.raises(UnknownMunicipality, match="青森市\\(022012\\)") as refused:
         resolve_municipality(typed)
+    assert "東青圏域の市町村ではありません" in refused.value.message.ja
 
 
 def test_the_prefecture_is_accepted_where_asked_for() -> None:

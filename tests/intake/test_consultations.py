@@ -252,3 +252,149 @@ async def test_integrators_find_both_topics_in_the_asyncapi_document(
         "jp.tosei.intake.client.merged.v1"
     }
     assert "tosei.caseflow.cases" in document["channels"]  # what intake reads
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "japanese"),
+    [
+        ({"municipality": "弘前市"}, "municipality", "東青圏域の市町村ではありません"),
+        ({"person": {"phone": "123"}}, "person.phone", "電話番号の形式ではありません"),
+        ({"person": {"email": "taro@"}}, "person.email", "メールアドレスの形式ではありません"),
+        ({"person": {"phone": None, "email": None}}, "person", "電話番号かメールアドレス"),
+        ({"person": {"name": "　"}}, "person.name", "入力してください"),
+        ({"categories": []}, "categories", "1件以上"),
+        ({"consulted_at": "2099-01-01T10:00:00+09:00"}, "consulted_at", "未来の日時です"),
+        ({"consulted_at": "0001-01-01T00:00:00"}, "consulted_at", "2000年1月1日より前"),
+    ],
+)
+async def test_bad_input_is_explained_in_japanese_by_default(
+    http: httpx.AsyncClient, changes: dict[str, Any], field: str, japanese: str
+) -> None:
+    response = await http.post("/consultations", json=consultation(**changes), headers=DESK)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "validation_failed"
+    problems = {f["field"]: f["message"] for f in body["fields"]}
+    assert japanese in problems[field], body
+
+
+async def test_refusals_and_missing_records_are_said_in_japanese(
+    http: httpx.AsyncClient,
+) -> None:
+    refused = await http.post("/consultations", json=consultation(), headers=AUDITOR)
+    assert (refused.status_code, refused.json()["error"]) == (403, "forbidden")
+    assert refused.json()["message"].startswith("相談の登録は")
+    missing = await http.get("/consultations/5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11", headers=AUDITOR)
+    assert (
+        missing.json()["message"] == "相談（5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11）は見つかりません"
+    )
+    english = await http.get(
+        "/consultations/5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11",
+        headers=AUDITOR | {"Accept-Language": "en"},
+    )
+    assert english.json()["message"] == "no consultation 5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"person": {"name": "山田\x1b太郎"}}, "person.name"),
+        ({"person": {"furigana": "やまだ\x00"}}, "person.furigana"),
+        ({"business": {"name": "津軽\x7fりんご"}}, "business.name"),
+        ({"description": "融資\x00の相談"}, "description"),
+        ({"municipality": "外ケ浜町\x00"}, "municipality"),
+        ({"person": {"name": "\u200b\u200b"}}, "person.name"),
+    ],
+)
+async def test_control_characters_are_refused_naming_the_field(
+    http: httpx.AsyncClient, intake: Runtime, changes: dict[str, Any], field: str
+) -> None:
+    response = await http.post("/consultations", json=consultation(**changes), headers=DESK)
+    assert response.status_code == 422
+    assert field in {f["field"] for f in response.json()["fields"]}
+    assert await on_file(intake) == (0, 0, 0)
+
+
+async def test_text_is_stored_as_typed_and_the_person_still_recognised(
+    http: httpx.AsyncClient,
+) -> None:
+    first = await register(http)
+    typed = await register(
+        http,
+        person={
+            "name": "山田　太郎",
+            "phone": "０１７７２３１１１１",
+            "email": "Taro.Yamada@Example.JP",
+        },
+        business={"name": "津軽りんご工房（ＡＢＣ）"},
+        description="りんご～加工品\r\n　ＡＢＣ　の相談",
+    )
+    assert typed["client_id"] == first["client_id"]  # the keys match however it was typed
+    shown = (await http.get(f"/consultations/{typed['id']}", headers=DESK)).json()
+    assert shown["person_name"] == "山田　太郎"
+    assert shown["business_name"] == "津軽りんご工房（ＡＢＣ）"
+    assert shown["description"] == "りんご～加工品\n　ＡＢＣ　の相談"
+    assert shown["email"] == "Taro.Yamada@Example.JP"
+    assert shown["phone"] == "017-723-1111"  # one spelling, with hyphens
+
+
+@pytest.mark.parametrize("spelled", ["2026", "FY2026", "2026年度", "令和8年度", "R8", "ｒ８"])
+async def test_a_fiscal_year_is_taken_however_it_is_written_everywhere(
+    http: httpx.AsyncClient, spelled: str
+) -> None:
+    await register(http, consulted_at="2026-10-05T10:00:00+09:00")
+    await register(http, consulted_at="2026-03-31T10:00:00+09:00")  # the year before
+    fiscal_year = {"fiscal_year": spelled}
+
+    listed = await http.get("/consultations", params=fiscal_year, headers=DESK)
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["total"] == 1
+    counted = await http.get(
+        "/consultations/counts", params={"by": "municipality", **fiscal_year}, headers=DESK
+    )
+    assert (counted.json()["period"], counted.json()["total"]) == ("令和8年度", 1)
+    exported = await http.get("/consultations/export", params=fiscal_year, headers=DESK)
+    assert exported.status_code == 200
+    assert "%E4%BB%A4%E5%92%8C8%E5%B9%B4%E5%BA%A6" in exported.headers["content-disposition"]
+    assert len(exported.content.decode("utf-8-sig").strip().splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/consultations", {}),
+        ("/consultations/counts", {"by": "day"}),
+        ("/consultations/export", {}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("spelled", "japanese"), [("来年度", "年度として読めません"), ("9999", "範囲外")]
+)
+async def test_a_fiscal_year_that_is_not_one_is_refused_naming_it(
+    http: httpx.AsyncClient, path: str, params: dict[str, str], spelled: str, japanese: str
+) -> None:
+    response = await http.get(path, params={"fiscal_year": spelled, **params}, headers=DESK)
+    assert response.status_code == 422
+    [problem] = response.json()["fields"]
+    assert problem["field"] == "fiscal_year"
+    assert japanese in problem["message"]
+
+
+async def test_an_empty_fiscal_year_or_municipality_of_a_search_form_is_not_a_filter(
+    http: httpx.AsyncClient,
+) -> None:
+    await register(http)
+    response = await http.get(
+        "/consultations", params={"fiscal_year": "", "municipality": " "}, headers=DESK
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] == 1
+
+
+async def test_a_search_with_control_characters_is_refused_naming_q(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await http.get("/clients", params={"q": "山田\x00"}, headers=DESK)
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "q"
+    assert "制御文字" in response.json()["fields"][0]["message"]

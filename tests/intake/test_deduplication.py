@@ -14,7 +14,9 @@ from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CLIENTS
 from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.service import Runtime
-from tosei_intake.db import queries
+from tosei_intake.db import clients as clients_db
+from tosei_intake.domain.clients import ClientState
+from tosei_intake.domain.clients import merge as decide_merge
 
 
 async def client_of(http: httpx.AsyncClient, client_id: str) -> dict[str, Any]:
@@ -171,7 +173,9 @@ async def test_merges_that_make_no_sense_are_refused(
     assert (await merge(a, b, COORDINATOR)).status_code == 200
     twice = await merge(a, b, COORDINATOR)
     assert twice.status_code == 409
-    assert "merged into" in twice.json()["message"]
+    assert twice.json()["error"] == "conflict"
+    assert "すでに" in twice.json()["message"]
+    assert "統合されています" in twice.json()["message"]
     async with intake.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM client_merges") == 1
 
@@ -185,13 +189,17 @@ async def test_a_registration_during_a_merge_waits_and_joins_the_survivor(
 
     async with intake.pool.acquire() as conn, conn.transaction():
         # a merge in progress: it holds what a merge holds, then moves the duplicate's keys
-        await queries.lock_names_of(conn, [survivor, duplicate])
+        await clients_db.lock_names_of(conn, [survivor, duplicate])
         arriving = asyncio.create_task(
             register(http, person={"phone": "090-5555-0001", "email": None})
         )
         await asyncio.sleep(0.5)
         assert not arriving.done()  # the same name waits for the merge
-        await queries.merge_clients(conn, survivor, duplicate, "coordinator:kudo", TEST_NOW)
+        moving = await clients_db.consultation_ids(conn, duplicate)
+        merged = decide_merge(
+            ClientState(survivor, None), ClientState(duplicate, None), moving, at=TEST_NOW
+        )
+        await clients_db.save_merge(conn, merged, "coordinator:kudo")
     registered = await arriving
 
     assert registered["client_id"] == old["client_id"]

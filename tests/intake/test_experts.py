@@ -29,7 +29,7 @@ from tosei_common.platform.events import Envelope, Event, source_of
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
 from tosei_intake.app import SERVICE
-from tosei_intake.handlers.assignments import on_case_assigned, on_case_transferred
+from tosei_intake.handlers.events import on_case_assigned, on_case_transferred
 
 NARITA = uuid.UUID("7d6f2a52-5d0e-4b54-8f7c-1a2b3c4d5e6f")  # startup expert
 OGASAWARA = uuid.UUID("a3c1e2d4-1111-4b54-8f7c-1a2b3c4d5e70")  # SME expert
@@ -174,4 +174,9 @@ async def test_an_expert_token_must_name_the_expert_by_id(
 ) -> None:
     response = await http.get("/consultations", headers=bearer("expert", "narita"))
     assert response.status_code == 403
-    assert "expert id" in response.json()["message"]
+    assert response.json()["error"] == "forbidden"
+    assert "専門家ID" in response.json()["message"]
+    english = await http.get(
+        "/consultations", headers=bearer("expert", "narita") | {"Accept-Language": "en"}
+    )
+    assert "expert id" in english.json()["message"]

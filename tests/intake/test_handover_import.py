@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 from openpyxl import Workbook
 
 from tests.intake.helpers import (
@@ -24,6 +25,7 @@ from tosei_common.catalogue.intake import CASES
 from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.service import Runtime
 from tosei_common.region.text import name_key, pseudonym
+from tosei_intake.api import imports
 
 HEADER = "受付日,相談者名,事業者名,市町村,相談区分,相談内容,担当者,状況,電話番号,メールアドレス"
 
@@ -51,6 +53,7 @@ async def upload(
     *files: tuple[str, bytes],
     desk: str | None = None,
     dry_run: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
     form: dict[str, Any] = {"dry_run": "true" if dry_run else "false"}
     if desk:
@@ -59,7 +62,7 @@ async def upload(
         "/imports/legacy",
         files=[("files", (name, data)) for name, data in files],
         data=form,
-        headers=DESK,
+        headers=DESK | (headers or {}),
     )
 
 
@@ -95,11 +98,11 @@ async def test_a_messy_cp932_export_is_handed_over_with_its_refusals_by_line(
     assert report["imported"][1]["client_id"] == hanako
     rejected = [(r["line"], r["reasons"]) for r in report["rejected"]]
     assert rejected == [
-        (5, ["受付日: no date"]),
-        (6, ["受付日: '2021/2/30' does not exist: day is out of range for month"]),
+        (5, ["受付日: 日付がありません"]),
+        (6, ["受付日: 「2021/2/30」は存在しない日付です"]),
         (7, [rejected[2][1][0]]),
     ]
-    assert rejected[2][1][0].startswith("市町村: 「弘前市」 is not a municipality of the Tosei")
+    assert rejected[2][1][0].startswith("市町村: 「弘前市」は東青圏域の市町村ではありません")
 
     yamada = report["imported"][0]["consultation_id"]
     shown = (await http.get(f"/consultations/{yamada}", headers=AUDITOR)).json()
@@ -116,6 +119,9 @@ async def test_a_messy_cp932_export_is_handed_over_with_its_refusals_by_line(
         "line": 2,
     }
     assert shown["created_by"] == "desk:sato"
+    # stored as the old desk typed it; matched by its keys (line 8 is the same person)
+    assert shown["person_name"] == "山田　太郎"
+    assert shown["phone"] == "017-723-1111"
 
     records = await read_topic(broker.bootstrap, CASES.name, expect=4)
     events = {payload(r)["case_id"]: payload(r) for r in records}
@@ -145,6 +151,43 @@ async def test_importing_the_same_file_again_adds_nothing(
     ]
     assert len(report["rejected"]) == 3
     assert await on_file(intake) == before
+
+
+async def test_the_report_gives_its_reasons_in_english_when_asked(
+    http: httpx.AsyncClient,
+) -> None:
+    english = {"Accept-Language": "en"}
+    report = (await upload(http, ("startup.csv", STARTUP_DESK_CSV), headers=english)).json()
+    assert [(r["line"], r["reasons"]) for r in report["rejected"]][:2] == [
+        (5, ["受付日: no date"]),
+        (6, ["受付日: '2021/2/30' does not exist: day is out of range for month"]),
+    ]
+
+
+async def test_a_repeated_upload_with_its_idempotency_key_gets_the_first_report(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    # a retry sends the same form again (here with the same multipart boundary)
+    key = {
+        "Idempotency-Key": "handover-startup-2020-0001",
+        "Content-Type": "multipart/form-data; boundary=tosei-handover-0001",
+    }
+    first = await upload(http, ("startup.csv", STARTUP_DESK_CSV), headers=key)
+    assert first.status_code == 200, first.text
+    before = await on_file(intake)
+
+    again = await upload(http, ("startup.csv", STARTUP_DESK_CSV), headers=key)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert await on_file(intake) == before
+
+
+def test_the_upload_commits_row_by_row_on_purpose(intake: Runtime) -> None:
+    """Each row is its own transaction (so the import never holds the desk's locks for long):
+    the route says so, and the idempotency middleware does not wrap it in one transaction."""
+    [route] = [r for r in imports.router(intake).routes if isinstance(r, APIRoute)]
+    assert route.path == "/imports/legacy"
+    assert getattr(route.endpoint, "__tosei_commits_by_itself__", False) is True
 
 
 @pytest.mark.usefixtures("hanako")
@@ -202,12 +245,12 @@ async def test_an_xlsx_export_is_handed_over_and_its_numeric_phones_still_match(
     assert [(r["line"], r["client"]) for r in report["imported"]] == [(2, "matched"), (3, "new")]
     assert report["imported"][0]["client_id"] == yamada.json()["client_id"]
     assert [(r["line"], r["reasons"]) for r in report["rejected"]] == [
-        (4, ["受付日: '令和2年13月1日' does not exist: month must be in 1..12"])
+        (4, ["受付日: 「令和2年13月1日」は存在しない日付です"])
     ]
 
     sasaki = report["imported"][1]["consultation_id"]
     shown = (await http.get(f"/consultations/{sasaki}", headers=DESK)).json()
-    assert shown["phone"] == "09011112222"
+    assert shown["phone"] == "090-1111-2222"  # its 0 back, in one spelling, with hyphens
     assert shown["origin"] == "sme_desk"
     assert shown["stage"] == "established"
     assert shown["categories"] == ["it"]
@@ -216,22 +259,36 @@ async def test_an_xlsx_export_is_handed_over_and_its_numeric_phones_still_match(
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "says"),
+    ("name", "data", "says", "english"),
     [
-        ("startup.csv", b"\xff\xfe\x00garbage\x81", "not UTF-8 and not Shift_JIS"),
-        ("startup.xlsx", b"PK\x03\x04broken", "not a readable .xlsx"),
-        ("startup.csv", "相談者名,電話番号\r\n山田,0177231111".encode(), "lacks 受付日、市町村"),
-        ("cases.csv", STARTUP_DESK_CSV, "--desk"),
+        (
+            "startup.csv",
+            b"\xff\xfe\x00garbage\x81",
+            "startup.csv: ファイルを読めません",
+            "not UTF-8 and not Shift_JIS",
+        ),
+        ("startup.xlsx", b"PK\x03\x04broken", "ファイルを読めません", "not a readable .xlsx"),
+        (
+            "startup.csv",
+            "相談者名,電話番号\r\n山田,0177231111".encode(),
+            "見出し行に受付日、市町村がありません",
+            "lacks 受付日、市町村",
+        ),
+        ("cases.csv", STARTUP_DESK_CSV, "どちらの旧窓口のファイルか分かりません", "--desk"),
     ],
 )
 async def test_a_file_that_cannot_be_imported_is_a_422_and_nothing_is_written(
-    http: httpx.AsyncClient, intake: Runtime, name: str, data: bytes, says: str
+    http: httpx.AsyncClient, intake: Runtime, name: str, data: bytes, says: str, english: str
 ) -> None:
     good = ("startup.csv", STARTUP_DESK_CSV)
     response = await upload(http, good, (name, data))
     assert response.status_code == 422
+    assert response.json()["error"] == "validation_failed"
     assert response.json()["fields"][0]["field"] == "files"
+    assert response.json()["message"].startswith("取り込みませんでした: ")
     assert says in response.json()["message"]
+    in_english = await upload(http, good, (name, data), headers={"Accept-Language": "en"})
+    assert english in in_english.json()["message"]
     assert await on_file(intake) == (0, 0, 0)
 
 
@@ -244,4 +301,5 @@ async def test_only_desk_staff_and_coordinators_import(
         headers=AUDITOR,
     )
     assert response.status_code == 403
+    assert response.json()["message"].startswith("旧窓口の相談記録の取り込みは")
     assert await on_file(intake) == (0, 0, 0)

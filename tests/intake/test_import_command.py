@@ -80,8 +80,8 @@ async def test_dry_run_then_import_then_again(
     dry = capsys.readouterr().out
     assert "試行 (dry run)" in dry
     assert "受理 accepted (would be imported): 3" in dry
-    assert "startup_2020.csv:5  受付日: no date" in dry
-    assert "startup_2020.csv:7  市町村: 「弘前市」" in dry
+    assert "startup_2020.csv:5  受付日: 日付がありません" in dry
+    assert "startup_2020.csv:7  市町村: 「弘前市」は東青圏域の市町村ではありません" in dry
     assert await counted(cli_database) == (0, 0)
 
     assert await tosei_import_legacy(cli_database, str(export)) == 1
@@ -149,9 +149,9 @@ async def test_an_unusable_file_stops_everything_with_exit_2(
     )
     assert code == 2
     err = capsys.readouterr().err
-    assert "startup_names.csv: the header row lacks 受付日、市町村" in err
-    assert "nope.csv: cannot read it" in err
-    assert "nothing was imported." in err
+    assert "startup_names.csv: 見出し行に受付日、市町村がありません" in err
+    assert "nope.csv: 読めません" in err
+    assert "何も取り込みませんでした。" in err
 
 
 def test_the_tosei_command_runs_it_and_exits_non_zero_on_rejected_rows(
@@ -170,4 +170,4 @@ def test_the_tosei_command_runs_it_and_exits_non_zero_on_rejected_rows(
     )
     assert done.returncode == 1, done.stderr
     assert "[cp932, startup desk]  6 rows" in done.stdout
-    assert "sme_cases.csv:6  受付日: '2021/2/30' does not exist" in done.stdout
+    assert "sme_cases.csv:6  受付日: 「2021/2/30」は存在しない日付です" in done.stdout

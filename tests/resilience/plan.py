@@ -22,6 +22,9 @@ def jst(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TOKYO)
 
 
+#: Ask for answers in English (they are Japanese otherwise).
+EN = {"Accept-Language": "en"}
+
 COORDINATOR = bearer("coordinator", "kikaku-sato")
 AUDITOR = bearer("auditor", "kansa-1")
 DESK = bearer("desk", "madoguchi-1")

@@ -10,6 +10,7 @@ from tests.resilience.plan import (
     AUDITOR,
     COORDINATOR,
     DESK,
+    EN,
     HIRANAI,
     SNOW_PLOUGHS,
     SOTOGAHAMA,
@@ -43,9 +44,14 @@ async def test_an_officer_cannot_change_another_town_s_item_and_nothing_is_writt
     revise = await http.patch(
         f"/plan-items/{added['id']}",
         json={"version": 1, "reason": "代理で修正", "estimated_cost_yen": 1},
-        headers=officer(AOMORI),
+        headers=officer(AOMORI) | EN,
     )
     retire = await http.post(
+        f"/plan-items/{added['id']}/retire",
+        json={"version": 1, "retirement": "abolished", "reason": "不要"},
+        headers=officer(AOMORI) | EN,
+    )
+    in_japanese = await http.post(
         f"/plan-items/{added['id']}/retire",
         json={"version": 1, "retirement": "abolished", "reason": "不要"},
         headers=officer(AOMORI),
@@ -57,6 +63,11 @@ async def test_an_officer_cannot_change_another_town_s_item_and_nothing_is_writt
             "an officer of 青森市 changes only 青森市's plan items; "
             "plan item No.1 「冬期道路交通確保のための除雪機械の更新」 belongs to 平内町"
         )
+    assert in_japanese.json() == {
+        "error": "forbidden",
+        "message": "青森市の職員が変更できるのは青森市の計画事業だけです"
+        "（計画事業 No.1「冬期道路交通確保のための除雪機械の更新」は平内町の事業です）",
+    }
     assert await _writes(service) == before
 
 
@@ -83,7 +94,7 @@ async def test_items_of_the_whole_region_are_changed_by_coordinators_only(
     plan: PlanClient, http: httpx.AsyncClient
 ) -> None:
     regional = item(SNOW_PLOUGHS, municipality="圏域全体", title="圏域共同の除雪情報共有システム")
-    refused = await http.post("/plan-items", json=regional, headers=officer(HIRANAI))
+    refused = await http.post("/plan-items", json=regional, headers=officer(HIRANAI) | EN)
     assert refused.status_code == 403
     assert "whole region (圏域全体)" in refused.json()["message"]
 

@@ -16,21 +16,21 @@ from tosei_common.catalogue.resilience import (
     RetirementReason,
 )
 from tosei_common.platform.errors import Conflict, Forbidden, InvalidTransition, Unprocessable
-from tosei_resilience.api.inputs import owner_code, parse_moment
-from tosei_resilience.domain.access import Editor, ensure_may_edit, ensure_may_move
+from tosei_common.platform.principal import Principal, Role
+from tosei_resilience.api.parameters import parse_moment
+from tosei_resilience.api.requests import owner_code
+from tosei_resilience.domain.access import ensure_may_edit, ensure_may_move
 from tosei_resilience.domain.funding import ProgrammeContent, add_programme, revise_programme
 from tosei_resilience.domain.labels import fiscal_years_text
+from tosei_resilience.domain.lineage import NewPart, merge_items, split_item
 from tosei_resilience.domain.plan_item import (
     TRANSITIONS,
     Kpi,
-    NewPart,
     PlanItem,
     PlanItemContent,
     add_item,
-    merge_items,
     retire_item,
     revise_item,
-    split_item,
 )
 from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord
 from tosei_resilience.domain.summary import summarise_year
@@ -203,8 +203,8 @@ def test_only_a_change_of_conditions_asks_for_a_review() -> None:
         ).conditions_changed
 
 
-HIRANAI_OFFICER = Editor("municipality:hiranai-kimura", coordinator=False, municipality=HIRANAI)
-COORDINATOR = Editor("coordinator:kikaku-sato", coordinator=True, municipality=None)
+HIRANAI_OFFICER = Principal(subject="hiranai-kimura", role=Role.MUNICIPALITY, municipality=HIRANAI)
+COORDINATOR = Principal(subject="kikaku-sato", role=Role.COORDINATOR)
 
 
 def test_an_officer_edits_their_own_town_only() -> None:

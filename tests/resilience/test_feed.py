@@ -8,6 +8,7 @@ from tests.resilience.plan import (
     AOMORI,
     AUDITOR,
     COORDINATOR,
+    EN,
     HIRANAI,
     SEAWALL,
     SHELTER_RADIO,
@@ -82,7 +83,7 @@ async def test_nobody_can_mark_unseen_changes_as_seen(
 ) -> None:
     await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
     response = await http.put(
-        "/changes/bookmark", json={"seen_up_to": 99}, headers=officer(HIRANAI)
+        "/changes/bookmark", json={"seen_up_to": 99}, headers=officer(HIRANAI) | EN
     )
     assert response.status_code == 422
     assert response.json()["fields"] == [{"field": "seen_up_to", "message": "at most 1"}]

@@ -41,8 +41,8 @@ async def _nothing_written(service: Runtime) -> bool:
         (item(SNOW_PLOUGHS, risk_scenario="9-9"), "risk_scenario", "GET /risk-scenarios"),
         (item(SNOW_PLOUGHS, risk_scenario="豪雪"), "risk_scenario", "pattern"),
         (item(SNOW_PLOUGHS, policy_area="bridges"), "policy_area", "no policy area"),
-        (item(SNOW_PLOUGHS, title="　 "), "title", "blank"),
-        (item(SNOW_PLOUGHS, title="x" * 201), "title", "at most 200"),
+        (item(SNOW_PLOUGHS, title="　 "), "title", "is empty"),
+        (item(SNOW_PLOUGHS, title="x" * 201), "title", "longer than 200"),
         (item(SNOW_PLOUGHS, estimated_cost_yen=-1), "estimated_cost_yen", "greater than"),
         (item(SNOW_PLOUGHS, status="retired"), "status", "planned, in_progress or done"),
         (item(SNOW_PLOUGHS, kpis=[KPI, KPI]), "kpis", "listed twice"),
@@ -117,7 +117,7 @@ async def test_a_control_character_in_a_retirement_reason_is_refused_and_exports
 
     assert response.status_code == 422, response.text
     problems = {f["field"]: f["message"] for f in response.json()["fields"]}
-    assert "U+000C" in problems["reason"]
+    assert "制御文字" in problems["reason"]
     assert (await plan.get(f"/plan-items/{added['id']}"))["version"] == 1
     for path in ("/summaries/2024/export", "/plan/export"):
         export = await http.get(path, params={"format": "xlsx"}, headers=AUDITOR)
@@ -209,7 +209,7 @@ async def test_every_free_text_field_refuses_control_characters(
                 method, path, json=with_bad(body, field), headers=COORDINATOR
             )
             problems = {f["field"]: f["message"] for f in response.json().get("fields", [])}
-            if response.status_code != 422 or "control character" not in problems.get(field, ""):
+            if response.status_code != 422 or "制御文字" not in problems.get(field, ""):
                 let_through.append(f"{method} {path} {field}: {response.status_code} {problems}")
 
     assert let_through == []

@@ -9,6 +9,7 @@ import httpx
 from tests.resilience.plan import (
     AUDITOR,
     COORDINATOR,
+    EN,
     HIRANAI,
     SEAWALL,
     SNOW_PLOUGHS,
@@ -83,7 +84,7 @@ async def test_a_stale_version_gets_409_and_changes_nothing(plan: PlanClient) ->
     stale = await plan.http.patch(
         f"/plan-items/{added['id']}",
         json={"version": 1, "reason": "古い画面からの変更", "estimated_cost_yen": 1},
-        headers=officer(HIRANAI),
+        headers=officer(HIRANAI) | EN,
     )
 
     assert stale.status_code == 409
@@ -124,7 +125,7 @@ async def test_a_revision_that_changes_nothing_is_refused(plan: PlanClient) -> N
     response = await plan.http.patch(
         f"/plan-items/{added['id']}",
         json={"version": 1, "reason": "確認", "lead_department": "建設課"},
-        headers=officer(HIRANAI),
+        headers=officer(HIRANAI) | EN,
     )
     assert response.status_code == 422
     assert response.json()["fields"] == [
@@ -159,7 +160,7 @@ async def test_status_moves_only_along_the_allowed_transitions(plan: PlanClient)
     to_planned = await plan.http.patch(
         f"/plan-items/{added['id']}",
         json={"version": 1, "reason": "誤り", "status": "planned"},
-        headers=officer(HIRANAI),
+        headers=officer(HIRANAI) | EN,
     )
     assert to_planned.status_code == 409
     assert "完了 (done)" in to_planned.json()["message"]

@@ -3,36 +3,53 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 import pytest
 
-from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
-from tosei_common.platform.errors import BadRequest, Conflict, InvalidTransition, Unprocessable
+from tosei_common.catalogue.seminar import (
+    AttendanceMode,
+    AttendeeRole,
+    PlaceChanged,
+    RegistrationCancelled,
+    RegistrationPromoted,
+    SeminarHeld,
+    SeminarRegistrationClosed,
+)
+from tosei_common.platform.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    Unprocessable,
+)
+from tosei_common.platform.principal import Principal, Role
 from tosei_common.region.municipalities import AOMORI, HIRANAI, IMABETSU, SOTOGAHAMA
-from tosei_seminar.domain import rotation, sizing
-from tosei_seminar.domain.registration import (
+from tosei_seminar.domain import access, rotation, sizing
+from tosei_seminar.domain.arrangements import Venue, choose_venue
+from tosei_seminar.domain.budget import BudgetCategory, BudgetLine, summarise_budget
+from tosei_seminar.domain.identity import identity
+from tosei_seminar.domain.lifecycle import Readiness, move, next_state
+from tosei_seminar.domain.places import (
     Place,
-    RegistrationStatus,
     check_capacity_change,
     choose_place,
-    identity,
-    new_reference,
-    normalise_reference,
     offered,
     promotions,
-    seat_or_wait,
 )
+from tosei_seminar.domain.references import new_reference, normalise_reference
+from tosei_seminar.domain.registration import Registration, RegistrationStatus, cancel, seat_or_wait
 from tosei_seminar.domain.reports import (
     Attendee,
-    BudgetCategory,
-    BudgetLine,
     Feedback,
     attendance,
-    summarise_budget,
     summarise_feedback,
 )
-from tosei_seminar.domain.seminar import Readiness, SeminarState, next_state, schedule
+from tosei_seminar.domain.rotation import change_override
+from tosei_seminar.domain.seminar import Seminar, SeminarState, plan, schedule
 
 S = SeminarState
 
@@ -329,3 +346,145 @@ def test_the_budget_warns_when_it_does_not_cover_the_venue_or_the_keynote() -> N
         "講師謝金の予算100,000円が講師謝金の合計150,000円に足りません",
     ]
     assert summarise_budget(lines, venue_fee=40000, speaker_fees=100000).warnings == []
+
+
+# decisions: what changed, and the events that announce it ----------------------------------------
+
+AT = datetime(2026, 11, 15, 22, 30, tzinfo=UTC)
+
+
+def a_seminar(state: SeminarState = S.REGISTRATION_OPEN, **values: Any) -> Seminar:
+    return replace(
+        plan(uuid.uuid4(), 2027, "在宅医療", None, host=AOMORI.code, existing=None,
+             actor="coordinator:sato", at=AT),
+        state=state,
+        **values,
+    )  # fmt: skip
+
+
+def waiting_for(place: Place, n: int) -> list[Registration]:
+    """``n`` people on a place's wait list, first first."""
+    return [
+        Registration(
+            id=uuid.uuid4(), seq=i, reference=new_reference(), seminar_id=uuid.uuid4(),
+            place_id=place.place_id, mode=place.mode, name=f"待機 {i}", name_kana=None,
+            organisation=None, role=AttendeeRole.NURSE, municipality=AOMORI.code, email=None,
+            phone="017-734-2171", status=RegistrationStatus.WAITLISTED, registered_at=AT,
+            accepted_at=None, promoted_at=None, cancelled_at=None, checked_in_at=None,
+        )
+        for i in range(1, n + 1)
+    ]  # fmt: skip
+
+
+def test_one_decision_sets_and_removes_an_override_and_moves_a_planned_seminar() -> None:
+    planned = a_seminar(S.PLANNED, fiscal_year=2028, host_municipality=HIRANAI.code)
+    set_ = change_override(
+        2028, SOTOGAHAMA, "会場改修", current=None, seminar=planned, actor="c:1", at=AT
+    )
+    assert set_.override == rotation.Override(2028, SOTOGAHAMA.code, "会場改修", "c:1")
+    assert set_.seminar is not None
+    assert (set_.seminar.host_municipality, set_.seminar.updated_by) == (SOTOGAHAMA.code, "c:1")
+    removed = change_override(
+        2028, None, None, current=set_.override, seminar=set_.seminar, actor="c:2", at=AT
+    )
+    assert removed.override is None
+    assert removed.seminar is not None
+    assert removed.seminar.host_municipality == HIRANAI.code  # whose turn it is
+    with pytest.raises(NotFound) as none:
+        change_override(2028, None, None, current=None, seminar=None, actor="c", at=AT)
+    assert none.value.message.ja == "令和10年度には当番の変更がありません"
+    scheduled = a_seminar(S.SCHEDULED, fiscal_year=2028)
+    with pytest.raises(Conflict):
+        change_override(2028, AOMORI, "理由", current=None, seminar=scheduled, actor="c", at=AT)
+
+
+def test_closing_registration_counts_what_was_loaded_under_the_locks() -> None:
+    venue = Place(uuid.uuid4(), AttendanceMode.VENUE, "ホール", AOMORI.code, 2, 2, 3)
+    online = Place(uuid.uuid4(), AttendanceMode.ONLINE, "オンライン配信", None, 50, 10, 0)
+    seminar = a_seminar(stream_url="https://stream.example.jp/x")
+    change = move(
+        seminar, S.REGISTRATION_CLOSED, None, places=[venue, online], attendees=[],
+        actor="c:1", at=AT,
+    )  # fmt: skip
+    assert change.seminar.state is S.REGISTRATION_CLOSED
+    assert change.changes == {"from": "registration_open", "reason": None}
+    [closed] = change.events
+    assert isinstance(closed, SeminarRegistrationClosed)
+    assert (closed.accepted, closed.waitlisted, closed.closed_at) == (12, 3, AT)
+
+
+def test_holding_a_seminar_publishes_who_came_by_mode_town_and_role() -> None:
+    seminar = a_seminar(S.REGISTRATION_CLOSED, starts_at=AT, ends_at=AT)
+    came = [
+        Attendee(AttendeeRole.NURSE, AOMORI.code, AttendanceMode.VENUE, True),
+        Attendee(AttendeeRole.RESIDENT, HIRANAI.code, AttendanceMode.VIEWING_SITE, True),
+        Attendee(AttendeeRole.NURSE, AOMORI.code, AttendanceMode.VENUE, False),
+    ]
+    [held] = move(seminar, S.HELD, None, places=[], attendees=came, actor="c", at=AT).events
+    assert isinstance(held, SeminarHeld)
+    assert (held.registered, held.attended) == (3, 2)
+    assert held.attended_by_municipality == {AOMORI.code: 1, HIRANAI.code: 1}
+
+
+def test_a_cancellation_seats_the_first_waiting_and_announces_both_in_order() -> None:
+    place = Place(uuid.uuid4(), AttendanceMode.VENUE, "ホール", AOMORI.code, 2, 2, 2)
+    queue = waiting_for(place, 2)
+    seated = replace(queue[0], id=uuid.uuid4(), status=RegistrationStatus.ACCEPTED, seq=0)
+    done = cancel(a_seminar(), seated, place, queue, at=AT)
+    assert done.registration.status is RegistrationStatus.CANCELLED
+    assert [r.id for r in done.seating.promoted] == [queue[0].id]
+    assert done.seating.promoted[0].promoted_at == AT
+    assert [type(e) for e in done.seating.events] == [RegistrationCancelled, RegistrationPromoted]
+    assert (done.seating.place.seated, done.seating.place.waiting) == (2, 1)
+    with pytest.raises(InvalidTransition) as closed:
+        cancel(a_seminar(S.SCHEDULED), seated, place, queue, at=AT)
+    assert closed.value.message.ja == "この研修会は「開催決定」のため、申込の取消はできません"
+
+
+def test_a_bigger_hall_is_announced_before_the_wait_list_moves_into_it() -> None:
+    seminar = a_seminar()
+    current = Place(uuid.uuid4(), AttendanceMode.VENUE, "小ホール", AOMORI.code, 1, 1, 2)
+    hall = Venue(uuid.uuid4(), "大ホール", AOMORI.code, 10, 0)
+    change = choose_venue(
+        seminar, hall, hall.id, current, waiting_for(current, 2), place_id=uuid.uuid4(),
+        actor="c", at=AT,
+    )  # fmt: skip
+    assert [type(e) for e in change.events] == [
+        PlaceChanged,
+        RegistrationPromoted,
+        RegistrationPromoted,
+    ]
+    assert change.seminar is not None
+    assert change.seminar.chosen_venue_id == hall.id
+    assert (change.seating.place.capacity, change.seating.place.seated) == (10, 3)
+    planned = a_seminar(S.PLANNED)
+    first = choose_venue(planned, hall, hall.id, None, [], place_id=uuid.uuid4(), actor="c", at=AT)
+    assert first.created
+    assert first.events == ()  # integrators learn it from seminar.scheduled
+
+
+def test_only_coordinators_manage_and_the_public_sees_only_published_seminars() -> None:
+    coordinator = Principal(subject="sato", role=Role.COORDINATOR)
+    auditor = Principal(subject="kansa", role=Role.AUDITOR)
+    officer = Principal(subject="hiranai", role=Role.MUNICIPALITY, municipality=HIRANAI.code)
+    access.ensure_may_manage(coordinator)
+    with pytest.raises(Forbidden) as refused:
+        access.ensure_may_manage(auditor)
+    assert refused.value.message.ja.endswith(
+        "コーディネーターだけが行えます（あなたは監査担当です）"
+    )
+    access.ensure_may_read_personal(auditor)
+    with pytest.raises(Forbidden):
+        access.ensure_may_read_personal(officer)
+    access.ensure_may_read_figures(officer)
+    assert access.reads_comments(auditor)
+    assert not access.reads_comments(officer)
+    planned = a_seminar(S.PLANNED)
+    with pytest.raises(NotFound):
+        access.ensure_visible(None, planned)
+    with pytest.raises(NotFound):
+        access.ensure_visible(officer, planned)
+    assert access.ensure_visible(auditor, planned) is planned
+    assert access.ensure_visible(None, a_seminar(S.SCHEDULED)).state is S.SCHEDULED
+    assert access.registrant_actor(None, planned.id) == f"registrant:{planned.id}"
+    assert access.registrant_actor(coordinator, planned.id) == "coordinator:sato"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tosei_caseflow import metrics
-from tosei_caseflow.api import cases, experts, reports
+from tosei_caseflow.api import case_work, cases, experts, queue, reports
 from tosei_caseflow.handlers.events import on_case_opened, on_clients_merged
 from tosei_caseflow.handlers.projection import REPLAY_HANDLERS
 from tosei_common.catalogue.caseflow import (
@@ -21,8 +21,14 @@ from tosei_common.catalogue.intake import CaseOpened, ClientsMerged
 from tosei_common.platform.service import Runtime, ServiceSpec
 
 
-def routers(rt: Runtime) -> list[APIRouter]:
-    return [cases.routes(rt), cases.queue_routes(rt), experts.routes(rt), reports.routes(rt)]
+def routers(runtime: Runtime) -> list[APIRouter]:
+    return [
+        cases.router(runtime),
+        case_work.router(runtime),
+        queue.router(runtime),
+        experts.router(runtime),
+        reports.router(runtime),
+    ]
 
 
 SERVICE = ServiceSpec(
@@ -45,7 +51,7 @@ SERVICE = ServiceSpec(
     ),
     handlers={CaseOpened: on_case_opened, ClientsMerged: on_clients_merged},
     replay_handlers=REPLAY_HANDLERS,
-    replay_keeps=("experts", "external_experts", "journal"),
+    replay_keeps=("experts", "external_experts", "journal", "audit_log"),
     routers=routers,
     setup_metrics=metrics.CaseflowMetrics,
     refresh_metrics=metrics.refresh,

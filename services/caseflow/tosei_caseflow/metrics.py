@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Gauge
 
-from tosei_caseflow.db import queries
+from tosei_caseflow.db import reports
+from tosei_common.catalogue.caseflow import Track
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime
 
@@ -28,14 +29,15 @@ class CaseflowMetrics:
 async def refresh(rt: Runtime) -> None:
     gauges = rt.domain_metrics
     assert isinstance(gauges, CaseflowMetrics)
-    async with rt.pool.acquire() as conn:
-        by_state = await queries.open_cases_by_track_and_state(conn)
-        overdue = await queries.overdue_count(conn, rt.clock.today())
+    async with rt.reading() as conn:
+        by_state = await reports.open_cases_by_track_and_state(conn)
+        overdue = await reports.overdue_by_track(conn, rt.clock.today())
     gauges.open_cases.clear()
-    for row in by_state:
-        gauges.open_cases.labels(track=row["track"], state=row["state"]).set(row["n"])
+    for count in by_state:
+        assert count.state is not None
+        gauges.open_cases.labels(track=count.track.value, state=count.state.value).set(count.n)
     gauges.overdue.clear()
-    for track in ("startup", "sme"):
-        gauges.overdue.labels(track=track).set(0)
-    for row in overdue:
-        gauges.overdue.labels(track=row["track"]).set(row["n"])
+    for track in Track:
+        gauges.overdue.labels(track=track.value).set(0)
+    for count in overdue:
+        gauges.overdue.labels(track=count.track.value).set(count.n)

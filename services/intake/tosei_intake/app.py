@@ -9,12 +9,11 @@ from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
 from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, Origin
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime, ServiceSpec
-from tosei_intake.api.clients import client_router
-from tosei_intake.api.consultations import consultation_router
-from tosei_intake.api.imports import import_router
+from tosei_intake.api import clients, consultations, imports
 from tosei_intake.cli import add_commands
-from tosei_intake.db import queries
-from tosei_intake.handlers.assignments import on_case_assigned, on_case_transferred
+from tosei_intake.db import clients as clients_db
+from tosei_intake.db import consultations as consultations_db
+from tosei_intake.handlers.events import on_case_assigned, on_case_transferred
 
 
 class IntakeMetrics:
@@ -35,16 +34,16 @@ class IntakeMetrics:
 async def refresh_metrics(runtime: Runtime) -> None:
     metrics = runtime.domain_metrics
     assert isinstance(metrics, IntakeMetrics)
-    async with runtime.pool.acquire() as conn:
-        per_origin, clients = await queries.totals(conn)
-    counted = {r["origin"]: r["count"] for r in per_origin}
+    async with runtime.reading() as conn:
+        counted = await consultations_db.per_origin(conn)
+        live_clients = await clients_db.count_live(conn)
     for origin in Origin:
         metrics.consultations.labels(origin=origin.value).set(counted.get(origin.value, 0))
-    metrics.clients.set(clients)
+    metrics.clients.set(live_clients)
 
 
 def routers(runtime: Runtime) -> list[APIRouter]:
-    return [consultation_router(runtime), client_router(runtime), import_router(runtime)]
+    return [consultations.router(runtime), clients.router(runtime), imports.router(runtime)]
 
 
 SERVICE = ServiceSpec(
@@ -60,8 +59,16 @@ SERVICE = ServiceSpec(
     migrations_package="tosei_intake.db.migrations",
     publishes=(CaseOpened, ClientsMerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
-    # intake's own records; only case_experts is built from events and rebuilt by replay
-    replay_keeps=("clients", "client_keys", "legacy_imports", "consultations", "client_merges"),
+    # intake's own records (and who merged what); only case_experts is built from events and
+    # rebuilt by replay
+    replay_keeps=(
+        "clients",
+        "client_keys",
+        "legacy_imports",
+        "consultations",
+        "client_merges",
+        "audit_log",
+    ),
     routers=routers,
     setup_metrics=IntakeMetrics,
     refresh_metrics=refresh_metrics,

@@ -11,15 +11,17 @@ import asyncio
 import getpass
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tosei_common.platform.clock import SYSTEM_CLOCK
 from tosei_common.platform.service import Runtime, ToolContext
+from tosei_common.region.said import Message
 from tosei_intake.domain.import_report import ImportReport, render
-from tosei_intake.domain.legacy import HEADERS, Desk, FileProblem, ParsedFile, parse_file
-from tosei_intake.handlers.context import Intake
-from tosei_intake.handlers.imports import CHUNK, import_legacy
+from tosei_intake.domain.legacy import Desk, ParsedFile, parse_files
+from tosei_intake.domain.legacy_words import HEADERS
+from tosei_intake.handlers.imports import CHUNK, import_files
 
 #: Exit codes: every row accepted; some rows rejected (the good ones were imported); nothing
 #: could be done (a file unreadable, the wrong headers, no such file).
@@ -57,8 +59,8 @@ def run_import_legacy(args: argparse.Namespace, tool: ToolContext) -> int:
     parsed, problems = read_files(args.files, desk, SYSTEM_CLOCK.today())
     if problems:
         for problem in problems:
-            print(f"tosei import-legacy: {problem}", file=sys.stderr)
-        print("nothing was imported.", file=sys.stderr)
+            print(f"tosei import-legacy: {problem.ja}", file=sys.stderr)
+        print("何も取り込みませんでした。", file=sys.stderr)
         return NOTHING_DONE
     actor = args.by or f"cli:{_login()}"
 
@@ -74,11 +76,11 @@ def run_import_legacy(args: argparse.Namespace, tool: ToolContext) -> int:
             )
             try:
                 await runtime.open_database(application_name="tosei-import-legacy")
-                return await import_legacy(
-                    Intake.of(runtime),
+                return await import_files(
+                    partial(runtime.unit_of_work, actor),
                     parsed,
                     dry_run=args.dry_run,
-                    actor=actor,
+                    pseudonym_secret=runtime.settings.pseudonym_secret,
                     progress=_progress if sum(len(f.cases) for f in parsed) > CHUNK else None,
                 )
             finally:
@@ -91,21 +93,20 @@ def run_import_legacy(args: argparse.Namespace, tool: ToolContext) -> int:
 
 def read_files(
     paths: list[Path], desk: Desk | None, today: date
-) -> tuple[list[ParsedFile], list[str]]:
+) -> tuple[list[ParsedFile], list[Message]]:
     """Read and validate every file; the problems that stop the whole import."""
-    parsed: list[ParsedFile] = []
-    problems: list[str] = []
+    given: list[tuple[str, bytes]] = []
+    problems: list[Message] = []
     for path in paths:
         try:
-            data = path.read_bytes()
+            given.append((path.name, path.read_bytes()))
         except OSError as exc:
-            problems.append(f"{path}: cannot read it ({exc.strerror or exc})")
-            continue
-        try:
-            parsed.append(parse_file(path.name, data, desk, today=today))
-        except FileProblem as exc:
-            problems.append(str(exc))
-    return parsed, problems
+            why = exc.strerror or exc
+            problems.append(
+                Message(f"{path}: 読めません（{why}）", f"{path}: cannot read it ({why})")
+            )
+    parsed, refused = parse_files(given, desk, today=today)
+    return parsed, problems + [p.message for p in refused]
 
 
 def _progress(done: int, total: int) -> None:

@@ -15,20 +15,18 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_items, reports
-from tosei_resilience.handlers.context import Deps
 
 
 def resilience_service() -> ServiceSpec:
     """The service's spec; the runtime's clock dates every change (tests set it)."""
 
     def routers(runtime: Runtime) -> Sequence[APIRouter]:
-        deps = Deps(runtime)
         return [
-            plan_items.router(deps),
-            funding.router(deps),
-            lists.router(deps),
-            reports.router(deps),
-            feed.router(deps),
+            plan_items.router(runtime),
+            funding.router(runtime),
+            lists.router(runtime),
+            reports.router(runtime),
+            feed.router(runtime),
         ]
 
     return ServiceSpec(

@@ -7,7 +7,8 @@ from prometheus_client import Gauge
 from tosei_common.catalogue.resilience import PlanItemStatus
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime
-from tosei_resilience.db import queries
+from tosei_resilience.db import plan_items as plan_items_db
+from tosei_resilience.db import review_flags as review_flags_db
 
 
 class PlanMetrics:
@@ -28,9 +29,9 @@ class PlanMetrics:
 async def refresh(runtime: Runtime) -> None:
     gauges = runtime.domain_metrics
     assert isinstance(gauges, PlanMetrics)
-    async with runtime.pool.acquire() as conn:
-        counts = await queries.status_counts(conn)
-        open_flags = await queries.open_review_flags(conn)
+    async with runtime.reading() as conn:
+        counts = await plan_items_db.status_counts(conn)
+        open_flags = await review_flags_db.open_count(conn)
     for status in PlanItemStatus:
         gauges.items.labels(status=status.value).set(counts.get(status.value, 0))
     gauges.open_reviews.set(open_flags)

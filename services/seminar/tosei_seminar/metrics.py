@@ -6,7 +6,7 @@ from prometheus_client import Gauge
 
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime
-from tosei_seminar.db import queries as q
+from tosei_seminar.db import places as places_db
 
 
 class SeminarMetrics:
@@ -36,8 +36,8 @@ async def refresh(rt: Runtime) -> None:
     metrics = rt.domain_metrics
     if not isinstance(metrics, SeminarMetrics):
         return
-    async with rt.pool.acquire() as conn:
-        rows = await q.seat_figures(conn)
+    async with rt.reading() as conn:
+        rows = await places_db.seat_figures(conn)
     for gauge in (metrics.seats, metrics.seated, metrics.waiting):
         gauge.clear()
     for row in rows:

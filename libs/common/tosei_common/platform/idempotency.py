@@ -182,12 +182,7 @@ class IdempotencyMiddleware:
             return None
 
     def _commits_by_itself(self, scope: Scope) -> bool:
-        for route in getattr(scope.get("app"), "routes", ()):
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                endpoint = getattr(route, "endpoint", None)
-                return bool(getattr(endpoint, "__tosei_commits_by_itself__", False))
-        return False
+        return _marked(getattr(scope.get("app"), "routes", ()), scope)
 
     async def _one_transaction(self, claim: Claim, scope: Scope, body: bytes) -> Response:
         pool = self.pool()
@@ -318,6 +313,22 @@ class Claim:
             self.caller,
             self.key,
         )
+
+
+def _marked(routes: Any, scope: Scope) -> bool:
+    """Whether the route ``scope`` goes to is marked ``@commits_by_itself``. A router included
+    in the app (FastAPI wraps each one) or a mount is looked into for the route itself."""
+    for route in routes:
+        match, child = route.matches(scope)
+        if match is not Match.FULL:
+            continue
+        endpoint = getattr(route, "endpoint", None)
+        if endpoint is not None:
+            return bool(getattr(endpoint, "__tosei_commits_by_itself__", False))
+        included = getattr(getattr(route, "original_router", None), "routes", None)
+        inner = included if included is not None else getattr(route, "routes", None)
+        return inner is not None and _marked(inner, {**scope, **(child or {})})
+    return False
 
 
 async def prune_idempotency_keys(conn: Connection, older_than_hours: int) -> int:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from tosei_common.region.said import InputError
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
@@ -36,8 +38,11 @@ ERAS: tuple[Era, ...] = (
 _BY_NAME = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
 
 
-class DateParseError(ValueError):
-    """Text that is not a date, or names a date that does not exist."""
+class DateParseError(InputError):
+    """Text that is not a date, or names a date that does not exist.
+
+    ``str()`` is the English message; ``message`` holds it in Japanese and English.
+    """
 
 
 def era_of(day: date) -> Era:
@@ -119,9 +124,12 @@ def parse_fiscal_year(text: str) -> int:
         era = _BY_NAME[m[1].upper() if len(m[1]) == 1 else m[1]]
         year = 1 if m[2] == "元" else int(m[2])
         if year < 1:
-            raise DateParseError(f"{text!r}: an era year starts at 元年")
+            raise _era_year_zero(text)
         return era.start.year + year - 1
-    raise DateParseError(f"{text!r} is not a fiscal year (e.g. 2021, 令和3年度, R3)")
+    raise DateParseError(
+        f"「{text}」は年度として読めません（例: 2021、令和3年度、R3）",
+        f"{text!r} is not a fiscal year (e.g. 2021, 令和3年度, R3)",
+    )
 
 
 _GREGORIAN = re.compile(r"^(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?$")
@@ -141,21 +149,33 @@ def parse_date(text: str) -> date:
     """
     t = _normalise(text)
     if not t:
-        raise DateParseError("no date given")
+        raise DateParseError("日付がありません", "no date given")
     if m := _GREGORIAN.match(t) or _COMPACT.match(t):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     elif m := _ERA_DATE.match(t):
         era = _BY_NAME[m[1].upper() if len(m[1]) == 1 else m[1]]
         era_year = 1 if m[2] == "元" else int(m[2])
         if era_year < 1:
-            raise DateParseError(f"{text!r}: an era year starts at 元年")
+            raise _era_year_zero(text)
         year, month, day = era.start.year + era_year - 1, int(m[3]), int(m[4])
     else:
-        raise DateParseError(f"{text!r} is not a date (e.g. 2020/9/15 or 令和2年9月15日)")
+        raise DateParseError(
+            f"「{text}」は日付として読めません（例: 2020/9/15、令和2年9月15日）",
+            f"{text!r} is not a date (e.g. 2020/9/15 or 令和2年9月15日)",
+        )
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise DateParseError(f"{text!r} does not exist: {exc}") from exc
+        raise DateParseError(
+            f"「{text}」は存在しない日付です",
+            f"{text!r} does not exist: {exc}",
+        ) from exc
+
+
+def _era_year_zero(text: str) -> DateParseError:
+    return DateParseError(
+        f"「{text}」: 元号の年は元年から数えます", f"{text!r}: an era year starts at 元年"
+    )
 
 
 def tokyo_date(moment: datetime) -> date:

@@ -55,19 +55,7 @@ _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−－ー─━﹣"}
 
 def check_text(value: str, *, max_length: int, multiline: bool = False) -> str:
     """Text a person typed, as they typed it; refused when it cannot be stored or read."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(
-            "使えない文字（壊れた文字コード）が含まれています",
-            "contains characters that are not text",
-        ) from None
-    if multiline:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    allowed = "\t\n" if multiline else "\t"
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        hint = "（改行とタブ以外）" if multiline else "（タブ以外。改行も使えません）"
-        raise InputError(f"制御文字{hint}は使えません", "contains control characters")
+    value = _readable(value, multiline=multiline)
     cleaned = value.strip()
     if not cleaned or all(c.isspace() or c in _INVISIBLE for c in cleaned):
         raise InputError("入力してください（空白や見えない文字だけになっています）", "is empty")
@@ -83,9 +71,29 @@ def check_optional_text(
     value: str | None, *, max_length: int, multiline: bool = False
 ) -> str | None:
     """Like ``check_text``, but nothing typed (or only spaces) is None."""
-    if value is None or value.strip() == "":
+    if value is None or _readable(value, multiline=multiline).strip() == "":
         return None
     return check_text(value, max_length=max_length, multiline=multiline)
+
+
+def _readable(value: str, *, multiline: bool) -> str:
+    """The value with Windows line ends made ``\\n``; refused when it holds what cannot be
+    read or stored: broken characters, or control characters (even those that would read as
+    spaces: a vertical tab is not "nothing typed")."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "使えない文字（壊れた文字コード）が含まれています",
+            "contains characters that are not text",
+        ) from None
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = "\t\n" if multiline else "\t"
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+        hint = "（改行とタブ以外）" if multiline else "（タブ以外。改行も使えません）"
+        raise InputError(f"制御文字{hint}は使えません", "contains control characters")
+    return value
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tosei_common.region.said import InputError
+
 
 @dataclass(frozen=True)
 class Municipality:
@@ -35,8 +37,9 @@ REGION: tuple[Municipality, ...] = (AOMORI, HIRANAI, IMABETSU, SOTOGAHAMA, YOMOG
 BY_CODE: dict[str, Municipality] = {m.code: m for m in (*REGION, AOMORI_PREFECTURE)}
 
 
-class UnknownMunicipality(ValueError):
-    """The text names no municipality of the region."""
+class UnknownMunicipality(InputError):
+    """The text names no municipality of the region (``str()`` in English, ``message`` in
+    Japanese and English)."""
 
 
 def check_digit(code5: str) -> str:
@@ -104,8 +107,9 @@ def resolve_municipality(text: str, *, allow_prefecture: bool = False) -> Munici
     if found is None:
         choices = "、".join(f"{m.name}({m.code})" for m in REGION)
         raise UnknownMunicipality(
+            f"「{text}」は東青圏域の市町村ではありません。{choices}のいずれかを入力してください",
             f"「{text}」 is not a municipality of the Tosei region (東青圏域); "
-            f"expected one of {choices}"
+            f"expected one of {choices}",
         )
     return found
 
@@ -115,4 +119,7 @@ def municipality(code: str) -> Municipality:
     try:
         return BY_CODE[code]
     except KeyError:
-        raise UnknownMunicipality(f"unknown municipality code {code!r}") from None
+        raise UnknownMunicipality(
+            f"市町村コード「{code}」は圏域の市町村のものではありません",
+            f"unknown municipality code {code!r}",
+        ) from None

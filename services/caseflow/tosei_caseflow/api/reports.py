@@ -2,57 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from tosei_caseflow.domain import kpi
-from tosei_caseflow.handlers.reports import load_facts, report_csv_rows, report_json
-from tosei_common.platform.auth import Principal, Role, require
+from tosei_caseflow.api.kpi_responses import KpiReport
+from tosei_caseflow.domain.kpi_sheet import report_csv_rows
+from tosei_caseflow.handlers import reads
+from tosei_common.platform.auth import current_principal
 from tosei_common.platform.downloads import csv_download
-from tosei_common.platform.errors import Unprocessable
+from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
-from tosei_common.region.fiscal import DateParseError, fiscal_year_label, parse_fiscal_year
+from tosei_common.region.fiscal import fiscal_year_label
+from tosei_common.region.inputs import FiscalYear
 
-READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
-FiscalYear = Query(
-    max_length=20,
-    description="2021, FY2021, 令和3年度 or R3",
-    examples=["令和3年度"],
-)
-
-
-def _year(text: str) -> int:
-    try:
-        fy = parse_fiscal_year(text)
-    except DateParseError as exc:
-        raise Unprocessable(str(exc), fields={"fiscal_year": "not a fiscal year"}) from exc
-    if not 2000 <= fy <= 2100:
-        raise Unprocessable(f"FY{fy} is out of range", fields={"fiscal_year": "2000–2100"})
-    return fy
+Who = Annotated[Principal, Depends(current_principal)]
+Year = Annotated[
+    int,
+    FiscalYear(first=2000, last=2100),
+    Query(description="2021, FY2021, 2021年度, 令和3年度 or R3", examples=["令和3年度"]),
+]
 
 
-def routes(rt: Runtime) -> APIRouter:
-    router = APIRouter(prefix="/reports", tags=["reports"])
+def router(runtime: Runtime) -> APIRouter:
+    api = APIRouter(prefix="/reports", tags=["reports"])
 
-    async def build(text: str) -> kpi.Report:
-        fy = _year(text)
-        async with rt.pool.acquire() as conn:
-            facts = await load_facts(conn)
-        return kpi.report(facts, fy)
+    @api.get("/kpi", summary="KPIs of a fiscal year, by month, track, municipality, category")
+    async def kpi_json(fiscal_year: Year, who: Who) -> KpiReport:
+        async with runtime.reading() as conn:
+            report = await reads.kpi_report(conn, who, fiscal_year)
+        return KpiReport.of(report)
 
-    @router.get("/kpi", summary="KPIs of a fiscal year, by month, track, municipality, category")
-    async def kpi_json(
-        fiscal_year: str = FiscalYear, _: Principal = Depends(require(*READERS))
-    ) -> dict[str, Any]:
-        return report_json(await build(fiscal_year))
-
-    @router.get("/kpi.csv", summary="The same KPIs as CSV (UTF-8 with BOM: opens in Excel)")
-    async def kpi_csv(
-        fiscal_year: str = FiscalYear, _: Principal = Depends(require(*READERS))
-    ) -> Response:
-        report = await build(fiscal_year)
+    @api.get("/kpi.csv", summary="The same KPIs as CSV (UTF-8 with BOM: opens in Excel)")
+    async def kpi_csv(fiscal_year: Year, who: Who) -> Response:
+        async with runtime.reading() as conn:
+            report = await reads.kpi_report(conn, who, fiscal_year)
         header, rows = report_csv_rows(report)
         return csv_download(
             f"相談実績_{fiscal_year_label(report.fiscal_year)}.csv",
@@ -61,4 +46,4 @@ def routes(rt: Runtime) -> APIRouter:
             ascii_filename=f"consultations-FY{report.fiscal_year}.csv",
         )
 
-    return router
+    return api

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tosei_common.catalogue.caseflow import CaseState
-from tosei_common.platform.errors import InvalidTransition
+from tosei_common.platform.errors import InvalidTransition, Message
 
 STATE_LABELS: dict[CaseState, str] = {
     CaseState.OPEN: "未割当",
@@ -30,6 +32,22 @@ WORKING = frozenset({CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.REOPEN
 OPEN_LOAD = WORKING
 
 
+def next_states(state: CaseState) -> list[CaseState]:
+    """The states a person may move a case to from ``state`` (assignment has its own command),
+    in the lifecycle's order: what a screen offers, and nothing else."""
+    order = list(CaseState)
+    return sorted(TRANSITIONS[state] - {CaseState.ASSIGNED}, key=order.index)
+
+
+def state_name(state: CaseState) -> str:
+    """How a message names a state: 対応中（in_progress）."""
+    return f"{STATE_LABELS[state]}（{state.value}）"
+
+
+def _names(states: Iterable[CaseState]) -> str:
+    return "・".join(state_name(s) for s in sorted(states, key=lambda s: s.value))
+
+
 def check_transition(current: CaseState, target: CaseState) -> None:
     """Refuse a transition the lifecycle does not allow, saying what is allowed instead."""
     allowed = TRANSITIONS[current]
@@ -37,19 +55,29 @@ def check_transition(current: CaseState, target: CaseState) -> None:
         return
     choices = ", ".join(sorted(s.value for s in allowed)) or "none"
     raise InvalidTransition(
-        f"a case that is {current.value} ({STATE_LABELS[current]}) cannot become "
+        f"{state_name(current)}の案件は{state_name(target)}にできません。"
+        f"{STATE_LABELS[current]}からは{_names(allowed)}にできます",
+        en=f"a case that is {current.value} ({STATE_LABELS[current]}) cannot become "
         f"{target.value} ({STATE_LABELS[target]}); from {current.value} it can become: {choices}",
+        fields={
+            "to": Message(
+                f"{STATE_LABELS[current]}の案件には指定できません",
+                f"not allowed from {current.value}",
+            )
+        },
         current=current.value,
         allowed=sorted(s.value for s in allowed),
     )
 
 
-def check_working(current: CaseState, doing: str) -> None:
-    """Refuse work on a case that is not being worked on."""
-    if current not in WORKING:
-        states = ", ".join(sorted(s.value for s in WORKING))
-        raise InvalidTransition(
-            f"cannot {doing} on a case that is {current.value} ({STATE_LABELS[current]}); "
-            f"only when it is {states}",
-            current=current.value,
-        )
+def check_working(current: CaseState, doing: Message) -> None:
+    """Refuse work on a case that is not being worked on; ``doing`` says what was tried."""
+    if current in WORKING:
+        return
+    states = ", ".join(sorted(s.value for s in WORKING))
+    raise InvalidTransition(
+        f"{state_name(current)}の案件では{doing.ja}はできません（{_names(WORKING)}のときだけです）",
+        en=f"cannot {doing.en} on a case that is {current.value} ({STATE_LABELS[current]}); "
+        f"only when it is {states}",
+        current=current.value,
+    )

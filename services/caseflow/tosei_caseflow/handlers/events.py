@@ -1,20 +1,21 @@
-"""What caseflow does when intake opens a case."""
+"""What caseflow does when intake opens a case or merges two clients."""
 
 from __future__ import annotations
 
-from tosei_caseflow.db import queries
-from tosei_caseflow.domain.triage import choose_track, triage
+from tosei_caseflow.db import experts as experts_db
+from tosei_caseflow.db import merges
+from tosei_caseflow.domain.opening import assign_by_triage, assign_to_old_staff
+from tosei_caseflow.domain.triage import triage
 from tosei_caseflow.handlers.projection import project_case_opened
-from tosei_caseflow.handlers.record import Note, record
-from tosei_common.catalogue.caseflow import AssignmentRule, CaseAssigned
+from tosei_caseflow.handlers.record import record
 from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, LegacyStatus, Origin
 from tosei_common.platform.consumer import HandlerContext
 
 
 async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:
     """Intake found two clients to be one person: count their cases as one client's."""
-    survivor = await queries.surviving_client(ctx.conn, event.client_id)
-    await queries.merge_clients(
+    survivor = await merges.surviving_client(ctx.conn, event.client_id)
+    await merges.merge_clients(
         ctx.conn, survivor, event.merged_client_id, event.case_ids, event.merged_at
     )
 
@@ -32,32 +33,14 @@ async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:
         return
     if event.origin is not Origin.NEW_DESK:
         staff = (
-            await queries.expert_by_staff_key(ctx.conn, event.legacy_staff)
+            await experts_db.by_staff_key(ctx.conn, event.legacy_staff)
             if event.legacy_staff
             else None
         )
-        if staff is None:
-            return
-        assigned = CaseAssigned(
-            case_id=event.case_id,
-            expert_id=staff.expert_id,
-            track=staff.track,
-            rule=AssignmentRule.LEGACY_STAFF,
-            assigned_at=event.opened_at,
-        )
-        why = "handed over from the old desk to the same staff member"
-        await record(ctx.conn, ctx.outbox, assigned, Note(actor="system:handover", reason=why))
+        if staff is not None:
+            await record(ctx, assign_to_old_staff(event, staff), actor="system:handover")
         return
-    decision = triage(event.stage, event.categories, await queries.candidates(ctx.conn))
-    if decision.expert_id is None:
-        return
-    assigned = CaseAssigned(
-        case_id=event.case_id,
-        expert_id=decision.expert_id,
-        track=choose_track(event.stage, event.categories),
-        rule=AssignmentRule.TRIAGE,
-        assigned_at=event.opened_at,
-    )
-    await record(
-        ctx.conn, ctx.outbox, assigned, Note(actor="system:triage", reason=decision.explanation)
-    )
+    decision = triage(event.stage, event.categories, await experts_db.candidates(ctx.conn))
+    change = assign_by_triage(event, decision)
+    if change is not None:
+        await record(ctx, change, actor="system:triage")

@@ -1,4 +1,8 @@
-"""The registries of experts: the desk's own, and the nationwide network's external experts."""
+"""Commands on the registries: the desk's experts and the network's external experts.
+
+Names are stored as typed; a handed-over case finds its old staff member through the
+pseudonym of the name's key, which is what intake puts on the case.
+"""
 
 from __future__ import annotations
 
@@ -6,83 +10,79 @@ import uuid
 from collections.abc import Sequence
 from uuid import UUID
 
-from tosei_caseflow.db import queries
+from tosei_caseflow.db import experts as experts_db
+from tosei_caseflow.domain import access
+from tosei_caseflow.domain.experts import ExpertChanges, no_expert, speciality_codes
 from tosei_common.catalogue.caseflow import Track
 from tosei_common.catalogue.intake import Category
-from tosei_common.platform.auth import Principal
-from tosei_common.platform.errors import NotFound
-from tosei_common.platform.service import Runtime
-from tosei_common.region.text import name_key, pseudonym, tidy
+from tosei_common.platform.principal import Principal
+from tosei_common.platform.unit_of_work import UnitOfWork
+from tosei_common.region.text import name_key, pseudonym
 
 
-def staff_key(rt: Runtime, name: str) -> str:
+def staff_key(secret: str, name: str) -> str:
     """The pseudonym intake puts on a handed-over case for its old staff member of this name."""
-    return pseudonym(rt.settings.pseudonym_secret, "staff", name_key(name))
+    return pseudonym(secret, "staff", name_key(name))
 
 
 async def register_expert(
-    rt: Runtime,
+    uow: UnitOfWork,
     who: Principal,
     *,
     name: str,
     track: Track,
     specialities: Sequence[Category],
     weekly_capacity: int,
+    pseudonym_secret: str,
 ) -> UUID:
+    access.ensure_may_manage_experts(who)
     expert_id = uuid.uuid4()
-    async with rt.pool.acquire() as conn:
-        await queries.insert_expert(
-            conn,
-            expert_id=expert_id,
-            name=tidy(name),
-            staff_key=staff_key(rt, name),
-            track=track.value,
-            specialities=sorted({s.value for s in specialities}),
-            weekly_capacity=weekly_capacity,
-            actor=who.actor,
-        )
+    codes = speciality_codes(specialities)
+    await experts_db.insert(
+        uow.conn,
+        expert_id=expert_id,
+        name=name,
+        staff_key=staff_key(pseudonym_secret, name),
+        track=track.value,
+        specialities=codes,
+        weekly_capacity=weekly_capacity,
+        actor=uow.actor,
+        at=uow.at,
+    )
+    details = {"track": track.value, "specialities": codes, "weekly_capacity": weekly_capacity}
+    await uow.audit("expert", expert_id, "registered", changes=details)
     return expert_id
 
 
 async def change_expert(
-    rt: Runtime,
-    who: Principal,
-    expert_id: UUID,
-    *,
-    track: Track | None = None,
-    specialities: Sequence[Category] | None = None,
-    weekly_capacity: int | None = None,
-    active: bool | None = None,
+    uow: UnitOfWork, who: Principal, expert_id: UUID, changes: ExpertChanges
 ) -> None:
-    changes: dict[str, object] = {}
-    if track is not None:
-        changes["track"] = track.value
-    if specialities is not None:
-        changes["specialities"] = sorted({s.value for s in specialities})
-    if weekly_capacity is not None:
-        changes["weekly_capacity"] = weekly_capacity
-    if active is not None:
-        changes["active"] = active
-    async with rt.pool.acquire() as conn:
-        if not changes:
-            if await queries.expert(conn, expert_id) is None:
-                raise NotFound(f"no expert {expert_id}")
-            return
-        if not await queries.update_expert(conn, expert_id, changes, who.actor):
-            raise NotFound(f"no expert {expert_id}")
+    access.ensure_may_manage_experts(who)
+    columns = changes.columns()
+    if not columns:
+        if await experts_db.get(uow.conn, expert_id) is None:
+            raise no_expert(expert_id)
+        return
+    if not await experts_db.update(uow.conn, expert_id, columns, uow.actor, uow.at):
+        raise no_expert(expert_id)
+    await uow.audit("expert", expert_id, "changed", changes=columns)
 
 
 async def register_external_expert(
-    rt: Runtime, who: Principal, *, name: str, organisation: str, speciality: Category
+    uow: UnitOfWork, who: Principal, *, name: str, organisation: str, speciality: Category
 ) -> UUID:
+    access.ensure_may_manage_experts(who)
     external_expert_id = uuid.uuid4()
-    async with rt.pool.acquire() as conn:
-        await queries.insert_external_expert(
-            conn,
-            external_expert_id=external_expert_id,
-            name=tidy(name),
-            organisation=tidy(organisation),
-            speciality=speciality.value,
-            actor=who.actor,
-        )
+    await experts_db.insert_external(
+        uow.conn,
+        external_expert_id=external_expert_id,
+        name=name,
+        organisation=organisation,
+        speciality=speciality.value,
+        actor=uow.actor,
+        at=uow.at,
+    )
+    await uow.audit(
+        "external_expert", external_expert_id, "registered", changes={"speciality": speciality}
+    )
     return external_expert_id

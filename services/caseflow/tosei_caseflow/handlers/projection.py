@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from tosei_caseflow.db import queries
+from tosei_caseflow.db import cases, merges, outcomes, referrals, sessions, timeline
 from tosei_caseflow.domain.triage import choose_track
 from tosei_common.catalogue.caseflow import (
     CaseAssigned,
@@ -34,11 +34,11 @@ E = TypeVar("E", bound=Event)
 async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUID) -> bool:
     """Register the case; False when it was registered already."""
     closed = event.legacy_status is LegacyStatus.CLOSED
-    created = await queries.insert_case(
+    created = await cases.insert(
         conn,
         case_id=event.case_id,
         # replay may meet a merge of this client before the case that it merged
-        client_id=await queries.surviving_client(conn, event.client_id),
+        client_id=await merges.surviving_client(conn, event.client_id),
         municipality=event.municipality,
         stage=event.stage.value,
         categories=[c.value for c in event.categories],
@@ -53,7 +53,7 @@ async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUI
         closed_at=event.opened_at if closed else None,
     )
     if created:
-        await queries.add_timeline(
+        await timeline.add(
             conn,
             event_id,
             event.case_id,
@@ -71,14 +71,14 @@ async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUI
 
 
 async def project_assigned(conn: Connection, event: CaseAssigned, event_id: UUID) -> None:
-    case = await queries.lock_case(conn, event.case_id)
+    case = await cases.lock(conn, event.case_id)
     if case is None:
         raise LookupError(f"case {event.case_id} is not registered")
     state = CaseState.ASSIGNED if case.state is CaseState.OPEN else case.state
-    await queries.set_expert(
+    await cases.set_expert(
         conn, event.case_id, event.expert_id, event.track.value, state.value, event.assigned_at
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,
@@ -94,10 +94,10 @@ async def project_assigned(conn: Connection, event: CaseAssigned, event_id: UUID
 
 
 async def project_transferred(conn: Connection, event: CaseTransferred, event_id: UUID) -> None:
-    case = await queries.lock_case(conn, event.case_id)
+    case = await cases.lock(conn, event.case_id)
     if case is None:
         raise LookupError(f"case {event.case_id} is not registered")
-    await queries.set_expert(
+    await cases.set_expert(
         conn,
         event.case_id,
         event.to_expert_id,
@@ -105,7 +105,7 @@ async def project_transferred(conn: Connection, event: CaseTransferred, event_id
         case.state.value,
         event.transferred_at,
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,
@@ -122,7 +122,7 @@ async def project_transferred(conn: Connection, event: CaseTransferred, event_id
 
 
 async def project_state_changed(conn: Connection, event: CaseStateChanged, event_id: UUID) -> None:
-    await queries.set_state(
+    await cases.set_state(
         conn,
         event.case_id,
         event.to_state.value,
@@ -130,7 +130,7 @@ async def project_state_changed(conn: Connection, event: CaseStateChanged, event
         resolved=event.to_state is CaseState.RESOLVED,
         reopened=event.to_state is CaseState.REOPENED,
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,
@@ -141,7 +141,7 @@ async def project_state_changed(conn: Connection, event: CaseStateChanged, event
 
 
 async def project_closed(conn: Connection, event: CaseClosed, event_id: UUID) -> None:
-    await queries.set_state(
+    await cases.set_state(
         conn,
         event.case_id,
         CaseState.CLOSED.value,
@@ -149,7 +149,7 @@ async def project_closed(conn: Connection, event: CaseClosed, event_id: UUID) ->
         closed=True,
         satisfaction=event.satisfaction,
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,
@@ -164,7 +164,7 @@ async def project_closed(conn: Connection, event: CaseClosed, event_id: UUID) ->
 
 
 async def project_session(conn: Connection, event: CaseSessionRecorded, event_id: UUID) -> None:
-    await queries.insert_session(
+    await sessions.insert(
         conn,
         session_id=event.session_id,
         case_id=event.case_id,
@@ -175,7 +175,7 @@ async def project_session(conn: Connection, event: CaseSessionRecorded, event_id
         next_action_on=event.next_action_on,
         recorded_at=event.recorded_at,
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,
@@ -193,7 +193,7 @@ async def project_session(conn: Connection, event: CaseSessionRecorded, event_id
 
 
 async def project_referred(conn: Connection, event: CaseReferred, event_id: UUID) -> None:
-    await queries.upsert_referral(
+    await referrals.upsert(
         conn,
         referral_id=event.referral_id,
         case_id=event.case_id,
@@ -202,7 +202,7 @@ async def project_referred(conn: Connection, event: CaseReferred, event_id: UUID
         visits=event.visits,
         at=event.changed_at,
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,
@@ -218,7 +218,7 @@ async def project_referred(conn: Connection, event: CaseReferred, event_id: UUID
 
 
 async def project_outcome(conn: Connection, event: CaseOutcomeRecorded, event_id: UUID) -> None:
-    await queries.insert_outcome(
+    await outcomes.insert(
         conn,
         outcome_id=event.outcome_id,
         case_id=event.case_id,
@@ -229,7 +229,7 @@ async def project_outcome(conn: Connection, event: CaseOutcomeRecorded, event_id
         municipality=event.municipality,
         recorded_at=event.recorded_at,
     )
-    await queries.add_timeline(
+    await timeline.add(
         conn,
         event_id,
         event.case_id,

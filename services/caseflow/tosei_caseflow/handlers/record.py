@@ -1,39 +1,31 @@
-"""Recording a decision: its events go to the outbox and into the read model, its personal half
-(who, why, notes) into the journal — all in the caller's transaction."""
+"""Recording a change: its events go to the outbox and into the read model, its personal half
+(who, why, notes) into the journal — all in the unit of work's transaction.
+
+The read model is written by the same projection functions that ``tosei replay`` runs, so a
+replay rebuilds exactly what live commands wrote.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from uuid import UUID
 
-from tosei_caseflow.db import queries
+from tosei_caseflow.db import timeline
+from tosei_caseflow.domain.changes import Change
 from tosei_caseflow.handlers.projection import apply
-from tosei_common.platform.db import Connection
-from tosei_common.platform.events import Event
-from tosei_common.platform.outbox import Outbox
+from tosei_common.platform.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True)
-class Note:
-    """What a person said about a change; never leaves caseflow."""
-
-    actor: str
-    reason: str | None = None
-    note: str | None = None
-    minutes: str | None = None
-    confidential: str | None = None
-
-
-async def record(conn: Connection, outbox: Outbox, event: Event, note: Note) -> None:
-    (event_id,) = await outbox.add(conn, event)
-    await apply(conn, event, event_id)
-    await queries.add_journal(
-        conn,
-        event_id,
-        UUID(event.subject),  # the subject of every caseflow event is its case
-        note.actor,
-        reason=note.reason,
-        note=note.note,
-        minutes=note.minutes,
-        confidential=note.confidential,
-    )
+async def record(uow: UnitOfWork, change: Change, *, actor: str | None = None) -> None:
+    """Emit, project and journal each event of ``change`` in order; the journal names
+    ``actor`` (a system decision's own name) or the unit of work's actor."""
+    for entry in change.entries:
+        (event_id,) = await uow.emit(entry.event)
+        await apply(uow.conn, entry.event, event_id)
+        await timeline.add_journal(
+            uow.conn,
+            event_id,
+            UUID(entry.event.subject),  # the subject of every caseflow event is its case
+            actor or uow.actor,
+            entry.note,
+            uow.at,
+        )

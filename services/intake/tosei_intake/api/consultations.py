@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
@@ -10,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from tosei_common.platform.auth import Principal
+from tosei_common.platform.auth import Principal, current_principal
 from tosei_common.platform.downloads import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -18,21 +17,21 @@ from tosei_common.platform.downloads import (
     xlsx_download,
 )
 from tosei_common.platform.service import Runtime
-from tosei_intake.api import access
-from tosei_intake.api.filters import Filters, consultation_filters
-from tosei_intake.api.models import (
-    ConsultationIn,
+from tosei_intake.api.requests import ConsultationIn, consultation_filter
+from tosei_intake.api.responses import (
     ConsultationOut,
     ConsultationPage,
     CountRowOut,
     CountsOut,
     RegisteredOut,
-    consultation_out,
 )
+from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import EXPORT_HEADER, CountBy, export_row
 from tosei_intake.handlers import reads
 from tosei_intake.handlers.consultations import register_consultation
-from tosei_intake.handlers.context import Intake
+
+Caller = Annotated[Principal, Depends(current_principal)]
+Covered = Annotated[ConsultationFilter, Depends(consultation_filter)]
 
 
 class ExportFormat(StrEnum):
@@ -40,57 +39,44 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
 
 
-def consultation_router(runtime: Runtime) -> APIRouter:
-    router = APIRouter(prefix="/consultations", tags=["consultations"])
+def router(runtime: Runtime) -> APIRouter:
+    routes = APIRouter(prefix="/consultations", tags=["consultations"])
 
-    @router.post(
+    @routes.post(
         "",
         status_code=201,
         summary="Register a consultation; it opens a case (case.opened)",
     )
-    async def register(
-        body: ConsultationIn, who: Principal = Depends(access.register)
-    ) -> RegisteredOut:
-        done = await register_consultation(
-            Intake.of(runtime), body.consultation(runtime.clock.now()), actor=who.actor
-        )
-        return RegisteredOut(
-            id=done.consultation_id,
-            client_id=done.client_id,
-            client_created=done.client_created,
-            by=who.actor,
-        )
+    async def register(body: ConsultationIn, who: Caller) -> RegisteredOut:
+        async with runtime.unit_of_work(who) as uow:
+            done = await register_consultation(uow, who, body.consultation())
+        return RegisteredOut.of(done, who.actor)
 
-    @router.get("", summary="Consultations, newest first (an expert: their own cases)")
+    @routes.get("", summary="Consultations, newest first (an expert: their own cases)")
     async def list_consultations(
-        filters: Filters = Depends(consultation_filters),
+        covered: Covered,
+        who: Caller,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-        who: Principal = Depends(access.read_case),
     ) -> ConsultationPage:
-        where = dataclasses.replace(filters.where, expert_id=access.own_cases_only(who))
-        total, rows = await reads.consultations(
-            Intake.of(runtime), where, limit=limit, offset=offset
-        )
+        async with runtime.reading() as conn:
+            total, found = await reads.consultations(conn, who, covered, limit=limit, offset=offset)
         return ConsultationPage(
-            total=total, limit=limit, offset=offset, items=[consultation_out(r) for r in rows]
+            total=total, limit=limit, offset=offset, items=[ConsultationOut.of(c) for c in found]
         )
 
-    @router.get("/counts", summary="Consultations per day, municipality or category")
-    async def counts(
-        by: CountBy,
-        filters: Filters = Depends(consultation_filters),
-        _: Principal = Depends(access.read_all),
-    ) -> CountsOut:
-        total, rows = await reads.counts(Intake.of(runtime), by, filters.where)
+    @routes.get("/counts", summary="Consultations per day, municipality or category")
+    async def counts(by: CountBy, covered: Covered, who: Caller) -> CountsOut:
+        async with runtime.reading() as conn:
+            total, rows = await reads.counts(conn, who, by, covered)
         return CountsOut(
             by=by.value,
-            period=filters.period.label,
+            period=covered.period.label,
             total=total,
-            rows=[CountRowOut(key=r.key, label=r.label, count=r.count) for r in rows],
+            rows=[CountRowOut.of(r) for r in rows],
         )
 
-    @router.get(
+    @routes.get(
         "/export",
         summary="The consultation list for the council (CSV for Japanese Excel, or .xlsx)",
         response_class=Response,
@@ -99,24 +85,20 @@ def consultation_router(runtime: Runtime) -> APIRouter:
         },
     )
     async def export(
-        format: ExportFormat = ExportFormat.CSV,
-        filters: Filters = Depends(consultation_filters),
-        _: Principal = Depends(access.read_all),
+        covered: Covered, who: Caller, format: ExportFormat = ExportFormat.CSV
     ) -> Response:
-        __, rows = await reads.consultations(Intake.of(runtime), filters.where, limit=None)
-        lines = [export_row(r) for r in reversed(rows)]  # oldest first, as a register reads
-        name = f"相談一覧_{filters.period.label}"
+        async with runtime.reading() as conn:
+            listed = await reads.council_list(conn, who, covered)
+        lines = [export_row(c) for c in listed]
+        name = f"相談一覧_{covered.period.label}"
         if format is ExportFormat.XLSX:
             return xlsx_download(f"{name}.xlsx", EXPORT_HEADER, lines, sheet="相談一覧")
         return csv_download(f"{name}.csv", EXPORT_HEADER, lines)
 
-    @router.get("/{consultation_id}", summary="A consultation, its client and assigned expert")
-    async def read(
-        consultation_id: UUID, who: Principal = Depends(access.read_case)
-    ) -> ConsultationOut:
-        row = await reads.consultation(
-            Intake.of(runtime), consultation_id, expert_id=access.own_cases_only(who)
-        )
-        return consultation_out(row)
+    @routes.get("/{consultation_id}", summary="A consultation, its client and assigned expert")
+    async def read(consultation_id: UUID, who: Caller) -> ConsultationOut:
+        async with runtime.reading() as conn:
+            found = await reads.consultation(conn, who, consultation_id)
+        return ConsultationOut.of(found)
 
-    return router
+    return routes

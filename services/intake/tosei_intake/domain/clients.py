@@ -20,7 +20,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from tosei_common.platform.errors import Conflict, Unprocessable
+from tosei_common.catalogue.intake import ClientsMerged
+from tosei_common.platform.errors import Conflict, Message, Unprocessable
 from tosei_common.region.text import email_key, name_key, phone_key
 
 
@@ -41,7 +42,7 @@ class Key:
 
 @dataclass(frozen=True)
 class Person:
-    """Who came to the desk, as given at one consultation (already checked by domain.values)."""
+    """Who came to the desk, as given at one consultation (checked, and kept as typed)."""
 
     name: str
     furigana: str | None = None
@@ -56,6 +57,11 @@ class Person:
         if self.email and (email := email_key(self.email)):
             found.append(Key(KeyKind.EMAIL, email, self.email))
         return found
+
+    @property
+    def contact_keys(self) -> list[Key]:
+        """The phone and e-mail keys: only a client sharing one of them can be this person."""
+        return [k for k in self.keys if k.kind is not KeyKind.NAME]
 
 
 @dataclass(frozen=True)
@@ -102,24 +108,84 @@ def looks_like_the_same_person(a: KnownClient, b: KnownClient) -> bool:
 
 
 @dataclass(frozen=True)
+class Client:
+    """A client record as desk staff read it; a merged duplicate points at its survivor."""
+
+    id: UUID
+    name: str  # as first registered
+    furigana: str | None
+    created_at: datetime
+    created_by: str
+    merged_into: UUID | None
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """A client in a search result or a list of merge candidates."""
+
+    id: UUID
+    name: str
+    furigana: str | None
+    consultations: int
+    last_consulted_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ClientState:
     id: UUID
     merged_into: UUID | None
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A duplicate merged into the surviving client: what moves, and the event."""
+
+    client_id: UUID
+    merged_client_id: UUID
+    moved_consultations: tuple[UUID, ...]
+    at: datetime
+    events: tuple[ClientsMerged, ...]
 
 
 def check_merge(survivor: ClientState, duplicate: ClientState) -> None:
     """Refuse merges that make no sense: a client into itself, or a record merged already."""
     if survivor.id == duplicate.id:
         raise Unprocessable(
-            "a client cannot be merged into itself",
-            fields={"duplicate_id": "names the same client as the path"},
+            "相談者を同じ相談者自身に統合することはできません",
+            en="a client cannot be merged into itself",
+            fields={
+                "duplicate_id": Message(
+                    "パスと同じ相談者を指しています", "names the same client as the path"
+                )
+            },
         )
-    for role, state in (("surviving", survivor), ("duplicate", duplicate)):
+    for role, ja, state in (
+        ("surviving", "統合先", survivor),
+        ("duplicate", "統合する重複", duplicate),
+    ):
         if state.merged_into is not None:
             raise Conflict(
-                f"the {role} client {state.id} was merged into {state.merged_into} already; "
-                f"merge with {state.merged_into} instead"
+                f"{ja}の相談者（{state.id}）はすでに {state.merged_into} に統合されています。"
+                f"{state.merged_into} と統合してください",
+                en=f"the {role} client {state.id} was merged into {state.merged_into} already; "
+                f"merge with {state.merged_into} instead",
             )
+
+
+def merge(
+    survivor: ClientState,
+    duplicate: ClientState,
+    consultations: Sequence[UUID],
+    *,
+    at: datetime,
+) -> Merge:
+    """Merge ``duplicate`` (with its ``consultations``) into ``survivor`` at ``at``."""
+    check_merge(survivor, duplicate)
+    moved = tuple(sorted(consultations, key=str))
+    event = ClientsMerged(
+        client_id=survivor.id, merged_client_id=duplicate.id, case_ids=list(moved), merged_at=at
+    )
+    return Merge(survivor.id, duplicate.id, moved, at, (event,))
 
 
 def rows_to_known(rows: Sequence[tuple[UUID, datetime, str, str]]) -> list[KnownClient]:

@@ -4,29 +4,44 @@ The startup desk and the SME desk kept their cases in spreadsheets with Japanese
 (受付日, 相談者名, 事業者名, 市町村, 相談区分, 相談内容, 担当者, 状況, 電話番号, メールアドレス) and
 values typed by hand: 令和2年9月15日 or R2.9.15 or 2020/9/15, 外ケ浜町 or 青森, phones with
 full-width digits, or as numbers that lost their leading 0 in Excel. Nothing here touches the
-database: a row becomes a NewConsultation or a RowProblem naming every reason it was refused.
+database: a row becomes a NewConsultation or a RowProblem naming every reason it was refused,
+in Japanese (the desk reads the report) and English.
+
+Values are checked by the platform's input rules and kept as the desk typed them (山田　太郎
+keeps its wide space); the same old case is recognised again by its fingerprint, and the same
+person by the client keys, both made of normalised text, so a re-import still matches.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
+from tosei_common.catalogue.intake import BusinessStage, Channel, Origin
 from tosei_common.region.exports import Sheet, SheetRow, read_sheet
-from tosei_common.region.fiscal import DateParseError, parse_date
-from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
+from tosei_common.region.fiscal import parse_date
+from tosei_common.region.inputs import check_email, check_optional_text, check_phone, check_text
+from tosei_common.region.municipalities import resolve_municipality
+from tosei_common.region.said import InputError, Language, Message
 from tosei_common.region.text import name_key, tidy
 from tosei_intake.domain import values
 from tosei_intake.domain.clients import Person
 from tosei_intake.domain.consultations import LegacyRecord, NewConsultation
+from tosei_intake.domain.legacy_words import (
+    HEADERS,
+    REQUIRED,
+    canonical_header,
+    parse_categories,
+    parse_channel,
+    parse_stage,
+    parse_status,
+)
 
 T = TypeVar("T")
 
@@ -44,86 +59,14 @@ DEFAULT_STAGE: dict[Desk, BusinessStage] = {
 }
 #: Nor how the client reached the desk: to the new desk, the old one referred them.
 DEFAULT_CHANNEL = Channel.REFERRAL
-
-HEADERS = (
-    "受付日",
-    "相談者名",
-    "事業者名",
-    "市町村",
-    "相談区分",
-    "相談内容",
-    "担当者",
-    "状況",
-    "電話番号",
-    "メールアドレス",
-)
-OPTIONAL_HEADERS = ("ふりがな", "相談方法", "事業段階")
-REQUIRED = ("受付日", "相談者名", "市町村")
-# Other ways the two desks headed the same columns.
-_ALIASES = {
-    "受付年月日": "受付日",
-    "相談日": "受付日",
-    "氏名": "相談者名",
-    "相談者氏名": "相談者名",
-    "相談者": "相談者名",
-    "事業所名": "事業者名",
-    "屋号": "事業者名",
-    "会社名": "事業者名",
-    "市町村名": "市町村",
-    "区分": "相談区分",
-    "相談分野": "相談区分",
-    "内容": "相談内容",
-    "担当": "担当者",
-    "担当職員": "担当者",
-    "対応状況": "状況",
-    "電話": "電話番号",
-    "tel": "電話番号",
-    "メール": "メールアドレス",
-    "eメール": "メールアドレス",
-    "e-mail": "メールアドレス",
-    "email": "メールアドレス",
-    "フリガナ": "ふりがな",
-}
-
-_CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
-    (Category.FOUNDING_PLAN, ("創業", "起業", "開業", "独立", "事業計画")),
-    (Category.FINANCING, ("資金", "融資", "補助金", "助成金", "借入")),
-    (
-        Category.SALES_CHANNELS,
-        ("販路", "販売", "営業", "集客", "マーケティング", "広報", "商品開発"),
-    ),
-    (Category.HR, ("人材", "雇用", "採用", "労務", "人事", "求人")),
-    (Category.IT, ("it", "dx", "デジタル", "ホームページ", "ネット", "システム", "sns")),
-    (Category.SUCCESSION, ("承継", "継承", "後継", "m&a")),
-    (Category.CRISIS, ("コロナ", "covid", "感染症", "災害", "危機", "緊急", "物価高騰")),
-    (Category.OTHER, ("その他",)),
-)
-_ASCII_WORD = re.compile(r"^[a-z&]+$")
-_CATEGORY_SPLIT = re.compile(r"[、,，/／・;；\s]+")
-
-# First match wins: 未完了 is open although it contains 完了.
-_STATUS_WORDS: tuple[tuple[LegacyStatus, tuple[str, ...]], ...] = (
-    (LegacyStatus.OPEN, ("未完了", "対応中", "継続", "相談中", "進行中", "支援中", "open")),
-    (LegacyStatus.WAITING, ("保留", "待機", "待ち", "中断", "休止", "waiting")),
-    (LegacyStatus.CLOSED, ("完了", "終了", "済", "解決", "closed")),
-)
-_CHANNEL_WORDS: tuple[tuple[Channel, tuple[str, ...]], ...] = (
-    (Channel.REFERRAL, ("紹介", "引継")),
-    (Channel.ONLINE, ("オンライン", "web", "メール", "zoom")),
-    (Channel.PHONE, ("電話",)),
-    (Channel.WALK_IN, ("来所", "窓口", "訪問", "面談")),
-)
-_STAGE_WORDS: tuple[tuple[BusinessStage, tuple[str, ...]], ...] = (
-    (BusinessStage.PLANNING, ("創業予定", "創業前", "予定")),
-    (BusinessStage.EARLY, ("5年以内", "創業後", "創業期")),
-    (BusinessStage.ESTABLISHED, ("既存", "事業者")),
-)
+#: Larger files are refused whole (the old desks' exports are a few hundred rows).
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 #: Namespace of handed-over consultation ids: the same old case always gets the same id.
 LEGACY_NAMESPACE = uuid5(NAMESPACE_URL, "https://tosei.example.jp/intake/legacy-case")
 
 
-class FileProblem(ValueError):
+class FileProblem(InputError):
     """A whole file cannot be imported (unreadable, wrong headers, unknown desk)."""
 
 
@@ -131,10 +74,13 @@ class FileProblem(ValueError):
 class RowProblem:
     file: str
     line: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
+
+    def reasons_in(self, language: Language) -> list[str]:
+        return [reason.in_(language) for reason in self.reasons]
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}  {'; '.join(self.reasons)}"
+        return f"{self.file}:{self.line}  {'; '.join(self.reasons_in('ja'))}"
 
 
 @dataclass
@@ -157,8 +103,30 @@ def desk_for(filename: str, chosen: Desk | None) -> Desk:
     if startup != sme:
         return Desk.STARTUP if startup else Desk.SME
     raise FileProblem(
-        f"{filename}: cannot tell which old desk it came from; choose --desk startup or --desk sme"
+        f"{filename}: どちらの旧窓口のファイルか分かりません。desk（--desk）に "
+        "startup（創業支援窓口）か sme（中小企業経営支援窓口）を指定してください",
+        f"{filename}: cannot tell which old desk it came from; choose --desk startup or --desk sme",
     )
+
+
+def parse_files(
+    files: Sequence[tuple[str, bytes]], desk: Desk | None, *, today: date
+) -> tuple[list[ParsedFile], list[FileProblem]]:
+    """Every given file (name, content) read and validated; the problems that stop the import."""
+    parsed: list[ParsedFile] = []
+    problems: list[FileProblem] = []
+    for name, data in files:
+        if len(data) > MAX_FILE_BYTES:
+            mb = MAX_FILE_BYTES // (1024 * 1024)
+            problems.append(
+                FileProblem(f"{name}: {mb} MB を超えています", f"{name}: larger than {mb} MB")
+            )
+            continue
+        try:
+            parsed.append(parse_file(name, data, desk, today=today))
+        except FileProblem as exc:
+            problems.append(exc)
+    return parsed, problems
 
 
 def parse_file(name: str, data: bytes, desk: Desk | None, *, today: date) -> ParsedFile:
@@ -168,25 +136,25 @@ def parse_file(name: str, data: bytes, desk: Desk | None, *, today: date) -> Par
         sheet = read_sheet(data, name)
     except Exception as exc:  # csv, zip and openpyxl each fail their own way on a damaged file
         reason = str(exc) if name in str(exc) else f"{name}: {exc}"
-        raise FileProblem(reason or f"{name}: unreadable") from exc
+        raise FileProblem(
+            f"{name}: ファイルを読めません。CSV（UTF-8 または Shift_JIS）か .xlsx として"
+            "保存し直してください",
+            reason or f"{name}: unreadable",
+        ) from exc
     return parse_sheet(sheet, chosen, today=today)
-
-
-def canonical_header(header: str) -> str:
-    """The column a header names, whatever variant the desk used (受付年月日 is 受付日)."""
-    cleaned = "".join(unicodedata.normalize("NFKC", header).split())
-    return _ALIASES.get(cleaned.lower(), _ALIASES.get(cleaned, cleaned))
 
 
 def parse_sheet(sheet: Sheet, desk: Desk, *, today: date) -> ParsedFile:
     """Every row of one export, as consultations to hand over or as refused rows."""
     columns = {canonical_header(h): h for h in sheet.header if h}
-    missing = [h for h in REQUIRED if h not in columns]
+    missing = "、".join(h for h in REQUIRED if h not in columns)
     if missing:
-        found = "、".join(h for h in sheet.header if h) or "none"
+        found = "、".join(h for h in sheet.header if h)
         raise FileProblem(
-            f"{sheet.name}: the header row lacks {'、'.join(missing)} "
-            f"(found: {found}; expected {'、'.join(HEADERS)})"
+            f"{sheet.name}: 見出し行に{missing}がありません（見つかった見出し: {found or 'なし'}。"
+            f"使える見出し: {'、'.join(HEADERS)}）",
+            f"{sheet.name}: the header row lacks {missing} "
+            f"(found: {found or 'none'}; expected {'、'.join(HEADERS)})",
         )
     parsed = ParsedFile(sheet.name, sheet.encoding, desk, len(sheet.rows))
     for row in sheet.rows:
@@ -199,8 +167,8 @@ def parse_sheet(sheet: Sheet, desk: Desk, *, today: date) -> ParsedFile:
 
 
 class RowRefused(ValueError):
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
+    def __init__(self, reasons: list[Message]) -> None:
+        super().__init__("; ".join(reason.en for reason in reasons))
         self.reasons = reasons
 
 
@@ -208,36 +176,31 @@ def parse_row(
     cells: dict[str, str], row: SheetRow, file: str, desk: Desk, *, today: date
 ) -> NewConsultation:
     """One row as a handed-over consultation; RowRefused lists everything wrong with it."""
-    reasons: list[str] = []
+    reasons: list[Message] = []
 
     def check(header: str, parse: Callable[[str], T]) -> T | None:
         try:
             return parse(cells.get(header, ""))
-        except ValueError as exc:
-            reasons.append(f"{header}: {exc}")
+        except InputError as exc:
+            reasons.append(Message(f"{header}: {exc.message.ja}", f"{header}: {exc.message.en}"))
             return None
 
     day = check("受付日", _day)
     consulted_at = None
     if day is not None:
         consulted_at = check("受付日", lambda _: values.consultation_day(day, today))
-    name = check("相談者名", _required(values.person_name))
-    furigana = check("ふりがな", lambda v: values.optional_text(v, max_length=values.NAME_MAX))
-    business = check("事業者名", lambda v: values.optional_text(v, max_length=values.BUSINESS_MAX))
+    name = check("相談者名", _name)
+    furigana = check("ふりがな", _optional(values.NAME_MAX))
+    business = check("事業者名", _optional(values.BUSINESS_MAX))
     municipality = check("市町村", _municipality)
-    categories_text = check(
-        "相談区分", lambda v: values.optional_text(v, max_length=values.BUSINESS_MAX)
-    )
-    description = check(
-        "相談内容",
-        lambda v: values.text(v, max_length=values.DESCRIPTION_MAX, multiline=True),
-    )
-    staff = check("担当者", lambda v: values.optional_text(v, max_length=values.NAME_MAX))
+    categories_text = check("相談区分", _optional(values.BUSINESS_MAX))
+    description = check("相談内容", _optional(values.DESCRIPTION_MAX, multiline=True))
+    staff = check("担当者", _optional(values.NAME_MAX))
     status = check("状況", parse_status)
-    phone = check("電話番号", lambda v: values.phone(restore_leading_zero(v)))
-    email = check("メールアドレス", values.email)
-    channel = check("相談方法", lambda v: _word(v, _CHANNEL_WORDS, DEFAULT_CHANNEL, "相談方法"))
-    stage = check("事業段階", lambda v: _word(v, _STAGE_WORDS, DEFAULT_STAGE[desk], "事業段階"))
+    phone = check("電話番号", _phone)
+    email = check("メールアドレス", _email)
+    channel = check("相談方法", lambda v: parse_channel(v, DEFAULT_CHANNEL))
+    stage = check("事業段階", lambda v: parse_stage(v, DEFAULT_STAGE[desk]))
     if reasons:
         raise RowRefused(reasons)
     # Without reasons every check returned its value.
@@ -271,31 +234,43 @@ def parse_row(
     )
 
 
-def _required(parse: Callable[[str], T]) -> Callable[[str], T]:
-    def required(value: str) -> T:
-        if not value.strip():
-            raise ValueError("missing")
-        return parse(value)
-
-    return required
+def _missing() -> InputError:
+    return InputError("入力がありません", "missing")
 
 
 def _day(value: str) -> date:
     if not value.strip():
-        raise ValueError("no date")
-    try:
-        return parse_date(value)
-    except DateParseError as exc:
-        raise ValueError(str(exc)) from None
+        raise InputError("日付がありません", "no date")
+    return parse_date(value)  # DateParseError says why, in both languages
+
+
+def _name(value: str) -> str:
+    if not value.strip():
+        raise _missing()
+    return values.recognisable_name(check_text(value, max_length=values.NAME_MAX))
 
 
 def _municipality(value: str) -> str:
     if not value.strip():
-        raise ValueError("missing")
-    try:
-        return resolve_municipality(value).code
-    except UnknownMunicipality as exc:
-        raise ValueError(str(exc)) from None
+        raise _missing()
+    return resolve_municipality(value).code  # UnknownMunicipality lists the five
+
+
+def _optional(max_length: int, *, multiline: bool = False) -> Callable[[str], str | None]:
+    def optional(value: str) -> str | None:
+        return check_optional_text(value, max_length=max_length, multiline=multiline)
+
+    return optional
+
+
+def _phone(value: str) -> str | None:
+    return check_phone(
+        check_optional_text(restore_leading_zero(value), max_length=values.PHONE_MAX)
+    )
+
+
+def _email(value: str) -> str | None:
+    return check_email(check_optional_text(value, max_length=values.EMAIL_MAX))
 
 
 def restore_leading_zero(value: str) -> str:
@@ -304,38 +279,6 @@ def restore_leading_zero(value: str) -> str:
     if digits.isdigit() and len(digits) in (9, 10) and not digits.startswith("0"):
         return "0" + digits
     return value
-
-
-def parse_categories(text: str) -> tuple[Category, ...]:
-    """The taxonomy's categories in what the old desk wrote (資金繰り・コロナ関連 is financing and
-    crisis); anything it does not recognise is その他."""
-    found: list[Category] = []
-    for token in _CATEGORY_SPLIT.split(unicodedata.normalize("NFKC", text).lower()):
-        if not token:
-            continue
-        matched = [
-            category
-            for category, words in _CATEGORY_WORDS
-            if any(token == w if _ASCII_WORD.match(w) else w in token for w in words)
-        ]
-        found.extend(matched or [Category.OTHER])
-    return tuple(dict.fromkeys(found)) or (Category.OTHER,)
-
-
-def parse_status(text: str) -> LegacyStatus:
-    """状況 as the old desk wrote it; empty means the case was still being handled."""
-    return _word(text, _STATUS_WORDS, LegacyStatus.OPEN, "状況")
-
-
-def _word(text: str, table: tuple[tuple[T, tuple[str, ...]], ...], default: T, header: str) -> T:
-    cleaned = unicodedata.normalize("NFKC", text).strip().lower()
-    if not cleaned:
-        return default
-    for value, words in table:
-        if any(w in cleaned for w in words):
-            return value
-    known = "、".join(words[0] for _, words in table)
-    raise ValueError(f"「{tidy(text)}」 is not a {header} this import knows (e.g. {known})")
 
 
 def fingerprint(
@@ -349,8 +292,9 @@ def fingerprint(
 ) -> str:
     """What makes an old case the same case when a file is imported again.
 
-    Status and contacts are left out on purpose: a later export of the same case with its
-    status moved on, or a phone number corrected, is still the same case.
+    Made of matching keys (normalised text), so the same row typed with other spaces or widths
+    is the same case. Status and contacts are left out on purpose: a later export of the same
+    case with its status moved on, or a phone number corrected, is still the same case.
     """
     parts = [
         origin.value,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
+from tosei_common.catalogue.intake import Category
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_label, tokyo_date
 from tosei_common.region.municipalities import REGION, municipality
 from tosei_intake.domain import labels
+from tosei_intake.domain.consultations import Consultation
 
 
 class CountBy(StrEnum):
@@ -59,26 +60,25 @@ EXPORT_HEADER = (
 )
 
 
-def export_row(row: Any) -> list[Any]:
+def export_row(consultation: Consultation) -> list[Any]:
     """One consultation as a line of the council's list. Phone numbers and e-mail addresses
     are left out: the council needs to know who was helped with what, not how to call them."""
-    consulted_at: datetime = row["consulted_at"]
-    legacy_status = row["legacy_status"]
+    c, legacy = consultation, consultation.legacy
     return [
-        str(row["id"]),
-        tokyo_date(consulted_at),
-        fiscal_year_label(fiscal_year(consulted_at)),
-        row["person_name"],
-        row["furigana"],
-        row["business_name"],
-        labels.STAGE[BusinessStage(row["stage"])],
-        municipality(row["municipality"]).name,
-        [labels.CATEGORY[Category(c)] for c in row["categories"]],
-        labels.CHANNEL[Channel(row["channel"])],
-        row["description"],
-        row["consent_to_share"],
-        labels.ORIGIN[Origin(row["origin"])],
-        labels.LEGACY_STATUS[LegacyStatus(legacy_status)] if legacy_status else None,
-        row["legacy_staff_name"],
-        row["created_by"],
+        str(c.id),
+        tokyo_date(c.consulted_at),
+        fiscal_year_label(fiscal_year(c.consulted_at)),
+        c.person_name,
+        c.furigana,
+        c.business_name,
+        labels.STAGE[c.stage],
+        municipality(c.municipality).name,
+        labels.categories(c.categories),
+        labels.CHANNEL[c.channel],
+        c.description,
+        c.consent_to_share,
+        labels.ORIGIN[c.origin],
+        labels.LEGACY_STATUS[legacy.status] if legacy else None,
+        legacy.staff_name if legacy else None,
+        c.created_by,
     ]

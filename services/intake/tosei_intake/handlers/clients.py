@@ -2,43 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from uuid import UUID
 
-from tosei_common.catalogue.intake import ClientsMerged
 from tosei_common.platform.errors import NotFound
-from tosei_intake.db import queries
-from tosei_intake.domain.clients import check_merge
-from tosei_intake.handlers.context import Intake
-
-
-@dataclass(frozen=True)
-class Merged:
-    client_id: UUID
-    merged_client_id: UUID
-    moved_consultations: list[UUID]
+from tosei_common.platform.principal import Principal
+from tosei_common.platform.unit_of_work import UnitOfWork
+from tosei_intake.db import clients as clients_db
+from tosei_intake.domain import access
+from tosei_intake.domain.clients import ClientState, Merge, merge
 
 
 async def merge_clients(
-    intake: Intake, survivor_id: UUID, duplicate_id: UUID, *, actor: str
-) -> Merged:
+    uow: UnitOfWork, who: Principal, survivor_id: UUID, duplicate_id: UUID
+) -> Merge:
     """Move the duplicate's consultations, names and contacts to the survivor, and say so."""
-    async with intake.pool.acquire() as conn, conn.transaction():
-        # names first, then rows: the order registrations take them in
-        await queries.lock_names_of(conn, [survivor_id, duplicate_id])
-        states = {}
-        for client_id in sorted({survivor_id, duplicate_id}, key=str):  # one lock order
-            state = await queries.client_state_for_update(conn, client_id)
-            if state is None:
-                raise NotFound(f"no client {client_id}")
-            states[client_id] = state
-        check_merge(states[survivor_id], states[duplicate_id])
-        now = intake.clock.now()
-        moved = await queries.merge_clients(conn, survivor_id, duplicate_id, actor, now)
-        await intake.outbox.add(
-            conn,
-            ClientsMerged(
-                client_id=survivor_id, merged_client_id=duplicate_id, case_ids=moved, merged_at=now
-            ),
-        )
-    return Merged(survivor_id, duplicate_id, moved)
+    access.ensure_may_merge(who)
+    # names first, then rows: the order registrations take them in
+    await clients_db.lock_names_of(uow.conn, [survivor_id, duplicate_id])
+    states: dict[UUID, ClientState] = {}
+    for client_id in sorted({survivor_id, duplicate_id}, key=str):  # one lock order
+        state = await clients_db.lock_state(uow.conn, client_id)
+        if state is None:
+            raise NotFound(f"相談者（{client_id}）は見つかりません", en=f"no client {client_id}")
+        states[client_id] = state
+    moving = await clients_db.consultation_ids(uow.conn, duplicate_id)
+    merged = merge(states[survivor_id], states[duplicate_id], moving, at=uow.at)
+    await clients_db.save_merge(uow.conn, merged, uow.actor)
+    await uow.emit(*merged.events)
+    await uow.audit(
+        "client",
+        survivor_id,
+        "merged",
+        changes={
+            "merged_client_id": duplicate_id,
+            "consultation_ids": list(merged.moved_consultations),
+        },
+    )
+    return merged

@@ -1,105 +1,123 @@
-"""Reading consultations and clients, with the rule that an expert sees only their own cases."""
+"""Reading consultations and clients: load, and check who may read it (an expert: only the
+cases assigned to them)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
+from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import NotFound
-from tosei_intake.db import queries
-from tosei_intake.db.queries import ConsultationFilter, Row
-from tosei_intake.domain.clients import KeyKind, looks_like_the_same_person, search_terms
+from tosei_common.platform.principal import Principal
+from tosei_intake.db import clients as clients_db
+from tosei_intake.db import consultations as consultations_db
+from tosei_intake.domain import access
+from tosei_intake.domain.clients import (
+    Client,
+    ClientSummary,
+    KeyKind,
+    looks_like_the_same_person,
+    search_terms,
+)
+from tosei_intake.domain.consultations import Consultation
+from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import CountBy, CountRow, count_rows
-from tosei_intake.handlers.context import Intake
 
 #: A merged client's id leads to the client that absorbed it; merges form short chains.
 _MAX_MERGE_HOPS = 20
 
 
-async def consultation(intake: Intake, consultation_id: UUID, *, expert_id: UUID | None) -> Row:
+async def consultation(conn: Connection, who: Principal, consultation_id: UUID) -> Consultation:
     """One consultation; for an expert, only one of the cases currently assigned to them."""
-    async with intake.pool.acquire() as conn:
-        row = await queries.consultation(conn, consultation_id)
-    if row is None or (expert_id is not None and row["expert_id"] != expert_id):
-        raise NotFound(
-            f"no consultation {consultation_id}" + (" among your cases" if expert_id else "")
-        )
-    return row
+    access.readable_cases(who)
+    found = await consultations_db.one(conn, consultation_id)
+    return access.readable_consultation(who, consultation_id, found)
 
 
 async def consultations(
-    intake: Intake, where: ConsultationFilter, *, limit: int | None, offset: int = 0
-) -> tuple[int, list[Row]]:
-    async with intake.pool.acquire() as conn:
-        return await queries.list_consultations(conn, where, limit=limit, offset=offset)
+    conn: Connection, who: Principal, covered: ConsultationFilter, *, limit: int, offset: int
+) -> tuple[int, list[Consultation]]:
+    """The number of consultations ``covered`` and one page of them, newest first (an expert:
+    only their own cases)."""
+    mine = dataclasses.replace(covered, expert_id=access.readable_cases(who))
+    total = await consultations_db.count(conn, mine)
+    return total, await consultations_db.listed(conn, mine, limit=limit, offset=offset)
 
 
 async def counts(
-    intake: Intake, by: CountBy, where: ConsultationFilter
+    conn: Connection, who: Principal, by: CountBy, covered: ConsultationFilter
 ) -> tuple[int, list[CountRow]]:
-    """Consultations in the filter, and their counts per day, municipality or category."""
-    count = {
-        CountBy.DAY: queries.count_by_day,
-        CountBy.MUNICIPALITY: queries.count_by_municipality,
-        CountBy.CATEGORY: queries.count_by_category,
-    }[by]
-    async with intake.pool.acquire() as conn:
-        total = await queries.count_consultations(conn, where)
-        rows = await count(conn, where)
-    return total, count_rows(by, {r["key"]: r["count"] for r in rows})
+    """Consultations ``covered``, and their counts per day, municipality or category."""
+    access.ensure_may_read_all(who, doing="相談件数の集計")
+    total = await consultations_db.count(conn, covered)
+    return total, count_rows(by, await consultations_db.count_by(conn, by, covered))
+
+
+async def council_list(
+    conn: Connection, who: Principal, covered: ConsultationFilter
+) -> list[Consultation]:
+    """The consultations ``covered``, oldest first, as a register reads (the council's list)."""
+    access.ensure_may_read_all(who, doing="相談一覧の出力")
+    newest_first = await consultations_db.listed(conn, covered, limit=None)
+    return newest_first[::-1]
 
 
 @dataclass(frozen=True)
 class ClientView:
-    client: Row
+    client: Client
     names: list[str]
     phones: list[str]
     emails: list[str]
     merged_client_ids: list[UUID]
-    consultations: list[Row]
+    consultations: list[Consultation]
 
 
-async def client(intake: Intake, client_id: UUID, *, expert_id: UUID | None) -> ClientView:
+async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientView:
     """A client with all their consultations (an expert: only their own cases, and only a
     client they have a case of). A merged duplicate's id shows the client that absorbed it."""
-    async with intake.pool.acquire() as conn:
-        row = await queries.client(conn, client_id)
-        hops = 0
-        while row is not None and row["merged_into"] is not None and hops < _MAX_MERGE_HOPS:
-            row = await queries.client(conn, row["merged_into"])
-            hops += 1
-        if row is None:
-            raise NotFound(f"no client {client_id}")
-        consultations = await queries.client_consultations(conn, row["id"], expert_id=expert_id)
-        if expert_id is not None and not consultations:
-            raise NotFound(f"no client {client_id} among your cases")
-        keys = await queries.client_keys(conn, row["id"])
-        merged = await queries.merged_into_client(conn, row["id"])
+    mine = access.readable_cases(who)
+    found = await clients_db.one(conn, client_id)
+    hops = 0
+    while found is not None and found.merged_into is not None and hops < _MAX_MERGE_HOPS:
+        found = await clients_db.one(conn, found.merged_into)
+        hops += 1
+    readable = await consultations_db.of_client(conn, found.id, expert_id=mine) if found else []
+    found = access.readable_client(who, client_id, found, readable)
+    keys = await clients_db.keys_of(conn, found.id)
 
     def shown(kind: KeyKind) -> list[str]:
-        return [k["shown"] for k in keys if k["kind"] == kind.value]
+        return [k.shown for k in keys if k.kind is kind]
 
     return ClientView(
-        row, shown(KeyKind.NAME), shown(KeyKind.PHONE), shown(KeyKind.EMAIL), merged, consultations
+        found,
+        shown(KeyKind.NAME),
+        shown(KeyKind.PHONE),
+        shown(KeyKind.EMAIL),
+        await clients_db.merged_into(conn, found.id),
+        readable,
     )
 
 
-async def search_clients(intake: Intake, query: str, *, limit: int) -> list[Row]:
+async def search_clients(
+    conn: Connection, who: Principal, query: str, *, limit: int
+) -> list[ClientSummary]:
+    """Live clients by (part of) a name, however spaced or spelled, or digits of a phone."""
+    access.ensure_may_read_all(who, doing="相談者の検索")
     name_part, phone_part = search_terms(query)
     if name_part is None and phone_part is None:
         return []
-    async with intake.pool.acquire() as conn:
-        return await queries.search_clients(
-            conn, name_part=name_part, phone_part=phone_part, limit=limit
-        )
+    return await clients_db.search(conn, name_part=name_part, phone_part=phone_part, limit=limit)
 
 
-async def possible_duplicates(intake: Intake, client_id: UUID) -> list[Row]:
+async def possible_duplicates(
+    conn: Connection, who: Principal, client_id: UUID
+) -> list[ClientSummary]:
     """Live clients that share a name or a contact with this one: candidates for a merge."""
-    async with intake.pool.acquire() as conn:
-        if await queries.client(conn, client_id) is None:
-            raise NotFound(f"no client {client_id}")
-        this = await queries.known_clients(conn, [client_id])
-        others = await queries.clients_sharing_keys_with(conn, client_id)
-        ids = [o.id for o in others if this and looks_like_the_same_person(this[0], o)]
-        return await queries.client_summaries(conn, ids)
+    access.ensure_may_read_all(who, doing="重複候補の確認")
+    if await clients_db.one(conn, client_id) is None:
+        raise NotFound(f"相談者（{client_id}）は見つかりません", en=f"no client {client_id}")
+    this = await clients_db.known(conn, [client_id])
+    others = await clients_db.sharing_keys_with(conn, client_id)
+    ids = [o.id for o in others if this and looks_like_the_same_person(this[0], o)]
+    return await clients_db.summaries(conn, ids)

@@ -2,88 +2,77 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from tosei_common.platform.auth import Principal
-from tosei_resilience.api import views
-from tosei_resilience.api.inputs import NewProgramme, ProgrammePatch, ResolveIn, parse_owner_filter
-from tosei_resilience.api.roles import COORDINATE, EDIT, READ, editor
-from tosei_resilience.handlers import funding, reads
-from tosei_resilience.handlers.context import Deps
+from tosei_common.platform.service import Runtime
+from tosei_resilience.api.parameters import Caller, MunicipalityFilter, parse_owner_filter
+from tosei_resilience.api.requests import NewProgramme, ProgrammePatch, ResolveIn
+from tosei_resilience.api.responses import funding as out
+from tosei_resilience.api.responses.plan import ReviewFlagOut, ReviewFlags, flag
+from tosei_resilience.handlers import funding_programmes, reads, review_flags
 
 
-def router(deps: Deps) -> APIRouter:
+def router(runtime: Runtime) -> APIRouter:
     r = APIRouter(tags=["funding programmes"])
 
     @r.get("/funding-programmes", summary="National subsidies and grants and their conditions")
-    async def list_programmes(_: Annotated[Principal, Depends(READ)]) -> dict[str, Any]:
-        return {"funding_programmes": [views.programme(p) for p in await reads.programmes(deps)]}
+    async def list_programmes(who: Caller) -> out.Programmes:
+        async with runtime.reading() as conn:
+            found = await reads.programmes(conn, who)
+        return out.Programmes(funding_programmes=[out.programme(p) for p in found])
 
     @r.post("/funding-programmes", status_code=201, summary="Add a funding programme")
-    async def add_programme(
-        body: NewProgramme, principal: Annotated[Principal, Depends(COORDINATE)]
-    ) -> dict[str, Any]:
-        added = await funding.add(deps, editor(principal), body.content(), body.reason)
-        return views.programme(added)
+    async def add_programme(body: NewProgramme, who: Caller) -> out.ProgrammeOut:
+        async with runtime.unit_of_work(who) as uow:
+            added = await funding_programmes.add(uow, who, body.content(), body.reason)
+        return out.programme(added)
 
     @r.get("/funding-programmes/{programme_id}", summary="A programme, its history, its items")
-    async def get_programme(
-        programme_id: UUID, _: Annotated[Principal, Depends(READ)]
-    ) -> dict[str, Any]:
-        found, history, relying = await reads.programme(deps, programme_id)
-        return {
-            **views.programme(found),
-            "history": [views.programme_revision(h) for h in history],
-            "items": [views.item_ref(i) for i in relying],
-        }
+    async def get_programme(programme_id: UUID, who: Caller) -> out.ProgrammeDetailOut:
+        async with runtime.reading() as conn:
+            detail = await reads.programme(conn, who, programme_id)
+        return out.programme_detail(detail)
 
     @r.patch(
         "/funding-programmes/{programme_id}",
         summary="Revise a programme; a change of its conditions flags the items relying on it",
     )
     async def revise_programme(
-        programme_id: UUID,
-        body: ProgrammePatch,
-        principal: Annotated[Principal, Depends(COORDINATE)],
-    ) -> dict[str, Any]:
-        revised, flagged = await funding.revise(
-            deps,
-            editor(principal),
-            programme_id,
-            expected_version=body.version,
-            changes=body.changes(),
-            reason=body.reason,
-        )
-        flagged_items = await reads.items_with_ids(deps, flagged)
-        return {
-            **views.programme(revised),
-            "flagged_items": [views.item_ref(i) for i in flagged_items],
-        }
+        programme_id: UUID, body: ProgrammePatch, who: Caller
+    ) -> out.ProgrammeRevised:
+        async with runtime.unit_of_work(who) as uow:
+            revised, flagged = await funding_programmes.revise(
+                uow,
+                who,
+                programme_id,
+                expected_version=body.version,
+                changes=body.changes(),
+                reason=body.reason,
+            )
+        return out.programme_revised(revised, flagged)
 
     @r.get("/review-flags", summary="Plan items to review after a funding programme changed")
     async def list_review_flags(
-        _: Annotated[Principal, Depends(READ)],
-        municipality: Annotated[
-            str | None,
-            Query(max_length=40, description="Only this town's items (or 圏域全体)."),
-        ] = None,
+        who: Caller,
+        municipality: MunicipalityFilter = None,
         open_only: Annotated[
             bool, Query(alias="open", description="Only flags nobody confirmed yet.")
         ] = True,
-    ) -> dict[str, Any]:
+    ) -> ReviewFlags:
         any_town, town = parse_owner_filter(municipality)
-        flags = await reads.review_flags(
-            deps, any_municipality=any_town, municipality=town, open_only=open_only
-        )
-        return {"review_flags": [views.flag(f) for f in flags]}
+        async with runtime.reading() as conn:
+            flags = await reads.review_flags(
+                conn, who, any_municipality=any_town, municipality=town, open_only=open_only
+            )
+        return ReviewFlags(review_flags=[flag(f) for f in flags])
 
     @r.post("/review-flags/{flag_id}/resolve", summary="Confirm a flagged item was reviewed")
-    async def resolve_review_flag(
-        flag_id: UUID, body: ResolveIn, principal: Annotated[Principal, Depends(EDIT)]
-    ) -> dict[str, Any]:
-        return views.flag(await funding.resolve_review(deps, editor(principal), flag_id, body.note))
+    async def resolve_review_flag(flag_id: UUID, body: ResolveIn, who: Caller) -> ReviewFlagOut:
+        async with runtime.unit_of_work(who) as uow:
+            resolved = await review_flags.resolve(uow, who, flag_id, body.note)
+        return flag(resolved)
 
     return r

@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from tosei_common.platform.auth import Principal
 from tosei_common.platform.downloads import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
     csv_download,
     xlsx_download,
 )
+from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import fiscal_year_label, tokyo_date
-from tosei_resilience.api import sheets, views
-from tosei_resilience.api.inputs import parse_fiscal_year_text, parse_moment
-from tosei_resilience.api.plan_items import AsOf, item_filter
-from tosei_resilience.api.roles import READ
-from tosei_resilience.db.queries import ItemFilter
+from tosei_resilience.api import sheets
+from tosei_resilience.api.parameters import AsOf, Caller, Filter, FiscalYearPath, parse_moment
+from tosei_resilience.api.responses.reports import Summary, summary
 from tosei_resilience.handlers import reads
-from tosei_resilience.handlers.context import Deps
 
 PLAN_TITLE = "東青圏域国土強靱化地域計画"
-
-FiscalYearPath = Annotated[
-    str,
-    Path(
-        max_length=20,
-        description="The fiscal year: 2024, FY2024, 令和6年度 or R6.",
-        examples=["令和6年度"],
-    ),
-]
 
 
 class SheetFormat(StrEnum):
@@ -49,7 +37,7 @@ def _download(
     return csv_download(f"{name}.csv", header, rows)
 
 
-def router(deps: Deps) -> APIRouter:
+def router(runtime: Runtime) -> APIRouter:
     r = APIRouter(tags=["reports"])
 
     @r.get(
@@ -59,14 +47,12 @@ def router(deps: Deps) -> APIRouter:
         responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
     )
     async def export_plan(
-        _: Annotated[Principal, Depends(READ)],
-        which: Annotated[ItemFilter, Depends(item_filter)],
-        as_of: AsOf = None,
-        format: SheetFormat = SheetFormat.CSV,
+        who: Caller, which: Filter, as_of: AsOf = None, format: SheetFormat = SheetFormat.CSV
     ) -> Response:
-        moment = None if as_of is None else parse_moment(as_of)
-        view = await reads.plan(deps, which, as_of=moment)
-        day = tokyo_date(moment if moment is not None else deps.clock())
+        moment = parse_moment(as_of)
+        async with runtime.reading() as conn:
+            view = await reads.plan(conn, who, which, as_of=moment)
+        day = tokyo_date(moment or runtime.clock.now())
         return _download(
             format,
             f"{PLAN_TITLE}_{day:%Y%m%d}時点",
@@ -76,10 +62,10 @@ def router(deps: Deps) -> APIRouter:
         )
 
     @r.get("/summaries/{fiscal_year}", summary="What changed in the plan in a fiscal year")
-    async def annual_summary(
-        fiscal_year: FiscalYearPath, _: Annotated[Principal, Depends(READ)]
-    ) -> dict[str, Any]:
-        return views.summary(await reads.annual_summary(deps, parse_fiscal_year_text(fiscal_year)))
+    async def annual_summary(fiscal_year: FiscalYearPath, who: Caller) -> Summary:
+        async with runtime.reading() as conn:
+            found = await reads.annual_summary(conn, who, fiscal_year, now=runtime.clock.now())
+        return summary(found)
 
     @r.get(
         "/summaries/{fiscal_year}/export",
@@ -88,18 +74,17 @@ def router(deps: Deps) -> APIRouter:
         responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
     )
     async def export_summary(
-        fiscal_year: FiscalYearPath,
-        _: Annotated[Principal, Depends(READ)],
-        format: SheetFormat = SheetFormat.CSV,
+        fiscal_year: FiscalYearPath, who: Caller, format: SheetFormat = SheetFormat.CSV
     ) -> Response:
-        fy = parse_fiscal_year_text(fiscal_year)
-        summary = await reads.annual_summary(deps, fy)
+        async with runtime.reading() as conn:
+            found = await reads.annual_summary(conn, who, fiscal_year, now=runtime.clock.now())
+        label = fiscal_year_label(fiscal_year)
         return _download(
             format,
-            f"{PLAN_TITLE}_{fiscal_year_label(fy)}変更一覧",
+            f"{PLAN_TITLE}_{label}変更一覧",
             sheets.SUMMARY_HEADER,
-            sheets.summary_rows(summary),
-            f"{fiscal_year_label(fy)}変更一覧",
+            sheets.summary_rows(found),
+            f"{label}変更一覧",
         )
 
     return r

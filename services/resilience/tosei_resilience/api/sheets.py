@@ -8,9 +8,9 @@ from typing import Any
 from tosei_common.catalogue.resilience import RetirementReason
 from tosei_common.region.fiscal import fiscal_year_label, tokyo_date
 from tosei_resilience.domain import labels
+from tosei_resilience.domain.plan import PlanView
 from tosei_resilience.domain.plan_item import Kpi, PlanItem
 from tosei_resilience.domain.summary import AnnualSummary
-from tosei_resilience.handlers.reads import PlanView
 
 PLAN_HEADER = (
     "事業番号",

@@ -7,14 +7,17 @@ item relying on it needs its owner's review; a change of name or ministry does n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
 from tosei_common.catalogue.resilience import FundingChange, FundingCondition, FundingProgrammeField
+from tosei_common.platform.errors import Conflict, Message, NotFound
+from tosei_common.region.text import tidy
 from tosei_resilience.domain.revisions import (
     FieldChange,
     build,
@@ -50,8 +53,8 @@ class FundingProgramme(ProgrammeContent):
     version: int
 
     @property
-    def label(self) -> str:
-        return f"funding programme 「{self.name}」"
+    def label(self) -> Message:
+        return Message(f"交付金・補助金「{self.name}」", f"funding programme 「{self.name}」")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,25 @@ class ProgrammeChange:
         return self.programme.model_dump(mode="json")
 
 
+@dataclass(frozen=True)
+class ProgrammeRevision:
+    """A stored revision of a programme: what changed, who, when and why."""
+
+    version: int
+    change: str
+    changes: dict[str, FieldChange]
+    reason: str
+    actor: str
+    recorded_at: datetime
+
+
+def no_such_programme(programme_id: UUID) -> NotFound:
+    return NotFound(
+        f"交付金・補助金（ID: {programme_id}）が見つかりません",
+        en=f"no funding programme {programme_id}",
+    )
+
+
 def add_programme(programme_id: UUID, content: ProgrammeContent) -> ProgrammeChange:
     programme = FundingProgramme(**content.model_dump(), id=programme_id, version=1)
     everything = {f: {"old": None, "new": v} for f, v in content.model_dump(mode="json").items()}
@@ -93,3 +115,17 @@ def revise_programme(
     changed = diff(programme, revised, FIELDS)
     ensure_changed(changed, changes, programme.label)
     return ProgrammeChange(FundingChange.REVISED, revised, changed)
+
+
+def ensure_name_free(
+    name: str, programmes: Iterable[FundingProgramme], other_than: UUID | None = None
+) -> None:
+    """Two programmes never share a name, however it was typed (full-width or not, spaces)."""
+    key = tidy(name)
+    for p in programmes:
+        if p.id != other_than and tidy(p.name) == key:
+            raise Conflict(
+                f"交付金・補助金「{p.name}」はすでに登録されています",
+                en=f"a funding programme named 「{p.name}」 exists already",
+                fields={"name": Message("同じ名前の交付金・補助金があります", "name taken")},
+            )

@@ -21,8 +21,9 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.platform.errors import InvalidTransition, Unprocessable
-from tosei_resilience.domain.labels import STATUS
+from tosei_common.platform.errors import InvalidTransition, Message, NotFound, Unprocessable
+from tosei_common.region.fiscal import fiscal_year_label
+from tosei_resilience.domain.labels import STATUS, field_names
 from tosei_resilience.domain.revisions import (
     FieldChange,
     RevisionKind,
@@ -43,6 +44,11 @@ TRANSITIONS: Mapping[PlanItemStatus, frozenset[PlanItemStatus]] = {
 }
 
 CONTENT_FIELDS: tuple[str, ...] = tuple(f.value for f in PlanItemField)
+#: What every item says; a revision cannot empty it. (No cost: not estimated yet; no
+#: municipality: an item of the whole region.)
+REQUIRED_FIELDS: tuple[str, ...] = tuple(
+    f for f in CONTENT_FIELDS if f not in ("estimated_cost_yen", "municipality")
+)
 
 
 class Kpi(BaseModel):
@@ -93,9 +99,12 @@ class PlanItem(PlanItemContent):
     superseded_by: tuple[UUID, ...] = ()
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         """How messages name the item: 事業番号 and title."""
-        return f"plan item No.{self.number} 「{self.title}」"
+        return Message(
+            f"計画事業 No.{self.number}「{self.title}」",
+            f"plan item No.{self.number} 「{self.title}」",
+        )
 
     @property
     def content(self) -> PlanItemContent:
@@ -119,18 +128,26 @@ class Change:
         return self.item.model_dump(mode="json")
 
 
-def content_problems(content: PlanItemContent) -> dict[str, str]:
+def no_such_item(item_id: UUID) -> NotFound:
+    return NotFound(f"計画事業（ID: {item_id}）が見つかりません", en=f"no plan item {item_id}")
+
+
+def content_problems(content: PlanItemContent) -> dict[str, Message]:
     """Rules across fields, as field-level messages (empty when the content is sound)."""
-    problems: dict[str, str] = {}
-    if content.fiscal_year_from > content.fiscal_year_to:
-        problems["fiscal_year_to"] = (
-            f"the last fiscal year ({content.fiscal_year_to}) is before the first "
-            f"({content.fiscal_year_from})"
+    problems: dict[str, Message] = {}
+    first, last = content.fiscal_year_from, content.fiscal_year_to
+    if first > last:
+        problems["fiscal_year_to"] = Message(
+            f"終了年度（{fiscal_year_label(last)}）が開始年度（{fiscal_year_label(first)}）より前です",
+            f"the last fiscal year ({last}) is before the first ({first})",
         )
     indicators = [k.indicator for k in content.kpis]
-    repeated = sorted({i for i in indicators if indicators.count(i) > 1})
+    repeated = "、".join(sorted({i for i in indicators if indicators.count(i) > 1}))
     if repeated:
-        problems["kpis"] = f"each indicator once: {'、'.join(repeated)} is listed twice"
+        problems["kpis"] = Message(
+            f"指標は一度ずつ入力してください（{repeated}が重複しています）",
+            f"each indicator once: {repeated} is listed twice",
+        )
     return problems
 
 
@@ -138,7 +155,9 @@ def _check(content: PlanItemContent, prefix: str = "") -> None:
     problems = content_problems(content)
     if problems:
         raise Unprocessable(
-            "; ".join(problems.values()), fields={prefix + k: v for k, v in problems.items()}
+            "、".join(p.ja for p in problems.values()),
+            en="; ".join(p.en for p in problems.values()),
+            fields={prefix + k: v for k, v in problems.items()},
         )
 
 
@@ -154,8 +173,14 @@ def add_item(
     """A new item at version 1. ``where`` prefixes field names in messages (e.g. ``parts.0.``)."""
     if content.status is PlanItemStatus.RETIRED:
         raise Unprocessable(
-            "a new plan item cannot be retired already",
-            fields={f"{where}status": "use planned, in_progress or done"},
+            "新しい計画事業を廃止の状態で追加することはできません",
+            en="a new plan item cannot be retired already",
+            fields={
+                f"{where}status": Message(
+                    "計画・実施中・完了（planned, in_progress, done）のいずれかにしてください",
+                    "use planned, in_progress or done",
+                )
+            },
         )
     _check(content, where)
     item = PlanItem(
@@ -173,13 +198,11 @@ def revise_item(item: PlanItem, *, expected_version: int, changes: Mapping[str, 
     """The item with ``changes`` applied, as the next version, with the field diff."""
     ensure_current(item.version, expected_version, item.label)
     if item.status is PlanItemStatus.RETIRED:
-        raise InvalidTransition(f"{item.label} is retired; a retired item is not revised")
-    unknown = sorted(set(changes) - set(CONTENT_FIELDS))
-    if unknown:
-        raise Unprocessable(
-            f"these fields cannot be revised: {', '.join(unknown)}",
-            fields={f: "not a revisable field" for f in unknown},
+        raise InvalidTransition(
+            f"{item.label.ja}は廃止済みのため変更できません",
+            en=f"{item.label.en} is retired; a retired item is not revised",
         )
+    _ensure_revisable(changes)
     revised = build(PlanItem, {**item.model_dump(), **changes, "version": item.version + 1})
     if revised.status is not item.status:
         _check_transition(item, revised.status)
@@ -189,16 +212,44 @@ def revise_item(item: PlanItem, *, expected_version: int, changes: Mapping[str, 
     return Change(RevisionKind.REVISED, revised, changed)
 
 
+def _ensure_revisable(changes: Mapping[str, Any]) -> None:
+    """Only what an item says changes, and what every item must say cannot be emptied."""
+    unknown = sorted(set(changes) - set(CONTENT_FIELDS))
+    if unknown:
+        raise Unprocessable(
+            f"変更できない項目があります（{'、'.join(unknown)}）",
+            en=f"these fields cannot be revised: {', '.join(unknown)}",
+            fields={
+                f: Message("変更できる項目ではありません", "not a revisable field") for f in unknown
+            },
+        )
+    emptied = [f for f in REQUIRED_FIELDS if f in changes and changes[f] is None]
+    if emptied:
+        raise Unprocessable(
+            f"空にできない項目があります（{'、'.join(field_names(emptied))}）",
+            en=f"these fields cannot be emptied: {', '.join(emptied)}",
+            fields={f: Message("空にはできません", "cannot be emptied") for f in emptied},
+        )
+
+
 def _check_transition(item: PlanItem, to: PlanItemStatus) -> None:
     if to is PlanItemStatus.RETIRED:
         raise Unprocessable(
-            "an item leaves the plan by retirement, not by a status edit",
-            fields={"status": f"retire it with POST /plan-items/{item.id}/retire"},
+            "計画事業は進捗状況の変更ではなく、廃止の手続きで計画から外します",
+            en="an item leaves the plan by retirement, not by a status edit",
+            fields={
+                "status": Message(
+                    f"POST /plan-items/{item.id}/retire で廃止してください",
+                    f"retire it with POST /plan-items/{item.id}/retire",
+                )
+            },
         )
     if to not in TRANSITIONS[item.status]:
         raise InvalidTransition(
-            f"{item.label} cannot go from {STATUS[item.status]} ({item.status}) "
-            f"to {STATUS[to]} ({to})"
+            f"{item.label.ja}の進捗状況は{STATUS[item.status]}（{item.status}）から"
+            f"{STATUS[to]}（{to}）には変えられません",
+            en=f"{item.label.en} cannot go from {STATUS[item.status]} ({item.status}) "
+            f"to {STATUS[to]} ({to})",
         )
 
 
@@ -212,7 +263,9 @@ def retire_item(
     """The item retired from the plan: final, and naming the items that carry it on, if any."""
     ensure_current(item.version, expected_version, item.label)
     if item.status is PlanItemStatus.RETIRED:
-        raise InvalidTransition(f"{item.label} is retired already")
+        raise InvalidTransition(
+            f"{item.label.ja}はすでに廃止されています", en=f"{item.label.en} is retired already"
+        )
     retired = item.model_copy(
         update={
             "status": PlanItemStatus.RETIRED,
@@ -228,77 +281,23 @@ def retire_item(
     )
 
 
-@dataclass(frozen=True)
-class NewPart:
-    """An item to be created: its id and number are given by the caller (the database)."""
-
-    id: UUID
-    number: int
-    content: PlanItemContent
+#: Retirements that only a split or a merger records.
+BY_LINEAGE = frozenset({RetirementReason.SPLIT, RetirementReason.MERGED})
 
 
-def split_item(
-    item: PlanItem, *, expected_version: int, parts: Sequence[NewPart]
-) -> tuple[Change, list[Change]]:
-    """One item becomes several: each part says it came from the item, which is retired."""
-    if len(parts) < 2:
+def retire_by_decision(
+    item: PlanItem, *, expected_version: int, reason: RetirementReason
+) -> Change:
+    """The item retired because its owner decided so (completed, abolished, other)."""
+    if reason in BY_LINEAGE:
         raise Unprocessable(
-            "a split makes at least two items; to change one item, revise it",
-            fields={"parts": "give two or more parts"},
+            "分割・統合による廃止は、分割または統合の手続きで記録されます",
+            en="split and merged items are retired by the split or the merger itself",
+            fields={
+                "retirement": Message(
+                    "POST /plan-items/{id}/split または POST /plan-items/merge を使ってください",
+                    "use POST /plan-items/{id}/split or POST /plan-items/merge",
+                )
+            },
         )
-    added = [
-        add_item(
-            p.id,
-            p.number,
-            p.content,
-            derivation=Derivation.SPLIT,
-            derived_from=(item.id,),
-            where=f"parts.{i}.",
-        )
-        for i, p in enumerate(parts)
-    ]
-    retired = retire_item(
-        item,
-        expected_version=expected_version,
-        reason=RetirementReason.SPLIT,
-        superseded_by=[p.id for p in parts],
-    )
-    return retired, added
-
-
-def merge_items(
-    sources: Sequence[tuple[PlanItem, int]], merged: NewPart
-) -> tuple[list[Change], Change]:
-    """Several items become one: it names them all, and each is retired pointing at it."""
-    ids = [item.id for item, _ in sources]
-    repeated = [item for i, (item, _) in enumerate(sources) if item.id in ids[:i]]
-    if repeated:
-        # Retiring one item twice from the same version would make no sense and cannot be saved.
-        named = "、".join(dict.fromkeys(item.label for item in repeated))
-        raise Unprocessable(
-            f"a merger names each item once: {named} is listed more than once",
-            fields={"sources": f"each item once; {named} is listed more than once"},
-        )
-    if len(ids) < 2:
-        raise Unprocessable(
-            "a merger joins two or more different items",
-            fields={"sources": "give two or more different items"},
-        )
-    added = add_item(
-        merged.id,
-        merged.number,
-        merged.content,
-        derivation=Derivation.MERGED,
-        derived_from=ids,
-        where="item.",
-    )
-    retired = [
-        retire_item(
-            item,
-            expected_version=version,
-            reason=RetirementReason.MERGED,
-            superseded_by=(merged.id,),
-        )
-        for item, version in sources
-    ]
-    return retired, added
+    return retire_item(item, expected_version=expected_version, reason=reason)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
-from tosei_common.platform.errors import Conflict, Unprocessable
+from tosei_common.platform.errors import Conflict, Message, Unprocessable
 
 
 class RevisionKind(StrEnum):
@@ -45,12 +45,14 @@ class RevisionRecord:
     recorded_at: datetime
 
 
-def ensure_current(current: int, expected: int, what: str) -> None:
+def ensure_current(current: int, expected: int, what: Message) -> None:
     """Optimistic concurrency: a change based on an older version is refused, never merged."""
     if current != expected:
         raise Conflict(
-            f"{what} was changed by someone else: it is at version {current}, your change was "
-            f"based on version {expected}. Reload it, apply your change again and send "
+            f"{what.ja}は他の人が変更しました。現在は版{current}で、この変更は版{expected}を"
+            f"もとにしています。読み込み直して変更をやり直し、版{current}を送ってください",
+            en=f"{what.en} was changed by someone else: it is at version {current}, your change "
+            f"was based on version {expected}. Reload it, apply your change again and send "
             f"version {current}.",
             current_version=current,
             sent_version=expected,
@@ -64,12 +66,15 @@ def diff(old: BaseModel, new: BaseModel, fields: Iterable[str]) -> dict[str, Fie
     return {f: {"old": before[f], "new": after[f]} for f in fields if before[f] != after[f]}
 
 
-def ensure_changed(changed: Mapping[str, FieldChange], asked: Iterable[str], what: str) -> None:
+def ensure_changed(changed: Mapping[str, FieldChange], asked: Iterable[str], what: Message) -> None:
     """A revision must change something; one that repeats the current values is refused."""
     if not changed:
+        same = Message("今の内容と同じです", "same as the current value")
         raise Unprocessable(
-            f"the revision changes nothing: {what} already says this",
-            fields={f: "same as the current value" for f in asked} or {"body": "no fields given"},
+            f"変更する内容がありません（{what.ja}はすでにこの内容です）",
+            en=f"the revision changes nothing: {what.en} already says this",
+            fields={f: same for f in asked}
+            or {"body": Message("変更する項目がありません", "no fields given")},
         )
 
 
@@ -82,7 +87,15 @@ def build(model: type[Model], data: Mapping[str, Any], *, prefix: str = "") -> M
         return model.model_validate(data)
     except ValidationError as exc:
         fields = {
-            prefix + ".".join(str(p) for p in error["loc"]): error["msg"] for error in exc.errors()
+            prefix + ".".join(str(p) for p in error["loc"]): Message(
+                "この値は使えません", error["msg"]
+            )
+            for error in exc.errors()
         }
-        summary = "; ".join(f"{k}: {v}" for k, v in list(fields.items())[:3])
-        raise Unprocessable(f"invalid value: {summary}", fields=fields) from exc
+        named = list(fields)[:3]
+        summary = "; ".join(f"{k}: {fields[k].en}" for k in named)
+        raise Unprocessable(
+            f"使えない値があります（{'、'.join(named)}）",
+            en=f"invalid value: {summary}",
+            fields=fields,
+        ) from exc

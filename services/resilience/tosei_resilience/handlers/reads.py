@@ -1,81 +1,79 @@
-"""Queries: the plan now or as of a moment, an item's history, the annual summary, the lists."""
+"""Queries: the plan now or as of a moment, an item's history, the annual summary, the lists,
+funding programmes, review flags and the change feed. Each checks who may read first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from tosei_common.platform.db import Connection
-from tosei_common.platform.errors import NotFound
+from tosei_common.platform.errors import Message, NotFound, Unprocessable
+from tosei_common.platform.principal import Principal
 from tosei_common.region.fiscal import TOKYO, fiscal_year_bounds
-from tosei_resilience.db import queries
-from tosei_resilience.domain.funding import FundingProgramme
-from tosei_resilience.domain.plan_item import PlanItem
-from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario
+from tosei_resilience.db import feed_bookmarks as bookmarks_db
+from tosei_resilience.db import funding_programmes as funding_db
+from tosei_resilience.db import plan_items as plan_items_db
+from tosei_resilience.db import reference_lists
+from tosei_resilience.db import review_flags as review_flags_db
+from tosei_resilience.domain import access
+from tosei_resilience.domain.feed import FeedPage, reader_of
+from tosei_resilience.domain.funding import FundingProgramme, no_such_programme
+from tosei_resilience.domain.plan import ItemFilter, Lists, PlanView, ProgrammeDetail
+from tosei_resilience.domain.plan_item import PlanItem, no_such_item
+from tosei_resilience.domain.review import ReviewFlag
 from tosei_resilience.domain.revisions import RevisionRecord
 from tosei_resilience.domain.summary import AnnualSummary, summarise_year
-from tosei_resilience.handlers.context import Deps
-
-
-@dataclass(frozen=True)
-class Lists:
-    """The names behind the codes an item holds, for showing it to people."""
-
-    goals: dict[int, Goal]
-    scenarios: dict[str, Scenario]
-    areas: dict[str, PolicyArea]
-    programmes: dict[UUID, FundingProgramme]
-
-
-async def load_lists(conn: Connection) -> Lists:
-    return Lists(
-        goals={g.number: g for g in await queries.goals(conn)},
-        scenarios={s.code: s for s in await queries.scenarios(conn)},
-        areas={a.code: a for a in await queries.policy_areas(conn)},
-        programmes={p.id: p for p in await queries.programmes(conn)},
-    )
-
-
-@dataclass(frozen=True)
-class PlanView:
-    items: list[PlanItem]
-    lists: Lists
-    open_flags: dict[UUID, list[queries.ReviewFlag]]  # only for the current plan
-    numbers: dict[UUID, int]  # 事業番号 of the items named as origins or successors
 
 
 async def plan(
-    deps: Deps,
-    which: queries.ItemFilter,
+    conn: Connection,
+    who: Principal,
+    which: ItemFilter,
     *,
     as_of: datetime | None = None,
     needs_review: bool | None = None,
 ) -> PlanView:
-    async with deps.pool.acquire() as conn:
-        if as_of is None:
-            items = await queries.items(conn, which, needs_review=needs_review)
-        else:
-            items = await queries.items_as_of(conn, as_of, which)
-        return await _view(conn, items, current=as_of is None)
+    access.ensure_may_read(who)
+    if as_of is None:
+        items = await plan_items_db.items(conn, which, needs_review=needs_review)
+    elif needs_review is not None:
+        raise Unprocessable(
+            "確認依頼は今の計画のものです。as_of か needs_review のどちらかを外してください",
+            en="review flags belong to the plan as it is now; leave out as_of or needs_review",
+            fields={"needs_review": Message("as_of と一緒には使えません", "not with as_of")},
+        )
+    else:
+        items = await plan_items_db.items_as_of(conn, as_of, which)
+    return await _view(conn, items, current=as_of is None)
 
 
-async def item(deps: Deps, item_id: UUID, *, as_of: datetime | None = None) -> PlanView:
-    async with deps.pool.acquire() as conn:
-        if as_of is None:
-            found = await queries.item(conn, item_id)
-        else:
-            found = await queries.item_as_of(conn, item_id, as_of)
-        if found is None:
-            when = "" if as_of is None else f" on {as_of.astimezone(TOKYO):%Y-%m-%d %H:%M} (JST)"
-            raise NotFound(f"no plan item {item_id}{when}")
-        return await _view(conn, [found], current=as_of is None)
+async def item(
+    conn: Connection, who: Principal, item_id: UUID, *, as_of: datetime | None = None
+) -> PlanView:
+    access.ensure_may_read(who)
+    if as_of is None:
+        found = await plan_items_db.item(conn, item_id)
+    else:
+        found = await plan_items_db.item_as_of(conn, item_id, as_of)
+    if found is None:
+        raise _no_item(item_id, as_of)
+    return await _view(conn, [found], current=as_of is None)
+
+
+def _no_item(item_id: UUID, as_of: datetime | None) -> NotFound:
+    if as_of is None:
+        return no_such_item(item_id)
+    when = f"{as_of.astimezone(TOKYO):%Y-%m-%d %H:%M}"
+    return NotFound(
+        f"{when}（日本時間）の時点では計画事業（ID: {item_id}）はまだありません",
+        en=f"no plan item {item_id} on {when} (JST)",
+    )
 
 
 async def _view(conn: Connection, items: list[PlanItem], *, current: bool) -> PlanView:
-    flags: dict[UUID, list[queries.ReviewFlag]] = {}
+    flags: dict[UUID, list[ReviewFlag]] = {}
     if current and items:
-        for flag in await queries.review_flags(
+        for flag in await review_flags_db.review_flags(
             conn,
             any_municipality=True,
             municipality=None,
@@ -84,65 +82,95 @@ async def _view(conn: Connection, items: list[PlanItem], *, current: bool) -> Pl
         ):
             flags.setdefault(flag.item_id, []).append(flag)
     related = {r for i in items for r in (*i.derived_from, *i.superseded_by)}
-    numbers = await queries.numbers_of(conn, related) if related else {}
-    return PlanView(items, await load_lists(conn), flags, numbers)
+    numbers = await plan_items_db.numbers_of(conn, related) if related else {}
+    return PlanView(items, await _lists(conn), flags, numbers)
 
 
-async def history(deps: Deps, item_id: UUID) -> list[RevisionRecord]:
-    async with deps.pool.acquire() as conn:
-        revisions = await queries.history(conn, item_id)
+async def history(conn: Connection, who: Principal, item_id: UUID) -> list[RevisionRecord]:
+    access.ensure_may_read(who)
+    revisions = await plan_items_db.history(conn, item_id)
     if not revisions:
-        raise NotFound(f"no plan item {item_id}")
+        raise _no_item(item_id, None)
     return revisions
 
 
-async def annual_summary(deps: Deps, fy: int) -> AnnualSummary:
-    """The fiscal year's changes, and the plan's statuses at its end (or now, if it runs)."""
+async def annual_summary(
+    conn: Connection, who: Principal, fy: int, *, now: datetime
+) -> AnnualSummary:
+    """The fiscal year's changes, and the plan's statuses at its end (or ``now``, if it runs)."""
+    access.ensure_may_read(who)
     _, last_day = fiscal_year_bounds(fy)
     year_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), TOKYO)
-    moment = min(year_end - timedelta(microseconds=1), deps.clock())
-    async with deps.pool.acquire() as conn:
-        records = await queries.revisions_in_fiscal_year(conn, fy)
-        at_end = await queries.items_as_of(conn, moment, queries.ItemFilter())
+    moment = min(year_end - timedelta(microseconds=1), now)
+    records = await plan_items_db.revisions_in_fiscal_year(conn, fy)
+    at_end = await plan_items_db.items_as_of(conn, moment, ItemFilter())
     snapshots = [i.model_dump(mode="json") for i in at_end]
     return summarise_year(fy, records, snapshots)
 
 
-async def programmes(deps: Deps) -> list[FundingProgramme]:
-    async with deps.pool.acquire() as conn:
-        return await queries.programmes(conn)
+async def programmes(conn: Connection, who: Principal) -> list[FundingProgramme]:
+    access.ensure_may_read(who)
+    return await funding_db.programmes(conn)
 
 
-async def programme(
-    deps: Deps, programme_id: UUID
-) -> tuple[FundingProgramme, list[queries.ProgrammeRevision], list[PlanItem]]:
+async def programme(conn: Connection, who: Principal, programme_id: UUID) -> ProgrammeDetail:
     """A programme, its history and the items relying on it now."""
-    async with deps.pool.acquire() as conn:
-        found = await queries.programme(conn, programme_id)
-        if found is None:
-            raise NotFound(f"no funding programme {programme_id}")
-        relying = await queries.items_relying_on(conn, programme_id)
-        return (
-            found,
-            await queries.programme_history(conn, programme_id),
-            await queries.items_with_ids(conn, relying),
-        )
-
-
-async def items_with_ids(deps: Deps, item_ids: list[UUID]) -> list[PlanItem]:
-    async with deps.pool.acquire() as conn:
-        return await queries.items_with_ids(conn, item_ids)
+    access.ensure_may_read(who)
+    found = await funding_db.programme(conn, programme_id)
+    if found is None:
+        raise no_such_programme(programme_id)
+    relying = await plan_items_db.items_relying_on(conn, programme_id)
+    return ProgrammeDetail(
+        found,
+        await funding_db.history(conn, programme_id),
+        await plan_items_db.items_with_ids(conn, relying),
+    )
 
 
 async def review_flags(
-    deps: Deps, *, any_municipality: bool, municipality: str | None, open_only: bool
-) -> list[queries.ReviewFlag]:
-    async with deps.pool.acquire() as conn:
-        return await queries.review_flags(
-            conn, any_municipality=any_municipality, municipality=municipality, open_only=open_only
-        )
+    conn: Connection,
+    who: Principal,
+    *,
+    any_municipality: bool,
+    municipality: str | None,
+    open_only: bool,
+) -> list[ReviewFlag]:
+    access.ensure_may_read(who)
+    return await review_flags_db.review_flags(
+        conn, any_municipality=any_municipality, municipality=municipality, open_only=open_only
+    )
 
 
-async def lists(deps: Deps) -> Lists:
-    async with deps.pool.acquire() as conn:
-        return await load_lists(conn)
+async def lists(conn: Connection, who: Principal) -> Lists:
+    access.ensure_may_read(who)
+    return await _lists(conn)
+
+
+async def _lists(conn: Connection) -> Lists:
+    return Lists(
+        goals={g.number: g for g in await reference_lists.goals(conn)},
+        scenarios={s.code: s for s in await reference_lists.scenarios(conn)},
+        areas={a.code: a for a in await reference_lists.policy_areas(conn)},
+        programmes={p.id: p for p in await funding_db.programmes(conn)},
+    )
+
+
+async def feed(
+    conn: Connection,
+    who: Principal,
+    *,
+    since: int | None,
+    any_municipality: bool,
+    municipality: str | None,
+    limit: int,
+) -> FeedPage:
+    """What changed since ``since``, or since the reader's bookmark (reading never moves it)."""
+    access.ensure_may_read(who)
+    reader = reader_of(who)
+    bookmark = await bookmarks_db.bookmark(conn, reader)
+    start = since if since is not None else (bookmark or 0)
+    entries = await plan_items_db.revisions_since(
+        conn, start, any_municipality=any_municipality, municipality=municipality, limit=limit
+    )
+    last = await plan_items_db.last_seq(conn)
+    return FeedPage(reader, start, entries, last, bookmark, limit)

@@ -1,20 +1,32 @@
-"""The seminar service's HTTP API."""
+"""The seminar service's HTTP API: one router per resource."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from tosei_common.platform.service import Runtime
-from tosei_seminar.api.registrations import registration_routes
-from tosei_seminar.api.reports import report_routes
-from tosei_seminar.api.rotation import rotation_routes
-from tosei_seminar.api.seminars import seminar_routes
+from tosei_seminar.api import (
+    budget,
+    places,
+    registrants,
+    registrations,
+    reports,
+    rotation,
+    seminars,
+    speakers,
+    venues,
+)
 
 
 def routers(rt: Runtime) -> list[APIRouter]:
     return [
-        rotation_routes(rt),
-        seminar_routes(rt),
-        *registration_routes(rt),
-        report_routes(rt),
+        rotation.router(rt),
+        seminars.router(rt),
+        speakers.router(rt),
+        venues.router(rt),
+        places.router(rt),
+        budget.router(rt),
+        registrations.router(rt),
+        registrants.router(rt),
+        reports.router(rt),
     ]

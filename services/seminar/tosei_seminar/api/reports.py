@@ -1,96 +1,148 @@
-"""What the organisers take away: attendance, the attendee list, certificates, feedback."""
+"""What the organisers take away: attendance, the attendee list, certificates, feedback, the
+history of changes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from tosei_common.platform.auth import Principal
+from tosei_common.platform.auth import current_principal
 from tosei_common.platform.downloads import csv_download, download
+from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
-from tosei_seminar.api import shapes
-from tosei_seminar.api.deps import manage, read_figures, read_personal, reads_personal
+from tosei_common.region.inputs import phone_display
+from tosei_common.region.municipalities import municipality
+from tosei_common.region.text import phone_key
+from tosei_seminar.api.responses.reports import AttendanceOut, FeedbackOut, HistoryOut, feedback_out
+from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
 from tosei_seminar.domain.registration import RegistrationStatus
-from tosei_seminar.handlers import documents, views
+from tosei_seminar.domain.reports import AttendanceReport
+from tosei_seminar.handlers import documents, reads
+from tosei_seminar.handlers.reads import Registrants
 
+Who = Annotated[Principal, Depends(current_principal)]
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
 CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
+ATTENDEE_HEADER = [
+    "受付番号", "氏名", "ふりがな", "所属", "職種", "市町村", "参加方法", "参加場所", "申込状況",
+    "出席", "受付時刻", "メール", "電話", "申込日時",
+]  # fmt: skip
+ATTENDANCE_HEADER = ["区分", "項目", "申込者数", "出席者数", "出席率"]
 
-def report_routes(rt: Runtime) -> APIRouter:
-    router = APIRouter(prefix="/seminars/{seminar_id}", tags=["reports"])
 
-    @router.get("/attendance", summary="Registered and attended, by role, town and mode")
-    async def attendance(seminar_id: UUID, _: Principal = Depends(read_figures)) -> dict[str, Any]:
-        seminar, report = await views.attendance_report(rt, seminar_id)
-        return {"seminar": shapes.seminar_summary(seminar)} | shapes.attendance(report)
+def attendee_rows(found: Registrants) -> list[list[Any]]:
+    """One row per registrant; the phone with the hyphens people write, so Excel keeps its 0."""
+    names = {p.place_id: p.name for p in found.places}
+    rows = []
+    for r in found.registrations:
+        key = phone_key(r.phone)
+        rows.append(
+            [
+                r.reference,
+                r.name,
+                r.name_kana,
+                r.organisation,
+                ROLE_LABELS[r.role],
+                municipality(r.municipality).name,
+                MODE_LABELS[r.mode],
+                names.get(r.place_id, ""),
+                r.status.label,
+                r.checked_in_at is not None,
+                r.checked_in_at,
+                r.email,
+                phone_display(key) if key else r.phone,
+                r.registered_at,
+            ]
+        )
+    return rows
 
-    @router.get(
+
+def attendance_rows(report: AttendanceReport) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for section, items in (
+        ("職種", report.by_role),
+        ("市町村", report.by_municipality),
+        ("参加方法", report.by_mode),
+    ):
+        for item in items:
+            rate = f"{item.rate * 100:.1f}%" if item.rate is not None else ""
+            rows.append([section, item.label, item.registered, item.attended, rate])
+    total = f"{report.attended / report.registered * 100:.1f}%" if report.registered else ""
+    rows.append(["合計", "", report.registered, report.attended, total])
+    return rows
+
+
+def router(rt: Runtime) -> APIRouter:
+    api = APIRouter(prefix="/seminars/{seminar_id}", tags=["reports"])
+
+    @api.get("/attendance", summary="Registered and attended, by role, town and mode")
+    async def attendance(seminar_id: UUID, who: Who) -> AttendanceOut:
+        async with rt.reading() as conn:
+            seminar, report = await reads.attendance_report(conn, who, seminar_id)
+        return AttendanceOut.of(seminar, report)
+
+    @api.get(
         "/attendance.csv",
         summary="The attendance report as CSV (Japanese headers)",
         response_class=Response,
         responses=CSV,
     )
-    async def attendance_csv(seminar_id: UUID, _: Principal = Depends(read_figures)) -> Response:
-        seminar, report = await views.attendance_report(rt, seminar_id)
+    async def attendance_csv(seminar_id: UUID, who: Who) -> Response:
+        async with rt.reading() as conn:
+            seminar, report = await reads.attendance_report(conn, who, seminar_id)
         return csv_download(
-            f"出席状況_{seminar.fiscal_year}.csv",
-            documents.ATTENDANCE_HEADER,
-            documents.attendance_rows(report),
+            f"出席状況_{seminar.fiscal_year}.csv", ATTENDANCE_HEADER, attendance_rows(report)
         )
 
-    @router.get(
+    @api.get(
         "/attendees.csv",
         summary="Registrants with their attendance, for the organisers (opens in Excel)",
         response_class=Response,
         responses=CSV,
     )
-    async def attendees_csv(
-        seminar_id: UUID, attended: bool | None = None, _: Principal = Depends(read_personal)
-    ) -> Response:
-        seminar, places, rows = await views.registrations(
-            rt, seminar_id, status=RegistrationStatus.ACCEPTED, mode=None, attended=attended
-        )
+    async def attendees_csv(seminar_id: UUID, who: Who, attended: bool | None = None) -> Response:
+        async with rt.reading() as conn:
+            found = await reads.registrants(
+                conn,
+                who,
+                seminar_id,
+                status=RegistrationStatus.ACCEPTED,
+                mode=None,
+                attended=attended,
+            )
         return csv_download(
-            f"参加者名簿_{seminar.fiscal_year}.csv",
-            documents.ATTENDEE_HEADER,
-            documents.attendee_rows(rows, places),
+            f"参加者名簿_{found.seminar.fiscal_year}.csv", ATTENDEE_HEADER, attendee_rows(found)
         )
 
-    @router.get(
+    @api.get(
         "/certificates.pdf",
         summary="Every attendee's certificate (修了証), one page each",
         response_class=Response,
         responses=PDF,
     )
-    async def certificates(seminar_id: UUID, _: Principal = Depends(manage)) -> Response:
-        pdf, seminar = await documents.certificates(rt, seminar_id)
+    async def certificates(seminar_id: UUID, who: Who) -> Response:
+        async with rt.reading() as conn:
+            pdf, seminar = await documents.certificates(conn, who, seminar_id, rt.clock.today())
         return download(pdf, f"修了証_{seminar.fiscal_year}.pdf", "application/pdf")
 
-    @router.get(
+    @api.get(
         "/feedback",
         summary="The attendees' feedback, summarised",
         description="Figures for coordinators, auditors and municipal officers; the free-text "
         "comments (tagged with role and town) only for coordinators and auditors, as in a small "
         "town they can name their writer.",
     )
-    async def feedback(seminar_id: UUID, who: Principal = Depends(read_figures)) -> dict[str, Any]:
-        seminar, summary = await views.feedback_summary(rt, seminar_id)
-        return {"seminar": shapes.seminar_summary(seminar)} | shapes.feedback(
-            summary, with_comments=reads_personal(who)
-        )
+    async def feedback(seminar_id: UUID, who: Who) -> FeedbackOut:
+        async with rt.reading() as conn:
+            return feedback_out(await reads.feedback_summary(conn, who, seminar_id))
 
-    @router.get("/history", summary="Who changed what, in order")
-    async def history(seminar_id: UUID, _: Principal = Depends(read_personal)) -> dict[str, Any]:
-        rows = await views.history(rt, seminar_id)
-        return {
-            "changes": [
-                {"at": c.at.isoformat(), "actor": c.actor, "action": c.action, "detail": c.detail}
-                for c in rows
-            ]
-        }
+    @api.get("/history", summary="Who changed what, in order")
+    async def history(seminar_id: UUID, who: Who) -> HistoryOut:
+        async with rt.reading() as conn:
+            return HistoryOut.of(await reads.history(conn, who, seminar_id))
 
-    return router
+    return api

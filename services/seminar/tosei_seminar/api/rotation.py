@@ -2,57 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from tosei_common.platform.auth import Principal
+from tosei_common.platform.auth import current_principal
+from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import municipality
-from tosei_seminar.api import shapes
-from tosei_seminar.api.deps import fiscal_year_param, manage
-from tosei_seminar.api.models import OverrideIn
-from tosei_seminar.handlers import seminars as commands
-from tosei_seminar.handlers import views
+from tosei_seminar.api.requests import OptionalYear, OverrideIn, SeminarYear
+from tosei_seminar.api.responses.seminars import RotationOut, RotationYearOut
+from tosei_seminar.handlers import reads
+from tosei_seminar.handlers import rotation as commands
+
+Who = Annotated[Principal, Depends(current_principal)]
+Year = Annotated[SeminarYear, Path(description="2026, FY2026, 2026年度, 令和8年度 or R8")]
 
 
-def rotation_routes(rt: Runtime) -> APIRouter:
-    router = APIRouter(prefix="/rotation", tags=["rotation"])
+def router(rt: Runtime) -> APIRouter:
+    api = APIRouter(prefix="/rotation", tags=["rotation"])
 
-    @router.get("", summary="The hosts of the coming fiscal years (anyone may read it)")
+    @api.get("", summary="The hosts of the coming fiscal years (anyone may read it)")
     async def upcoming(
-        from_year: int | None = Query(
-            default=None, ge=2021, le=2200, description="First fiscal year (default: this one)."
-        ),
-        years: int = Query(default=10, ge=1, le=50),
-    ) -> dict[str, Any]:
+        from_year: Annotated[
+            OptionalYear, Query(description="First fiscal year (default: this one).")
+        ] = None,
+        years: Annotated[int, Query(ge=1, le=50)] = 10,
+    ) -> RotationOut:
         first = from_year if from_year is not None else rt.clock.fiscal_year()
-        rows = await views.rotation_years(rt, first, years)
-        return {"years": [shapes.rotation_year(y) for y in rows]}
+        async with rt.reading() as conn:
+            found = await reads.rotation_years(conn, first, years)
+        return RotationOut(years=[RotationYearOut.of(y) for y in found])
 
-    @router.put(
-        "/overrides/{fiscal_year}",
-        summary="Another town hosts this fiscal year (with the reason)",
+    @api.put(
+        "/overrides/{fiscal_year}", summary="Another town hosts this fiscal year (with the reason)"
     )
-    async def set_override(
-        body: OverrideIn,
-        fiscal_year: str = Path(max_length=20, description="2026, FY2026 or 令和8年度"),
-        who: Principal = Depends(manage),
-    ) -> dict[str, Any]:
-        year = fiscal_year_param(fiscal_year)
-        await commands.set_override(rt, year, municipality(body.host), body.reason, who.actor)
-        rows = await views.rotation_years(rt, year, 1)
-        return shapes.rotation_year(rows[0])
+    async def set_override(fiscal_year: Year, body: OverrideIn, who: Who) -> RotationYearOut:
+        async with rt.unit_of_work(who) as uow:
+            await commands.set_host(uow, who, fiscal_year, municipality(body.host), body.reason)
+        async with rt.reading() as conn:
+            [year] = await reads.rotation_years(conn, fiscal_year, 1)
+        return RotationYearOut.of(year)
 
-    @router.delete(
+    @api.delete(
         "/overrides/{fiscal_year}",
         status_code=204,
         summary="The town whose turn it is hosts again",
     )
-    async def remove_override(
-        fiscal_year: str = Path(max_length=20), who: Principal = Depends(manage)
-    ) -> Response:
-        await commands.remove_override(rt, fiscal_year_param(fiscal_year), who.actor)
+    async def remove_override(fiscal_year: Year, who: Who) -> Response:
+        async with rt.unit_of_work(who) as uow:
+            await commands.set_host(uow, who, fiscal_year, None, None)
         return Response(status_code=204)
 
-    return router
+    return api

@@ -1,15 +1,14 @@
-"""What the organisers read afterwards: attendance by role, town and mode, feedback, budget."""
+"""What the organisers read afterwards: attendance by role, town and mode, and the feedback."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 from tosei_common.region.municipalities import REGION, municipality
-from tosei_seminar.domain.registration import MODE_LABELS, ROLE_LABELS
+from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
 
 
 @dataclass(frozen=True)
@@ -133,65 +132,4 @@ def summarise_feedback(answers: Sequence[Feedback], attended: int) -> FeedbackSu
             for a in answers
             if a.comment
         ],
-    )
-
-
-# budget ---------------------------------------------------------------------------------------
-
-
-class BudgetCategory(StrEnum):
-    VENUE = "venue"  # 会場使用料
-    KEYNOTE = "keynote"  # 講師謝金
-    TRAVEL = "travel"  # 講師旅費
-    OTHER = "other"  # その他
-
-    @property
-    def label(self) -> str:
-        return BUDGET_LABELS[self]
-
-
-BUDGET_LABELS: dict[BudgetCategory, str] = {
-    BudgetCategory.VENUE: "会場使用料",
-    BudgetCategory.KEYNOTE: "講師謝金",
-    BudgetCategory.TRAVEL: "講師旅費",
-    BudgetCategory.OTHER: "その他",
-}
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    category: BudgetCategory
-    planned: int
-    actual: int | None
-
-
-@dataclass(frozen=True)
-class BudgetSummary:
-    planned_total: int
-    actual_total: int
-    unsettled_lines: int  # lines without an actual amount yet
-    warnings: list[str]
-
-
-def summarise_budget(
-    lines: Sequence[BudgetLine], *, venue_fee: int | None, speaker_fees: int
-) -> BudgetSummary:
-    """Totals, and where the plan does not cover the chosen venue's fee or the speakers' fees."""
-    planned = {c: sum(line.planned for line in lines if line.category is c) for c in BudgetCategory}
-    warnings: list[str] = []
-    if venue_fee is not None and planned[BudgetCategory.VENUE] < venue_fee:
-        warnings.append(
-            f"会場使用料の予算{planned[BudgetCategory.VENUE]:,}円が選定会場の使用料"
-            f"{venue_fee:,}円に足りません"
-        )
-    if planned[BudgetCategory.KEYNOTE] < speaker_fees:
-        warnings.append(
-            f"講師謝金の予算{planned[BudgetCategory.KEYNOTE]:,}円が講師謝金の合計"
-            f"{speaker_fees:,}円に足りません"
-        )
-    return BudgetSummary(
-        planned_total=sum(line.planned for line in lines),
-        actual_total=sum(line.actual or 0 for line in lines),
-        unsettled_lines=sum(1 for line in lines if line.actual is None),
-        warnings=warnings,
     )

@@ -1,0 +1,41 @@
+"""The SQL of client merges: clients intake found to be one person."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from tosei_common.platform.db import Connection
+
+
+async def surviving_client(conn: Connection, client_id: UUID) -> UUID:
+    """The client a (possibly merged) client id stands for now, following merges of merges."""
+    seen = {client_id}
+    while (
+        merged_into := await conn.fetchval(
+            "SELECT client_id FROM client_merges WHERE merged_client_id = $1", client_id
+        )
+    ) is not None and merged_into not in seen:
+        seen.add(merged_into)
+        client_id = merged_into
+    return client_id
+
+
+async def merge_clients(
+    conn: Connection, survivor: UUID, merged: UUID, case_ids: Sequence[UUID], at: datetime
+) -> None:
+    """Record a merge and give the merged client's cases to the survivor."""
+    await conn.execute(
+        "INSERT INTO client_merges (merged_client_id, client_id, merged_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (merged_client_id) DO NOTHING",
+        merged,
+        survivor,
+        at,
+    )
+    await conn.execute(
+        "UPDATE cases SET client_id = $1 WHERE client_id = $2 OR case_id = ANY($3::uuid[])",
+        survivor,
+        merged,
+        list(case_ids),
+    )

@@ -1,0 +1,275 @@
+"""A case as the rules see it, and the decisions that change it.
+
+Each decision checks the rules and returns the ``Change``: the events that announce it (with
+what the person said), which the handler records. Nothing here reads a clock: the moment comes
+from the unit of work and is moved just past the case's previous event (``moment``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from tosei_caseflow.domain.changes import Change, Note
+from tosei_caseflow.domain.experts import Expert, ensure_active
+from tosei_caseflow.domain.lifecycle import WORKING, check_transition, check_working, state_name
+from tosei_common.catalogue.caseflow import (
+    AssignmentRule,
+    CaseAssigned,
+    CaseClosed,
+    CaseOutcomeRecorded,
+    CaseSessionRecorded,
+    CaseState,
+    CaseStateChanged,
+    CaseTransferred,
+    OutcomeType,
+    SessionMode,
+    Track,
+    TransferReason,
+)
+from tosei_common.catalogue.intake import BusinessStage, Category, Origin
+from tosei_common.platform.errors import Conflict, Message, Unprocessable
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: UUID
+    client_id: UUID
+    municipality: str
+    stage: BusinessStage
+    categories: tuple[Category, ...]
+    origin: Origin
+    consent_to_share: bool
+    opened_at: datetime
+    track: Track
+    state: CaseState
+    expert_id: UUID | None
+    updated_at: datetime  # when its last event happened
+    experts: frozenset[UUID] = frozenset()  # every expert who has had it, the current one too
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """An expert's time with a case: ``until`` is None while they have it."""
+
+    expert_id: UUID
+    since: datetime
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    held_on: date
+    mode: SessionMode
+    duration_minutes: int
+    minutes: str | None
+    confidential_notes: str | None
+    next_action_on: date | None
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    type: OutcomeType
+    achieved_on: date
+    jobs: int | None
+    note: str | None
+
+
+def moment(case: Case, at: datetime) -> datetime:
+    """When a change to ``case`` happens: the command's moment, but always after the case's
+    previous event (so readers that keep "the newest word" per case, such as intake, never see
+    an older one win, even across replicas whose clocks differ)."""
+    return max(at, case.updated_at + timedelta(microseconds=1))
+
+
+_FIELD_NAMES = {"held_on": "面談日", "achieved_on": "成果の日付"}
+
+
+def _not_after_today(day: date, today: date, field: str) -> None:
+    if day > today:
+        raise Unprocessable(
+            f"{_FIELD_NAMES[field]}（{day}）が未来の日付です。今日（{today}）以前にしてください",
+            en=f"{field} {day} is in the future",
+            fields={field: Message("今日以前の日付にしてください", "in the future")},
+        )
+
+
+def assign(
+    case: Case, expert: Expert | None, expert_id: UUID, *, reason: str | None, at: datetime
+) -> Change:
+    """The desk or a coordinator gives the case to an expert by hand."""
+    if case.state not in WORKING | {CaseState.OPEN}:
+        raise Conflict(
+            f"{state_name(case.state)}の案件には担当を割り当てられません。先に再開してください",
+            en=f"a {case.state.value} case cannot be assigned; reopen it first",
+        )
+    expert = ensure_active(expert, expert_id, "expert_id")
+    if case.expert_id == expert.expert_id:
+        raise Conflict(
+            f"この案件はすでに{expert.name}さんの担当です",
+            en=f"the case is already with {expert.name}",
+            fields={"expert_id": Message("すでに担当している専門家です", "already its expert")},
+        )
+    assigned = CaseAssigned(
+        case_id=case.case_id,
+        expert_id=expert.expert_id,
+        track=expert.track,
+        rule=AssignmentRule.MANUAL,
+        assigned_at=moment(case, at),
+    )
+    return Change.of(assigned, Note(reason=reason))
+
+
+def change_state(
+    case: Case,
+    target: CaseState,
+    *,
+    reason: str | None,
+    satisfaction: int | None,
+    at: datetime,
+) -> Change:
+    """Move the case through its lifecycle; closing may carry the client's satisfaction."""
+    if target is CaseState.ASSIGNED or target is CaseState.OPEN:
+        raise Unprocessable(
+            "担当の割り当ては専用の操作（POST /cases/{id}/assign）で行います",
+            en="assignment has its own command (POST /cases/{id}/assign)",
+            fields={"to": Message("割り当てには assign を使ってください", "use assign")},
+        )
+    if satisfaction is not None and target is not CaseState.CLOSED:
+        raise Unprocessable(
+            "満足度は案件を終了するときに記録します",
+            en="satisfaction is given when a case closes",
+            fields={
+                "satisfaction": Message("終了（closed）のときだけ指定できます", "only when closing")
+            },
+        )
+    check_transition(case.state, target)
+    when = moment(case, at)
+    event: CaseClosed | CaseStateChanged
+    if target is CaseState.CLOSED:
+        event = CaseClosed(
+            case_id=case.case_id,
+            expert_id=case.expert_id,
+            track=case.track,
+            satisfaction=satisfaction,
+            closed_at=when,
+        )
+    else:
+        event = CaseStateChanged(
+            case_id=case.case_id, from_state=case.state, to_state=target, changed_at=when
+        )
+    return Change.of(event, Note(reason=reason))
+
+
+def record_session(
+    case: Case, session: SessionInput, *, session_id: UUID, at: datetime, today: date
+) -> Change:
+    """A meeting with the client. A case that was only assigned (or reopened) is now in
+    progress: the change starts with that."""
+    _not_after_today(session.held_on, today, "held_on")
+    if session.next_action_on is not None and session.next_action_on < session.held_on:
+        raise Unprocessable(
+            "次回対応日が面談日より前になっています",
+            en="the next action cannot come before the session",
+            fields={"next_action_on": Message("面談日以降の日付にしてください", "before held_on")},
+        )
+    check_working(case.state, Message("面談の記録", "record a session"))
+    if case.expert_id is None:
+        raise Conflict(
+            "この案件にはまだ担当の専門家がいません。先に割り当ててください",
+            en="the case has no expert yet; assign it first",
+        )
+    when = moment(case, at)
+    held = CaseSessionRecorded(
+        case_id=case.case_id,
+        session_id=session_id,
+        expert_id=case.expert_id,
+        held_on=session.held_on,
+        mode=session.mode,
+        duration_minutes=session.duration_minutes,
+        next_action_on=session.next_action_on,
+        recorded_at=when,
+    )
+    said = Note(minutes=session.minutes, confidential=session.confidential_notes)
+    if case.state is CaseState.IN_PROGRESS:
+        return Change.of(held, said)
+    started = CaseStateChanged(
+        case_id=case.case_id,
+        from_state=case.state,
+        to_state=CaseState.IN_PROGRESS,
+        changed_at=when,
+    )
+    return Change.of(started, Note(reason="session held")).then(held, said)
+
+
+def transfer(
+    case: Case,
+    receiver: Expert | None,
+    to_expert_id: UUID,
+    *,
+    reason: TransferReason,
+    handover_note: str,
+    at: datetime,
+) -> Change:
+    """Hand the case to another expert (perhaps of the other track) with a hand-over note."""
+    check_working(case.state, Message("引き継ぎ", "transfer the case"))
+    if case.expert_id is None:
+        raise Conflict(
+            "この案件には引き継ぐ元の専門家がいません。引き継ぎではなく割り当てを行ってください",
+            en="the case has no expert to transfer from; assign it instead",
+        )
+    receiver = ensure_active(receiver, to_expert_id, "to_expert_id")
+    if receiver.expert_id == case.expert_id:
+        raise Unprocessable(
+            "この案件はすでにこの専門家の担当です",
+            en="the case is already with this expert",
+            fields={"to_expert_id": Message("現在の担当と同じ専門家です", "same expert")},
+        )
+    moved = CaseTransferred(
+        case_id=case.case_id,
+        from_expert_id=case.expert_id,
+        to_expert_id=receiver.expert_id,
+        from_track=case.track,
+        to_track=receiver.track,
+        reason=reason,
+        transferred_at=moment(case, at),
+    )
+    return Change.of(moved, Note(note=handover_note))
+
+
+def record_outcome(
+    case: Case, outcome: OutcomeInput, *, outcome_id: UUID, at: datetime, today: date
+) -> Change:
+    """What the support achieved (also after the case closed: founding takes time)."""
+    _not_after_today(outcome.achieved_on, today, "achieved_on")
+    if outcome.type is OutcomeType.JOBS_CREATED and not outcome.jobs:
+        raise Unprocessable(
+            "雇用創出の人数を入力してください",
+            en="how many jobs were created?",
+            fields={"jobs": Message("1以上の人数を入力してください", "required, at least 1")},
+        )
+    if outcome.type is not OutcomeType.JOBS_CREATED and outcome.jobs is not None:
+        raise Unprocessable(
+            "人数（jobs）は雇用創出（jobs_created）のときだけ指定します",
+            en="jobs go with jobs_created",
+            fields={
+                "jobs": Message("jobs_created のときだけ指定できます", "only for jobs_created")
+            },
+        )
+    if case.state is CaseState.OPEN:
+        raise Conflict(
+            "未割当の案件にはまだ成果を記録できません。先に担当を割り当ててください",
+            en="an unassigned case has no outcome yet; assign it first",
+        )
+    recorded = CaseOutcomeRecorded(
+        case_id=case.case_id,
+        outcome_id=outcome_id,
+        type=outcome.type,
+        achieved_on=outcome.achieved_on,
+        jobs=outcome.jobs,
+        track=case.track,
+        municipality=case.municipality,
+        recorded_at=moment(case, at),
+    )
+    return Change.of(recorded, Note(note=outcome.note))

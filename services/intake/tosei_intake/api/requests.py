@@ -1,0 +1,202 @@
+"""What callers send: request bodies and the query parameters that say which consultations a
+list, a count or an export covers.
+
+Requests forbid unknown fields and bound every value; free text is taken by the platform's
+input rules (``FreeText``, ``Phone``, ``Email``, ``FiscalYear``) and kept as typed. Bad input is
+a 422 naming the field, in Japanese (English on ``Accept-Language: en``), before anything
+reaches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Query
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from tosei_common.catalogue.intake import BusinessStage, Category, Channel, Origin
+from tosei_common.region.inputs import Email, FiscalYear, FreeText, Phone
+from tosei_common.region.municipalities import resolve_municipality
+from tosei_common.region.said import InputError
+from tosei_intake.domain import values
+from tosei_intake.domain.clients import Person
+from tosei_intake.domain.consultations import NewConsultation, unique_categories
+from tosei_intake.domain.periods import FIRST_YEAR, LAST_YEAR, ConsultationFilter, period
+
+
+def _municipality_code(text: str | None) -> str | None:
+    # UnknownMunicipality is an InputError: the answer lists the five, in the reader's language
+    return None if text is None else resolve_municipality(text).code
+
+
+def _blank_is_none(value: object) -> object:
+    # an empty field of a search form means "not given"
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _consulted_at(moment: datetime | None) -> datetime | None:
+    return None if moment is None else values.consultation_moment(moment)
+
+
+class PersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, FreeText(values.NAME_MAX), AfterValidator(values.recognisable_name)] = (
+        Field(
+            description="相談者名 as the person gives it (kept as typed).", examples=["山田 太郎"]
+        )
+    )
+    furigana: Annotated[str | None, FreeText(values.NAME_MAX)] = Field(
+        default=None, description="ふりがな (optional).", examples=["やまだ たろう"]
+    )
+    phone: Annotated[str | None, Field(max_length=values.PHONE_MAX), Phone()] = Field(
+        default=None,
+        description="電話番号, any usual spelling; kept half-width with hyphens.",
+        examples=["017-723-1111"],
+    )
+    email: Annotated[str | None, Field(max_length=values.EMAIL_MAX), Email()] = Field(
+        default=None, description="メールアドレス.", examples=["taro.yamada@example.jp"]
+    )
+
+    @model_validator(mode="after")
+    def _reachable(self) -> PersonIn:
+        if self.phone is None and self.email is None:
+            raise InputError(
+                "電話番号かメールアドレスのどちらかを入力してください"
+                "（再来の相談者は、名前とそのどちらかで見分けます）",
+                "give a phone number or an e-mail address: the desk recognises a returning "
+                "client by name plus one of them",
+            )
+        return self
+
+    def person(self) -> Person:
+        return Person(name=self.name, furigana=self.furigana, phone=self.phone, email=self.email)
+
+
+class BusinessIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str | None, FreeText(values.BUSINESS_MAX)] = Field(
+        default=None,
+        description="事業者名 or 屋号; may be empty while a founder is still planning.",
+        examples=["津軽りんご工房"],
+    )
+    stage: BusinessStage = Field(
+        description="planning 創業予定, early 創業5年以内, established 既存事業者.",
+        examples=["planning"],
+    )
+
+
+class ConsultationIn(BaseModel):
+    """A consultation as desk staff register it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "person": {
+                        "name": "山田 太郎",
+                        "furigana": "やまだ たろう",
+                        "phone": "０１７－７２３－１１１１",
+                        "email": "taro.yamada@example.jp",
+                    },
+                    "business": {"name": "津軽りんご工房", "stage": "planning"},
+                    "municipality": "外ケ浜町",
+                    "categories": ["founding_plan", "financing"],
+                    "channel": "walk_in",
+                    "description": "りんごの加工品で創業したい。創業計画と融資について相談。",
+                    "consent_to_share": True,
+                }
+            ]
+        },
+    )
+
+    person: PersonIn
+    business: BusinessIn
+    municipality: Annotated[
+        str, FreeText(values.MUNICIPALITY_MAX), AfterValidator(_municipality_code)
+    ] = Field(
+        description="One of the five municipalities, as typed (外ケ浜町, 青森, 022012).",
+        examples=["外ケ浜町"],
+    )
+    categories: list[Category] = Field(
+        min_length=1,
+        max_length=len(Category),
+        description="One or more of the desk's categories.",
+        examples=[["founding_plan", "financing"]],
+    )
+    channel: Channel = Field(examples=["walk_in"])
+    description: Annotated[str, FreeText(values.DESCRIPTION_MAX, multiline=True)] = Field(
+        description="相談内容: what the client asked about (stays in intake, never on a topic).",
+        examples=["りんごの加工品で創業したい。創業計画と日本政策金融公庫の融資について相談。"],
+    )
+    consent_to_share: bool = Field(
+        description="The client agreed that external experts may see the case.", examples=[True]
+    )
+    consulted_at: Annotated[datetime | None, AfterValidator(_consulted_at)] = Field(
+        default=None,
+        description="When the consultation took place (default: now). Without a zone: Japan time.",
+        examples=["2026-10-05T10:30:00+09:00"],
+    )
+
+    def consultation(self) -> NewConsultation:
+        """The consultation to register (without a time, it is dated when registered)."""
+        return NewConsultation(
+            person=self.person.person(),
+            business_name=self.business.name,
+            stage=self.business.stage,
+            municipality=self.municipality,
+            categories=unique_categories(self.categories),
+            channel=self.channel,
+            description=self.description,
+            consent_to_share=self.consent_to_share,
+            consulted_at=self.consulted_at,
+        )
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    duplicate_id: UUID = Field(
+        description="The client record to merge into the one in the path.",
+        examples=["9a1d2e3f-4b5c-4d6e-8f70-1a2b3c4d5e6f"],
+    )
+
+
+def consultation_filter(
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            max_length=30,
+            description="First day (inclusive), as typed: 2026-10-01, 令和8年10月1日, R8.10.1.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None, Query(max_length=30, description="Last day (inclusive), as typed.")
+    ] = None,
+    fiscal_year: Annotated[
+        int | None,
+        Query(description="A fiscal year instead of dates: 2026, FY2026, 2026年度, 令和8年度, R8."),
+        FiscalYear(first=FIRST_YEAR, last=LAST_YEAR),
+        BeforeValidator(_blank_is_none),
+    ] = None,
+    municipality: Annotated[
+        str | None,
+        Query(description="One municipality, as typed (外ケ浜町)."),
+        FreeText(values.MUNICIPALITY_MAX),
+        AfterValidator(_municipality_code),
+    ] = None,
+    category: Annotated[Category | None, Query()] = None,
+    origin: Annotated[Origin | None, Query()] = None,
+) -> ConsultationFilter:
+    """The query parameters shared by the consultation list, the counts and the export."""
+    return ConsultationFilter(
+        period=period(from_, to, fiscal_year),
+        municipality=municipality,
+        category=category,
+        origin=origin,
+    )

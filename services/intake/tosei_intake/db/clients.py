@@ -1,0 +1,297 @@
+"""The SQL of clients: the per-name registration locks, the keys a client is known by, merges.
+
+Every function takes the caller's connection; writes expect the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from tosei_common.platform.db import Connection
+from tosei_intake.domain.clients import (
+    Client,
+    ClientState,
+    ClientSummary,
+    Key,
+    KeyKind,
+    KnownClient,
+    Merge,
+    rows_to_known,
+)
+from tosei_intake.domain.consultations import Registration
+
+# locks -----------------------------------------------------------------------------------------
+
+
+async def lock_name(conn: Connection, name_key: str) -> None:
+    """Serialise registrations of one name, so two desks typing in the same new person at the
+    same moment make one client, not two. Released at commit."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"tosei.intake.name:{name_key}"
+    )
+
+
+async def lock_names_of(conn: Connection, client_ids: Sequence[UUID]) -> None:
+    """Take the registration locks of every name the clients go by (in one order), so a merge
+    and a registration of one of those names never interleave: the registration would look for
+    matches in a snapshot from before the merge and create a duplicate of the survivor."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT key FROM client_keys WHERE client_id = ANY($1::uuid[]) AND kind = 'name'"
+        " ORDER BY key",
+        list(client_ids),
+    )
+    for row in rows:
+        await lock_name(conn, row["key"])
+
+
+# matching --------------------------------------------------------------------------------------
+
+
+async def sharing_keys(
+    conn: Connection, keys: Sequence[Key], *, lock: bool = True
+) -> list[KnownClient]:
+    """Live (unmerged) clients sharing any of ``keys``, with all their keys. ``lock`` locks
+    them (in id order), so a merge running at the same time either finishes first or waits."""
+    ids = await conn.fetch(
+        """
+        SELECT c.id FROM clients c
+        WHERE c.merged_into IS NULL
+          AND c.id IN (SELECT k.client_id FROM client_keys k
+                       JOIN unnest($1::text[], $2::text[]) AS w(kind, key)
+                         ON k.kind = w.kind AND k.key = w.key)
+        ORDER BY c.id
+        """
+        + (" FOR UPDATE" if lock else ""),
+        [k.kind.value for k in keys],
+        [k.key for k in keys],
+    )
+    return await known(conn, [r["id"] for r in ids])
+
+
+async def known(conn: Connection, ids: Sequence[UUID]) -> list[KnownClient]:
+    rows = await conn.fetch(
+        """
+        SELECT c.id, c.created_at, k.kind, k.key
+        FROM clients c JOIN client_keys k ON k.client_id = c.id
+        WHERE c.id = ANY($1::uuid[])
+        """,
+        list(ids),
+    )
+    return rows_to_known([(r["id"], r["created_at"], r["kind"], r["key"]) for r in rows])
+
+
+async def sharing_keys_with(conn: Connection, client_id: UUID) -> list[KnownClient]:
+    """Other live clients that share a name, phone or e-mail key with this one."""
+    rows = await conn.fetch(
+        """
+        SELECT DISTINCT other.client_id
+        FROM client_keys mine
+        JOIN client_keys other ON other.kind = mine.kind AND other.key = mine.key
+        JOIN clients c ON c.id = other.client_id
+        WHERE mine.client_id = $1 AND other.client_id <> $1 AND c.merged_into IS NULL
+        """,
+        client_id,
+    )
+    return await known(conn, [r["client_id"] for r in rows])
+
+
+# registration ----------------------------------------------------------------------------------
+
+
+async def save_registration(
+    conn: Connection, registration: Registration, actor: str, at: datetime
+) -> None:
+    """The client side of a registration: a new client, or a furigana filled in, and the keys
+    the client was not known by yet."""
+    person = registration.consultation.person
+    if registration.client_created:
+        await conn.execute(
+            "INSERT INTO clients (id, name, furigana, created_by, created_at)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            registration.client_id,
+            person.name,
+            person.furigana,
+            actor,
+            at,
+        )
+    elif registration.furigana_to_fill:
+        await conn.execute(
+            "UPDATE clients SET furigana = $2 WHERE id = $1 AND furigana IS NULL",
+            registration.client_id,
+            registration.furigana_to_fill,
+        )
+    keys = registration.new_keys
+    await conn.execute(
+        """
+        INSERT INTO client_keys (client_id, kind, key, shown, added_by, added_at)
+        SELECT $1, w.kind, w.key, w.shown, $5, $6
+        FROM unnest($2::text[], $3::text[], $4::text[]) AS w(kind, key, shown)
+        ON CONFLICT DO NOTHING
+        """,
+        registration.client_id,
+        [k.kind.value for k in keys],
+        [k.key for k in keys],
+        [k.shown for k in keys],
+        actor,
+        at,
+    )
+
+
+# reading ---------------------------------------------------------------------------------------
+
+
+def _client(row: asyncpg.Record) -> Client:
+    return Client(
+        id=row["id"],
+        name=row["name"],
+        furigana=row["furigana"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        merged_into=row["merged_into"],
+    )
+
+
+async def one(conn: Connection, client_id: UUID) -> Client | None:
+    row = await conn.fetchrow(
+        "SELECT id, name, furigana, created_at, created_by, merged_into FROM clients WHERE id = $1",
+        client_id,
+    )
+    return _client(row) if row else None
+
+
+async def keys_of(conn: Connection, client_id: UUID) -> list[Key]:
+    """Every name, phone and e-mail the client was registered with, in the order learnt."""
+    rows = await conn.fetch(
+        "SELECT kind, key, shown FROM client_keys WHERE client_id = $1 ORDER BY added_at, key",
+        client_id,
+    )
+    return [Key(KeyKind(r["kind"]), r["key"], r["shown"]) for r in rows]
+
+
+async def merged_into(conn: Connection, client_id: UUID) -> list[UUID]:
+    """The duplicates merged into this client."""
+    rows = await conn.fetch(
+        "SELECT merged_client_id FROM client_merges WHERE client_id = $1 ORDER BY merged_at",
+        client_id,
+    )
+    return [r["merged_client_id"] for r in rows]
+
+
+_SUMMARY = """
+    SELECT c.id, c.name, c.furigana,
+           count(s.id) AS consultations, max(s.consulted_at) AS last_consulted_at
+    FROM clients c LEFT JOIN consultations s ON s.client_id = c.id
+"""
+
+
+def _summary(row: asyncpg.Record) -> ClientSummary:
+    return ClientSummary(
+        id=row["id"],
+        name=row["name"],
+        furigana=row["furigana"],
+        consultations=row["consultations"],
+        last_consulted_at=row["last_consulted_at"],
+    )
+
+
+async def search(
+    conn: Connection, *, name_part: str | None, phone_part: str | None, limit: int
+) -> list[ClientSummary]:
+    """Live clients whose name key contains ``name_part`` or whose phone key contains
+    ``phone_part``, the most recently consulted first."""
+    rows = await conn.fetch(
+        _SUMMARY
+        + """
+        WHERE c.merged_into IS NULL
+          AND c.id IN (
+              SELECT client_id FROM client_keys
+              WHERE ($1::text IS NOT NULL AND kind = 'name' AND strpos(key, $1) > 0)
+                 OR ($2::text IS NOT NULL AND kind = 'phone' AND strpos(key, $2) > 0))
+        GROUP BY c.id
+        ORDER BY max(s.consulted_at) DESC NULLS LAST, c.created_at DESC
+        LIMIT $3
+        """,
+        name_part,
+        phone_part,
+        limit,
+    )
+    return [_summary(r) for r in rows]
+
+
+async def summaries(conn: Connection, ids: Sequence[UUID]) -> list[ClientSummary]:
+    rows = await conn.fetch(
+        _SUMMARY + " WHERE c.id = ANY($1::uuid[]) GROUP BY c.id ORDER BY c.created_at",
+        list(ids),
+    )
+    return [_summary(r) for r in rows]
+
+
+async def count_live(conn: Connection) -> int:
+    """Clients on file, merged duplicates not counted (for the metrics)."""
+    count: int = await conn.fetchval("SELECT count(*) FROM clients WHERE merged_into IS NULL")
+    return count
+
+
+# merging ---------------------------------------------------------------------------------------
+
+
+async def lock_state(conn: Connection, client_id: UUID) -> ClientState | None:
+    row = await conn.fetchrow(
+        "SELECT id, merged_into FROM clients WHERE id = $1 FOR UPDATE", client_id
+    )
+    return ClientState(row["id"], row["merged_into"]) if row else None
+
+
+async def consultation_ids(conn: Connection, client_id: UUID) -> list[UUID]:
+    """The consultations filed under a client (what a merge of it moves)."""
+    rows = await conn.fetch("SELECT id FROM consultations WHERE client_id = $1", client_id)
+    return [r["id"] for r in rows]
+
+
+async def save_merge(conn: Connection, merge: Merge, actor: str) -> None:
+    """Move the duplicate's consultations and keys to the survivor; the duplicate points at it
+    and gives it its furigana if it had none; ``client_merges`` keeps what moved."""
+    survivor, duplicate, at = merge.client_id, merge.merged_client_id, merge.at
+    await conn.execute(
+        "UPDATE consultations SET client_id = $1 WHERE client_id = $2", survivor, duplicate
+    )
+    await conn.execute(
+        """
+        INSERT INTO client_keys (client_id, kind, key, shown, added_at, added_by)
+        SELECT $1, kind, key, shown, $3, $4 FROM client_keys WHERE client_id = $2
+        ON CONFLICT DO NOTHING
+        """,
+        survivor,
+        duplicate,
+        at,
+        actor,
+    )
+    await conn.execute(
+        "UPDATE clients SET merged_into = $1, merged_at = $3, merged_by = $4 WHERE id = $2",
+        survivor,
+        duplicate,
+        at,
+        actor,
+    )
+    await conn.execute(
+        "UPDATE clients SET furigana = d.furigana FROM clients d"
+        " WHERE clients.id = $1 AND d.id = $2 AND clients.furigana IS NULL",
+        survivor,
+        duplicate,
+    )
+    await conn.execute(
+        """
+        INSERT INTO client_merges (merged_client_id, client_id, consultation_ids, merged_at,
+                                   merged_by)
+        VALUES ($2, $1, $3, $4, $5)
+        """,
+        survivor,
+        duplicate,
+        list(merge.moved_consultations),
+        at,
+        actor,
+    )

@@ -1,0 +1,91 @@
+"""Who may do what at the intake desk: pure rules over the caller and the record.
+
+Desk staff and coordinators register consultations and hand over the old desks' cases; they and
+the auditor read everything (the auditor changes nothing); a coordinator merges duplicate
+clients; an expert reads only the consultations caseflow has assigned to them, and for anything
+else the answer is that there is no such record among their cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from tosei_common.platform.errors import Forbidden, NotFound
+from tosei_common.platform.principal import Principal, Role, ensure_role
+from tosei_intake.domain.clients import Client
+from tosei_intake.domain.consultations import Consultation
+
+_STAFF = (Role.DESK, Role.COORDINATOR)
+_READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
+
+
+def ensure_may_register(who: Principal) -> None:
+    ensure_role(who, *_STAFF, doing="相談の登録")
+
+
+def ensure_may_import(who: Principal) -> None:
+    ensure_role(who, *_STAFF, doing="旧窓口の相談記録の取り込み")
+
+
+def ensure_may_merge(who: Principal) -> None:
+    ensure_role(who, Role.COORDINATOR, doing="相談者の統合")
+
+
+def ensure_may_read_all(who: Principal, doing: str) -> None:
+    """Counts, the council's list, client search and merge candidates: not for experts."""
+    ensure_role(who, *_READERS, doing=doing)
+
+
+def readable_cases(who: Principal) -> UUID | None:
+    """The expert whose cases alone the caller may read, or None when they may read all.
+
+    An expert is known by the expert id (caseflow's UUID) their token carries as its subject.
+    """
+    ensure_role(who, *_READERS, Role.EXPERT, doing="相談の閲覧")
+    if who.role is not Role.EXPERT:
+        return None
+    try:
+        return UUID(who.subject)
+    except ValueError:
+        raise Forbidden(
+            "専門家の認証情報（トークン）には、利用者として専門家ID（UUID）が必要です"
+            f"（「{who.subject}」は専門家IDではありません）",
+            en=f"an expert's token must carry their expert id as its subject, not {who.subject!r}",
+        ) from None
+
+
+def readable_consultation(
+    who: Principal, consultation_id: UUID, found: Consultation | None
+) -> Consultation:
+    """The consultation the caller asked for, if they may read it. An expert reads one only
+    while its case is assigned to them, and learns nothing of any other (not even that it
+    exists)."""
+    mine = readable_cases(who)
+    if mine is not None and (
+        found is None or found.expert is None or found.expert.expert_id != mine
+    ):
+        raise NotFound(
+            f"担当している相談の中に、この相談（{consultation_id}）はありません",
+            en=f"no consultation {consultation_id} among your cases",
+        )
+    if found is None:
+        raise NotFound(
+            f"相談（{consultation_id}）は見つかりません", en=f"no consultation {consultation_id}"
+        )
+    return found
+
+
+def readable_client(
+    who: Principal, client_id: UUID, found: Client | None, readable: Sequence[Consultation]
+) -> Client:
+    """The client the caller asked for, if they may read it (``readable``: the client's
+    consultations they may read). An expert reads a client only through a case of theirs."""
+    if readable_cases(who) is not None and (found is None or not readable):
+        raise NotFound(
+            f"担当している相談の相談者の中に、この相談者（{client_id}）はいません",
+            en=f"no client {client_id} among your cases",
+        )
+    if found is None:
+        raise NotFound(f"相談者（{client_id}）は見つかりません", en=f"no client {client_id}")
+    return found

@@ -1,0 +1,1 @@
+"""Response models (pydantic) and how the domain's records become them, by resource."""

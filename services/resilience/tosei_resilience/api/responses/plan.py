@@ -1,0 +1,274 @@
+"""Answers about plan items: an item with the names behind its codes, its history, the feed,
+and the review flags on it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from tosei_common.catalogue.resilience import (
+    Derivation,
+    FundingCondition,
+    PlanItemStatus,
+    RetirementReason,
+)
+from tosei_common.region.fiscal import fiscal_year, fiscal_year_label
+from tosei_resilience.api.responses.common import Change, Owned, changes, owner
+from tosei_resilience.domain import labels
+from tosei_resilience.domain.feed import FeedPage
+from tosei_resilience.domain.funding import FundingProgramme
+from tosei_resilience.domain.plan import Lists, PlanView
+from tosei_resilience.domain.plan_item import PlanItem
+from tosei_resilience.domain.reference import PolicyArea, Scenario
+from tosei_resilience.domain.review import ReviewFlag
+from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord
+
+
+class ScenarioOut(BaseModel):
+    code: str
+    name: str | None
+    goal: int | None
+    goal_name: str | None = None
+
+
+class PolicyAreaOut(BaseModel):
+    code: str
+    name: str | None
+    cross_cutting: bool | None = None
+
+
+class ProgrammeRef(BaseModel):
+    id: UUID
+    name: str | None
+    condition: FundingCondition | None
+
+
+class Related(BaseModel):
+    """An item named as an origin or a successor: its id and 事業番号."""
+
+    id: UUID
+    number: int | None
+
+
+class KpiOut(BaseModel):
+    indicator: str
+    unit: str
+    baseline: float | None
+    target: float
+    target_fiscal_year: int | None
+
+
+class ReviewFlagOut(Owned):
+    id: UUID
+    item_id: UUID
+    item_number: int
+    item_title: str
+    programme_id: UUID
+    programme_name: str
+    programme_version: int
+    changed_fields: list[str]
+    changed_fields_label: str
+    flagged_at: datetime
+    open: bool
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution_note: str | None
+
+
+class ReviewFlags(BaseModel):
+    review_flags: list[ReviewFlagOut]
+
+
+class PlanItemOut(Owned):
+    id: UUID
+    number: int
+    title: str
+    risk_scenario: ScenarioOut
+    policy_area: PolicyAreaOut
+    lead_department: str
+    estimated_cost_yen: int | None
+    fiscal_year_from: int
+    fiscal_year_to: int
+    fiscal_years_label: str
+    status: PlanItemStatus
+    status_label: str
+    funding_programmes: list[ProgrammeRef]
+    kpis: list[KpiOut]
+    derivation: Derivation | None
+    derived_from: list[Related]
+    retirement: RetirementReason | None
+    retirement_label: str | None
+    superseded_by: list[Related]
+    version: int
+    needs_review: bool
+    review_flags: list[ReviewFlagOut]
+
+
+class Plan(BaseModel):
+    as_of: datetime | None
+    count: int
+    items: list[PlanItemOut]
+
+
+class Split(BaseModel):
+    retired: PlanItemOut
+    parts: list[PlanItemOut]
+
+
+class Merged(BaseModel):
+    item: PlanItemOut
+    retired: list[PlanItemOut]
+
+
+class RevisionOut(Owned):
+    seq: int
+    item_id: UUID
+    number: int | None
+    title: str | None
+    version: int
+    kind: RevisionKind
+    kind_label: str
+    changed_fields: list[str]
+    changed_fields_label: str
+    changes: dict[str, Change]
+    reason: str
+    actor: str
+    recorded_at: datetime
+    fiscal_year: int
+    fiscal_year_label: str
+
+
+class History(BaseModel):
+    item_id: UUID
+    revisions: list[RevisionOut]
+
+
+class Feed(BaseModel):
+    reader: str
+    since: int
+    bookmark: int | None
+    changes: list[RevisionOut]
+    next_since: int
+    more: bool
+    last_seq: int
+
+
+class Bookmark(BaseModel):
+    reader: str
+    seen_up_to: int
+
+
+def scenario(s: Scenario | None, code: str, lists: Lists) -> ScenarioOut:
+    if s is None:
+        return ScenarioOut(code=code, name=None, goal=None)
+    goal = lists.goals.get(s.goal)
+    return ScenarioOut(code=s.code, name=s.name, goal=s.goal, goal_name=goal and goal.name)
+
+
+def policy_area(a: PolicyArea | None, code: str) -> PolicyAreaOut:
+    if a is None:
+        return PolicyAreaOut(code=code, name=None)
+    return PolicyAreaOut(code=a.code, name=a.name, cross_cutting=a.cross_cutting)
+
+
+def item(i: PlanItem, view: PlanView) -> PlanItemOut:
+    lists = view.lists
+    flags = view.open_flags.get(i.id, [])
+    return PlanItemOut(
+        id=i.id,
+        number=i.number,
+        title=i.title,
+        **owner(i.municipality),
+        risk_scenario=scenario(lists.scenarios.get(i.risk_scenario), i.risk_scenario, lists),
+        policy_area=policy_area(lists.areas.get(i.policy_area), i.policy_area),
+        lead_department=i.lead_department,
+        estimated_cost_yen=i.estimated_cost_yen,
+        fiscal_year_from=i.fiscal_year_from,
+        fiscal_year_to=i.fiscal_year_to,
+        fiscal_years_label=labels.fiscal_years_text(i.fiscal_year_from, i.fiscal_year_to),
+        status=i.status,
+        status_label=labels.STATUS[i.status],
+        funding_programmes=[
+            programme_ref(p, lists.programmes.get(p)) for p in i.funding_programmes
+        ],
+        kpis=[KpiOut(**k.model_dump()) for k in i.kpis],
+        derivation=i.derivation,
+        derived_from=related(i.derived_from, view.numbers),
+        retirement=i.retirement,
+        retirement_label=i.retirement and labels.RETIREMENT[i.retirement],
+        superseded_by=related(i.superseded_by, view.numbers),
+        version=i.version,
+        needs_review=bool(flags),
+        review_flags=[flag(f) for f in flags],
+    )
+
+
+def items(view: PlanView) -> list[PlanItemOut]:
+    return [item(i, view) for i in view.items]
+
+
+def related(ids: Sequence[UUID], numbers: Mapping[UUID, int]) -> list[Related]:
+    return [Related(id=i, number=numbers.get(i)) for i in ids]
+
+
+def programme_ref(programme_id: UUID, p: FundingProgramme | None) -> ProgrammeRef:
+    if p is None:
+        return ProgrammeRef(id=programme_id, name=None, condition=None)
+    return ProgrammeRef(id=p.id, name=p.name, condition=p.condition)
+
+
+def flag(f: ReviewFlag) -> ReviewFlagOut:
+    return ReviewFlagOut(
+        id=f.id,
+        item_id=f.item_id,
+        item_number=f.item_number,
+        item_title=f.item_title,
+        **owner(f.municipality),
+        programme_id=f.programme_id,
+        programme_name=f.programme_name,
+        programme_version=f.programme_version,
+        changed_fields=f.changed_fields,
+        changed_fields_label="、".join(labels.programme_field_label(c) for c in f.changed_fields),
+        flagged_at=f.flagged_at,
+        open=f.open,
+        resolved_at=f.resolved_at,
+        resolved_by=f.resolved_by,
+        resolution_note=f.resolution_note,
+    )
+
+
+def revision(r: RevisionRecord) -> RevisionOut:
+    fy = fiscal_year(r.recorded_at)
+    return RevisionOut(
+        seq=r.seq,
+        item_id=r.item_id,
+        number=r.snapshot.get("number"),
+        title=r.snapshot.get("title"),
+        **owner(r.snapshot.get("municipality")),
+        version=r.version,
+        kind=r.kind,
+        kind_label=labels.REVISION_KIND[r.kind],
+        changed_fields=list(r.changed_fields),
+        changed_fields_label=labels.field_names(list(r.changed_fields)),
+        changes=changes(r.changes),
+        reason=r.reason,
+        actor=r.actor,
+        recorded_at=r.recorded_at,
+        fiscal_year=fy,
+        fiscal_year_label=fiscal_year_label(fy),
+    )
+
+
+def feed(page: FeedPage) -> Feed:
+    return Feed(
+        reader=page.reader,
+        since=page.since,
+        bookmark=page.bookmark,
+        changes=[revision(r) for r in page.entries],
+        next_since=page.next_since,
+        more=page.more,
+        last_seq=page.last_seq,
+    )

@@ -1,0 +1,31 @@
+"""SQL of the change feed's bookmarks: where each reader last said they had looked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tosei_common.platform.db import Connection
+
+
+async def bookmark(conn: Connection, reader: str) -> int | None:
+    seen: int | None = await conn.fetchval(
+        "SELECT seen_up_to FROM feed_bookmarks WHERE reader = $1", reader
+    )
+    return seen
+
+
+async def set_bookmark(
+    conn: Connection, reader: str, seen_up_to: int, actor: str, at: datetime
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO feed_bookmarks (reader, seen_up_to, updated_at, updated_by)
+        VALUES ($1, $2, $3, $4)
+        ON CONFLICT (reader) DO UPDATE SET seen_up_to = excluded.seen_up_to,
+            updated_at = excluded.updated_at, updated_by = excluded.updated_by
+        """,
+        reader,
+        seen_up_to,
+        at,
+        actor,
+    )

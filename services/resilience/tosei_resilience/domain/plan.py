@@ -1,0 +1,57 @@
+"""The plan as people read it: which items to list, and the names behind the codes they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from tosei_common.catalogue.resilience import PlanItemStatus
+from tosei_resilience.domain.funding import FundingProgramme, ProgrammeRevision
+from tosei_resilience.domain.plan_item import PlanItem
+from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario
+from tosei_resilience.domain.review import ReviewFlag
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which items to list. ``municipality`` None with ``any_municipality`` False: region items."""
+
+    any_municipality: bool = True
+    municipality: str | None = None
+    status: PlanItemStatus | None = None
+    risk_scenario: str | None = None
+    policy_area: str | None = None
+    funding_programme: UUID | None = None
+    include_retired: bool = False
+
+    @property
+    def with_retired(self) -> bool:
+        """Retired items are listed when asked for, or when the filter is on their status."""
+        return self.include_retired or self.status is PlanItemStatus.RETIRED
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The names behind the codes an item holds, for showing it to people."""
+
+    goals: dict[int, Goal]
+    scenarios: dict[str, Scenario]
+    areas: dict[str, PolicyArea]
+    programmes: dict[UUID, FundingProgramme]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    items: list[PlanItem]
+    lists: Lists
+    open_flags: dict[UUID, list[ReviewFlag]]  # only for the current plan
+    numbers: dict[UUID, int]  # 事業番号 of the items named as origins or successors
+
+
+@dataclass(frozen=True)
+class ProgrammeDetail:
+    """A funding programme, its history, and the items relying on it now."""
+
+    programme: FundingProgramme
+    history: list[ProgrammeRevision]
+    items: list[PlanItem]

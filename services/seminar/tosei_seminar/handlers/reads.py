@@ -1,0 +1,228 @@
+"""Queries: what the screens and reports read, each checking first who may read it. Nothing
+here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from tosei_common.catalogue.seminar import AttendanceMode
+from tosei_common.platform.db import Connection
+from tosei_common.platform.principal import Principal
+from tosei_common.region.municipalities import Municipality
+from tosei_seminar.db import budget as budget_db
+from tosei_seminar.db import feedback as feedback_db
+from tosei_seminar.db import history as history_db
+from tosei_seminar.db import places as places_db
+from tosei_seminar.db import registrations as registrations_db
+from tosei_seminar.db import rotation as rotation_db
+from tosei_seminar.db import seminars as seminars_db
+from tosei_seminar.db import speakers as speakers_db
+from tosei_seminar.db import venues as venues_db
+from tosei_seminar.domain import access, rotation, sizing
+from tosei_seminar.domain.arrangements import Venue
+from tosei_seminar.domain.attendance import certificate_available
+from tosei_seminar.domain.budget import BudgetEntry, BudgetSummary, summarise_budget
+from tosei_seminar.domain.history import Entry
+from tosei_seminar.domain.places import Place, offered
+from tosei_seminar.domain.registration import Registration, RegistrationStatus
+from tosei_seminar.domain.reports import (
+    AttendanceReport,
+    FeedbackSummary,
+    attendance,
+    summarise_feedback,
+)
+from tosei_seminar.domain.seminar import PUBLISHED, Seminar, SeminarState
+from tosei_seminar.domain.speakers import Speaker
+from tosei_seminar.handlers import loading
+
+
+async def rotation_years(conn: Connection, first: int, years: int) -> list[rotation.RotationYear]:
+    """The hosts of ``years`` fiscal years from ``first`` (anyone may read them)."""
+    return rotation.upcoming(first, years, await rotation_db.overrides(conn))
+
+
+# seminars --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeminarDetail:
+    seminar: Seminar
+    speakers: list[Speaker]
+    venues: list[Venue]
+    places: list[Place]
+    budget: list[BudgetEntry]
+    budget_summary: BudgetSummary
+    staff: bool  # the caller sees fees, candidate venues, the stream and the budget
+
+    @property
+    def chosen_venue(self) -> Venue | None:
+        return next((v for v in self.venues if v.id == self.seminar.chosen_venue_id), None)
+
+
+async def seminar_detail(
+    conn: Connection, who: Principal | None, seminar_id: UUID
+) -> SeminarDetail:
+    """A seminar with everything about it; the public sees it only once it is scheduled."""
+    seminar = access.ensure_visible(who, await loading.seminar(conn, seminar_id))
+    staff = access.is_staff(who)
+    speakers = await speakers_db.of_seminar(conn, seminar_id)
+    venues = await venues_db.of_seminar(conn, seminar_id)
+    budget = await budget_db.of_seminar(conn, seminar_id) if staff else []
+    chosen = next((v for v in venues if v.id == seminar.chosen_venue_id), None)
+    summary = summarise_budget(
+        [b.amounts for b in budget],
+        venue_fee=chosen.fee if chosen else None,
+        speaker_fees=sum(s.fee for s in speakers),
+    )
+    places = await places_db.of_seminar(conn, seminar_id)
+    return SeminarDetail(seminar, speakers, venues, places, budget, summary, staff)
+
+
+async def seminars(conn: Connection, who: Principal | None) -> list[Seminar]:
+    """The published seminars, or all of them for staff."""
+    return await seminars_db.listed(conn, list(SeminarState) if access.is_staff(who) else PUBLISHED)
+
+
+async def options(
+    conn: Connection, seminar_id: UUID, town: Municipality
+) -> tuple[Seminar, list[Place]]:
+    """The places offered to someone of ``town``, the ones meant for them first."""
+    seminar = access.ensure_published(await loading.seminar(conn, seminar_id))
+    places = await places_db.of_seminar(conn, seminar_id)
+    return seminar, offered(places, town.code, seminar.host_municipality)
+
+
+async def venue_recommendation(
+    conn: Connection,
+    who: Principal,
+    seminar_id: UUID,
+    *,
+    no_show_rate: float,
+    margin: float,
+    expected_turnout: int | None,
+) -> sizing.Recommendation:
+    access.ensure_may_manage(who, doing="会場の推奨")
+    await loading.seminar(conn, seminar_id)
+    venues = await venues_db.of_seminar(conn, seminar_id)
+    places = await places_db.of_seminar(conn, seminar_id)
+    in_person = sum(p.seated + p.waiting for p in places if p.mode is AttendanceMode.VENUE)
+    return sizing.recommend(
+        [sizing.Candidate(v.id, v.name, v.municipality, v.capacity, v.fee) for v in venues],
+        in_person if expected_turnout is None else expected_turnout,
+        no_show_rate=no_show_rate,
+        margin=margin,
+        basis="registrations" if expected_turnout is None else "expected_turnout",
+    )
+
+
+# registrations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registrants:
+    seminar: Seminar
+    places: list[Place]
+    registrations: list[Registration]  # in arrival order
+
+    def positions(self) -> dict[UUID, int]:
+        """Each waiting registration's place on its wait list."""
+        counted: dict[UUID, int] = {}
+        positions: dict[UUID, int] = {}
+        for r in self.registrations:
+            if r.status is RegistrationStatus.WAITLISTED:
+                positions[r.id] = counted[r.place_id] = counted.get(r.place_id, 0) + 1
+        return positions
+
+
+async def registrants(
+    conn: Connection,
+    who: Principal,
+    seminar_id: UUID,
+    *,
+    status: RegistrationStatus | None,
+    mode: AttendanceMode | None,
+    attended: bool | None,
+) -> Registrants:
+    """The registrants (personal data: coordinators and auditors)."""
+    access.ensure_may_read_personal(who)
+    seminar = await loading.seminar(conn, seminar_id)
+    places = await places_db.of_seminar(conn, seminar_id)
+    rows = await registrations_db.of_seminar(
+        conn,
+        seminar_id,
+        statuses=[status] if status else list(RegistrationStatus),
+        mode=mode,
+        attended=attended,
+    )
+    return Registrants(seminar, places, rows)
+
+
+@dataclass(frozen=True)
+class OwnRegistration:
+    """What a registrant sees of their registration."""
+
+    registration: Registration
+    seminar: Seminar
+    place: Place
+    position: int | None  # on the wait list
+    feedback_given: bool
+
+    @property
+    def stream_url(self) -> str | None:
+        return access.stream_for(self.registration, self.seminar)
+
+    @property
+    def certificate_available(self) -> bool:
+        return certificate_available(self.registration, self.seminar)
+
+
+async def own_registration(conn: Connection, reference: str) -> OwnRegistration:
+    """The registration the reference names (the reference is the registrant's credential)."""
+    registration = await loading.registration(conn, reference)
+    seminar = await loading.seminar(conn, registration.seminar_id)
+    place = next(
+        p
+        for p in await places_db.of_seminar(conn, seminar.id)
+        if p.place_id == registration.place_id
+    )
+    position = None
+    if registration.status is RegistrationStatus.WAITLISTED:
+        waiting = await registrations_db.waiting(conn, place.place_id)
+        position = next(i for i, r in enumerate(waiting, start=1) if r.id == registration.id)
+    answered = await feedback_db.answered(conn, registration.id)
+    return OwnRegistration(registration, seminar, place, position, answered)
+
+
+# reports ---------------------------------------------------------------------------------------
+
+
+async def attendance_report(
+    conn: Connection, who: Principal, seminar_id: UUID
+) -> tuple[Seminar, AttendanceReport]:
+    access.ensure_may_read_figures(who)
+    seminar = await loading.seminar(conn, seminar_id)
+    return seminar, attendance(await registrations_db.attendees(conn, seminar_id))
+
+
+@dataclass(frozen=True)
+class FeedbackRead:
+    seminar: Seminar
+    summary: FeedbackSummary
+    with_comments: bool  # the free-text comments are for those who read personal data
+
+
+async def feedback_summary(conn: Connection, who: Principal, seminar_id: UUID) -> FeedbackRead:
+    access.ensure_may_read_figures(who)
+    seminar = await loading.seminar(conn, seminar_id)
+    answers = await feedback_db.of_seminar(conn, seminar_id)
+    attendees = await registrations_db.attendees(conn, seminar_id)
+    summary = summarise_feedback(answers, sum(1 for a in attendees if a.attended))
+    return FeedbackRead(seminar, summary, access.reads_comments(who))
+
+
+async def history(conn: Connection, who: Principal, seminar_id: UUID) -> list[Entry]:
+    """Who changed what, in order."""
+    access.ensure_may_read_personal(who, doing="変更履歴の閲覧")
+    await loading.seminar(conn, seminar_id)
+    return await history_db.of_seminar(conn, seminar_id)
