@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -20,7 +19,6 @@ from tests.support.runtime import fast_settings, running
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
 from tosei_common.devtools.devstack import TansuBroker
-from tosei_common.platform.db import with_database
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import discover_services
 from tosei_intake.app import SERVICE as INTAKE
@@ -39,18 +37,15 @@ def as_role(url: str, role: str) -> str:
 
 
 @pytest.fixture
-async def platform(database_url: str) -> AsyncIterator[str]:
+async def platform(database_url: str, own_database: str) -> AsyncIterator[str]:
     """A new database set up by the script, as the postgres image runs it on a new volume."""
-    name = f"tosei_roles_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(database_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
     parts = urlsplit(database_url)
     env = {
         **os.environ,
         "PGHOST": parts.hostname or "127.0.0.1",
         "PGPORT": str(parts.port or 5432),
         "POSTGRES_USER": parts.username or "postgres",
-        "POSTGRES_DB": name,
+        "POSTGRES_DB": urlsplit(own_database).path.lstrip("/"),
         **{f"TOSEI_{s.upper()}_DB_PASSWORD": f"pw-tosei_{s}" for s in SERVICES},
     }
     try:
@@ -64,12 +59,20 @@ async def platform(database_url: str) -> AsyncIterator[str]:
                 timeout=60,
             )
             assert done.returncode == 0, done.stderr
-        yield with_database(database_url, name)
+        yield own_database
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for service in SERVICES:
-            await admin.execute(f'DROP ROLE IF EXISTS "tosei_{service}"')
-        await admin.close()
+        roles = ", ".join(f'"tosei_{service}"' for service in SERVICES)
+        admin = await asyncpg.connect(own_database)
+        try:
+            # their schemas and grants, in this database only; then the roles themselves
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            await admin.execute(f"DROP OWNED BY {roles}")
+            await admin.execute(f"DROP ROLE {roles}")
+        finally:
+            await admin.close()
 
 
 async def test_each_service_works_in_its_own_schema_under_its_own_role_and_nowhere_else(

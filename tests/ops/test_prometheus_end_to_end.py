@@ -5,12 +5,10 @@ and dashboard query evaluating without error (and no NaN on an idle platform).""
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 
@@ -27,7 +25,6 @@ from tests.ops.prometheus import (
 )
 from tests.support.auth import SECRET
 from tosei_common.devtools.devstack import TansuBroker
-from tosei_common.platform.db import with_database
 from tosei_common.platform.service import discover_services
 
 pytestmark = pytest.mark.slow
@@ -43,24 +40,9 @@ class Watched:
 
 
 @pytest.fixture
-async def platform_database(database_url: str) -> AsyncIterator[str]:
-    """A database of its own: the services use their real schema names in it."""
-    name = f"tosei_prom_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(database_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(database_url, name)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
-@pytest.fixture
-async def watched(
-    platform_database: str, broker: TansuBroker, tmp_path: Path
-) -> AsyncIterator[Watched]:
+async def watched(own_database: str, broker: TansuBroker, tmp_path: Path) -> AsyncIterator[Watched]:
     env = {
-        "TOSEI_DATABASE_URL": platform_database,
+        "TOSEI_DATABASE_URL": own_database,
         "TOSEI_KAFKA_BOOTSTRAP": broker.bootstrap,
         "TOSEI_AUTH_SECRET": SECRET,
         "TOSEI_HOST": "127.0.0.1",
