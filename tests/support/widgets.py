@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from tosei_common.platform.auth import Principal, Role, require
+from tosei_common.platform.auth import current_principal
 from tosei_common.platform.consumer import HandlerContext
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.events import Event
+from tosei_common.platform.principal import Principal, Role, ensure_role
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_common.platform.topics import Topic
 
@@ -67,8 +68,9 @@ def widget_routes(runtime: Runtime) -> list[APIRouter]:
 
     @router.post("", status_code=201)
     async def change_widget(
-        body: NewWidgetChange, who: Principal = Depends(require(Role.DESK))
+        body: NewWidgetChange, who: Annotated[Principal, Depends(current_principal)]
     ) -> dict[str, object]:
+        ensure_role(who, Role.DESK)
         async with runtime.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO widget_changes (widget_id, seq, event_id) VALUES ($1, $2, $3)",
@@ -81,8 +83,9 @@ def widget_routes(runtime: Runtime) -> list[APIRouter]:
 
     @router.post("/locks/{first}/{second}", status_code=204)
     async def take_two_locks(
-        first: int, second: int, _: Principal = Depends(require(Role.DESK))
+        first: int, second: int, who: Annotated[Principal, Depends(current_principal)]
     ) -> None:
+        ensure_role(who, Role.DESK)
         """Lock two things in the given order: two calls in opposite orders deadlock."""
         async with runtime.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", first)
@@ -90,14 +93,16 @@ def widget_routes(runtime: Runtime) -> list[APIRouter]:
             await conn.execute("SELECT pg_advisory_xact_lock($1)", second)
 
     @router.post("/boom", status_code=204, include_in_schema=False)
-    async def boom(_: Principal = Depends(require(Role.DESK))) -> None:
+    async def boom(who: Annotated[Principal, Depends(current_principal)]) -> None:
         """A bug: an error no handler expects."""
+        ensure_role(who, Role.DESK)
         raise RuntimeError("a bug in a handler")
 
     @router.get("/{widget_id}")
     async def widget_history(
-        widget_id: str, _: Principal = Depends(require(Role.DESK, Role.AUDITOR))
+        widget_id: str, who: Annotated[Principal, Depends(current_principal)]
     ) -> dict[str, object]:
+        ensure_role(who, Role.DESK, Role.AUDITOR)
         async with runtime.pool.acquire() as conn:
             rows = await conn.fetch(
                 "SELECT seq FROM widget_changes WHERE widget_id = $1 ORDER BY id", widget_id

@@ -7,6 +7,7 @@ Payloads carry no personal data: pseudonymous ids, municipality codes, categorie
 from tosei_common.catalogue import (  # noqa: F401  (registers the events)
     caseflow,
     intake,
+    requests,
     resilience,
     seminar,
 )

@@ -6,7 +6,6 @@ in production the council's identity provider would issue them with the same cla
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -16,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tosei_common.platform.clock import SYSTEM_CLOCK
 from tosei_common.platform.errors import Unauthorized
-from tosei_common.platform.principal import Principal, Role, ensure_role
+from tosei_common.platform.principal import Principal, Role
 from tosei_common.platform.settings import Settings
 from tosei_common.region.municipalities import UnknownMunicipality, resolve_municipality
 
@@ -26,7 +25,6 @@ __all__ = [
     "current_principal",
     "mint_token",
     "optional_principal",
-    "require",
     "verify_token",
 ]
 
@@ -162,15 +160,3 @@ def optional_principal(
     if credentials is None:
         return None
     return current_principal(request, credentials)
-
-
-def require(*roles: Role) -> Callable[..., Principal]:
-    """FastAPI dependency factory: the caller, who must have one of ``roles`` (403 otherwise)."""
-    allowed = frozenset(roles)
-
-    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if principal.role not in allowed:
-            ensure_role(principal, *allowed)
-        return principal
-
-    return dependency

@@ -142,7 +142,11 @@ async def carry_unpublished(conn: Connection, source: str, target: str) -> int:
 
 
 async def copy_table(conn: Connection, source: str, target: str, table: str) -> None:
-    """Copy a kept table's rows from the live schema, and move its sequences past them."""
+    """Copy a kept table's rows from the live schema, and move its sequences past them.
+
+    The live rows replace whatever the migrations put into the rebuilt table (a seeded list,
+    which the live service may have changed since).
+    """
     check_schema_name(table)
     exists = await conn.fetchval(
         "SELECT true FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
@@ -151,6 +155,7 @@ async def copy_table(conn: Connection, source: str, target: str, table: str) -> 
     )
     if not exists:
         return
+    await conn.execute(f"DELETE FROM {target}.{table}")
     await conn.execute(f"INSERT INTO {target}.{table} SELECT * FROM {source}.{table}")
     columns = await conn.fetch(
         "SELECT column_name FROM information_schema.columns"
