@@ -104,9 +104,7 @@ async def test_the_consumer_s_counters_exist_at_zero_before_the_first_dead_lette
     assert value(text, "tosei_consumer_records_total", topic=WIDGETS.name) == 0
 
 
-async def test_committed_records_are_counted_per_topic(
-    client: httpx.AsyncClient, service: Runtime
-) -> None:
+async def test_committed_records_are_counted_per_topic(client: httpx.AsyncClient) -> None:
     desk = bearer("desk")
     for seq in range(3):
         made = await client.post("/widgets", json={"widget_id": "c", "seq": seq}, headers=desk)
