@@ -14,6 +14,7 @@ from pydantic import Field
 from tosei_common.platform.asyncapi import (
     asyncapi_document,
     catalogue_version,
+    render_yaml,
     stale_documents,
 )
 from tosei_common.platform.events import Event, catalogue
@@ -150,3 +151,11 @@ def test_the_document_version_follows_the_catalogue() -> None:
     assert asyncapi_document(first)["info"]["version"] == "1.1.0"
     assert asyncapi_document(both)["info"]["version"] == "2.2.0"
     assert set(catalogue()) >= {ThingMade.ce_type, ThingMadeV2.ce_type}
+
+
+def test_strings_a_yaml_1_2_reader_would_take_for_numbers_stay_strings() -> None:
+    text = render_yaml({"codes": {"023078": "023078", "on": "true", "big": "1e3", "word": "desk"}})
+    assert "'023078': '023078'" in text
+    assert "'on': 'true'" in text
+    assert "big: '1e3'" in text
+    assert "word: desk" in text
