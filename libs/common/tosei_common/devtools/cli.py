@@ -119,8 +119,18 @@ def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
     )
     replay.set_defaults(run=_replay)
 
-    asyncapi = sub.add_parser("asyncapi", help="print a service's AsyncAPI 3 document (JSON)")
-    asyncapi.add_argument("service", choices=list(services))
+    asyncapi = sub.add_parser(
+        "asyncapi",
+        help="print a service's AsyncAPI 3 document, or write/check every service's",
+    )
+    asyncapi.add_argument("service", nargs="?", choices=list(services))
+    asyncapi.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
+    asyncapi.add_argument(
+        "--write", metavar="DIR", help="write DIR/<service>.yaml for every service"
+    )
+    asyncapi.add_argument(
+        "--check", metavar="DIR", help="fail when DIR's documents differ from the catalogue"
+    )
     asyncapi.set_defaults(run=_asyncapi)
 
     for spec in services.values():
@@ -274,14 +284,45 @@ def _replay(args: argparse.Namespace, settings: Settings, services: dict[str, Se
 def _asyncapi(
     args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]
 ) -> int:
+    from pathlib import Path
+
     from faststream.kafka import KafkaBroker
 
-    from tosei_common.platform.asyncapi import asyncapi_document, declare_publishers
+    from tosei_common.platform.asyncapi import (
+        asyncapi_document,
+        committed_documents,
+        declare_publishers,
+        render_yaml,
+        stale_documents,
+    )
 
+    if args.check:
+        problems = stale_documents(services, Path(args.check))
+        for problem in problems:
+            print(f"tosei asyncapi: {problem} (regenerate with `make asyncapi`)", file=sys.stderr)
+        return 1 if problems else 0
+    if args.write:
+        directory = Path(args.write)
+        directory.mkdir(parents=True, exist_ok=True)
+        wanted = committed_documents(services, directory)
+        for old in directory.glob("*.yaml"):
+            if old not in wanted:
+                old.unlink()
+        for path, text in wanted.items():
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+        return 0
+    if args.service is None:
+        print("tosei asyncapi: name a service, or use --write/--check DIR", file=sys.stderr)
+        return 2
     spec = services[args.service]
     broker = KafkaBroker(_bootstrap(settings))
     declare_publishers(broker, spec.publishes)
-    print(json.dumps(asyncapi_document(spec, broker), ensure_ascii=False, indent=2))
+    document = asyncapi_document(spec, broker)
+    if args.yaml:
+        print(render_yaml(document), end="")
+    else:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     return 0
 
 

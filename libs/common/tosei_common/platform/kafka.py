@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -195,6 +196,8 @@ class EventSubscription:
             return
         self._pause_s = 0.0
         await consumer.commit(_next_offsets(records))
+        for topic, count in Counter(r.topic for r in records).items():
+            self.metrics.consumer_records.labels(topic=topic).inc(count)
 
     async def measure_lag(self) -> None:
         """Set ``tosei_consumer_lag`` per owned partition: broker end offset − committed offset.

@@ -1,8 +1,29 @@
-"""Prometheus metrics of the event pipeline, on one registry per service shared with FastStream."""
+"""Prometheus metrics of one service process, on one registry shared with FastStream.
+
+The event pipeline (outbox, inbox, DLQ, consumers), the HTTP face (rate, errors and duration per
+route template), and the standard process and Python collectors (memory, CPU, open files, start
+time, garbage collection), so the alert rules in deploy/prometheus can see restarts and memory.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from collections.abc import Iterable
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+
+#: Why a consumer dead-letters a record (the ``reason`` label and the ``dlq_reason`` header).
+DLQ_REASONS = ("invalid", "handler_failed", "transient_exhausted")
+
+#: Request durations, in seconds: commands are tens of milliseconds, exports up to seconds.
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class PipelineMetrics:
@@ -85,7 +106,41 @@ class PipelineMetrics:
             ["dependency"],
             registry=r,
         )
+        self.consumer_records = Counter(
+            "tosei_consumer_records",
+            "Records whose offsets the consumer committed (handled, skipped or dead-lettered).",
+            ["topic"],
+            registry=r,
+        )
+        self.http_requests = Counter(
+            "tosei_http_requests",
+            "HTTP requests answered, by route template, method and status class (2xx … 5xx).",
+            ["route", "method", "status"],
+            registry=r,
+        )
+        self.http_duration = Histogram(
+            "tosei_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its answer, by route template.",
+            ["route", "method"],
+            buckets=HTTP_BUCKETS,
+            registry=r,
+        )
         self.info = Gauge(
             "tosei_service_info", "The service this process runs.", ["service"], registry=r
         )
         self.info.labels(service=service).set(1)
+        # process_* (memory, CPU, start time: restarts), python_info and python_gc_*.
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        GCCollector(registry=r)
+
+    def expect_consumed(self, topics: Iterable[str]) -> None:
+        """Create the consumer's counters at 0 for every topic it reads, before anything happens.
+
+        A counter series born at 1 hides its first increment from ``increase()``: the alert on
+        the first dead letter after a start would never fire.
+        """
+        for topic in topics:
+            self.consumer_records.labels(topic=topic)
+            for reason in DLQ_REASONS:
+                self.dlq_messages.labels(topic=topic, reason=reason)

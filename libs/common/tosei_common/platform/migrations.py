@@ -73,7 +73,12 @@ async def migrate(conn: Connection, schema: str, plan: list[Migration]) -> list[
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"tosei.migrate.{schema}"
         )
-        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        # Created only when missing: a service's own role owns its schema and may not create
+        # schemas (CREATE SCHEMA IF NOT EXISTS needs that right even when the schema exists).
+        if not await conn.fetchval(
+            "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", schema
+        ):
+            await conn.execute(f"CREATE SCHEMA {schema}")
         await conn.execute(f"SET LOCAL search_path TO {schema}, public")
         await conn.execute(
             """

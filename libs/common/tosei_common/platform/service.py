@@ -211,6 +211,7 @@ class Runtime:
         """Connect to the database and migrate now; connect to the broker in the background."""
         await self.open_database()
         if self.consume:
+            self.metrics.expect_consumed(t.name for t in self.spec.consumed_topics)
             self.subscription = EventSubscription(
                 self.processor(dead_letter_sender(self.broker, self.spec.group_id)),
                 group_id=self.spec.group_id,
