@@ -26,7 +26,13 @@ from tosei_common.devtools.supervisor import Supervisor
 from tosei_common.platform.auth import Role, mint_token
 from tosei_common.platform.migrations import migrate, migrations_for
 from tosei_common.platform.replay import replay_service
-from tosei_common.platform.service import ServiceSpec, ToolContext, discover_services
+from tosei_common.platform.clock import SYSTEM_CLOCK
+from tosei_common.platform.service import (
+    ServiceSpec,
+    ToolContext,
+    discover_services,
+    run_after_migrate,
+)
 from tosei_common.platform.settings import (
     DEVELOPMENT_AUTH_SECRET,
     DEVELOPMENT_PSEUDONYM_SECRET,
@@ -202,6 +208,10 @@ async def migrate_all(url: str, specs: list[ServiceSpec]) -> None:
         for spec in specs:
             applied = await migrate(conn, spec.schema, migrations_for(spec.migrations_package))
             print(f"{spec.name:<11} {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+            await conn.execute(f'SET search_path TO "{spec.schema}", public')
+            for line in await run_after_migrate(spec, conn, SYSTEM_CLOCK):
+                print(f"{spec.name:<11} {line}")
+            await conn.execute("RESET search_path")
     finally:
         await conn.close()
 

@@ -100,6 +100,8 @@ def build_app(runtime: Runtime, *, lifespan: Callable[[FastAPI], Any] | None = N
     async def asyncapi() -> dict[str, Any]:
         return asyncapi_document(spec, runtime.broker)
 
+    if spec.extend_app is not None:
+        spec.extend_app(app)
     if spec.routers is not None:
         for router in spec.routers(runtime):
             app.include_router(router)

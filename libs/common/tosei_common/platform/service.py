@@ -40,7 +40,7 @@ from tosei_common.platform.topics import Topic
 from tosei_common.platform.unit_of_work import UnitOfWork, unit_of_work
 
 if TYPE_CHECKING:
-    from fastapi import APIRouter
+    from fastapi import APIRouter, FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,13 @@ class ServiceSpec:
     #: Tables that are records, not read models (registries, personal notes that never go on a
     #: topic): replay copies them from the live schema instead of rebuilding them.
     replay_keeps: Sequence[str] = ()
+    #: Runs after the service's migrations (by ``tosei up``/``tosei migrate`` and at start), in
+    #: their connection; returns lines to tell the operator once (e.g. the console's first
+    #: coordinator and its password). It must do nothing when run again.
+    after_migrate: Callable[[Connection, Clock], Awaitable[Sequence[str]]] | None = None
+    #: Adds what routers cannot carry to the service's app (the console's static files and
+    #: its HTML answers to "sign in first").
+    extend_app: Callable[[FastAPI], None] | None = None
 
     @property
     def schema(self) -> str:
@@ -119,8 +126,15 @@ def discover_services() -> dict[str, ServiceSpec]:
         if not isinstance(spec, ServiceSpec):
             raise TypeError(f"entry point {ep.name} is not a ServiceSpec")
         found[spec.name] = spec
-    order = ["intake", "caseflow", "seminar", "resilience", "requests"]
+    order = ["intake", "caseflow", "seminar", "resilience", "requests", "console"]
     return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+
+
+async def run_after_migrate(spec: ServiceSpec, conn: Connection, clock: Clock) -> Sequence[str]:
+    """The service's ``after_migrate`` step on a connection already on its schema."""
+    if spec.after_migrate is None:
+        return ()
+    return await spec.after_migrate(conn, clock)
 
 
 class Runtime:
@@ -199,8 +213,11 @@ class Runtime:
         )
         async with self.pool.acquire() as conn:
             applied = await migrate(conn, self.schema, migrations_for(self.spec.migrations_package))
+            told = await run_after_migrate(self.spec, conn, self.clock)
         if applied:
             log.info("%s: applied migrations %s", self.schema, ", ".join(applied))
+        for line in told:
+            log.warning("%s: %s", self.spec.name, line)
 
     async def close_database(self) -> None:
         if self._pool is not None:

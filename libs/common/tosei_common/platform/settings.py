@@ -22,6 +22,7 @@ SERVICE_PORTS: dict[str, int] = {
     "seminar": 8103,
     "resilience": 8104,
     "requests": 8105,
+    "console": 8100,
 }
 
 
@@ -45,6 +46,19 @@ class Settings(BaseSettings):
     seminar_port: int = SERVICE_PORTS["seminar"]
     resilience_port: int = SERVICE_PORTS["resilience"]
     requests_port: int = SERVICE_PORTS["requests"]
+    console_port: int = SERVICE_PORTS["console"]
+    # Where a service's HTTP API answers for another process (the console calls them with the
+    # signed-in person's token). Unset: http://<host>:<port> of this machine.
+    intake_url: str | None = None
+    caseflow_url: str | None = None
+    seminar_url: str | None = None
+    resilience_url: str | None = None
+    requests_url: str | None = None
+    console_secure_cookies: bool = Field(
+        default=False,
+        description="Mark the console's cookies Secure (set behind TLS; https requests get it "
+        "anyway).",
+    )
     broker_port: int = Field(default=19092, description="Port of the bundled Tansu broker.")
     auth_secret: str = DEVELOPMENT_AUTH_SECRET
     pseudonym_secret: str = Field(
@@ -113,6 +127,11 @@ class Settings(BaseSettings):
         """The HTTP port a service answers on."""
         port: int = getattr(self, f"{service}_port")
         return port
+
+    def url_of(self, service: str) -> str:
+        """The base URL of a service's HTTP API, as another process reaches it."""
+        configured: str | None = getattr(self, f"{service}_url", None)
+        return (configured or f"http://{self.host}:{self.port_of(service)}").rstrip("/")
 
 
 @lru_cache(maxsize=1)

@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tosei_common.catalogue.caseflow import CaseState
+from tosei_common.catalogue.labels import CASE_STATE
 from tosei_common.platform.errors import InvalidTransition, Message
 
-STATE_LABELS: dict[CaseState, str] = {
-    CaseState.OPEN: "未割当",
-    CaseState.ASSIGNED: "担当決定",
-    CaseState.IN_PROGRESS: "対応中",
-    CaseState.RESOLVED: "解決",
-    CaseState.CLOSED: "終了",
-    CaseState.REOPENED: "再開",
-}
+#: What a person calls each state.
+STATE_LABELS = CASE_STATE
 
 #: States a person can ask for with a transition; assignment has commands of its own.
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {

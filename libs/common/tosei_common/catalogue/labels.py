@@ -1,0 +1,98 @@
+"""The Japanese words people read for the codes the APIs and events carry (desk, council, console)."""
+
+from __future__ import annotations
+
+from tosei_common.catalogue.caseflow import (
+    CaseState,
+    OutcomeType,
+    ReferralStatus,
+    SessionMode,
+    Track,
+    TransferReason,
+)
+from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
+
+STAGE: dict[BusinessStage, str] = {
+    BusinessStage.PLANNING: "創業予定",
+    BusinessStage.EARLY: "創業5年以内",
+    BusinessStage.ESTABLISHED: "既存事業者",
+}
+
+CATEGORY: dict[Category, str] = {
+    Category.FOUNDING_PLAN: "創業計画",
+    Category.FINANCING: "資金調達",
+    Category.SALES_CHANNELS: "販路開拓",
+    Category.HR: "人材・雇用",
+    Category.IT: "IT・デジタル化",
+    Category.SUCCESSION: "事業承継",
+    Category.CRISIS: "危機対応",
+    Category.OTHER: "その他",
+}
+
+CHANNEL: dict[Channel, str] = {
+    Channel.WALK_IN: "来所",
+    Channel.PHONE: "電話",
+    Channel.ONLINE: "オンライン",
+    Channel.REFERRAL: "紹介",
+}
+
+ORIGIN: dict[Origin, str] = {
+    Origin.NEW_DESK: "経営の総合相談窓口",
+    Origin.STARTUP_DESK: "旧 創業支援窓口",
+    Origin.SME_DESK: "旧 中小企業経営支援窓口",
+}
+
+LEGACY_STATUS: dict[LegacyStatus, str] = {
+    LegacyStatus.OPEN: "対応中",
+    LegacyStatus.WAITING: "保留",
+    LegacyStatus.CLOSED: "完了",
+}
+
+
+CASE_STATE: dict[CaseState, str] = {
+    CaseState.OPEN: "未割当",
+    CaseState.ASSIGNED: "担当決定",
+    CaseState.IN_PROGRESS: "対応中",
+    CaseState.RESOLVED: "解決",
+    CaseState.CLOSED: "終了",
+    CaseState.REOPENED: "再開",
+}
+
+TRACK: dict[Track, str] = {
+    Track.STARTUP: "創業支援",
+    Track.SME: "中小企業経営支援",
+}
+
+SESSION_MODE: dict[SessionMode, str] = {
+    SessionMode.IN_PERSON: "対面",
+    SessionMode.ONLINE: "オンライン",
+    SessionMode.PHONE: "電話",
+    SessionMode.VISIT: "訪問",
+}
+
+TRANSFER_REASON: dict[TransferReason, str] = {
+    TransferReason.STAGE_CHANGED: "事業の段階が変わった",
+    TransferReason.SPECIALITY: "専門分野が合う支援人材へ",
+    TransferReason.WORKLOAD: "担当件数の調整",
+    TransferReason.CLIENT_REQUEST: "相談者の希望",
+    TransferReason.OTHER: "その他",
+}
+
+REFERRAL_STATUS: dict[ReferralStatus, str] = {
+    ReferralStatus.REQUESTED: "依頼中",
+    ReferralStatus.ACCEPTED: "受諾",
+    ReferralStatus.COMPLETED: "完了",
+    ReferralStatus.DECLINED: "辞退",
+}
+
+OUTCOME_TYPE: dict[OutcomeType, str] = {
+    OutcomeType.FOUNDED: "創業",
+    OutcomeType.SALES_INCREASED: "売上増加",
+    OutcomeType.FINANCING_OBTAINED: "資金調達",
+    OutcomeType.JOBS_CREATED: "雇用創出",
+    OutcomeType.SUCCESSION_DONE: "事業承継",
+}
+
+
+def categories(codes: list[Category] | tuple[Category, ...]) -> list[str]:
+    return [CATEGORY[c] for c in codes]

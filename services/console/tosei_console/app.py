@@ -1,0 +1,47 @@
+"""Bootstrap of the console: the Japanese web console on the services' HTTP APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_console import cli
+from tosei_console.api import cases, desk, home, kpi, signin
+from tosei_console.handlers.accounts import first_coordinator
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def routers(runtime: Runtime) -> Sequence[APIRouter]:
+    return [
+        signin.router(runtime),
+        home.router(runtime),
+        desk.router(runtime),
+        cases.router(runtime),
+        kpi.router(runtime),
+    ]
+
+
+def extend_app(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    signin.install_answers(app)
+
+
+SERVICE = ServiceSpec(
+    name="console",
+    title="Tosei console — 連携事業コンソール",
+    description=(
+        "The Japanese web console for the people of the consultation desk: desk staff, experts "
+        "and the council's coordinators sign in and work through the services' HTTP APIs. It "
+        "owns only accounts and sessions."
+    ),
+    migrations_package="tosei_console.db.migrations",
+    routers=routers,
+    extend_app=extend_app,
+    after_migrate=first_coordinator,
+    commands=cli.add_commands,
+)

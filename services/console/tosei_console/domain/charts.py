@@ -1,0 +1,91 @@
+"""Bar charts as SVG, drawn on the server: readable without JavaScript, printable, accessible
+(a title and a description for screen readers; the page shows the same figures as a table)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+WIDTH = 720
+HEIGHT = 260
+LEFT = 48
+BOTTOM = 40
+TOP = 16
+BAR = "#0017c1"
+BASELINE = "#b3000f"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+
+
+def nice_ceiling(value: float) -> int:
+    """The axis maximum: the smallest 1, 2 or 5 × 10ⁿ at or above ``value`` (at least 1)."""
+    if value <= 1:
+        return 1
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
+
+
+def has_data(bars: Sequence[Bar]) -> bool:
+    return any(bar.value for bar in bars)
+
+
+def bar_chart(
+    chart_id: str, title: str, bars: Sequence[Bar], *, unit: str = "件", target: float | None = None,
+    target_label: str = "",
+) -> str:
+    """An SVG bar chart; ``target`` draws a dashed line (e.g. the FY2019 monthly average)."""
+    top_value = nice_ceiling(max([b.value for b in bars] + [target or 0]))
+    plot_w = WIDTH - LEFT - 8
+    plot_h = HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(bars), 1)
+    described = "、".join(f"{b.label} {b.value}{unit}" for b in bars)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
+        f' aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(described)}</desc>',
+    ]
+    for i in range(5):
+        value = top_value * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d9d9d9"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12"'
+            f' fill="#1a1a1a">{value:g}</text>'
+        )
+    for i, bar in enumerate(bars):
+        h = plot_h * bar.value / top_value
+        x = LEFT + i * slot + slot * 0.15
+        y = TOP + plot_h - h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}"'
+            f' fill="{BAR}"><title>{escape(bar.label)} {bar.value}{escape(unit)}</title></rect>'
+        )
+        if bar.value:
+            parts.append(
+                f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle"'
+                f' font-size="12" fill="#1a1a1a">{bar.value}</text>'
+            )
+        parts.append(
+            f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle"'
+            f' font-size="12" fill="#1a1a1a">{escape(bar.label)}</text>'
+        )
+    if target:
+        y = TOP + plot_h - plot_h * target / top_value
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="{BASELINE}"'
+            f' stroke-width="2" stroke-dasharray="6 4"/>'
+            f'<text x="{WIDTH - 10}" y="{y - 6:.1f}" text-anchor="end" font-size="12"'
+            f' fill="{BASELINE}">{escape(target_label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

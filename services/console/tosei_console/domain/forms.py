@@ -1,0 +1,78 @@
+"""What people type into the console's forms, as the services' request bodies: pure mapping.
+
+Blank boxes become absent values (the services then say what is missing); nothing is cleaned
+here beyond that: the services' shared input rules decide, and their messages are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def _text(form: Mapping[str, Any], name: str) -> str | None:
+    value = str(form.get(name, "") or "")
+    return value if value.strip() else None
+
+
+def consultation_body(form: Mapping[str, Any], categories: list[str]) -> dict[str, Any]:
+    return {
+        "person": {
+            "name": _text(form, "person.name") or "",
+            "furigana": _text(form, "person.furigana"),
+            "phone": _text(form, "person.phone"),
+            "email": _text(form, "person.email"),
+        },
+        "business": {
+            "name": _text(form, "business.name"),
+            "stage": _text(form, "business.stage"),
+        },
+        "municipality": _text(form, "municipality") or "",
+        "categories": categories,
+        "channel": _text(form, "channel"),
+        "description": _text(form, "description") or "",
+        "consent_to_share": form.get("consent_to_share") == "yes",
+    }
+
+
+def session_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    minutes = _text(form, "duration_minutes")
+    return {
+        "held_on": _text(form, "held_on"),
+        "mode": _text(form, "mode"),
+        "duration_minutes": int(minutes) if minutes and minutes.strip().isdigit() else minutes,
+        "minutes": _text(form, "minutes"),
+        "confidential_notes": _text(form, "confidential_notes"),
+        "next_action_on": _text(form, "next_action_on"),
+    }
+
+
+def transfer_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "to_expert_id": _text(form, "to_expert_id"),
+        "reason": _text(form, "reason"),
+        "handover_note": _text(form, "handover_note") or "",
+    }
+
+
+def transition_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    satisfaction = _text(form, "satisfaction")
+    return {
+        "to": _text(form, "to"),
+        "reason": _text(form, "reason"),
+        "satisfaction": int(satisfaction) if satisfaction and satisfaction.isdigit() else None,
+    }
+
+
+def outcome_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    jobs = _text(form, "jobs")
+    return {
+        "type": _text(form, "type"),
+        "achieved_on": _text(form, "achieved_on"),
+        "jobs": int(jobs) if jobs and jobs.isdigit() else None,
+        "note": _text(form, "note"),
+    }
+
+
+def referral_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    return {"external_expert_id": _text(form, "external_expert_id"), "note": _text(form, "note")}

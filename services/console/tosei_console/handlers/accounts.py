@@ -1,0 +1,173 @@
+"""Accounts and sessions: add a person, sign in, sign out, the first coordinator."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from tosei_common.platform.clock import Clock
+from tosei_common.platform.db import Connection
+from tosei_common.platform.principal import Role
+from tosei_common.platform.unit_of_work import UnitOfWork
+from tosei_common.region.municipalities import resolve_municipality
+from tosei_console.db import accounts as db
+from tosei_console.domain.accounts import (
+    Account,
+    AccountProblem,
+    attempt,
+    check_new_account,
+    check_password,
+    locked,
+    normalise_login,
+)
+
+HASHER = PasswordHasher()
+#: Hashed when a login does not exist, so a wrong login costs as long as a wrong password.
+_DUMMY_HASH = HASHER.hash("no such account")
+SESSION_LIFETIME = timedelta(hours=10)
+FIRST_LOGIN = "admin"
+
+
+@dataclass(frozen=True)
+class NewSession:
+    cookie: str
+    csrf_token: str
+    account: Account
+
+
+class SignInRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+WRONG_CREDENTIALS = "ログインIDまたはパスワードが違います"
+LOCKED = "ログインに続けて失敗したため、このアカウントは15分間ロックされています。時間をおいてお試しください"
+
+
+def session_hash(cookie: str) -> str:
+    return hashlib.sha256(cookie.encode()).hexdigest()
+
+
+async def add_account(
+    uow: UnitOfWork,
+    *,
+    login: str,
+    display_name: str,
+    role: Role | str,
+    password: str,
+    municipality: str | None = None,
+    expert_id: UUID | None = None,
+) -> Account:
+    role = Role(role)
+    check_new_account(login, display_name, role, expert_id)
+    check_password(password)
+    code = resolve_municipality(municipality).code if municipality else None
+    if role is Role.MUNICIPALITY and code is None:
+        raise AccountProblem("municipality", "市町村の職員のアカウントには市町村が必要です")
+    account = Account(
+        account_id=uuid.uuid4(),
+        login=normalise_login(login),
+        display_name=display_name.strip(),
+        role=role,
+        municipality=code,
+        expert_id=expert_id,
+        active=True,
+        failed_attempts=0,
+        locked_until=None,
+    )
+    if not await db.insert_account(
+        uow.conn, account, password_hash=HASHER.hash(password), at=uow.at, by=uow.actor
+    ):
+        raise AccountProblem("login", f"ログインID「{account.login}」はすでに使われています")
+    await uow.audit(
+        "account",
+        account.account_id,
+        "added",
+        changes={"login": account.login, "role": role.value, "municipality": code},
+    )
+    return account
+
+
+async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession:
+    """A new session for the right password; SignInRefused (saying nothing of which was
+    wrong) otherwise. The attempt is counted in the same transaction."""
+    found = await db.account_for_sign_in(uow.conn, normalise_login(login))
+    if found is None:
+        _verify(_DUMMY_HASH, password)
+        raise SignInRefused(WRONG_CREDENTIALS)
+    account, password_hash = found
+    if locked(account, uow.at):
+        raise SignInRefused(LOCKED)
+    result = attempt(account, password_ok=_verify(password_hash, password), now=uow.at)
+    await db.record_attempt(
+        uow.conn, account.account_id, result.failed_attempts, result.locked_until
+    )
+    if not result.signed_in:
+        if result.locked_until is not None:
+            await uow.audit("account", account.account_id, "locked_out")
+            raise SignInRefused(LOCKED)
+        raise SignInRefused(WRONG_CREDENTIALS)
+    if HASHER.check_needs_rehash(password_hash):
+        await db.replace_password_hash(uow.conn, account.account_id, HASHER.hash(password))
+    cookie = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    await db.delete_expired_sessions(uow.conn, uow.at)
+    await db.insert_session(
+        uow.conn,
+        session_hash=session_hash(cookie),
+        account_id=account.account_id,
+        csrf_token=csrf,
+        at=uow.at,
+        expires_at=uow.at + SESSION_LIFETIME,
+    )
+    await uow.audit("account", account.account_id, "signed_in")
+    return NewSession(cookie=cookie, csrf_token=csrf, account=account)
+
+
+async def signed_in(conn: Connection, cookie: str, now: datetime) -> tuple[Account, str] | None:
+    return await db.session_account(conn, session_hash(cookie), now)
+
+
+async def sign_out(uow: UnitOfWork, cookie: str) -> None:
+    await db.delete_session(uow.conn, session_hash(cookie))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def first_coordinator(conn: Connection, clock: Clock) -> Sequence[str]:
+    """At the very first start, one coordinator to sign in with; its password is said once."""
+    if await db.count_accounts(conn) > 0:
+        return ()
+    password = secrets.token_urlsafe(12)
+    account = Account(
+        account_id=uuid.uuid4(),
+        login=FIRST_LOGIN,
+        display_name="管理者（最初のコーディネーター）",
+        role=Role.COORDINATOR,
+        municipality=None,
+        expert_id=None,
+        active=True,
+        failed_attempts=0,
+        locked_until=None,
+    )
+    await db.insert_account(
+        conn, account, password_hash=HASHER.hash(password), at=clock.now(), by="system:console"
+    )
+    return (
+        f"最初のコーディネーターを作成しました: ログインID {FIRST_LOGIN} / パスワード {password}"
+        "（この表示は一度だけです。`tosei user add` で各職員のアカウントを作成してください）",
+    )

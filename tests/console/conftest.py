@@ -1,0 +1,165 @@
+"""The console in a real browser, on the real stack: intake and caseflow served over HTTP on the
+test's database and broker, the console calling them, Debian's Chromium driven by Playwright.
+
+Every screen a journey reaches is kept as a PNG under ARTEFACTS (``make test`` prints where) and
+checked with axe-core in the page: no serious or critical WCAG A/AA violation.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, async_playwright
+
+from tests.support.auth import bearer
+from tests.support.fuzz import serving
+from tests.support.runtime import Start, fast_settings
+from tosei_caseflow.app import SERVICE as CASEFLOW
+from tosei_common.platform.http import build_app
+from tosei_common.platform.service import Runtime
+from tosei_console.app import SERVICE as CONSOLE
+from tosei_console.handlers.accounts import add_account
+from tosei_intake.app import SERVICE as INTAKE
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / ".tosei" / "artefacts" / "console"
+PASSWORD = "correct-horse-battery-staple"
+COORDINATOR = bearer("coordinator", "coordinator-sato")
+
+INSTALL_HINT = (
+    "No Chromium to test the console in. Install Debian's: "
+    "`apt-get install -y --no-install-recommends chromium fonts-noto-cjk` "
+    "(`make test` does this when it runs as root), or set TOSEI_CHROMIUM to its path."
+)
+
+
+def chromium_path() -> str:
+    found = os.environ.get("TOSEI_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    return found
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    path = chromium_path()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@dataclass
+class Stack:
+    console: str
+    intake: str
+    caseflow: str
+    console_runtime: Runtime
+    caseflow_runtime: Runtime
+
+    async def account(self, login: str, role: str, name: str, **extra: Any) -> str:
+        async with self.console_runtime.unit_of_work("test:setup") as uow:
+            await add_account(
+                uow, login=login, display_name=name, role=role, password=PASSWORD, **extra
+            )
+        return login
+
+    async def expert(self, name: str, track: str, specialities: list[str]) -> str:
+        body = {"name": name, "track": track, "specialities": specialities, "weekly_capacity": 5}
+        async with httpx.AsyncClient(base_url=self.caseflow) as http:
+            response = await http.post("/experts", json=body, headers=COORDINATOR)
+        assert response.status_code == 201, response.text
+        expert_id: str = response.json()["expert_id"]
+        return expert_id
+
+    async def api(self, service: str, path: str, headers: dict[str, str] | None = None) -> Any:
+        base = {"intake": self.intake, "caseflow": self.caseflow}[service]
+        async with httpx.AsyncClient(base_url=base) as http:
+            response = await http.get(path, headers=headers or COORDINATOR)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+async def stack(start: Start) -> AsyncIterator[Stack]:
+    suffix = uuid.uuid4().hex[:8]
+    async with (
+        start(INTAKE, schema=f"intake_{suffix}") as intake,
+        start(CASEFLOW, schema=f"caseflow_{suffix}") as caseflow,
+        serving(build_app(intake)) as intake_url,
+        serving(build_app(caseflow)) as caseflow_url,
+    ):
+        settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url)
+        async with (
+            start(CONSOLE, settings, schema=f"console_{suffix}", connected=False) as console,
+            serving(build_app(console)) as console_url,
+        ):
+            yield Stack(console_url, intake_url, caseflow_url, console, caseflow)
+
+
+class Screens:
+    """A browser tab of one person, with the screenshot and accessibility check of each screen."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page = page
+        self.base = base
+
+    async def open(self, path: str) -> None:
+        await self.page.goto(self.base + path)
+
+    async def sign_in(self, login: str, password: str = PASSWORD) -> None:
+        """Sign in on the sign-in screen shown now (keeping where it leads), or open it."""
+        if "/login" not in self.page.url:
+            await self.open("/login")
+        await self.page.get_by_label("ログインID").fill(login)
+        await self.page.get_by_label("パスワード").fill(password)
+        await self.page.get_by_role("button", name="ログイン").click()
+        await self.page.wait_for_load_state()
+
+    async def sign_out(self) -> None:
+        await self.page.get_by_role("button", name="ログアウト").click()
+        await self.page.wait_for_load_state()
+
+    async def keep(self, name: str) -> None:
+        """Screenshot the screen as it is, and check it with axe-core."""
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        await self.page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+        results = await Axe().run(self.page)
+        serious = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:120]})"
+            for v in results.response["violations"]
+            if v.get("impact") in ("serious", "critical")
+        ]
+        assert serious == [], f"{name}: accessibility violations: {serious}"
+
+
+@pytest.fixture
+async def person(browser: Browser, stack: Stack) -> AsyncIterator[Any]:
+    """``await person()`` opens a new person's browser (their own cookies); phone=True: small."""
+    contexts = []
+
+    async def open_one(*, phone: bool = False) -> Screens:
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = await browser.new_context(locale="ja-JP", viewport=viewport)  # type: ignore[arg-type]
+        contexts.append(context)
+        return Screens(await context.new_page(), stack.console)
+
+    yield open_one
+    for context in contexts:
+        await context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if ARTEFACTS.exists():
+        terminalreporter.write_line(f"console screenshots: {ARTEFACTS}/")

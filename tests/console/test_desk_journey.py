@@ -1,0 +1,64 @@
+"""The desk's day in the browser: sign in, register a consultation, see the client again."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import expect
+
+from tests.console.conftest import Stack
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.slow
+
+
+async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(stack: Stack, person) -> None:  # type: ignore[no-untyped-def]
+    expert_id = await stack.expert("佐々木 健", "startup", ["founding_plan", "financing"])
+    await stack.account("kimura", "desk", "木村 由美")
+    await stack.account("sasaki", "expert", "佐々木 健", expert_id=expert_id)
+
+    desk = await person()
+    await desk.open("/cases")
+    assert "/login" in desk.page.url  # signed out: the sign-in screen, and back after
+    await desk.keep("login")
+    await desk.sign_in("kimura")
+    await expect(desk.page.get_by_role("heading", name="すべての案件")).to_be_visible()
+
+    await desk.open("/desk/new")
+    page = desk.page
+    await page.get_by_label("氏名").fill("髙橋 一郎")
+    await page.get_by_label("ふりがな").fill("たかはし いちろう")
+    await page.get_by_label("電話番号").fill("０１７－７２３－１１１１")
+    await page.get_by_label("創業予定").check()
+    await page.get_by_label("市町村").select_option("外ヶ浜町")
+    await page.get_by_label("創業計画").check()
+    await page.get_by_label("相談の内容").fill("りんごの加工品で創業したい。創業計画と融資について。")
+    await page.get_by_label("相談者から、外部の専門家").check()
+    await desk.keep("desk-new")
+    await page.get_by_role("button", name="登録する").dblclick()
+    await expect(page.get_by_role("status")).to_contain_text("相談を登録しました")
+    await desk.keep("desk-registered")
+    case_url = await page.get_by_role("link", name=re.compile(r"^[0-9A-F]{8}$")).get_attribute("href")
+    assert case_url is not None
+    consultations = await stack.api("intake", "/consultations")
+    assert consultations["total"] if "total" in consultations else len(consultations["consultations"]) == 1
+
+    async def assigned() -> bool:
+        case = await stack.api("caseflow", case_url)
+        return case["expert_id"] == expert_id
+
+    await eventually(assigned)
+
+    # The same person again, typed another way: the desk is told before saving.
+    await desk.open("/desk/new")
+    await page.get_by_label("氏名").fill("高橋一郎")
+    await expect(page.locator("#matches")).to_contain_text("髙橋 一郎")
+    await desk.keep("desk-duplicate-hint")
+
+    expert = await person(phone=True)
+    await expert.sign_in("sasaki")
+    await expect(expert.page.get_by_role("heading", name="わたしの案件")).to_be_visible()
+    await expert.page.get_by_role("link", name=case_url.rsplit("/", 1)[1][:8].upper()).click()
+    await expect(expert.page.get_by_role("heading", name=re.compile("^案件 "))).to_be_visible()
+    await expert.keep("case-expert-phone")
