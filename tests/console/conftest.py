@@ -23,6 +23,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from tests.support.auth import bearer
 from tests.support.fuzz import serving
 from tests.support.runtime import Start, fast_settings
+from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
@@ -84,11 +85,23 @@ class Stack:
         return expert_id
 
     async def api(self, service: str, path: str, headers: dict[str, str] | None = None) -> Any:
+        """What a service's API says (as a coordinator); None while it has nothing there."""
         base = {"intake": self.intake, "caseflow": self.caseflow}[service]
         async with httpx.AsyncClient(base_url=base) as http:
             response = await http.get(path, headers=headers or COORDINATOR)
+        if response.status_code == 404:
+            return None
         assert response.status_code == 200, response.text
         return response.json()
+
+    async def assigned(self, case_id: str, expert_id: str) -> None:
+        """Wait until triage has given the case to the expert."""
+
+        async def given() -> bool:
+            case = await self.api("caseflow", f"/cases/{case_id}")
+            return case is not None and case["expert_id"] == expert_id
+
+        await eventually(given)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_console import cli
-from tosei_console.api import cases, desk, home, kpi, signin
+from tosei_console.api import cases, clients, desk, experts, handover, home, kpi, signin
 from tosei_console.handlers.accounts import first_coordinator
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -22,6 +22,9 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         home.router(runtime),
         desk.router(runtime),
         cases.router(runtime),
+        clients.router(runtime),
+        handover.router(runtime),
+        experts.router(runtime),
         kpi.router(runtime),
     ]
 

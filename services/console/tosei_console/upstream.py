@@ -119,8 +119,12 @@ class Upstream:
         except httpx.HTTPError:
             name = SERVICE_NAMES.get(service, service)
             return Answer(503, {"error": "unreachable", "message": UNREACHABLE.format(service=name)})
-        content_type = response.headers.get("content-type", "")
-        body: Any = response.json() if content_type.startswith("application/json") else response.content
+        body: Any = response.content
+        if response.headers.get("content-type", "").startswith("application/json") and body:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {"error": "unreadable", "message": f"処理できませんでした（{response.status_code}）"}
         return Answer(response.status_code, body, dict(response.headers))
 
 

@@ -82,12 +82,11 @@ def router(runtime: Runtime) -> APIRouter:
                 next_path=next,
                 status_code=403,
             )
-        try:
-            async with runtime.unit_of_work(SIGN_IN_ACTOR) as uow:
-                session = await sign_in(uow, login, password)
-        except SignInRefused as refused:
+        async with runtime.unit_of_work(SIGN_IN_ACTOR) as uow:
+            session = await sign_in(uow, login, password)
+        if isinstance(session, SignInRefused):
             return _login_page(
-                request, error=refused.message, login=login, next_path=next, status_code=401
+                request, error=session.message, login=login, next_path=next, status_code=401
             )
         target = _safe_next(next) or home_for(session.account.role)
         answer = RedirectResponse(target, status_code=303)

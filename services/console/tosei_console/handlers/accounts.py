@@ -43,10 +43,11 @@ class NewSession:
     account: Account
 
 
-class SignInRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+@dataclass(frozen=True)
+class SignInRefused:
+    """Why a sign-in was refused (returned, not raised: the count of failures must commit)."""
+
+    message: str
 
 
 WRONG_CREDENTIALS = "ログインIDまたはパスワードが違います"
@@ -97,16 +98,16 @@ async def add_account(
     return account
 
 
-async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession:
+async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession | SignInRefused:
     """A new session for the right password; SignInRefused (saying nothing of which was
-    wrong) otherwise. The attempt is counted in the same transaction."""
+    wrong) otherwise. The attempt is counted in the command's transaction."""
     found = await db.account_for_sign_in(uow.conn, normalise_login(login))
     if found is None:
         _verify(_DUMMY_HASH, password)
-        raise SignInRefused(WRONG_CREDENTIALS)
+        return SignInRefused(WRONG_CREDENTIALS)
     account, password_hash = found
     if locked(account, uow.at):
-        raise SignInRefused(LOCKED)
+        return SignInRefused(LOCKED)
     result = attempt(account, password_ok=_verify(password_hash, password), now=uow.at)
     await db.record_attempt(
         uow.conn, account.account_id, result.failed_attempts, result.locked_until
@@ -114,8 +115,8 @@ async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession:
     if not result.signed_in:
         if result.locked_until is not None:
             await uow.audit("account", account.account_id, "locked_out")
-            raise SignInRefused(LOCKED)
-        raise SignInRefused(WRONG_CREDENTIALS)
+            return SignInRefused(LOCKED)
+        return SignInRefused(WRONG_CREDENTIALS)
     if HASHER.check_needs_rehash(password_hash):
         await db.replace_password_hash(uow.conn, account.account_id, HASHER.hash(password))
     cookie = secrets.token_urlsafe(32)

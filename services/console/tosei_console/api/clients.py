@@ -1,0 +1,83 @@
+"""相談者: find a client however their name was written, see all they consulted on, merge two."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tosei_common.platform.service import Runtime
+from tosei_console.api.pages import Posted, Signed, Visitor, render
+from tosei_console.api.problems import refused_page
+
+
+async def _client_page(
+    request: Request, who: Visitor, client_id: uuid.UUID, *, message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    answer = await who.services.get("intake", f"/clients/{client_id}")
+    if not answer.ok:
+        return refused_page(request, who, answer)
+    duplicates = await who.services.get("intake", f"/clients/{client_id}/possible-duplicates")
+    return render(
+        request,
+        "clients/client.html",
+        who,
+        title=f"相談者 {answer.body['name']}",
+        client=answer.body,
+        duplicates=duplicates.body if duplicates.ok else [],
+        merged=request.query_params.get("merged"),
+        message=message,
+        status_code=status_code,
+    )
+
+
+def router(_: Runtime) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+
+    @routes.get("/clients", response_model=None)
+    async def search(request: Request, who: Signed, q: Annotated[str, Query()] = "") -> Response:
+        found = []
+        if q.strip():
+            answer = await who.services.get("intake", "/clients", q=q.strip(), limit=50)
+            if not answer.ok:
+                return refused_page(request, who, answer)
+            found = answer.body
+        return render(request, "clients/search.html", who, title="相談者", q=q, clients=found)
+
+    @routes.get("/clients/{client_id}", response_model=None)
+    async def client(request: Request, who: Signed, client_id: uuid.UUID) -> Response:
+        return await _client_page(request, who, client_id)
+
+    @routes.get("/clients/{client_id}/merge", response_model=None)
+    async def confirm_merge(
+        request: Request, who: Signed, client_id: uuid.UUID, duplicate_id: uuid.UUID
+    ) -> Response:
+        kept = await who.services.get("intake", f"/clients/{client_id}")
+        merged = await who.services.get("intake", f"/clients/{duplicate_id}")
+        for answer in (kept, merged):
+            if not answer.ok:
+                return refused_page(request, who, answer)
+        return render(
+            request, "clients/merge.html", who, title="相談者の統合", kept=kept.body,
+            merged=merged.body,
+        )
+
+    @routes.post("/clients/{client_id}/merge", response_model=None)
+    async def merge(
+        request: Request,
+        who: Posted,
+        client_id: uuid.UUID,
+        duplicate_id: Annotated[uuid.UUID, Form()],
+    ) -> Response:
+        answer = await who.services.post(
+            "intake", f"/clients/{client_id}/merge", {"duplicate_id": str(duplicate_id)}
+        )
+        if not answer.ok:
+            return refused_page(request, who, answer)
+        moved = answer.body["moved_consultations"]
+        return RedirectResponse(f"/clients/{client_id}?merged={moved}", status_code=303)
+
+    return routes
