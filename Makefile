@@ -2,7 +2,8 @@
 # Both create .venv and install the repo into it on first use (and again when a
 # pyproject or the constraints change). `make test` also installs the operators' and
 # integrators' tools when they are missing (`make tools`): Debian's prometheus package
-# (promtool and prometheus) and the official AsyncAPI parser from npm (tools/asyncapi).
+# (promtool and prometheus), the official AsyncAPI parser from npm (tools/asyncapi), and
+# Debian's chromium with fonts-noto-cjk, the browser the console's tests drive.
 
 PYTHON ?= python3
 VENV := .venv
@@ -33,6 +34,10 @@ tools: $(ASYNCAPI_TOOLS)
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || \
 	  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends prometheus >/dev/null; }; }
+	@command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk >/dev/null; }; }
 	@command -v kubectl >/dev/null || { echo "kubectl (for kustomize) is not installed"; exit 1; }
 
 up: $(STAMP)

@@ -13,7 +13,7 @@ set -eu
 
 : "${POSTGRES_DB:?the database the services share (tosei)}"
 admin="${POSTGRES_USER:-${PGUSER:-postgres}}"
-services="${TOSEI_SERVICES:-intake caseflow seminar resilience requests}"
+services="${TOSEI_SERVICES:-intake caseflow seminar resilience requests console}"
 
 for service in $services; do
   variable="TOSEI_$(echo "$service" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD"

@@ -47,7 +47,9 @@ async def test_a_session_and_a_hand_over_keep_the_whole_timeline_and_the_notes_p
     await expect(page.locator("#f-duration_minutes-error")).to_be_visible()
     await sasaki.keep("case-session-refused")
     await page.get_by_label("時間（分）").fill("90")
-    await page.get_by_label("記録（相談者と共有できる内容）").fill("創業計画書の骨子を一緒に作成した。")
+    await page.get_by_label("記録（相談者と共有できる内容）").fill(
+        "創業計画書の骨子を一緒に作成した。"
+    )
     await page.get_by_label("非公開メモ").fill("家族の借入の事情あり（本人の了承のうえ記録）")
     await page.get_by_role("button", name="記録を保存").click()
     await expect(page.get_by_role("status")).to_contain_text("相談の記録を保存しました")
@@ -56,7 +58,9 @@ async def test_a_session_and_a_hand_over_keep_the_whole_timeline_and_the_notes_p
     option = page.locator("#f-transfer-to_expert_id option", has_text="工藤 真理")
     await page.get_by_label("引き継ぐ相手").select_option(await option.get_attribute("value"))
     await page.locator("#f-transfer-reason").select_option("speciality")
-    await page.get_by_label("引継ぎメモ").fill("販路開拓の段階に入ったため、工藤さんにお願いします。")
+    await page.get_by_label("引継ぎメモ").fill(
+        "販路開拓の段階に入ったため、工藤さんにお願いします。"
+    )
     await sasaki.keep("case-transfer")
     await page.get_by_role("button", name="引き継ぐ").click()
     await expect(page.get_by_role("status")).to_contain_text("案件を引き継ぎました")
@@ -93,13 +97,15 @@ async def test_forms_without_their_token_or_a_session_change_nothing(
     expert_id = await stack.expert("佐々木 健", "startup", ["founding_plan"])
     await stack.account("sasaki", "expert", "佐々木 健", expert_id=expert_id)
     case_id = await _registered_case(stack, expert_id)
-    body = {"held_on": "2026-11-16", "mode": "in_person", "duration_minutes": "30"}
+    body: dict[str, str | float | bool] = {
+        "held_on": "2026-11-16",
+        "mode": "in_person",
+        "duration_minutes": "30",
+    }
 
     sasaki: Screens = await person()
     await sasaki.sign_in("sasaki")
-    forged = await sasaki.page.request.post(
-        f"{stack.console}/cases/{case_id}/session", form=body
-    )
+    forged = await sasaki.page.request.post(f"{stack.console}/cases/{case_id}/session", form=body)
     assert forged.status == 403
     assert "何も保存していません" in await forged.text()
     wrong = await sasaki.page.request.post(

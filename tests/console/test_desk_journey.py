@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.async_api import expect
@@ -12,7 +13,9 @@ from tests.console.conftest import Stack
 pytestmark = pytest.mark.slow
 
 
-async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(stack: Stack, person) -> None:  # type: ignore[no-untyped-def]
+async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(
+    stack: Stack, person: Any
+) -> None:
     expert_id = await stack.expert("佐々木 健", "startup", ["founding_plan", "financing"])
     await stack.account("kimura", "desk", "木村 由美")
     await stack.account("sasaki", "expert", "佐々木 健", expert_id=expert_id)
@@ -32,13 +35,17 @@ async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(stack: 
     await page.get_by_label("創業予定").check()
     await page.get_by_label("市町村").select_option("外ヶ浜町")
     await page.get_by_label("創業計画").check()
-    await page.get_by_label("相談の内容").fill("りんごの加工品で創業したい。創業計画と融資について。")
+    await page.get_by_label("相談の内容").fill(
+        "りんごの加工品で創業したい。創業計画と融資について。"
+    )
     await page.get_by_label("相談者から、外部の専門家").check()
     await desk.keep("desk-new")
     await page.get_by_role("button", name="登録する").dblclick()
     await expect(page.get_by_role("status")).to_contain_text("相談を登録しました")
     await desk.keep("desk-registered")
-    case_url = await page.get_by_role("link", name=re.compile(r"^[0-9A-F]{8}$")).get_attribute("href")
+    case_url = await page.get_by_role("link", name=re.compile(r"^[0-9A-F]{8}$")).get_attribute(
+        "href"
+    )
     assert case_url is not None
     listed = await stack.api("intake", "/consultations")
     assert listed["total"] == 1  # the double click registered once

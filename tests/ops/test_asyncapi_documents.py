@@ -23,7 +23,8 @@ from tosei_common.platform.topics import Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ROOT / "docs" / "asyncapi"
-SERVICES = discover_services()
+#: The services on a topic: each has a committed document (the console has none).
+SERVICES = {n: s for n, s in discover_services().items() if s.publishes or s.handlers}
 
 
 def committed(service: str) -> dict[str, Any]:

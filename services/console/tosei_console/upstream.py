@@ -62,7 +62,9 @@ SERVICE_NAMES = {"intake": "相談受付サービス", "caseflow": "案件管理
 class Upstream:
     """One HTTP client per service for the whole console."""
 
-    def __init__(self, settings: Settings, clock: Clock, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self._client = httpx.AsyncClient(timeout=15.0, transport=transport)
@@ -118,13 +120,18 @@ class Upstream:
             )
         except httpx.HTTPError:
             name = SERVICE_NAMES.get(service, service)
-            return Answer(503, {"error": "unreachable", "message": UNREACHABLE.format(service=name)})
+            return Answer(
+                503, {"error": "unreachable", "message": UNREACHABLE.format(service=name)}
+            )
         body: Any = response.content
         if response.headers.get("content-type", "").startswith("application/json") and body:
             try:
                 body = response.json()
             except ValueError:
-                body = {"error": "unreadable", "message": f"処理できませんでした（{response.status_code}）"}
+                body = {
+                    "error": "unreadable",
+                    "message": f"処理できませんでした（{response.status_code}）",
+                }
         return Answer(response.status_code, body, dict(response.headers))
 
 
@@ -147,7 +154,13 @@ class Caller:
         return await self.upstream.call(self.who, service, "PATCH", path, json=body)
 
     async def upload(
-        self, service: str, path: str, files: Any, data: Mapping[str, Any], *, idempotency_key: str | None = None
+        self,
+        service: str,
+        path: str,
+        files: Any,
+        data: Mapping[str, Any],
+        *,
+        idempotency_key: str | None = None,
     ) -> Answer:
         return await self.upstream.call(
             self.who, service, "POST", path, files=files, data=data, idempotency_key=idempotency_key

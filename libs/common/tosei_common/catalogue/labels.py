@@ -1,4 +1,5 @@
-"""The Japanese words people read for the codes the APIs and events carry (desk, council, console)."""
+"""The Japanese words people read for the codes the APIs and events carry (desk, council,
+console)."""
 
 from __future__ import annotations
 

@@ -24,9 +24,9 @@ from tosei_common.devtools.devstack import (
 )
 from tosei_common.devtools.supervisor import Supervisor
 from tosei_common.platform.auth import Role, mint_token
+from tosei_common.platform.clock import SYSTEM_CLOCK
 from tosei_common.platform.migrations import migrate, migrations_for
 from tosei_common.platform.replay import replay_service
-from tosei_common.platform.clock import SYSTEM_CLOCK
 from tosei_common.platform.service import (
     ServiceSpec,
     ToolContext,

@@ -186,10 +186,12 @@ _YAML12_NOT_TEXT = re.compile(
 def committed_documents(
     services: Mapping[str, DocumentedService], directory: Path
 ) -> dict[Path, str]:
-    """What ``directory`` must hold: ``<service>.yaml`` for every service and the index."""
+    """What ``directory`` must hold: ``<service>.yaml`` for every service on a topic (the
+    console, which neither publishes nor consumes, has none) and the index."""
     documents = {
         directory / f"{name}.yaml": render_yaml(asyncapi_document(spec))
         for name, spec in services.items()
+        if spec.publishes or spec.handlers
     }
     documents[directory / "README.md"] = events_index(services)
     return documents
@@ -218,7 +220,11 @@ def events_index(services: Mapping[str, DocumentedService]) -> str:
                 f"| `{event.ce_type}` | `{event.topic.name}` | `{event.subject_field}` "
                 f"| {message_summary(event).replace('|', '/')} | {readers} |"
             )
-    documents = ", ".join(f"[{name}]({name}.yaml)" for name in services)
+    documents = ", ".join(
+        f"[{name}]({name}.yaml)"
+        for name, spec in services.items()
+        if spec.publishes or spec.handlers
+    )
     lines += ["", f"Documents: {documents}.", ""]
     return "\n".join(lines)
 

@@ -9,7 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, Track, TransferReason
+from tosei_common.catalogue.caseflow import (
+    CaseState,
+    OutcomeType,
+    SessionMode,
+    Track,
+    TransferReason,
+)
 from tosei_common.platform.principal import Role
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import REGION
@@ -56,7 +62,11 @@ async def _case_page(
     if case["can_change"]:
         listed = await who.services.get("caseflow", "/experts")
         if listed.ok:
-            experts = [e for e in listed.body["experts"] if e["active"] and e["expert_id"] != case["expert_id"]]
+            experts = [
+                e
+                for e in listed.body["experts"]
+                if e["active"] and e["expert_id"] != case["expert_id"]
+            ]
         if case["consent_to_share"]:
             network = await who.services.get("caseflow", "/external-experts")
             if network.ok:
@@ -97,17 +107,14 @@ def router(_: Runtime) -> APIRouter:
         municipality: Annotated[str, Query()] = "",
     ) -> Response:
         role = who.account.role
-        queue = view == "queue" or (role is Role.COORDINATOR and view == "")
-        if role is Role.EXPERT or view == "all":
-            queue = False
+        queue = _shows_queue(role, view)
         if queue:
             answer = await who.services.get("caseflow", "/queue")
-            cases = answer.body["cases"] if answer.ok else []
         else:
             answer = await who.services.get(
                 "caseflow", "/cases", state=state, track=track, municipality=municipality, limit=100
             )
-            cases = answer.body["cases"] if answer.ok else []
+        cases = answer.body["cases"] if answer.ok else []
         if not answer.ok:
             return refused_page(request, who, answer)
         return render(
@@ -131,7 +138,10 @@ def router(_: Runtime) -> APIRouter:
         if not answer.ok:
             return refused_page(request, who, answer)
         return render(
-            request, "cases/follow_ups.html", who, title="期限切れのフォローアップ",
+            request,
+            "cases/follow_ups.html",
+            who,
+            title="期限切れのフォローアップ",
             follow_ups=answer.body["follow_ups"],
         )
 
@@ -141,27 +151,44 @@ def router(_: Runtime) -> APIRouter:
 
     @routes.post("/cases/{case_id}/{action}", response_model=None)
     async def act(request: Request, who: Posted, case_id: uuid.UUID, action: str) -> Response:
-        if action not in ACTIONS:
-            return HTMLResponse("そのような操作はありません", status_code=404)
-        path, body_of = ACTIONS[action]
-        form = await request.form()
-        answer = await who.services.post(
-            "caseflow",
-            f"/cases/{case_id}/{path}",
-            body_of(form),
-            idempotency_key=str(form.get("idempotency_key") or "") or None,
-        )
-        if answer.ok:
-            return RedirectResponse(f"/cases/{case_id}?done={action}", status_code=303)
-        if answer.status != 422:
-            return refused_page(request, who, answer)
-        return await _case_page(
-            request, who, case_id, failed=action,
-            values={k: str(v) for k, v in form.items()},
-            errors=answer.field_messages, message=answer.message, status_code=422,
-        )
+        return await _act(request, who, case_id, action)
 
     return routes
+
+
+async def _act(request: Request, who: Visitor, case_id: uuid.UUID, action: str) -> Response:
+    """One of the case page's forms, sent to caseflow; refused forms come back as typed."""
+    if action not in ACTIONS:
+        return HTMLResponse("そのような操作はありません", status_code=404)
+    path, body_of = ACTIONS[action]
+    form = await request.form()
+    answer = await who.services.post(
+        "caseflow",
+        f"/cases/{case_id}/{path}",
+        body_of(form),
+        idempotency_key=str(form.get("idempotency_key") or "") or None,
+    )
+    if answer.ok:
+        return RedirectResponse(f"/cases/{case_id}?done={action}", status_code=303)
+    if answer.status != 422:
+        return refused_page(request, who, answer)
+    return await _case_page(
+        request,
+        who,
+        case_id,
+        failed=action,
+        values={k: str(v) for k, v in form.items()},
+        errors=answer.field_messages,
+        message=answer.message,
+        status_code=422,
+    )
+
+
+def _shows_queue(role: Role, view: str) -> bool:
+    """A coordinator starts at the queue of unassigned cases; an expert sees only their own."""
+    if role is Role.EXPERT or view == "all":
+        return False
+    return view == "queue" or role is Role.COORDINATOR
 
 
 def _heading(role: Role, queue: bool) -> str:

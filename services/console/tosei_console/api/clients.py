@@ -14,7 +14,11 @@ from tosei_console.api.problems import refused_page
 
 
 async def _client_page(
-    request: Request, who: Visitor, client_id: uuid.UUID, *, message: str | None = None,
+    request: Request,
+    who: Visitor,
+    client_id: uuid.UUID,
+    *,
+    message: str | None = None,
     status_code: int = 200,
 ) -> Response:
     answer = await who.services.get("intake", f"/clients/{client_id}")
@@ -61,7 +65,11 @@ def router(_: Runtime) -> APIRouter:
             if not answer.ok:
                 return refused_page(request, who, answer)
         return render(
-            request, "clients/merge.html", who, title="相談者の統合", kept=kept.body,
+            request,
+            "clients/merge.html",
+            who,
+            title="相談者の統合",
+            kept=kept.body,
             merged=merged.body,
         )
 

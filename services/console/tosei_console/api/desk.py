@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import REGION
-from tosei_console.api.pages import Posted, Signed, render
+from tosei_console.api.pages import Posted, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.domain.forms import consultation_body
 
@@ -19,8 +19,14 @@ MATCH_LIMIT = 5
 
 
 def _form_page(
-    request: Request, who: Any, *, values: dict[str, Any], errors: dict[str, str],
-    message: str | None, idempotency_key: str, status_code: int = 200,
+    request: Request,
+    who: Any,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    message: str | None,
+    idempotency_key: str,
+    status_code: int = 200,
 ) -> HTMLResponse:
     return render(
         request,
@@ -39,13 +45,29 @@ def _form_page(
     )
 
 
+async def _matching_clients(who: Visitor, name: str, phone: str) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for query in (name.strip(), phone.strip()):
+        if len(query) < 2:
+            continue
+        answer = await who.services.get("intake", "/clients", q=query, limit=MATCH_LIMIT)
+        if answer.ok:
+            for client in answer.body:
+                found.setdefault(client["id"], client)
+    return list(found.values())[:MATCH_LIMIT]
+
+
 def router(_: Runtime) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     @routes.get("/desk/new")
     async def new_consultation(request: Request, who: Signed) -> HTMLResponse:
         return _form_page(
-            request, who, values={"channel": "walk_in"}, errors={}, message=None,
+            request,
+            who,
+            values={"channel": "walk_in"},
+            errors={},
+            message=None,
             idempotency_key=str(uuid.uuid4()),
         )
 
@@ -61,12 +83,17 @@ def router(_: Runtime) -> APIRouter:
             return RedirectResponse(f"/consultations/{answer.body['id']}?registered=1", 303)
         if answer.status != 422:
             return refused_page(request, who, answer)
-        values = {k: str(v) for k, v in form.items() if k != "categories"}
+        values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "categories"}
         values["categories"] = categories
         # The same key would replay this refusal: a corrected form is a new request.
         return _form_page(
-            request, who, values=values, errors=answer.field_messages, message=answer.message,
-            idempotency_key=str(uuid.uuid4()), status_code=422,
+            request,
+            who,
+            values=values,
+            errors=answer.field_messages,
+            message=answer.message,
+            idempotency_key=str(uuid.uuid4()),
+            status_code=422,
         )
 
     @routes.get("/desk/matches")
@@ -77,15 +104,8 @@ def router(_: Runtime) -> APIRouter:
         phone: Annotated[str, Query(alias="person.phone")] = "",
     ) -> HTMLResponse:
         """Clients already on file whom the typed name or phone would match."""
-        found: dict[str, dict[str, Any]] = {}
-        for query in (name.strip(), phone.strip()):
-            if len(query) < 2:
-                continue
-            answer = await who.services.get("intake", "/clients", q=query, limit=MATCH_LIMIT)
-            if answer.ok:
-                for client in answer.body:
-                    found.setdefault(client["id"], client)
-        return render(request, "desk/matches.html", who, clients=list(found.values())[:MATCH_LIMIT])
+        clients = await _matching_clients(who, name, phone)
+        return render(request, "desk/matches.html", who, clients=clients)
 
     @routes.get("/consultations/{consultation_id}", response_model=None)
     async def consultation(request: Request, who: Signed, consultation_id: uuid.UUID) -> Response:
@@ -93,7 +113,11 @@ def router(_: Runtime) -> APIRouter:
         if not answer.ok:
             return refused_page(request, who, answer)
         return render(
-            request, "desk/consultation.html", who, title="相談の内容", c=answer.body,
+            request,
+            "desk/consultation.html",
+            who,
+            title="相談の内容",
+            c=answer.body,
             registered=request.query_params.get("registered") == "1",
         )
 

@@ -16,16 +16,29 @@ from tosei_console.api.problems import refused_page
 
 
 async def _registry(
-    request: Request, who: Visitor, *, values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None, message: str | None = None, status_code: int = 200,
+    request: Request,
+    who: Visitor,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     answer = await who.services.get("caseflow", "/experts")
     if not answer.ok:
         return refused_page(request, who, answer)
     return render(
-        request, "experts/registry.html", who, title="支援人材", experts=answer.body["experts"],
-        tracks=list(Track), categories=list(Category), values=values or {"weekly_capacity": "5"},
-        errors=errors or {}, message=message, done=request.query_params.get("done"),
+        request,
+        "experts/registry.html",
+        who,
+        title="支援人材",
+        experts=answer.body["experts"],
+        tracks=list(Track),
+        categories=list(Category),
+        values=values or {"weekly_capacity": "5"},
+        errors=errors or {},
+        message=message,
+        done=request.query_params.get("done"),
         status_code=status_code,
     )
 
@@ -54,8 +67,14 @@ def router(_: Runtime) -> APIRouter:
             return refused_page(request, who, answer)
         values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "specialities"}
         values["specialities"] = body["specialities"]
-        return await _registry(request, who, values=values, errors=answer.field_messages,
-                               message=answer.message, status_code=422)
+        return await _registry(
+            request,
+            who,
+            values=values,
+            errors=answer.field_messages,
+            message=answer.message,
+            status_code=422,
+        )
 
     @routes.post("/experts/{expert_id}", response_model=None)
     async def change(request: Request, who: Posted, expert_id: uuid.UUID) -> Response:

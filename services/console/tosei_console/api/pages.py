@@ -56,9 +56,12 @@ TEMPLATES.filters["label"] = _label
 TEMPLATES.filters["urlquote"] = lambda text: quote(str(text), safe="")
 TEMPLATES.filters["zip"] = lambda first, second: list(zip(first, second, strict=False))
 TEMPLATES.filters["expert_option"] = lambda e: (
-    f"{e['name']}（{labels.TRACK.get(e['track'], e['track'])}・担当中{e['open_load']}件／週{e['weekly_capacity']}件）"
+    f"{e['name']}（{labels.TRACK.get(e['track'], e['track'])}・"
+    f"担当中{e['open_load']}件／週{e['weekly_capacity']}件）"
 )
-TEMPLATES.filters["external_option"] = lambda e: f"{e['name']}（{e['organisation']}・{e['speciality']}）"
+TEMPLATES.filters["external_option"] = lambda e: (
+    f"{e['name']}（{e['organisation']}・{e['speciality']}）"
+)
 TEMPLATES.globals["labels"] = labels
 
 

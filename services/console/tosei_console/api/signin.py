@@ -10,8 +10,6 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tosei_common.platform.service import Runtime
-from tosei_console.domain.menu import home_for
-from tosei_console.handlers.accounts import SESSION_LIFETIME, SignInRefused, sign_in, sign_out
 from tosei_console.api.pages import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -21,6 +19,8 @@ from tosei_console.api.pages import (
     render,
     runtime_of,
 )
+from tosei_console.domain.menu import home_for
+from tosei_console.handlers.accounts import SESSION_LIFETIME, SignInRefused, sign_in, sign_out
 
 SIGN_IN_ACTOR = "console:sign-in"
 
@@ -38,7 +38,11 @@ def _secure(request: Request) -> bool:
 
 
 def _login_page(
-    request: Request, *, error: str | None = None, login: str = "", next_path: str | None = None,
+    request: Request,
+    *,
+    error: str | None = None,
+    login: str = "",
+    next_path: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
@@ -52,7 +56,11 @@ def _login_page(
         status_code=status_code,
     )
     page.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
         path="/login",
     )
     return page
@@ -62,7 +70,7 @@ def router(runtime: Runtime) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     @routes.get("/login")
-    async def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002
+    async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
         return _login_page(request, next_path=next)
 
     @routes.post("/login", response_model=None)
@@ -71,7 +79,7 @@ def router(runtime: Runtime) -> APIRouter:
         login: Annotated[str, Form()] = "",
         password: Annotated[str, Form()] = "",
         csrf_token: Annotated[str, Form()] = "",
-        next: Annotated[str, Form()] = "",  # noqa: A002
+        next: Annotated[str, Form()] = "",
     ) -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not secrets.compare_digest(expected, csrf_token):
@@ -125,10 +133,14 @@ def install_answers(app: FastAPI) -> None:
         if request.headers.get("hx-request"):
             return Response(status_code=401, headers={"HX-Redirect": target})
         if request.method != "GET":
-            return render(request, "refused.html", status_code=401,
-                          title="ログインしてください",
-                          text="ログインしていないため、何も保存していません。ログインしてからもう一度お試しください。",
-                          link=target)
+            return render(
+                request,
+                "refused.html",
+                status_code=401,
+                title="ログインしてください",
+                text="ログインしていないため、何も保存していません。ログインしてからもう一度お試しください。",
+                link=target,
+            )
         return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(CsrfRefused)

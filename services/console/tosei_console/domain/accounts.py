@@ -89,7 +89,9 @@ def check_new_account(login: str, display_name: str, role: Role, expert_id: UUID
     if not display_name.strip():
         raise AccountProblem("name", "氏名を入力してください")
     if role is Role.EXPERT and expert_id is None:
-        raise AccountProblem("expert_id", "支援人材のアカウントには caseflow の支援人材IDが必要です")
+        raise AccountProblem(
+            "expert_id", "支援人材のアカウントには caseflow の支援人材IDが必要です"
+        )
 
 
 def check_password(password: str) -> None:

@@ -39,7 +39,12 @@ def has_data(bars: Sequence[Bar]) -> bool:
 
 
 def bar_chart(
-    chart_id: str, title: str, bars: Sequence[Bar], *, unit: str = "件", target: float | None = None,
+    chart_id: str,
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    unit: str = "件",
+    target: float | None = None,
     target_label: str = "",
 ) -> str:
     """An SVG bar chart; ``target`` draws a dashed line (e.g. the FY2019 monthly average)."""

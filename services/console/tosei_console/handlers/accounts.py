@@ -51,7 +51,10 @@ class SignInRefused:
 
 
 WRONG_CREDENTIALS = "ログインIDまたはパスワードが違います"
-LOCKED = "ログインに続けて失敗したため、このアカウントは15分間ロックされています。時間をおいてお試しください"
+LOCKED = (
+    "ログインに続けて失敗したため、このアカウントは15分間ロックされています。"
+    "時間をおいてお試しください"
+)
 
 
 def session_hash(cookie: str) -> str:

@@ -12,13 +12,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from tosei_common.catalogue import labels
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
 from tosei_common.platform.errors import Language
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_label
 from tosei_common.region.inputs import phone_display
 from tosei_common.region.municipalities import municipality
 from tosei_common.region.text import phone_key
-from tosei_common.catalogue import labels
 from tosei_intake.domain.clients import ClientSummary, Merge
 from tosei_intake.domain.consultations import Consultation, Registration
 from tosei_intake.domain.import_report import ImportReport

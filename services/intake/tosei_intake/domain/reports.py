@@ -8,10 +8,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from tosei_common.catalogue import labels
 from tosei_common.catalogue.intake import Category
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_label, tokyo_date
 from tosei_common.region.municipalities import REGION, municipality
-from tosei_common.catalogue import labels
 from tosei_intake.domain.consultations import Consultation
 
 
