@@ -197,6 +197,7 @@ def tosei_up(data_dir: Path, database: DatabaseServer) -> Iterator[Platform]:
         "TOSEI_PSEUDONYM_SECRET": "system-suite-pseudonym-key",
         "TOSEI_LOG_LEVEL": "INFO",
         **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
+        "TOSEI_CONSOLE_PORT": str(free_port()),  # the web console runs beside them
     }
     env.pop("TOSEI_KAFKA_BOOTSTRAP", None)
     process = subprocess.Popen(

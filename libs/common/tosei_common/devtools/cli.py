@@ -381,7 +381,10 @@ def _up(_args: argparse.Namespace, settings: Settings, services: dict[str, Servi
         if not stopping:
             say("")
             for name in services:
-                say(f"{name:<11} http://{settings.host}:{settings.port_of(name)}   (API: /docs)")
+                what = (
+                    "(web console: open it in a browser)" if name == "console" else "(API: /docs)"
+                )
+                say(f"{name:<11} http://{settings.host}:{settings.port_of(name)}   {what}")
             say(f"\nlogs in {logs}/ ; a process that stops is restarted; Ctrl-C stops everything.")
         while not stopping:
             supervisor.watch()
