@@ -36,6 +36,7 @@ from tosei_common.region.said import InputError
 from tosei_common.region.text import email_key, phone_key
 
 __all__ = [
+    "INPUT_KIND",
     "Email",
     "FiscalYear",
     "FreeText",
@@ -47,6 +48,10 @@ __all__ = [
     "check_text",
     "phone_display",
 ]
+
+#: The JSON-schema key that says which shared input type a string is ("text" for free text,
+#: "phone", "email", "fiscal-year"), so a client or a test can tell free text from the rest.
+INPUT_KIND = "x-tosei-input"
 
 #: Characters that print nothing: zero-width spaces and joiners, the BOM, the word joiner.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
@@ -126,6 +131,7 @@ class FreeText:
         json_schema = handler(schema)
         for member in _string_members(json_schema):
             member["maxLength"] = self.max_length
+            member[INPUT_KIND] = "text"
         return json_schema
 
 
@@ -177,7 +183,7 @@ class FiscalYear:
         return {
             "anyOf": [
                 {"type": "integer", "minimum": self.first, "maximum": self.last},
-                {"type": "string", "maxLength": 20},
+                {"type": "string", "maxLength": 20, INPUT_KIND: "fiscal-year"},
             ],
             "description": "Fiscal year (April–March): 2026, FY2026, 2026年度, 令和8年度 or R8.",
             "examples": ["令和8年度", 2026],
@@ -258,6 +264,7 @@ class Phone:
         json_schema = handler(schema)
         for member in _string_members(json_schema):
             member["maxLength"] = 30
+            member[INPUT_KIND] = "phone"
         return json_schema
 
 
@@ -289,6 +296,7 @@ class Email:
         json_schema = handler(schema)
         for member in _string_members(json_schema):
             member["maxLength"] = 254
+            member[INPUT_KIND] = "email"
         return json_schema
 
 
