@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, get_args
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -37,6 +39,7 @@ from tosei_common.region.text import email_key, phone_key
 
 __all__ = [
     "INPUT_KIND",
+    "Contact",
     "Email",
     "FiscalYear",
     "FreeText",
@@ -249,25 +252,6 @@ _PHONE_GROUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Phone:
-    """Marks an optional field as a phone number: ``Annotated[str | None, Phone()]``."""
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(check_phone, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        for member in _string_members(json_schema):
-            member["maxLength"] = 30
-            member[INPUT_KIND] = "phone"
-        return json_schema
-
-
 def check_email(value: str | None) -> str | None:
     """An e-mail address as typed (trimmed), or None for none; refused when it is not one."""
     if value is None or value.strip() == "":
@@ -282,22 +266,34 @@ def check_email(value: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Email:
-    """Marks an optional field as an e-mail address: ``Annotated[str | None, Email()]``."""
+class Contact:
+    """Marks an optional field as a way to reach a person: checked by ``check`` (empty is None),
+    at most ``max_length`` long, its ``kind`` said in the JSON schema. ``Phone()`` and
+    ``Email()`` are the two there are, so phones and e-mail follow one rule everywhere."""
+
+    check: Callable[[str | None], str | None]
+    max_length: int
+    kind: str
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(check_email, handler(source))
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         for member in _string_members(json_schema):
-            member["maxLength"] = 254
-            member[INPUT_KIND] = "email"
+            member["maxLength"] = self.max_length
+            member[INPUT_KIND] = self.kind
         return json_schema
+
+
+#: Marks an optional field as a phone number: ``phone: Annotated[str | None, Phone()]``.
+Phone = partial(Contact, check_phone, 30, "phone")
+#: Marks an optional field as an e-mail address: ``email: Annotated[str | None, Email()]``.
+Email = partial(Contact, check_email, 254, "email")
 
 
 def _allows_none(source: Any) -> bool:
