@@ -14,6 +14,7 @@ from tosei_common.region.inputs import (
     FreeText,
     Phone,
     check_fiscal_year,
+    check_municipality,
     check_optional_text,
     check_phone,
     check_text,
@@ -127,3 +128,14 @@ def test_the_schema_tells_free_text_from_phones_e_mail_and_fiscal_years() -> Non
     assert kinds("fiscal_year") == ["fiscal-year"]
     assert [m["maxLength"] for m in schema["phone"]["anyOf"] if "maxLength" in m] == [30]
     assert [m["maxLength"] for m in schema["email"]["anyOf"] if "maxLength" in m] == [254]
+
+
+def test_a_municipality_is_taken_as_typed_and_kept_as_its_code() -> None:
+    assert check_municipality(" 外ケ浜町 ") == "023078"
+    assert check_municipality("平内") == "023019"
+    with pytest.raises(InputError) as elsewhere:
+        check_municipality("弘前市")
+    assert elsewhere.value.message.ja.startswith("「弘前市」は東青圏域の市町村ではありません")
+    with pytest.raises(InputError) as control:
+        check_municipality("青森\x07市")
+    assert "制御文字" in control.value.message.ja

@@ -13,6 +13,7 @@ The rules, one for the whole platform:
   hyphens, +81) and kept in one spelling: half-width digits and hyphens as typed, and shown with
   hyphens where it was typed without (so Excel keeps its leading 0). Its key is its digits.
 - **An e-mail address** is trimmed and kept as typed; its key is lower-cased.
+- **A municipality** is accepted as people type it and kept as its code (``check_municipality``).
 
 Mark request fields with the ``Annotated`` markers (``title: Annotated[str, FreeText(200)]``,
 ``fiscal_year: Annotated[int, FiscalYear()]``, ``phone: Annotated[str | None, Phone()]``) or call
@@ -34,6 +35,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from tosei_common.region.fiscal import DateParseError, fiscal_year_label, parse_fiscal_year
+from tosei_common.region.municipalities import resolve_municipality
 from tosei_common.region.said import InputError
 from tosei_common.region.text import email_key, phone_key
 
@@ -46,6 +48,7 @@ __all__ = [
     "Phone",
     "check_email",
     "check_fiscal_year",
+    "check_municipality",
     "check_optional_text",
     "check_phone",
     "check_text",
@@ -102,6 +105,13 @@ def _readable(value: str, *, multiline: bool) -> str:
         hint = "（改行とタブ以外）" if multiline else "（タブ以外。改行も使えません）"
         raise InputError(f"制御文字{hint}は使えません", "contains control characters")
     return value
+
+
+def check_municipality(value: str, *, max_length: int = 40) -> str:
+    """The code of the municipality of the region a person typed (平内, ひらない, 外ケ浜町,
+    023019); refused like free text, and, when it names none of the five, with the five listed
+    (``UnknownMunicipality`` is an ``InputError``)."""
+    return resolve_municipality(check_text(value, max_length=max_length)).code
 
 
 @dataclass(frozen=True)
