@@ -10,7 +10,8 @@ import pytest
 from tosei_common.devtools.cli import main
 from tosei_common.platform.auth import MAX_TOKEN_TTL, Role, mint_token, verify_token
 from tosei_common.platform.clock import SYSTEM_CLOCK
-from tosei_common.platform.errors import Unauthorized
+from tosei_common.platform.errors import Forbidden, Unauthorized
+from tosei_common.platform.principal import Principal, expert_id_of
 from tosei_common.region.municipalities import UnknownMunicipality
 
 SECRET = "a-test-secret-of-at-least-thirty-two-bytes"
@@ -25,6 +26,15 @@ def test_a_token_round_trips_its_claims() -> None:
     assert principal.municipality == "023078"
     assert principal.name == "木村"
     assert principal.actor == "municipality:officer-7"
+
+
+def test_an_expert_is_known_by_the_expert_id_their_token_carries() -> None:
+    expert = "6f1c2a9e-6f0d-4c1e-9f51-2b7d0c9a1e33"
+    assert str(expert_id_of(Principal(subject=expert, role=Role.EXPERT))) == expert
+    assert expert_id_of(Principal(subject="desk-kimura", role=Role.DESK)) is None
+    with pytest.raises(Forbidden) as refused:
+        expert_id_of(Principal(subject="sato", role=Role.EXPERT))
+    assert "「sato」は専門家IDではありません" in refused.value.message.ja
 
 
 def test_an_officer_token_needs_its_municipality() -> None:

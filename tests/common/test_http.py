@@ -20,6 +20,7 @@ from tosei_common.platform.auth import mint_token
 from tosei_common.platform.http import build_app
 from tosei_common.platform.idempotency import IdempotencyMiddleware, commits_by_itself
 from tosei_common.platform.service import Runtime
+from tosei_common.platform.validation import field_path
 
 
 @pytest.fixture
@@ -165,6 +166,14 @@ async def test_invalid_input_is_422_naming_the_field(client: httpx.AsyncClient) 
     body = response.json()
     assert body["error"] == "validation_failed"
     assert {f["field"] for f in body["fields"]} == {"widget_id", "seq"}
+
+
+def test_a_field_called_body_is_named_in_full() -> None:
+    """Only the leading part of pydantic's location says where the value came from."""
+    assert field_path(("body", "parts", 0, "body")) == "parts.0.body"
+    assert field_path(("body", "body")) == "body"
+    assert field_path(("query", "municipality")) == "municipality"
+    assert field_path(("body",)) == "body"
 
 
 async def test_two_requests_that_deadlock_get_a_409_to_retry_not_a_500(

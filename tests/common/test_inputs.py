@@ -8,11 +8,13 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from tosei_common.region.inputs import (
+    INPUT_KIND,
     Email,
     FiscalYear,
     FreeText,
     Phone,
     check_fiscal_year,
+    check_municipality,
     check_optional_text,
     check_phone,
     check_text,
@@ -112,3 +114,28 @@ def test_the_markers_name_the_field_in_a_request_model() -> None:
     assert (form.title, form.email, form.phone) == ("岐阜～青森", "Taro@Example.JP", None)
     schema = Form.model_json_schema()["properties"]
     assert schema["title"]["maxLength"] == 20
+
+
+def test_the_schema_tells_free_text_from_phones_e_mail_and_fiscal_years() -> None:
+    schema = Form.model_json_schema()["properties"]
+
+    def kinds(name: str) -> list[str]:
+        members = schema[name].get("anyOf", [schema[name]])
+        return [m[INPUT_KIND] for m in members if INPUT_KIND in m]
+
+    assert kinds("title") == kinds("note") == ["text"]
+    assert (kinds("phone"), kinds("email")) == (["phone"], ["email"])
+    assert kinds("fiscal_year") == ["fiscal-year"]
+    assert [m["maxLength"] for m in schema["phone"]["anyOf"] if "maxLength" in m] == [30]
+    assert [m["maxLength"] for m in schema["email"]["anyOf"] if "maxLength" in m] == [254]
+
+
+def test_a_municipality_is_taken_as_typed_and_kept_as_its_code() -> None:
+    assert check_municipality(" 外ケ浜町 ") == "023078"
+    assert check_municipality("平内") == "023019"
+    with pytest.raises(InputError) as elsewhere:
+        check_municipality("弘前市")
+    assert elsewhere.value.message.ja.startswith("「弘前市」は東青圏域の市町村ではありません")
+    with pytest.raises(InputError) as control:
+        check_municipality("青森\x07市")
+    assert "制御文字" in control.value.message.ja

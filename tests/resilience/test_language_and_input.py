@@ -68,7 +68,7 @@ async def test_a_stale_version_and_a_forbidden_transition_are_said_in_japanese(
     )
     assert stale["error"] == "conflict"
     assert stale["message"].startswith(
-        "計画事業 No.1「冬期道路交通確保のための除雪機械の更新」は他の人が変更しました。現在は版2"
+        "計画事業 No.1「冬期道路交通確保のための除雪機械の更新」は他の人が変更しました（現在は第2版"
     )
     backwards, _ = await _both(
         http,

@@ -103,6 +103,23 @@ class Unprocessable(ServiceError):
     code = "validation_failed"
 
 
+def ensure_current(current: int, sent: int, what: str | Message) -> None:
+    """Optimistic concurrency: a change based on an older version than ``current`` is refused
+    (409, naming the ``version`` field), never merged."""
+    if current == sent:
+        return
+    name = said(what)
+    raise Conflict(
+        f"{name.ja}は他の人が変更しました（現在は第{current}版、送られた変更は第{sent}版に"
+        f"基づいています）。読み込み直してから、第{current}版として変更してください",
+        en=f"{name.en} was changed by someone else: it is at version {current}, the change was "
+        f"based on version {sent}. Reload it and send version {current}.",
+        fields={"version": Message(f"現在は第{current}版です", f"it is at version {current}")},
+        current_version=current,
+        sent_version=sent,
+    )
+
+
 def preferred_language(accept_language: str | None) -> Language:
     """Japanese unless the client prefers English (``Accept-Language: en``, ``en-US, ja;q=0.5``).
 

@@ -7,6 +7,7 @@ layer (``tosei_common.platform.auth`` reads it from the bearer token).
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -58,3 +59,19 @@ def ensure_role(who: Principal, *roles: Role, doing: str | None = None) -> None:
         f"{what}{allowed}だけが行えます（あなたは{ROLE_NAMES[who.role]}です）",
         en=f"this needs one of the roles {english}; the token has {who.role.value}",
     )
+
+
+def expert_id_of(who: Principal) -> UUID | None:
+    """The expert a caller is: an expert's token carries their expert id (caseflow's UUID) as
+    its subject; None for every other role. An expert token with any other subject is refused
+    (403), so no service mistakes a login name for an expert's cases."""
+    if who.role is not Role.EXPERT:
+        return None
+    try:
+        return UUID(who.subject)
+    except ValueError:
+        raise Forbidden(
+            "専門家の認証情報（トークン）には、利用者として専門家ID（UUID）が必要です"
+            f"（「{who.subject}」は専門家IDではありません）",
+            en=f"an expert's token must carry their expert id as its subject, not {who.subject!r}",
+        ) from None

@@ -90,9 +90,18 @@ _FALLBACK = ("入力内容が正しくありません", "is not valid")
 
 
 def field_path(location: Sequence[Any]) -> str:
-    """``person.phone`` for ``("body", "person", "phone")``; ``body`` for the body itself."""
-    path = [str(part) for part in location if part not in ("body", "query", "path", "header")]
-    return ".".join(path) or "body"
+    """``person.phone`` for ``("body", "person", "phone")``; ``body`` for the body itself.
+
+    Only the leading part says where the value came from: a field may itself be called
+    ``body`` (``("body", "parts", 0, "body")`` is ``parts.0.body``).
+    """
+    parts = list(location)
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts) or "body"
+
+
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
 
 
 def explain(error: Mapping[str, Any]) -> Message:

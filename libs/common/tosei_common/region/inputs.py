@@ -13,6 +13,7 @@ The rules, one for the whole platform:
   hyphens, +81) and kept in one spelling: half-width digits and hyphens as typed, and shown with
   hyphens where it was typed without (so Excel keeps its leading 0). Its key is its digits.
 - **An e-mail address** is trimmed and kept as typed; its key is lower-cased.
+- **A municipality** is accepted as people type it and kept as its code (``check_municipality``).
 
 Mark request fields with the ``Annotated`` markers (``title: Annotated[str, FreeText(200)]``,
 ``fiscal_year: Annotated[int, FiscalYear()]``, ``phone: Annotated[str | None, Phone()]``) or call
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, get_args
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -32,21 +35,29 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from tosei_common.region.fiscal import DateParseError, fiscal_year_label, parse_fiscal_year
+from tosei_common.region.municipalities import resolve_municipality
 from tosei_common.region.said import InputError
 from tosei_common.region.text import email_key, phone_key
 
 __all__ = [
+    "INPUT_KIND",
+    "Contact",
     "Email",
     "FiscalYear",
     "FreeText",
     "Phone",
     "check_email",
     "check_fiscal_year",
+    "check_municipality",
     "check_optional_text",
     "check_phone",
     "check_text",
     "phone_display",
 ]
+
+#: The JSON-schema key that says which shared input type a string is ("text" for free text,
+#: "phone", "email", "fiscal-year"), so a client or a test can tell free text from the rest.
+INPUT_KIND = "x-tosei-input"
 
 #: Characters that print nothing: zero-width spaces and joiners, the BOM, the word joiner.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
@@ -96,6 +107,13 @@ def _readable(value: str, *, multiline: bool) -> str:
     return value
 
 
+def check_municipality(value: str, *, max_length: int = 40) -> str:
+    """The code of the municipality of the region a person typed (平内, ひらない, 外ケ浜町,
+    023019); refused like free text, and, when it names none of the five, with the five listed
+    (``UnknownMunicipality`` is an ``InputError``)."""
+    return resolve_municipality(check_text(value, max_length=max_length)).code
+
+
 @dataclass(frozen=True)
 class FreeText:
     """Marks a request field as free text: ``title: Annotated[str, FreeText(200)]``.
@@ -126,6 +144,7 @@ class FreeText:
         json_schema = handler(schema)
         for member in _string_members(json_schema):
             member["maxLength"] = self.max_length
+            member[INPUT_KIND] = "text"
         return json_schema
 
 
@@ -177,7 +196,7 @@ class FiscalYear:
         return {
             "anyOf": [
                 {"type": "integer", "minimum": self.first, "maximum": self.last},
-                {"type": "string", "maxLength": 20},
+                {"type": "string", "maxLength": 20, INPUT_KIND: "fiscal-year"},
             ],
             "description": "Fiscal year (April–March): 2026, FY2026, 2026年度, 令和8年度 or R8.",
             "examples": ["令和8年度", 2026],
@@ -243,24 +262,6 @@ _PHONE_GROUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Phone:
-    """Marks an optional field as a phone number: ``Annotated[str | None, Phone()]``."""
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(check_phone, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        for member in _string_members(json_schema):
-            member["maxLength"] = 30
-        return json_schema
-
-
 def check_email(value: str | None) -> str | None:
     """An e-mail address as typed (trimmed), or None for none; refused when it is not one."""
     if value is None or value.strip() == "":
@@ -275,21 +276,34 @@ def check_email(value: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Email:
-    """Marks an optional field as an e-mail address: ``Annotated[str | None, Email()]``."""
+class Contact:
+    """Marks an optional field as a way to reach a person: checked by ``check`` (empty is None),
+    at most ``max_length`` long, its ``kind`` said in the JSON schema. ``Phone()`` and
+    ``Email()`` are the two there are, so phones and e-mail follow one rule everywhere."""
+
+    check: Callable[[str | None], str | None]
+    max_length: int
+    kind: str
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(check_email, handler(source))
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         for member in _string_members(json_schema):
-            member["maxLength"] = 254
+            member["maxLength"] = self.max_length
+            member[INPUT_KIND] = self.kind
         return json_schema
+
+
+#: Marks an optional field as a phone number: ``phone: Annotated[str | None, Phone()]``.
+Phone = partial(Contact, check_phone, 30, "phone")
+#: Marks an optional field as an e-mail address: ``email: Annotated[str | None, Email()]``.
+Email = partial(Contact, check_email, 254, "email")
 
 
 def _allows_none(source: Any) -> bool:

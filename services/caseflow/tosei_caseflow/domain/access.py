@@ -17,7 +17,7 @@ from uuid import UUID
 
 from tosei_caseflow.domain.cases import Case, Tenure
 from tosei_common.platform.errors import Forbidden, NotFound
-from tosei_common.platform.principal import Principal, Role, ensure_role
+from tosei_common.platform.principal import Principal, Role, ensure_role, expert_id_of
 
 STAFF = frozenset({Role.DESK, Role.COORDINATOR})
 #: Who works on cases: sessions, transitions, transfers, referrals, outcomes.
@@ -27,19 +27,6 @@ READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR, Role.EXPERT)
 OVERSEERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
 #: Who reads session minutes' confidential notes: the case's experts, coordinators, auditors.
 CONFIDENTIAL = frozenset({Role.COORDINATOR, Role.AUDITOR, Role.EXPERT})
-
-
-def expert_id_of(who: Principal) -> UUID | None:
-    """An expert's token names the expert by id; None for every other role."""
-    if who.role is not Role.EXPERT:
-        return None
-    try:
-        return UUID(who.subject)
-    except ValueError:
-        raise Forbidden(
-            "専門家の認証情報（トークン）の利用者は専門家IDでなければなりません",
-            en="an expert token's subject must be the expert id",
-        ) from None
 
 
 def no_case(case_id: UUID) -> NotFound:

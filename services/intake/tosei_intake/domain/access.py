@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from tosei_common.platform.errors import Forbidden, NotFound
-from tosei_common.platform.principal import Principal, Role, ensure_role
+from tosei_common.platform.errors import NotFound
+from tosei_common.platform.principal import Principal, Role, ensure_role, expert_id_of
 from tosei_intake.domain.clients import Client
 from tosei_intake.domain.consultations import Consultation
 
@@ -38,21 +38,9 @@ def ensure_may_read_all(who: Principal, doing: str) -> None:
 
 
 def readable_cases(who: Principal) -> UUID | None:
-    """The expert whose cases alone the caller may read, or None when they may read all.
-
-    An expert is known by the expert id (caseflow's UUID) their token carries as its subject.
-    """
+    """The expert whose cases alone the caller may read, or None when they may read all."""
     ensure_role(who, *_READERS, Role.EXPERT, doing="相談の閲覧")
-    if who.role is not Role.EXPERT:
-        return None
-    try:
-        return UUID(who.subject)
-    except ValueError:
-        raise Forbidden(
-            "専門家の認証情報（トークン）には、利用者として専門家ID（UUID）が必要です"
-            f"（「{who.subject}」は専門家IDではありません）",
-            en=f"an expert's token must carry their expert id as its subject, not {who.subject!r}",
-        ) from None
+    return expert_id_of(who)
 
 
 def readable_consultation(

@@ -12,8 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from tosei_common.catalogue.requests import AnswerStatus
 from tosei_common.platform.errors import InputError, Message, Unprocessable
 from tosei_common.region.fiscal import TOKYO, DateParseError, parse_date
-from tosei_common.region.inputs import FiscalYear, FreeText
-from tosei_common.region.municipalities import REGION, UnknownMunicipality, resolve_municipality
+from tosei_common.region.inputs import FiscalYear, FreeText, check_municipality
 from tosei_requests.domain.briefing import (
     Grouping,
     Office,
@@ -36,16 +35,7 @@ DepartmentCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,30}$", max_len
 
 def town_code(value: object) -> object:
     """A town as people type it (青森, 外ケ浜町, 023019) → its code."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return resolve_municipality(value[:40]).code
-    except UnknownMunicipality:
-        towns = "・".join(m.name for m in REGION)
-        raise InputError(
-            f"「{value[:40]}」は東青圏域の市町村ではありません（{towns}）",
-            f"{value[:40]!r} is not a municipality of the region",
-        ) from None
+    return check_municipality(value) if isinstance(value, str) else value
 
 
 def day(value: object) -> object:

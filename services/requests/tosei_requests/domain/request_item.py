@@ -16,7 +16,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tosei_common.catalogue.requests import RequestDerivation
-from tosei_common.platform.errors import InvalidTransition, Message, Unprocessable
+from tosei_common.platform.errors import InvalidTransition, Message, Unprocessable, ensure_current
 from tosei_common.platform.events import Event
 from tosei_requests.domain.departments import Department, ensure_departments
 from tosei_requests.domain.labels import in_council_order
@@ -26,7 +26,6 @@ from tosei_requests.domain.revisions import (
     created,
     diff,
     ensure_changed,
-    ensure_current,
     ensure_reason,
 )
 from tosei_requests.domain.status import ItemStatus

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tosei_common.platform.errors import Conflict, Message, Unprocessable
+from tosei_common.platform.errors import Message, Unprocessable
 
 #: One field's change as stored and shown: {"old": ..., "new": ...} in JSON values.
 FieldChange = dict[str, Any]
@@ -30,20 +30,6 @@ def created(new: BaseModel, fields: Iterable[str]) -> dict[str, FieldChange]:
     """A new record's fields as a diff from nothing."""
     after = new.model_dump(mode="json")
     return {f: {"old": None, "new": after[f]} for f in fields}
-
-
-def ensure_current(current: int, sent: int, what: str) -> None:
-    """Optimistic concurrency: a change based on an older version is refused, never merged."""
-    if current != sent:
-        raise Conflict(
-            f"{what}は他の人が変更しました（現在は第{current}版、送られた変更は第{sent}版に"
-            f"基づいています）。読み込み直してから、第{current}版として変更してください",
-            en=f"{what} was changed by someone else: it is at version {current}, the change was "
-            f"based on version {sent}. Reload it and send version {current}.",
-            fields={"version": Message(f"現在は第{current}版です", f"it is at version {current}")},
-            current_version=current,
-            sent_version=sent,
-        )
 
 
 def ensure_changed(changed: Mapping[str, FieldChange], asked: Iterable[str], what: str) -> None:

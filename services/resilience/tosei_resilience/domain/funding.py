@@ -16,14 +16,13 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from tosei_common.catalogue.resilience import FundingChange, FundingCondition, FundingProgrammeField
-from tosei_common.platform.errors import Conflict, Message, NotFound
+from tosei_common.platform.errors import Conflict, Message, NotFound, ensure_current
 from tosei_common.region.text import tidy
 from tosei_resilience.domain.revisions import (
     FieldChange,
     build,
     diff,
     ensure_changed,
-    ensure_current,
 )
 
 FIELDS: tuple[str, ...] = tuple(f.value for f in FundingProgrammeField)

@@ -21,7 +21,13 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.platform.errors import InvalidTransition, Message, NotFound, Unprocessable
+from tosei_common.platform.errors import (
+    InvalidTransition,
+    Message,
+    NotFound,
+    Unprocessable,
+    ensure_current,
+)
 from tosei_common.region.fiscal import fiscal_year_label
 from tosei_resilience.domain.labels import STATUS, field_names
 from tosei_resilience.domain.revisions import (
@@ -30,7 +36,6 @@ from tosei_resilience.domain.revisions import (
     build,
     diff,
     ensure_changed,
-    ensure_current,
 )
 
 #: Status changes a revision may make. Leaving the plan is retirement, not a status edit.

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
-from tosei_common.platform.errors import Conflict, Message, Unprocessable
+from tosei_common.platform.errors import Message, Unprocessable
 
 
 class RevisionKind(StrEnum):
@@ -43,20 +43,6 @@ class RevisionRecord:
     reason: str
     actor: str
     recorded_at: datetime
-
-
-def ensure_current(current: int, expected: int, what: Message) -> None:
-    """Optimistic concurrency: a change based on an older version is refused, never merged."""
-    if current != expected:
-        raise Conflict(
-            f"{what.ja}は他の人が変更しました。現在は版{current}で、この変更は版{expected}を"
-            f"もとにしています。読み込み直して変更をやり直し、版{current}を送ってください",
-            en=f"{what.en} was changed by someone else: it is at version {current}, your change "
-            f"was based on version {expected}. Reload it, apply your change again and send "
-            f"version {current}.",
-            current_version=current,
-            sent_version=expected,
-        )
 
 
 def diff(old: BaseModel, new: BaseModel, fields: Iterable[str]) -> dict[str, FieldChange]:

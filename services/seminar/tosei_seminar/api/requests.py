@@ -13,8 +13,13 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 from tosei_common.platform.errors import InputError
 from tosei_common.region.fiscal import DateParseError, parse_date
-from tosei_common.region.inputs import Email, FiscalYear, FreeText, Phone, check_text
-from tosei_common.region.municipalities import REGION, UnknownMunicipality, resolve_municipality
+from tosei_common.region.inputs import (
+    Email,
+    FiscalYear,
+    FreeText,
+    Phone,
+    check_municipality,
+)
 from tosei_seminar.domain.budget import BudgetCategory, BudgetPatch
 from tosei_seminar.domain.rotation import FIRST_YEAR, LAST_YEAR
 from tosei_seminar.domain.seminar import SeminarState
@@ -24,14 +29,7 @@ YEN_MAX = 1_000_000_000  # well inside PostgreSQL's integer
 
 def town_code(value: str) -> str:
     """A town of the region however it is typed (平内, ひらない, 外ケ浜町, 022012): its code."""
-    typed = check_text(value, max_length=20)
-    try:
-        return resolve_municipality(typed).code
-    except UnknownMunicipality as exc:
-        towns = "・".join(m.name for m in REGION)
-        raise InputError(
-            f"「{typed}」は東青圏域の市町村ではありません（{towns}）", str(exc)
-        ) from None
+    return check_municipality(value, max_length=20)
 
 
 def _day(value: Any) -> date:
