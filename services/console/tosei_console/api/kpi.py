@@ -24,6 +24,11 @@ MONTHLY = (
 BASELINE_WORDS = {"consultations": "相談件数", "founders": "創業者数"}
 
 
+def total(figure: int | dict[str, int]) -> int:
+    """A figure as one number: outcomes come counted by type."""
+    return sum(figure.values()) if isinstance(figure, dict) else int(figure)
+
+
 def _month_label(key: str) -> str:
     return f"{int(key[5:])}月"
 
@@ -31,7 +36,7 @@ def _month_label(key: str) -> str:
 def charts(report: dict[str, Any]) -> list[dict[str, Any]]:
     shown = []
     for figure, title, unit in MONTHLY:
-        bars = [Bar(_month_label(k), int(v[figure])) for k, v in report["months"].items()]
+        bars = [Bar(_month_label(k), total(v[figure])) for k, v in report["months"].items()]
         shown.append(
             {
                 "id": f"chart-{figure}",

@@ -62,6 +62,9 @@ TEMPLATES.filters["expert_option"] = lambda e: (
 TEMPLATES.filters["external_option"] = lambda e: (
     f"{e['name']}（{e['organisation']}・{e['speciality']}）"
 )
+TEMPLATES.filters["total"] = lambda figure: (
+    sum(figure.values()) if isinstance(figure, dict) else figure
+)
 TEMPLATES.globals["labels"] = labels
 
 

@@ -1,0 +1,78 @@
+"""A coordinator's work in the browser: merge two clients, hand over an old desk's CP932 file
+after its dry run, and read the KPIs the API reports."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import expect
+
+from tests.console.conftest import Stack
+from tests.intake.helpers import DESK, consultation
+
+pytestmark = pytest.mark.slow
+
+HEADER = "受付日,相談者名,事業者名,市町村,相談区分,相談内容,担当者,状況,電話番号,メールアドレス"
+OLD_DESK_CSV = "\r\n".join(
+    [
+        HEADER,
+        "令和２年９月１５日,山田　花子,津軽りんご工房,外ケ浜町,創業計画・資金調達,"
+        "りんご加工品で創業したい,佐藤 一郎,対応中,０１７－７２３－２２２２,",
+        "2021/2/30,鈴木 一郎,鈴木商店,平内町,その他,店舗の改装,佐藤 一郎,対応中,017-755-0000,",
+    ]
+).encode("cp932")
+
+
+async def test_a_coordinator_merges_hands_over_and_reads_the_kpis(
+    stack: Stack, person: Any, tmp_path: Any
+) -> None:
+    await stack.account("sato", "coordinator", "佐藤 明")
+    async with httpx.AsyncClient(base_url=stack.intake) as http:
+        first = consultation(person={"name": "工藤 一郎", "phone": "017-700-1111", "email": None})
+        second = consultation(
+            person={"name": "工藤 一郎", "phone": None, "email": "kudo@example.jp"}
+        )
+        for body in (first, second):
+            response = await http.post("/consultations", json=body, headers=DESK)
+            assert response.status_code == 201, response.text
+
+    sato = await person()
+    await sato.sign_in("sato")
+    page = sato.page
+    await sato.open("/clients?q=工藤")
+    await page.get_by_role("link", name="工藤 一郎").first.click()
+    await sato.keep("client")
+    await page.get_by_role("link", name="この記録を統合する").first.click()
+    await expect(page.locator(".warning")).to_contain_text("工藤 一郎")
+    await sato.keep("client-merge-confirm")
+    await page.get_by_role("button", name=re.compile("統合する$")).click()
+    await expect(page.get_by_role("status")).to_contain_text("統合しました")
+
+    upload = tmp_path / "創業支援窓口_2020.csv"
+    upload.write_bytes(OLD_DESK_CSV)
+    await sato.open("/handover")
+    await page.get_by_label("台帳のファイル").set_input_files(str(upload))
+    await sato.keep("handover")
+    await page.get_by_role("button", name="内容を確認する").click()
+    await expect(page.locator("#accepted")).to_have_text("1行")
+    await expect(page.locator("table")).to_contain_text("「2021/2/30」は存在しない日付です")
+    await sato.keep("handover-dry-run")
+    before = await stack.api("intake", "/consultations")
+    assert before["total"] == 2  # the dry run wrote nothing
+    await page.get_by_role("button", name="1行を取り込む").click()
+    await expect(page.get_by_role("heading", name="引継ぎの結果")).to_be_visible()
+    await sato.keep("handover-done")
+    after = await stack.api("intake", "/consultations")
+    assert after["total"] == 3
+
+    await sato.open("/experts")
+    await sato.keep("experts")
+    await sato.open("/kpi")
+    report = await stack.api("caseflow", "/reports/kpi?fiscal_year=2026")
+    await expect(page.locator("#total-consultations")).to_have_text(
+        f"{report['total']['consultations']}件"
+    )
+    await sato.keep("kpi")
