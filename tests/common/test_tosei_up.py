@@ -21,7 +21,7 @@ from tosei_common.devtools.supervisor import LONGEST_PAUSE_S, restart_pause
 
 pytestmark = pytest.mark.slow
 
-SERVICES = ["intake", "caseflow", "seminar", "resilience", "requests"]
+SERVICES = ["intake", "caseflow", "seminar", "resilience", "requests", "console"]
 
 
 def get(url: str) -> tuple[int, dict[str, object]]:
@@ -43,7 +43,6 @@ def test_up_starts_everything_prints_the_urls_and_stops_cleanly_on_ctrl_c(
         "TOSEI_DATA_DIR": str(tmp_path),
         "TOSEI_BROKER_PORT": str(broker_port),
         **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
-        "TOSEI_CONSOLE_PORT": str(free_port()),  # the web console runs beside them
     }
     env.pop("TOSEI_KAFKA_BOOTSTRAP", None)
     tosei = Path(sys.executable).with_name("tosei")
@@ -126,7 +125,6 @@ def test_up_restarts_a_service_that_dies_and_the_broker_with_what_it_held(
         "TOSEI_DATA_DIR": str(tmp_path),
         "TOSEI_BROKER_PORT": str(free_port()),
         **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
-        "TOSEI_CONSOLE_PORT": str(free_port()),  # the web console runs beside them
     }
     env.pop("TOSEI_KAFKA_BOOTSTRAP", None)
     tosei = Path(sys.executable).with_name("tosei")
