@@ -12,7 +12,7 @@ from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import fiscal_year_label
 from tosei_console.api.pages import Signed, render
 from tosei_console.api.problems import refused_page
-from tosei_console.domain.charts import Bar, bar_chart, has_data
+from tosei_console.domain.charts import Bar, bar_chart, has_data, total
 
 #: What the page charts per month, with the unit it counts in.
 MONTHLY = (
@@ -22,11 +22,6 @@ MONTHLY = (
 )
 #: The FY2019 figures the council compares with (startup 500 / 20, SME 244).
 BASELINE_WORDS = {"consultations": "相談件数", "founders": "創業者数"}
-
-
-def total(figure: int | dict[str, int]) -> int:
-    """A figure as one number: outcomes come counted by type."""
-    return sum(figure.values()) if isinstance(figure, dict) else int(figure)
 
 
 def _month_label(key: str) -> str:

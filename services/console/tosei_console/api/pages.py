@@ -18,6 +18,7 @@ from tosei_common.catalogue import labels
 from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import TOKYO, fiscal_year_label, japanese_date
 from tosei_console.domain.accounts import Account
+from tosei_console.domain.charts import total
 from tosei_console.domain.menu import menu_for
 from tosei_console.handlers import accounts
 from tosei_console.upstream import Caller, Upstream
@@ -62,9 +63,7 @@ TEMPLATES.filters["expert_option"] = lambda e: (
 TEMPLATES.filters["external_option"] = lambda e: (
     f"{e['name']}（{e['organisation']}・{e['speciality']}）"
 )
-TEMPLATES.filters["total"] = lambda figure: (
-    sum(figure.values()) if isinstance(figure, dict) else figure
-)
+TEMPLATES.filters["total"] = total
 TEMPLATES.globals["labels"] = labels
 
 

@@ -34,6 +34,11 @@ def nice_ceiling(value: float) -> int:
         step *= 10
 
 
+def total(figure: int | dict[str, int]) -> int:
+    """A KPI figure as one number: outcomes come counted by type."""
+    return sum(figure.values()) if isinstance(figure, dict) else int(figure)
+
+
 def has_data(bars: Sequence[Bar]) -> bool:
     return any(bar.value for bar in bars)
 
