@@ -155,7 +155,7 @@ def test_the_first_session_of_an_assigned_case_starts_it_then_records_the_sessio
     assert held.expert_id == MINE
     notes = [e.note for e in change.entries]
     assert (notes[0].reason, notes[1].minutes, notes[1].confidential) == (
-        "session held",
+        "相談を実施",
         "議事録",
         "内密",
     )

@@ -48,7 +48,9 @@ def test_the_best_matching_expert_of_the_track_wins_over_a_less_loaded_one() -> 
     decision = triage(BusinessStage.PLANNING, [Category.FINANCING], [general, finance, sme])
     assert decision.track is Track.STARTUP
     assert decision.expert_id == finance.expert_id
-    assert "1 matching" in decision.explanation
+    assert (
+        decision.explanation == "創業支援（創業予定）：得意分野の一致1件、担当中5件／週の上限10件"
+    )
 
 
 def test_among_equal_matches_the_lowest_open_load_wins() -> None:
@@ -77,11 +79,11 @@ def test_when_all_are_at_capacity_the_case_still_gets_the_best_expert() -> None:
     fuller = expert(2, Track.SME, {Category.IT}, load=5, capacity=3)
     decision = triage(BusinessStage.ESTABLISHED, [Category.IT], [fuller, full])
     assert decision.expert_id == full.expert_id
-    assert "at capacity" in decision.explanation
+    assert "上限に達しています" in decision.explanation
 
 
 def test_no_expert_on_the_track_leaves_the_case_in_the_queue() -> None:
     sme = expert(1, Track.SME, {Category.IT}, load=0)
     decision = triage(BusinessStage.PLANNING, [Category.IT], [sme])
     assert decision.expert_id is None
-    assert "queue" in decision.explanation
+    assert "割当待ち" in decision.explanation

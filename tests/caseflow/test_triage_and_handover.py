@@ -38,7 +38,7 @@ async def test_a_new_case_goes_to_the_best_matching_least_loaded_expert(
     )
     triaged = [e for e in case["timeline"] if e["kind"] == "assigned"]
     assert triaged[0]["by"] == "system:triage"
-    assert "2 matching" in triaged[0]["reason"]
+    assert "得意分野の一致2件" in triaged[0]["reason"]
 
     (record,) = await read_topic(broker.bootstrap, CASES.name, expect=1)
     assert header(record, "ce_type") == "jp.tosei.caseflow.case.assigned.v1"

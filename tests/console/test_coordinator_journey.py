@@ -12,6 +12,7 @@ from playwright.async_api import expect
 
 from tests.console.conftest import Stack
 from tests.intake.helpers import DESK, consultation
+from tests.support.auth import bearer
 
 pytestmark = pytest.mark.slow
 
@@ -30,14 +31,18 @@ async def test_a_coordinator_merges_hands_over_and_reads_the_kpis(
     stack: Stack, person: Any, tmp_path: Any
 ) -> None:
     await stack.account("sato", "coordinator", "佐藤 明")
+    expert_id = await stack.expert("佐々木 健", "startup", ["founding_plan", "financing"])
     async with httpx.AsyncClient(base_url=stack.intake) as http:
         first = consultation(person={"name": "工藤 一郎", "phone": "017-700-1111", "email": None})
         second = consultation(
             person={"name": "工藤 一郎", "phone": None, "email": "kudo@example.jp"}
         )
+        case_ids = []
         for body in (first, second):
             response = await http.post("/consultations", json=body, headers=DESK)
             assert response.status_code == 201, response.text
+            case_ids.append(response.json()["id"])
+    await _worked_on(stack, case_ids[0], expert_id)
 
     sato = await person()
     await sato.sign_in("sato")
@@ -72,7 +77,29 @@ async def test_a_coordinator_merges_hands_over_and_reads_the_kpis(
     await sato.keep("experts")
     await sato.open("/kpi")
     report = await stack.api("caseflow", "/reports/kpi?fiscal_year=2026")
-    await expect(page.locator("#total-consultations")).to_have_text(
-        f"{report['total']['consultations']}件"
+    assert (report["total"]["consultations"], report["total"]["founders"]) == (1, 1)
+    await expect(page.locator("#total-consultations")).to_have_text("1件")
+    await expect(page.locator("#total-founders")).to_have_text("1人")
+    startup = page.locator("#by-track tr", has_text="創業支援")
+    await expect(startup.locator("td").first).to_have_text(
+        str(report["by_track"]["startup"]["consultations"])
     )
+    month = stack.caseflow_runtime.clock.today().month
+    for chart in ("consultations", "founders"):
+        await expect(page.locator(f"svg[aria-labelledby^='chart-{chart}-']")).to_be_visible()
+        await expect(page.locator(f"#chart-{chart}-desc")).to_contain_text(f"{month}月 1")
     await sato.keep("kpi")
+
+
+async def _worked_on(stack: Stack, case_id: str, expert_id: str) -> None:
+    """The assigned expert holds a session and the client founds the business, today."""
+    await stack.assigned(case_id, expert_id)
+    today = stack.caseflow_runtime.clock.today().isoformat()
+    session = {"held_on": today, "mode": "in_person", "duration_minutes": 60}
+    founded = {"type": "founded", "achieved_on": today}
+    async with httpx.AsyncClient(
+        base_url=stack.caseflow, headers=bearer("expert", expert_id)
+    ) as http:
+        for path, body in (("sessions", session), ("outcomes", founded)):
+            response = await http.post(f"/cases/{case_id}/{path}", json=body)
+            assert response.status_code == 201, response.text

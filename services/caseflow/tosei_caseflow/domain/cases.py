@@ -200,7 +200,7 @@ def record_session(
         to_state=CaseState.IN_PROGRESS,
         changed_at=when,
     )
-    return Change.of(started, Note(reason="session held")).then(held, said)
+    return Change.of(started, Note(reason="相談を実施")).then(held, said)
 
 
 def transfer(

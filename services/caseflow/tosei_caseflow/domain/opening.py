@@ -19,9 +19,7 @@ def assign_to_old_staff(opened: CaseOpened, staff: Expert) -> Change:
         rule=AssignmentRule.LEGACY_STAFF,
         assigned_at=opened.opened_at,
     )
-    return Change.of(
-        assigned, Note(reason="handed over from the old desk to the same staff member")
-    )
+    return Change.of(assigned, Note(reason="旧窓口の担当者がそのまま引き継ぎ"))
 
 
 def assign_by_triage(opened: CaseOpened, decision: Decision) -> Change | None:

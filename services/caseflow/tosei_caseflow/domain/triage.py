@@ -8,6 +8,7 @@ from uuid import UUID
 
 from tosei_common.catalogue.caseflow import Track
 from tosei_common.catalogue.intake import BusinessStage, Category
+from tosei_common.catalogue.labels import STAGE, TRACK
 
 #: Topics that make an early-stage business (founded within five years) a founding case still.
 FOUNDING_TOPICS = frozenset({Category.FOUNDING_PLAN, Category.FINANCING})
@@ -55,21 +56,19 @@ def triage(
     track = choose_track(stage, categories)
     wanted = set(categories)
     pool = [c for c in candidates if c.track is track]
-    why_track = f"track {track.value} (stage {stage.value})"
+    why_track = f"{TRACK[track]}（{STAGE[stage]}）"
     if not pool:
-        return Decision(
-            track, None, f"{why_track}; no active expert on this track: waits in the queue"
-        )
+        return Decision(track, None, f"{why_track}：この区分の支援人材がいないため割当待ち")
 
     def rank(c: Candidate) -> tuple[bool, int, int, str]:
         return (not c.has_room, -len(c.specialities & wanted), c.open_load, str(c.expert_id))
 
     best = min(pool, key=rank)
     matches = len(best.specialities & wanted)
-    room = "" if best.has_room else "; every expert of the track is at capacity"
+    room = "" if best.has_room else "（全員が上限に達しています）"
     return Decision(
         track,
         best.expert_id,
-        f"{why_track}; {matches} matching speciality(ies); open load {best.open_load} "
-        f"of {best.weekly_capacity}{room}",
+        f"{why_track}：得意分野の一致{matches}件、担当中{best.open_load}件／週の上限"
+        f"{best.weekly_capacity}件{room}",
     )

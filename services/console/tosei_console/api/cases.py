@@ -22,7 +22,8 @@ from tosei_common.region.municipalities import REGION
 from tosei_console.api.pages import Posted, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.domain import forms
-from tosei_console.domain.timeline import kind_label
+from tosei_console.domain.timeline import actor_label, kind_label
+from tosei_console.handlers import accounts
 
 #: The forms of the case page: the path they post to and how the form becomes a body.
 ACTIONS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
@@ -59,18 +60,19 @@ async def _case_page(
     case = answer.body
     experts: list[dict[str, Any]] = []
     external: list[dict[str, Any]] = []
-    if case["can_change"]:
-        listed = await who.services.get("caseflow", "/experts")
-        if listed.ok:
-            experts = [
-                e
-                for e in listed.body["experts"]
-                if e["active"] and e["expert_id"] != case["expert_id"]
-            ]
-        if case["consent_to_share"]:
-            network = await who.services.get("caseflow", "/external-experts")
-            if network.ok:
-                external = [e for e in network.body["external_experts"] if e["active"]]
+    async with who.runtime.reading() as conn:
+        names = await accounts.names_by_actor(conn)
+    listed = await who.services.get("caseflow", "/experts")
+    if listed.ok:
+        names |= {f"expert:{e['expert_id']}": e["name"] for e in listed.body["experts"]}
+    if case["can_change"] and listed.ok:
+        experts = [
+            e for e in listed.body["experts"] if e["active"] and e["expert_id"] != case["expert_id"]
+        ]
+    if case["can_change"] and case["consent_to_share"]:
+        network = await who.services.get("caseflow", "/external-experts")
+        if network.ok:
+            external = [e for e in network.body["external_experts"] if e["active"]]
     return render(
         request,
         "cases/case.html",
@@ -78,6 +80,7 @@ async def _case_page(
         title=f"案件 {str(case_id)[:8].upper()}",
         case=case,
         kind_label=kind_label,
+        by=lambda actor: actor_label(actor, names),
         experts=experts,
         external_experts=external,
         failed=failed,

@@ -16,7 +16,7 @@ from tosei_console.domain.charts import Bar, bar_chart, has_data, total
 
 #: What the page charts per month, with the unit it counts in.
 MONTHLY = (
-    ("consultations", "月別の相談件数", "件"),
+    ("consultations", "月別の相談件数（相談の実施回数）", "件"),
     ("founders", "月別の創業者数", "人"),
     ("outcomes", "月別の成果の件数", "件"),
 )

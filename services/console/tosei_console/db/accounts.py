@@ -127,3 +127,8 @@ async def delete_session(conn: Connection, session_hash: str) -> None:
 
 async def delete_expired_sessions(conn: Connection, now: datetime) -> None:
     await conn.execute("DELETE FROM sessions WHERE expires_at <= $1", now)
+
+
+async def all_accounts(conn: Connection) -> list[Account]:
+    rows = await conn.fetch(f"SELECT {_ACCOUNT} FROM accounts ORDER BY login")
+    return [_account(row) for row in rows]

@@ -34,6 +34,14 @@ def nice_ceiling(value: float) -> int:
         step *= 10
 
 
+def ticks(top_value: int) -> list[int]:
+    """Whole-number gridlines from 0 to ``top_value`` (a nice ceiling): counts are never 0.25."""
+    if top_value <= 5:
+        return list(range(top_value + 1))
+    steps = 4 if str(top_value).startswith("2") else 5
+    return [top_value * i // steps for i in range(steps + 1)]
+
+
 def total(figure: int | dict[str, int]) -> int:
     """A KPI figure as one number: outcomes come counted by type."""
     return sum(figure.values()) if isinstance(figure, dict) else int(figure)
@@ -64,13 +72,12 @@ def bar_chart(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(described)}</desc>',
     ]
-    for i in range(5):
-        value = top_value * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    for value in ticks(top_value):
+        y = TOP + plot_h - plot_h * value / top_value
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d9d9d9"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12"'
-            f' fill="#1a1a1a">{value:g}</text>'
+            f' fill="#1a1a1a">{value}</text>'
         )
     for i, bar in enumerate(bars):
         h = plot_h * bar.value / top_value

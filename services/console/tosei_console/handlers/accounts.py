@@ -141,6 +141,11 @@ async def signed_in(conn: Connection, cookie: str, now: datetime) -> tuple[Accou
     return await db.session_account(conn, session_hash(cookie), now)
 
 
+async def names_by_actor(conn: Connection) -> dict[str, str]:
+    """``{"desk:tanaka": "田中 花子"}``: how the services' change records name each account."""
+    return {a.principal().actor: a.display_name for a in await db.all_accounts(conn)}
+
+
 async def sign_out(uow: UnitOfWork, cookie: str) -> None:
     await db.delete_session(uow.conn, session_hash(cookie))
 
