@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from tests.support.auth import bearer
 from tests.support.fuzz import serving
+from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeProvider
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
@@ -68,6 +70,7 @@ class Stack:
     caseflow: str
     console_runtime: Runtime
     caseflow_runtime: Runtime
+    provider: FakeProvider | None = None
 
     async def account(self, login: str, role: str, name: str, **extra: Any) -> str:
         async with self.console_runtime.unit_of_work("test:setup") as uow:
@@ -105,20 +108,30 @@ class Stack:
 
 
 @pytest.fixture
-async def stack(start: Start) -> AsyncIterator[Stack]:
+async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
+    """The console on intake and caseflow; marked ``oidc``, also an identity provider it trusts."""
     suffix = uuid.uuid4().hex[:8]
-    async with (
-        start(INTAKE, schema=f"intake_{suffix}") as intake,
-        start(CASEFLOW, schema=f"caseflow_{suffix}") as caseflow,
-        serving(build_app(intake)) as intake_url,
-        serving(build_app(caseflow)) as caseflow_url,
-    ):
-        settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url)
-        async with (
-            start(CONSOLE, settings, schema=f"console_{suffix}", connected=False) as console,
-            serving(build_app(console)) as console_url,
-        ):
-            yield Stack(console_url, intake_url, caseflow_url, console, caseflow)
+    provider = FakeProvider() if request.node.get_closest_marker("oidc") else None
+    async with AsyncExitStack() as running:
+        intake = await running.enter_async_context(start(INTAKE, schema=f"intake_{suffix}"))
+        caseflow = await running.enter_async_context(start(CASEFLOW, schema=f"caseflow_{suffix}"))
+        intake_url = await running.enter_async_context(serving(build_app(intake)))
+        caseflow_url = await running.enter_async_context(serving(build_app(caseflow)))
+        oidc: dict[str, str] = {}
+        if provider is not None:
+            issuer = await running.enter_async_context(serving(provider.app()))
+            oidc = {
+                "console_oidc_issuer": issuer,
+                "console_oidc_client_id": CLIENT_ID,
+                "console_oidc_client_secret": CLIENT_SECRET,
+                "console_oidc_label": "青森市職員アカウント",
+            }
+        settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url, **oidc)
+        console = await running.enter_async_context(
+            start(CONSOLE, settings, schema=f"console_{suffix}", connected=False)
+        )
+        console_url = await running.enter_async_context(serving(build_app(console)))
+        yield Stack(console_url, intake_url, caseflow_url, console, caseflow, provider)
 
 
 class Screens:

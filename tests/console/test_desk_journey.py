@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
@@ -24,6 +25,10 @@ async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(
     await desk.open("/cases")
     assert "/login" in desk.page.url  # signed out: the sign-in screen, and back after
     await desk.keep("login")
+    # No identity provider configured: the console's own accounts only.
+    await expect(desk.page.get_by_role("link", name=re.compile("でログイン$"))).to_have_count(0)
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(f"{stack.console}/login/oidc")).status_code == 404
     await desk.sign_in("kimura")
     await expect(desk.page.get_by_role("heading", name="すべての案件")).to_be_visible()
 

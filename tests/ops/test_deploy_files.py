@@ -68,7 +68,9 @@ def test_prometheus_scrapes_every_service_under_its_name() -> None:
 
 COMPOSE = ROOT / "docker-compose.yml"
 REQUIRED = re.compile(r"\$\{(\w+):\?")
-DEFAULTED = re.compile(r"\$\{(\w+):?-")
+DEFAULTED = re.compile(r"\$\{(\w+):?-(?!\})")
+#: Optional features that stay off while unset (an empty value is no default secret).
+UNSET_IS_OFF = re.compile(r"\$\{(\w+):-\}")
 
 
 def test_compose_runs_every_service_as_its_own_database_role() -> None:
@@ -87,7 +89,14 @@ def test_compose_runs_every_service_as_its_own_database_role() -> None:
 def test_compose_has_no_secret_with_a_default_and_env_example_names_them_all() -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     defaulted = set(DEFAULTED.findall(text))
-    assert defaulted <= {"TOSEI_LOG_LEVEL"}, defaulted
+    assert defaulted <= {"TOSEI_LOG_LEVEL", "TOSEI_CONSOLE_OIDC_LABEL"}, defaulted
+    optional = set(UNSET_IS_OFF.findall(text))
+    assert optional == {
+        "TOSEI_CONSOLE_PUBLIC_URL",
+        "TOSEI_CONSOLE_OIDC_ISSUER",
+        "TOSEI_CONSOLE_OIDC_CLIENT_ID",
+        "TOSEI_CONSOLE_OIDC_CLIENT_SECRET",
+    }
     required = set(REQUIRED.findall(text))
     assert {
         "TOSEI_AUTH_SECRET",
@@ -98,6 +107,8 @@ def test_compose_has_no_secret_with_a_default_and_env_example_names_them_all() -
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     named = set(re.findall(r"^(\w+)=", example, re.MULTILINE))
     assert required <= named, required - named
+    mentioned = set(re.findall(r"^# (\w+)=", example, re.MULTILINE))
+    assert optional <= mentioned, optional - mentioned
 
 
 def test_compose_grafana_has_no_default_login_or_anonymous_access_and_all_have_limits() -> None:

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_console import cli
-from tosei_console.api import cases, clients, desk, experts, handover, home, kpi, signin
+from tosei_console.api import cases, clients, desk, experts, handover, home, kpi, oidc, signin
 from tosei_console.handlers.accounts import first_coordinator
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -19,6 +19,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 def routers(runtime: Runtime) -> Sequence[APIRouter]:
     return [
         signin.router(runtime),
+        oidc.router(runtime),
         home.router(runtime),
         desk.router(runtime),
         cases.router(runtime),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import secrets
 import sys
 from typing import Any
@@ -46,7 +45,7 @@ def run_user_add(args: argparse.Namespace, tool: ToolContext) -> int:
     else:
         password = secrets.token_urlsafe(12)
         generated = True
-    actor = f"cli:{_login()}"
+    actor = tool.actor
 
     async def run() -> str:
         async with tool.database() as database_url:
@@ -86,10 +85,3 @@ def run_user_add(args: argparse.Namespace, tool: ToolContext) -> int:
     if generated:
         print(f"パスワード: {password}（この表示は一度だけです。本人に安全な方法で伝えてください）")
     return 0
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"

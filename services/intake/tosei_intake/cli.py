@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import sys
 from datetime import date
 from functools import partial
@@ -62,7 +61,7 @@ def run_import_legacy(args: argparse.Namespace, tool: ToolContext) -> int:
             print(f"tosei import-legacy: {problem.ja}", file=sys.stderr)
         print("何も取り込みませんでした。", file=sys.stderr)
         return NOTHING_DONE
-    actor = args.by or f"cli:{_login()}"
+    actor = args.by or tool.actor
 
     async def run() -> ImportReport:
         async with tool.database() as database_url:
@@ -111,10 +110,3 @@ def read_files(
 
 def _progress(done: int, total: int) -> None:
     print(f"取り込み中 importing… {done}/{total} rows", file=sys.stderr, flush=True)
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import getpass
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -116,6 +117,15 @@ class ToolContext:
     kafka_bootstrap: str
     #: The database to use for the duration of the block (resolved as ``tosei`` resolves it).
     database: Callable[[], AbstractAsyncContextManager[str]]
+
+    @property
+    def actor(self) -> str:
+        """How change records name the operator at the command line: ``cli:<their login>``."""
+        try:
+            login = getpass.getuser()
+        except (OSError, KeyError):
+            login = "unknown"
+        return f"cli:{login}"
 
 
 def discover_services() -> dict[str, ServiceSpec]:

@@ -59,6 +59,28 @@ class Settings(BaseSettings):
         description="Mark the console's cookies Secure (set behind TLS; https requests get it "
         "anyway).",
     )
+    console_public_url: str | None = Field(
+        default=None,
+        description="The console's address as people's browsers reach it (e.g. "
+        "https://console.tosei.example.jp); OpenID Connect returns there. Unset: the address "
+        "of the request.",
+    )
+    console_oidc_issuer: str | None = Field(
+        default=None,
+        description="A municipality's OpenID Connect provider (its issuer URL). Set with the "
+        "client id and secret to offer its sign-in beside the console's own accounts.",
+    )
+    console_oidc_client_id: str | None = None
+    console_oidc_client_secret: str | None = None
+    console_oidc_login_claim: str = Field(
+        default="email",
+        description="The ID token's claim matched against a console account's login (roles "
+        "and towns always come from the console's account, never from the provider).",
+    )
+    console_oidc_label: str = Field(
+        default="自治体のアカウント",
+        description="How the sign-in button names the provider (「…でログイン」).",
+    )
     broker_port: int = Field(default=19092, description="Port of the bundled Tansu broker.")
     auth_secret: str = DEVELOPMENT_AUTH_SECRET
     pseudonym_secret: str = Field(

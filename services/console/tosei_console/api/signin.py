@@ -20,24 +20,31 @@ from tosei_console.api.pages import (
     runtime_of,
 )
 from tosei_console.domain.menu import home_for
-from tosei_console.handlers.accounts import SESSION_LIFETIME, SignInRefused, sign_in, sign_out
+from tosei_console.domain.oidc import OidcConfig
+from tosei_console.handlers.accounts import (
+    SESSION_LIFETIME,
+    NewSession,
+    SignInRefused,
+    sign_in,
+    sign_out,
+)
 
 SIGN_IN_ACTOR = "console:sign-in"
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path of this console: never an address elsewhere (an open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
 
 
-def _secure(request: Request) -> bool:
+def secure_cookies(request: Request) -> bool:
     settings = runtime_of(request).settings
     return request.url.scheme == "https" or settings.console_secure_cookies
 
 
-def _login_page(
+def login_page(
     request: Request,
     *,
     error: str | None = None,
@@ -52,7 +59,8 @@ def _login_page(
         csrf_token=token,
         error=error,
         login=login,
-        next_path=_safe_next(next_path) or "",
+        next_path=safe_next(next_path) or "",
+        oidc=OidcConfig.of(runtime_of(request).settings),
         status_code=status_code,
     )
     page.set_cookie(
@@ -60,10 +68,25 @@ def _login_page(
         token,
         httponly=True,
         samesite="strict",
-        secure=_secure(request),
+        secure=secure_cookies(request),
         path="/login",
     )
     return page
+
+
+def signed_in_answer(request: Request, session: NewSession, next_path: str) -> Response:
+    """On to where the person was going, with the session's cookie."""
+    target = safe_next(next_path) or home_for(session.account.role)
+    answer = RedirectResponse(target, status_code=303)
+    answer.set_cookie(
+        SESSION_COOKIE,
+        session.cookie,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+    )
+    return answer
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -71,7 +94,7 @@ def router(runtime: Runtime) -> APIRouter:
 
     @routes.get("/login")
     async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
-        return _login_page(request, next_path=next)
+        return login_page(request, next_path=next)
 
     @routes.post("/login", response_model=None)
     async def login(
@@ -83,7 +106,7 @@ def router(runtime: Runtime) -> APIRouter:
     ) -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not secrets.compare_digest(expected, csrf_token):
-            return _login_page(
+            return login_page(
                 request,
                 error="画面の有効期限が切れました。もう一度ログインしてください",
                 login=login,
@@ -93,19 +116,10 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.unit_of_work(SIGN_IN_ACTOR) as uow:
             session = await sign_in(uow, login, password)
         if isinstance(session, SignInRefused):
-            return _login_page(
+            return login_page(
                 request, error=session.message, login=login, next_path=next, status_code=401
             )
-        target = _safe_next(next) or home_for(session.account.role)
-        answer = RedirectResponse(target, status_code=303)
-        answer.set_cookie(
-            SESSION_COOKIE,
-            session.cookie,
-            max_age=int(SESSION_LIFETIME.total_seconds()),
-            httponly=True,
-            samesite="lax",
-            secure=_secure(request),
-        )
+        answer = signed_in_answer(request, session, next)
         answer.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
         return answer
 

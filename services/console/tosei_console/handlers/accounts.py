@@ -122,6 +122,30 @@ async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession | Si
         return SignInRefused(WRONG_CREDENTIALS)
     if HASHER.check_needs_rehash(password_hash):
         await db.replace_password_hash(uow.conn, account.account_id, HASHER.hash(password))
+    return await _new_session(uow, account, "signed_in")
+
+
+NOT_REGISTERED = (
+    "このアカウントはコンソールに登録されていないか、使えなくなっています。"
+    "コーディネーターに連絡してください"
+)
+
+
+async def sign_in_verified(uow: UnitOfWork, login: str) -> NewSession | SignInRefused:
+    """A new session for someone the municipality's identity provider vouched for: the
+    console account of that login decides role and town; none, or an inactive or locked one,
+    is refused."""
+    found = await db.account_for_sign_in(uow.conn, normalise_login(login))
+    if found is None or not found[0].active:
+        return SignInRefused(NOT_REGISTERED)
+    account, _ = found
+    if locked(account, uow.at):
+        return SignInRefused(LOCKED)
+    await db.record_attempt(uow.conn, account.account_id, 0, None)
+    return await _new_session(uow, account, "signed_in_with_provider")
+
+
+async def _new_session(uow: UnitOfWork, account: Account, how: str) -> NewSession:
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     await db.delete_expired_sessions(uow.conn, uow.at)
@@ -133,7 +157,7 @@ async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession | Si
         at=uow.at,
         expires_at=uow.at + SESSION_LIFETIME,
     )
-    await uow.audit("account", account.account_id, "signed_in")
+    await uow.audit("account", account.account_id, how)
     return NewSession(cookie=cookie, csrf_token=csrf, account=account)
 
 
