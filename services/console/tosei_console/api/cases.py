@@ -22,7 +22,7 @@ from tosei_common.region.municipalities import REGION
 from tosei_console.api.pages import Posted, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.domain import forms
-from tosei_console.domain.timeline import actor_label, kind_label
+from tosei_console.domain.timeline import actor_label, detail, kind_label
 from tosei_console.handlers import accounts
 
 #: The forms of the case page: the path they post to and how the form becomes a body.
@@ -81,6 +81,7 @@ async def _case_page(
         case=case,
         kind_label=kind_label,
         by=lambda actor: actor_label(actor, names),
+        detail=lambda item: detail(item["kind"], item["facts"], names),
         experts=experts,
         external_experts=external,
         failed=failed,
