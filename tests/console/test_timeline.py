@@ -41,9 +41,7 @@ def test_each_entry_says_what_changed_in_words() -> None:
         "佐々木 健 → 工藤 真理（事業の段階が変わった、創業支援 → 中小企業経営支援）"
     )
     assert detail("assigned", {"expert_id": "a", "track": "sme"}, names) == "佐々木 健"
-    assert (
-        detail("assigned", {"expert_id": "gone", "track": "sme"}, names) == "登録外の支援人材"
-    )
+    assert detail("assigned", {"expert_id": "gone", "track": "sme"}, names) == "登録外の支援人材"
     session = {"held_on": "2026-11-16", "mode": "visit", "duration_minutes": 90}
     assert detail("session", session, names) == "令和8年11月16日・訪問・90分"
     outcome = {"type": "jobs_created", "jobs": 3, "achieved_on": "2027-01-05"}
