@@ -4,7 +4,7 @@ and who may see and change what."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -228,7 +228,8 @@ async def test_overdue_follow_ups_are_listed_per_expert_and_counted_for_operator
 ) -> None:
     expert = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
     other = await desk.expert("鈴木 一郎", "startup", ["founding_plan"])
-    late, on_time = await desk.open_case(), await desk.open_case()
+    two_weeks_ago = desk.rt.clock.now() - timedelta(days=14)
+    late, on_time = await desk.open_case(opened_at=two_weeks_ago), await desk.open_case()
     owners = {c: (await desk.case(c))["expert_id"] for c in (late, on_time)}
     assert set(owners.values()) == {expert, other}
     past = TODAY - timedelta(days=10)
@@ -249,6 +250,55 @@ async def test_overdue_follow_ups_are_listed_per_expert_and_counted_for_operator
     metrics = (await desk.client.get("/metrics")).text
     assert 'tosei_caseflow_overdue_followups{track="startup"} 1.0' in metrics
     assert 'tosei_caseflow_open_cases{state="in_progress",track="startup"} 2.0' in metrics
+
+
+async def test_a_session_or_an_outcome_before_the_consultation_is_refused_and_no_wait_is_negative(
+    desk: Desk,
+) -> None:
+    """The client came on 12 May; a session typed as 1 May (the month mistaken) is a 422 that
+    names the field, and nothing of it is kept."""
+    await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    came = datetime(2026, 5, 12, 1, 0, tzinfo=UTC)  # 10:00 in Japan
+    case_id = await desk.open_case(opened_at=came)
+    owner = (await desk.case(case_id))["expert_id"]
+    early = await desk.post(
+        f"/cases/{case_id}/sessions", session(held_on="2026-05-01"), expert_token(owner)
+    )
+    assert early.status_code == 422, early.text
+    assert early.json()["fields"][0]["field"] == "held_on"
+    assert "受付日（令和8年5月12日）" in early.json()["message"]
+    old = await desk.post(
+        f"/cases/{case_id}/outcomes",
+        {"type": "founded", "achieved_on": "2019-01-01"},
+        expert_token(owner),
+    )
+    assert old.status_code == 422, old.text
+    assert old.json()["fields"][0]["field"] == "achieved_on"
+    case = await desk.case(case_id)
+    assert (case["sessions"], case["outcomes"]) == ([], [])
+    on_the_day = await desk.post(
+        f"/cases/{case_id}/sessions", session(held_on="2026-05-12"), expert_token(owner)
+    )
+    assert on_the_day.status_code == 201, on_the_day.text
+    report = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=COORDINATOR)).json()
+    assert report["total"]["median_days_to_first_session"] == 0.0
+    heisei = (await desk.client.get("/reports/kpi?fiscal_year=2018", headers=COORDINATOR)).json()
+    assert heisei["total"]["founders"] == 0
+
+
+async def test_a_second_outcome_of_a_kind_is_a_conflict_naming_the_first(desk: Desk) -> None:
+    await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    case_id = await desk.open_case()
+    owner = (await desk.case(case_id))["expert_id"]
+    founded = {"type": "founded", "achieved_on": TODAY.isoformat()}
+    first = await desk.post(f"/cases/{case_id}/outcomes", founded, expert_token(owner))
+    assert first.status_code == 201, first.text
+    again = await desk.post(f"/cases/{case_id}/outcomes", founded, expert_token(owner))
+    assert again.status_code == 409, again.text
+    assert "成果「創業」がすでに記録されています" in again.json()["message"]
+    assert [o["type"] for o in (await desk.case(case_id))["outcomes"]] == ["founded"]
+    report = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=COORDINATOR)).json()
+    assert (report["total"]["founders"], report["total"]["outcomes"]) == (1, {"founded": 1})
 
 
 async def test_a_session_in_the_future_is_refused(desk: Desk) -> None:

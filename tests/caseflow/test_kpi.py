@@ -53,7 +53,7 @@ FACTS = kpi.Facts(
         kpi.CloseFact(c2, date(2021, 4, 30), 4, SME),
         kpi.CloseFact(c5, date(2022, 3, 31), None, SME),
     ),
-    transfers=(kpi.TransferFact(c4, date(2021, 9, 1), ST),),
+    transfers=(kpi.TransferFact(c4, date(2021, 9, 1), ST, SME),),
     referrals=(
         kpi.ReferralFact(c3, date(2021, 5, 1), date(2021, 6, 15), ReferralStatus.COMPLETED, ST),
         kpi.ReferralFact(c5, date(2022, 1, 10), None, ReferralStatus.ACCEPTED, SME),
@@ -127,3 +127,45 @@ def test_municipality_and_category_breakdowns_follow_the_case() -> None:
     assert report.by_category["financing"].new_cases == 1
     assert report.by_category["founding_plan"].new_cases == 1
     assert report.by_category["succession"].new_cases == 1
+
+
+def test_a_founding_recorded_after_the_move_to_sme_counts_for_the_startup_track() -> None:
+    """c6 founded on 1 November while with the startup experts; the outcome was entered after
+    the case moved to SME on 10 November, so the event carries SME."""
+    c6 = uuid.UUID(int=106)
+    facts = kpi.Facts(
+        cases=(kpi.CaseFact(c6, A, date(2026, 9, 1), Origin.NEW_DESK, ST, "022012", ()),),
+        sessions=(kpi.SessionFact(c6, date(2026, 10, 1), SME),),  # entered late as well
+        outcomes=(kpi.OutcomeFact(c6, OutcomeType.FOUNDED, date(2026, 11, 1), None, SME),),
+        transfers=(kpi.TransferFact(c6, date(2026, 11, 10), ST, SME),),
+    )
+    report = kpi.report(facts, 2026)
+    assert report.by_track["startup"].founders == 1
+    assert report.by_track["sme"].founders == 0
+    assert report.by_track["startup"].consultations == 1
+    assert report.baseline["startup"]["founders"]["value"] == 1
+
+
+def test_on_the_day_of_a_transfer_the_track_recorded_with_the_fact_decides() -> None:
+    c6 = uuid.UUID(int=106)
+    moved = kpi.TransferFact(c6, date(2026, 11, 10), ST, SME)
+    facts = kpi.Facts(
+        cases=(kpi.CaseFact(c6, A, date(2026, 9, 1), Origin.NEW_DESK, ST, "022012", ()),),
+        transfers=(moved,),
+    )
+    assert facts.track_on(c6, date(2026, 11, 10), ST) is ST  # held before the hand-over
+    assert facts.track_on(c6, date(2026, 11, 10), SME) is SME  # by the new expert
+    assert facts.track_on(c6, date(2026, 11, 11), ST) is SME
+    assert facts.track_on(c6, date(2026, 11, 9), SME) is ST
+
+
+def test_no_figure_is_negative_even_with_a_session_recorded_before_its_case() -> None:
+    """Such a session is refused now; one recorded before that rule does not make a wait."""
+    c6 = uuid.UUID(int=106)
+    facts = kpi.Facts(
+        cases=(kpi.CaseFact(c6, A, date(2026, 5, 12), Origin.NEW_DESK, ST, "022012", ()),),
+        sessions=(kpi.SessionFact(c6, date(2026, 5, 1), ST),),
+    )
+    total = kpi.report(facts, 2026).total
+    assert total.median_days_to_first_session is None
+    assert all(value >= 0 for value in vars(total).values() if isinstance(value, int | float))

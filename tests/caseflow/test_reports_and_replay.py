@@ -69,15 +69,22 @@ async def test_the_kpi_report_over_two_fiscal_years_matches_hand_counted_figures
     s = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
     m = await desk.expert("高橋 美咲", "sme", ["sales_channels"])
     p, q = uuid.uuid4(), uuid.uuid4()
-    x1 = await desk.open_case(client_id=p, opened_at=at("2021-03-20"), municipality="022012")
-    x2 = await desk.open_case(
+
+    async def opened_on(day: str, **fields: Any) -> str:
+        """The case opens, and triage assigns it, on ``day``."""
+        assert isinstance(caseflow.clock, SettableClock)
+        caseflow.clock.set(at(day))
+        return await desk.open_case(opened_at=at(day), **fields)
+
+    x1 = await opened_on("2021-03-20", client_id=p, municipality="022012")
+    x2 = await opened_on(
+        "2021-04-02",
         client_id=p,
-        opened_at=at("2021-04-02"),
         stage=BusinessStage.ESTABLISHED,
         categories=(Category.SALES_CHANNELS,),
         municipality="023078",
     )
-    x3 = await desk.open_case(client_id=q, opened_at=at("2022-03-31"), municipality="023019")
+    x3 = await opened_on("2022-03-31", client_id=q, municipality="023019")
     assert [(await desk.case(c))["expert_id"] for c in (x1, x2, x3)] == [s, m, s]
 
     await meet(caseflow, s, x1, "2021-03-25")

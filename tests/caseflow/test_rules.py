@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tosei_caseflow.domain import access, cases, referrals
-from tosei_caseflow.domain.cases import Case, OutcomeInput, SessionInput, Tenure
+from tosei_caseflow.domain.cases import Case, OutcomeInput, RecordedOutcome, SessionInput, Tenure
 from tosei_caseflow.domain.experts import Expert
 from tosei_caseflow.domain.referrals import Referral
 from tosei_common.catalogue.caseflow import (
@@ -39,6 +39,7 @@ from tosei_common.platform.principal import Principal, Role
 NOW = datetime(2026, 11, 15, 22, 30, tzinfo=UTC)  # 07:30 on 16 November in Japan
 TODAY = date(2026, 11, 16)
 MINE, THEIRS, FORMER = (uuid.UUID(int=i) for i in (1, 2, 3))
+OPENED_ON = date(2026, 10, 17)  # case()'s consultation day in Japan: NOW - 30 days
 
 
 def case(**changes: Any) -> Case:
@@ -229,10 +230,26 @@ def test_a_change_is_dated_after_the_case_s_previous_event_even_when_the_clock_i
         (
             lambda: cases.record_outcome(
                 case(), OutcomeInput(OutcomeType.JOBS_CREATED, TODAY, None, None),
-                outcome_id=uuid.uuid4(), at=NOW, today=TODAY,
+                outcome_id=uuid.uuid4(), recorded=[], at=NOW, today=TODAY,
             ),
             Unprocessable,
             "jobs",
+        ),
+        (
+            lambda: cases.record_session(
+                case(), session(OPENED_ON - timedelta(days=1)), session_id=uuid.uuid4(), at=NOW,
+                today=TODAY,
+            ),
+            Unprocessable,
+            "held_on",
+        ),
+        (
+            lambda: cases.record_outcome(
+                case(), OutcomeInput(OutcomeType.FOUNDED, date(2019, 1, 1), None, None),
+                outcome_id=uuid.uuid4(), recorded=[], at=NOW, today=TODAY,
+            ),
+            Unprocessable,
+            "achieved_on",
         ),
         (
             lambda: referrals.update(
@@ -292,3 +309,46 @@ def test_a_referral_without_consent_is_refused_before_anything_else() -> None:
         )
     assert refused.value.extra == {"reason": "no_consent"}
     said_in_japanese(refused.value)
+
+
+def test_a_session_or_an_outcome_may_fall_on_the_day_the_client_came() -> None:
+    assert cases.consulted_on(case()) == OPENED_ON
+    held = cases.record_session(
+        case(), session(OPENED_ON), session_id=uuid.uuid4(), at=NOW, today=TODAY
+    )
+    assert isinstance(held.events[-1], CaseSessionRecorded)
+    founded = OutcomeInput(OutcomeType.FOUNDED, OPENED_ON, None, None)
+    change = cases.record_outcome(
+        case(), founded, outcome_id=uuid.uuid4(), recorded=[], at=NOW, today=TODAY
+    )
+    assert len(change.events) == 1
+
+
+def test_the_day_the_client_came_is_the_day_in_japan() -> None:
+    late_evening_utc = datetime(2026, 5, 11, 16, 0, tzinfo=UTC)  # 01:00 on 12 May in Japan
+    assert cases.consulted_on(case(opened_at=late_evening_utc)) == date(2026, 5, 12)
+    with pytest.raises(Unprocessable) as refused:
+        cases.record_session(
+            case(opened_at=late_evening_utc),
+            session(date(2026, 5, 11)),
+            session_id=uuid.uuid4(),
+            at=NOW,
+            today=TODAY,
+        )
+    assert "受付日（令和8年5月12日）" in refused.value.message.ja
+
+
+def test_a_case_achieves_each_kind_of_outcome_once() -> None:
+    first = RecordedOutcome(uuid.uuid4(), OutcomeType.FOUNDED, date(2026, 11, 1))
+    again = OutcomeInput(OutcomeType.FOUNDED, TODAY, None, None)
+    with pytest.raises(Conflict) as refused:
+        cases.record_outcome(
+            case(), again, outcome_id=uuid.uuid4(), recorded=[first], at=NOW, today=TODAY
+        )
+    assert "成果「創業」がすでに記録されています（令和8年11月1日）" in refused.value.message.ja
+    assert str(first.outcome_id) in refused.value.message.en
+    other_kind = OutcomeInput(OutcomeType.SALES_INCREASED, TODAY, None, None)
+    change = cases.record_outcome(
+        case(), other_kind, outcome_id=uuid.uuid4(), recorded=[first], at=NOW, today=TODAY
+    )
+    assert len(change.events) == 1

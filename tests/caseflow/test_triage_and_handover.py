@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -92,20 +93,26 @@ async def test_a_handed_over_case_goes_to_its_old_staff_member_and_keeps_its_sta
     await desk.expert("小林 翔", "sme", ["sales_channels"])  # as good a match for triage
     staff = pseudonym(caseflow.settings.pseudonym_secret, "staff", name_key("山本　和子"))
 
+    consulted = datetime(2020, 9, 15, 0, 0, tzinfo=UTC)
     case_id = await desk.open_case(
         origin=Origin.SME_DESK,
         stage=BusinessStage.ESTABLISHED,
         categories=(Category.SALES_CHANNELS,),
         legacy_status=LegacyStatus.OPEN,
         legacy_staff=staff,
+        opened_at=consulted,
     )
 
     case = await desk.case(case_id)
     assert case["expert_id"] == old_hand
     assert case["legacy_status"] == "open"
     assert case["origin"] == "sme_desk"
+    assert datetime.fromisoformat(case["opened_at"]) == consulted  # when the client came
     assigned = [e for e in case["timeline"] if e["kind"] == "assigned"]
     assert assigned[0]["facts"]["rule"] == "legacy_staff"
+    assert assigned[0]["reason"] == "旧窓口の担当者がそのまま引き継ぎ"
+    # ... and assigned now, when the hand-over happened: not backdated to 2020
+    assert datetime.fromisoformat(assigned[0]["at"]) >= caseflow.clock.now() - timedelta(minutes=5)
 
 
 async def test_a_handed_over_case_without_a_matching_expert_waits_in_the_queue(desk: Desk) -> None:

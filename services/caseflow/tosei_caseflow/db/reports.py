@@ -50,7 +50,12 @@ async def facts(conn: Connection) -> kpi.Facts:
             )
         else:
             transfers.append(
-                kpi.TransferFact(row["case_id"], tokyo_date(row["at"]), Track(said["from_track"]))
+                kpi.TransferFact(
+                    row["case_id"],
+                    tokyo_date(row["at"]),
+                    Track(said["from_track"]),
+                    Track(said["to_track"]),
+                )
             )
     return kpi.Facts(
         cases=tuple(

@@ -7,6 +7,7 @@ from the unit of work and is moved just past the case's previous event (``moment
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -29,7 +30,9 @@ from tosei_common.catalogue.caseflow import (
     TransferReason,
 )
 from tosei_common.catalogue.intake import BusinessStage, Category, Origin
+from tosei_common.catalogue.labels import OUTCOME_TYPE
 from tosei_common.platform.errors import Conflict, Message, Unprocessable
+from tosei_common.region.fiscal import japanese_date, tokyo_date
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ class SessionInput:
 
 
 @dataclass(frozen=True)
+class RecordedOutcome:
+    """An outcome the case already has."""
+
+    outcome_id: UUID
+    type: OutcomeType
+    achieved_on: date
+
+
+@dataclass(frozen=True)
 class OutcomeInput:
     type: OutcomeType
     achieved_on: date
@@ -84,6 +96,29 @@ def moment(case: Case, at: datetime) -> datetime:
 
 
 _FIELD_NAMES = {"held_on": "面談日", "achieved_on": "成果の日付"}
+
+
+def consulted_on(case: Case) -> date:
+    """The day (in Japan) the client came to the desk: nothing about the case happened before."""
+    return tokyo_date(case.opened_at)
+
+
+def _within_the_case(case: Case, day: date, today: date, field: str) -> None:
+    """A fact of the case is dated between the client's consultation and today."""
+    _not_after_today(day, today, field)
+    opened = consulted_on(case)
+    if day < opened:
+        raise Unprocessable(
+            f"{_FIELD_NAMES[field]}（{japanese_date(day)}）が相談の受付日"
+            f"（{japanese_date(opened)}）より前です。受付日以降の日付にしてください",
+            en=f"{field} {day} is before the case was opened on {opened}",
+            fields={
+                field: Message(
+                    f"受付日（{japanese_date(opened)}）以降の日付にしてください",
+                    f"before the consultation ({opened})",
+                )
+            },
+        )
 
 
 def _not_after_today(day: date, today: date, field: str) -> None:
@@ -167,7 +202,7 @@ def record_session(
 ) -> Change:
     """A meeting with the client. A case that was only assigned (or reopened) is now in
     progress: the change starts with that."""
-    _not_after_today(session.held_on, today, "held_on")
+    _within_the_case(case, session.held_on, today, "held_on")
     if session.next_action_on is not None and session.next_action_on < session.held_on:
         raise Unprocessable(
             "次回対応日が面談日より前になっています",
@@ -239,10 +274,27 @@ def transfer(
 
 
 def record_outcome(
-    case: Case, outcome: OutcomeInput, *, outcome_id: UUID, at: datetime, today: date
+    case: Case,
+    outcome: OutcomeInput,
+    *,
+    outcome_id: UUID,
+    recorded: Sequence[RecordedOutcome],
+    at: datetime,
+    today: date,
 ) -> Change:
-    """What the support achieved (also after the case closed: founding takes time)."""
-    _not_after_today(outcome.achieved_on, today, "achieved_on")
+    """What the support achieved (also after the case closed: founding takes time). A case
+    achieves each kind of outcome once: a second 創業 would count a founder twice."""
+    _within_the_case(case, outcome.achieved_on, today, "achieved_on")
+    for earlier in recorded:
+        if earlier.type is outcome.type:
+            label = OUTCOME_TYPE[outcome.type]
+            raise Conflict(
+                f"この案件には成果「{label}」がすでに記録されています"
+                f"（{japanese_date(earlier.achieved_on)}）。1つの案件に同じ成果は1回だけ"
+                "記録できます",
+                en=f"the case already has a {outcome.type.value} outcome "
+                f"({earlier.outcome_id}, {earlier.achieved_on})",
+            )
     if outcome.type is OutcomeType.JOBS_CREATED and not outcome.jobs:
         raise Unprocessable(
             "雇用創出の人数を入力してください",
@@ -262,7 +314,7 @@ def record_outcome(
             "未割当の案件にはまだ成果を記録できません。先に担当を割り当ててください",
             en="an unassigned case has no outcome yet; assign it first",
         )
-    recorded = CaseOutcomeRecorded(
+    achieved = CaseOutcomeRecorded(
         case_id=case.case_id,
         outcome_id=outcome_id,
         type=outcome.type,
@@ -272,4 +324,4 @@ def record_outcome(
         municipality=case.municipality,
         recorded_at=moment(case, at),
     )
-    return Change.of(recorded, Note(note=outcome.note))
+    return Change.of(achieved, Note(note=outcome.note))

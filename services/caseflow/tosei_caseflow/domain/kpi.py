@@ -76,6 +76,7 @@ class TransferFact:
     case_id: UUID
     on: date
     from_track: Track
+    to_track: Track
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,34 @@ class Facts:
             referrals=tuple(r for r in self.referrals if r.case_id in ids),
         )
 
+    def track_on(self, case_id: UUID, day: date, recorded: Track) -> Track:
+        """The track a case had on ``day``: the one it opened with, moved by each transfer
+        before that day. Sessions and outcomes are entered after the fact (a founding recorded
+        once the case has moved to the SME experts still happened on the startup track). On
+        the very day of a transfer the dates cannot tell before from after, so the track the
+        fact was recorded with decides."""
+        moves = sorted((t for t in self.transfers if t.case_id == case_id), key=lambda t: t.on)
+        if any(t.on == day for t in moves):
+            return recorded
+        opened = next((c.track for c in self.cases if c.case_id == case_id), recorded)
+        track = opened
+        for move in moves:
+            if move.on < day:
+                track = move.to_track
+        return track
+
     def of_track(self, track: Track) -> Facts:
         """Each fact in the track it had when it happened."""
         return Facts(
             cases=tuple(c for c in self.cases if c.track is track),
-            sessions=tuple(s for s in self.sessions if s.track is track),
-            outcomes=tuple(o for o in self.outcomes if o.track is track),
+            sessions=tuple(
+                s for s in self.sessions if self.track_on(s.case_id, s.held_on, s.track) is track
+            ),
+            outcomes=tuple(
+                o
+                for o in self.outcomes
+                if self.track_on(o.case_id, o.achieved_on, o.track) is track
+            ),
             closes=tuple(c for c in self.closes if c.track is track),
             transfers=tuple(t for t in self.transfers if t.from_track is track),
             referrals=tuple(r for r in self.referrals if r.track is track),
@@ -153,10 +176,13 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
     outcomes = [o for o in facts.outcomes if within(o.achieved_on)]
     closes = [c for c in facts.closes if within(c.closed_on)]
     ratings = [c.satisfaction for c in closes if c.satisfaction is not None]
+    # A session dated before its case opened is refused now; one recorded before that rule
+    # contradicts time and tells nothing about the wait.
     waits = [
-        (first_sessions[c.case_id] - c.opened_on).days
+        days
         for c in opened
         if c.case_id in first_sessions
+        and (days := (first_sessions[c.case_id] - c.opened_on).days) >= 0
     ]
     return Figures(
         consultations=len(sessions),

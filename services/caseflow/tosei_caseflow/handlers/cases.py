@@ -12,9 +12,10 @@ from uuid import UUID
 
 from tosei_caseflow.db import cases as cases_db
 from tosei_caseflow.db import experts as experts_db
+from tosei_caseflow.db import outcomes as outcomes_db
 from tosei_caseflow.domain import access
 from tosei_caseflow.domain import cases as decide
-from tosei_caseflow.domain.cases import Case, OutcomeInput, SessionInput
+from tosei_caseflow.domain.cases import Case, OutcomeInput, RecordedOutcome, SessionInput
 from tosei_caseflow.handlers.record import record
 from tosei_common.catalogue.caseflow import CaseState, TransferReason
 from tosei_common.platform.principal import Principal
@@ -84,6 +85,12 @@ async def record_outcome(
     """Record what the support achieved (also after the case closed: founding takes time)."""
     case = await case_to_change(uow, who, case_id)
     outcome_id = uuid.uuid4()
-    change = decide.record_outcome(case, outcome, outcome_id=outcome_id, at=uow.at, today=uow.today)
+    recorded = [
+        RecordedOutcome(o.outcome_id, o.type, o.achieved_on)
+        for o in await outcomes_db.of_case(uow.conn, case_id)
+    ]
+    change = decide.record_outcome(
+        case, outcome, outcome_id=outcome_id, recorded=recorded, at=uow.at, today=uow.today
+    )
     await record(uow, change)
     return outcome_id

@@ -38,9 +38,9 @@ async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:
             else None
         )
         if staff is not None:
-            await record(ctx, assign_to_old_staff(event, staff), actor="system:handover")
+            await record(ctx, assign_to_old_staff(event, staff, at=ctx.at), actor="system:handover")
         return
     decision = triage(event.stage, event.categories, await experts_db.candidates(ctx.conn))
-    change = assign_by_triage(event, decision)
+    change = assign_by_triage(event, decision, at=ctx.at)
     if change is not None:
         await record(ctx, change, actor="system:triage")
