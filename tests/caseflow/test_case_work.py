@@ -72,6 +72,18 @@ async def test_a_case_goes_through_its_lifecycle_and_refuses_invalid_moves(desk:
         "state_changed", "state_changed",
     ]  # fmt: skip
 
+    # Closed again after the reopening: the rating must be said, or said to be missing.
+    assert await move("resolved") == 204
+    unsaid = await desk.post(f"/cases/{case_id}/transitions", {"to": "closed"}, as_expert)
+    assert unsaid.status_code == 422, unsaid.text
+    assert unsaid.json()["fields"][0]["field"] == "satisfaction"
+    assert await move("closed", satisfaction="not_answered") == 204
+    assert (await desk.case(case_id))["satisfaction"] is None
+    report = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=COORDINATOR)).json()
+    total = report["total"]
+    # rated once: the latest closing (unrated) replaces the first one's 5
+    assert (total["satisfaction_ratings"], total["satisfaction_not_answered"]) == (0, 1)
+
 
 async def test_a_transfer_keeps_the_whole_history_for_the_receiving_expert(
     desk: Desk, broker: TansuBroker

@@ -72,6 +72,7 @@ def test_fy2021_against_hand_counted_figures() -> None:
     assert total.outcomes == {"financing_obtained": 1, "founded": 1, "jobs_created": 1}
     assert total.jobs_created == 2
     assert total.satisfaction_ratings == 2
+    assert total.satisfaction_not_answered == 1  # c5, closed unrated on 31 March 2022
     assert total.satisfaction_average == 4.5
     assert total.satisfaction_distribution == {"4": 1, "5": 1}
     assert total.transfers == 1
@@ -169,3 +170,24 @@ def test_no_figure_is_negative_even_with_a_session_recorded_before_its_case() ->
     total = kpi.report(facts, 2026).total
     assert total.median_days_to_first_session is None
     assert all(value >= 0 for value in vars(total).values() if isinstance(value, int | float))
+
+
+def test_a_case_reopened_and_closed_again_is_rated_once_and_unrated_closings_are_counted() -> None:
+    c6, c7 = uuid.UUID(int=106), uuid.UUID(int=107)
+    facts = kpi.Facts(
+        cases=(
+            kpi.CaseFact(c6, A, date(2026, 4, 10), Origin.NEW_DESK, ST, "022012", ()),
+            kpi.CaseFact(c7, B, date(2026, 4, 10), Origin.NEW_DESK, SME, "023019", ()),
+        ),
+        closes=(
+            kpi.CloseFact(c6, date(2026, 6, 1), 2, ST),
+            kpi.CloseFact(c6, date(2026, 9, 1), 5, ST),  # reopened, then closed again
+            kpi.CloseFact(c7, date(2026, 7, 1), None, SME),  # 回答なし
+        ),
+    )
+    total = kpi.report(facts, 2026).total
+    assert (total.satisfaction_ratings, total.satisfaction_average) == (1, 5.0)
+    assert total.satisfaction_distribution == {"5": 1}
+    assert total.satisfaction_not_answered == 1
+    june = kpi.report(facts, 2026).months["2026-06"]
+    assert june.satisfaction_ratings == 0  # the earlier rating was replaced by the later one

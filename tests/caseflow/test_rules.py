@@ -16,6 +16,7 @@ from tosei_caseflow.domain.experts import Expert
 from tosei_caseflow.domain.referrals import Referral
 from tosei_common.catalogue.caseflow import (
     CaseAssigned,
+    CaseClosed,
     CaseSessionRecorded,
     CaseState,
     CaseStateChanged,
@@ -352,3 +353,20 @@ def test_a_case_achieves_each_kind_of_outcome_once() -> None:
         case(), other_kind, outcome_id=uuid.uuid4(), recorded=[first], at=NOW, today=TODAY
     )
     assert len(change.events) == 1
+
+
+def test_closing_says_the_rating_or_that_the_client_gave_none() -> None:
+    resolved = case(state=CaseState.RESOLVED)
+    with pytest.raises(Unprocessable) as refused:
+        cases.change_state(resolved, CaseState.CLOSED, reason=None, satisfaction=None, at=NOW)
+    assert "回答なし" in refused.value.message.ja
+    assert "satisfaction" in refused.value.fields
+    (rated,) = cases.change_state(
+        resolved, CaseState.CLOSED, reason=None, satisfaction=4, at=NOW
+    ).events
+    (unrated,) = cases.change_state(
+        resolved, CaseState.CLOSED, reason=None, satisfaction=cases.NOT_ANSWERED, at=NOW
+    ).events
+    assert isinstance(rated, CaseClosed)
+    assert isinstance(unrated, CaseClosed)
+    assert (rated.satisfaction, unrated.satisfaction) == (4, None)

@@ -34,6 +34,7 @@ def expert(
 ) -> Candidate:
     return Candidate(
         expert_id=uuid.UUID(int=n),
+        name=f"支援人材{n}",
         track=track,
         specialities=frozenset(specialities),
         weekly_capacity=capacity,
@@ -48,8 +49,9 @@ def test_the_best_matching_expert_of_the_track_wins_over_a_less_loaded_one() -> 
     decision = triage(BusinessStage.PLANNING, [Category.FINANCING], [general, finance, sme])
     assert decision.track is Track.STARTUP
     assert decision.expert_id == finance.expert_id
-    assert (
-        decision.explanation == "創業支援（創業予定）：得意分野の一致1件、担当中5件／週の上限10件"
+    assert decision.explanation == (
+        "創業支援（創業予定）：得意分野の一致が多く担当件数の少ない支援人材1"
+        "（得意分野の一致1件、担当中5件／週の上限10件）に割り当て"
     )
 
 
@@ -79,7 +81,11 @@ def test_when_all_are_at_capacity_the_case_still_gets_the_best_expert() -> None:
     fuller = expert(2, Track.SME, {Category.IT}, load=5, capacity=3)
     decision = triage(BusinessStage.ESTABLISHED, [Category.IT], [fuller, full])
     assert decision.expert_id == full.expert_id
-    assert "上限に達しています" in decision.explanation
+    assert decision.explanation == (
+        "中小企業経営支援（既存事業者）：中小企業経営支援の担当者は全員が上限に達しているため、"
+        "得意分野の一致が多く担当件数の少ない支援人材1（担当中3件／週の上限3件、得意分野の一致1件）"
+        "に割り当て"
+    )
 
 
 def test_no_expert_on_the_track_leaves_the_case_in_the_queue() -> None:

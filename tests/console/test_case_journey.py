@@ -74,7 +74,7 @@ async def test_a_session_and_a_hand_over_keep_the_whole_timeline_and_the_notes_p
     await expect(timeline).to_contain_text("家族の借入の事情あり")
     # Who did what, by name and in Japanese: the triage's reason, the expert who held the session.
     await expect(timeline).to_contain_text("自動割当（得意分野と担当件数から）")
-    await expect(timeline).to_contain_text("創業支援（創業予定）：得意分野の一致")
+    await expect(timeline).to_contain_text("担当件数の少ない佐々木 健（得意分野の一致2件")
     await expect(timeline.locator("li", has_text="相談を実施").first).to_contain_text("佐々木 健")
     assert not re.search(r"(system|expert|intake):", await timeline.inner_text())
     await kudo.keep("case-after-transfer")

@@ -24,6 +24,7 @@ class Figures(BaseModel):
     outcomes: dict[str, int]
     jobs_created: int
     satisfaction_ratings: int
+    satisfaction_not_answered: int
     satisfaction_average: float | None
     satisfaction_distribution: dict[str, int]
     transfers: int

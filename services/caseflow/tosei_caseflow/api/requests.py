@@ -4,7 +4,7 @@ typed (control characters refused, naming the field)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -70,8 +70,10 @@ class Assignment(Body):
 class Transition(Body):
     to: CaseState = Field(description="in_progress, resolved, closed or reopened")
     reason: Reason = Field(default=None, examples=["創業計画が完成"])
-    satisfaction: int | None = Field(
-        default=None, ge=1, le=5, description="The client's rating when closing (1–5)."
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | Literal["not_answered"] | None = Field(
+        default=None,
+        description="When closing (required then): the client's rating 1–5, or not_answered "
+        "when they gave none (回答なし).",
     )
 
 

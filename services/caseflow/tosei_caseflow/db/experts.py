@@ -46,6 +46,7 @@ async def candidates(conn: Connection) -> list[Candidate]:
     return [
         Candidate(
             expert_id=e.expert.expert_id,
+            name=e.expert.name,
             track=e.expert.track,
             specialities=frozenset(e.expert.specialities),
             weekly_capacity=e.expert.weekly_capacity,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Final, Literal
 from uuid import UUID
 
 from tosei_caseflow.domain.changes import Change, Note
@@ -156,15 +157,22 @@ def assign(
     return Change.of(assigned, Note(reason=reason))
 
 
+#: Closing a case says the client's rating (1–5) or, explicitly, that they gave none.
+NOT_ANSWERED: Final = "not_answered"
+Satisfaction = int | Literal["not_answered"]
+
+
 def change_state(
     case: Case,
     target: CaseState,
     *,
     reason: str | None,
-    satisfaction: int | None,
+    satisfaction: Satisfaction | None,
     at: datetime,
 ) -> Change:
-    """Move the case through its lifecycle; closing may carry the client's satisfaction."""
+    """Move the case through its lifecycle. Closing says how satisfied the client was, or
+    that they did not answer (回答なし): a forgotten rating and a refused one are not the same
+    figure for the council."""
     if target is CaseState.ASSIGNED or target is CaseState.OPEN:
         raise Unprocessable(
             "担当の割り当ては専用の操作（POST /cases/{id}/assign）で行います",
@@ -180,6 +188,16 @@ def change_state(
             },
         )
     check_transition(case.state, target)
+    if target is CaseState.CLOSED and satisfaction is None:
+        raise Unprocessable(
+            "案件を終了するときは、相談者の満足度を選んでください（回答がなければ「回答なし」）",
+            en="closing a case needs the client's satisfaction (1-5) or not_answered",
+            fields={
+                "satisfaction": Message(
+                    "満足度（1〜5）か「回答なし」を選んでください", "1-5 or not_answered"
+                )
+            },
+        )
     when = moment(case, at)
     event: CaseClosed | CaseStateChanged
     if target is CaseState.CLOSED:
@@ -187,7 +205,7 @@ def change_state(
             case_id=case.case_id,
             expert_id=case.expert_id,
             track=case.track,
-            satisfaction=satisfaction,
+            satisfaction=None if satisfaction == NOT_ANSWERED else satisfaction,
             closed_at=when,
         )
     else:

@@ -7,7 +7,9 @@ Definitions (they are printed in the report too):
 - 来訪相談者数 (distinct clients): clients with a case opened or a session held in the period;
   repeat clients are those with two or more such contacts in the period.
 - 創業者数 (founders): cases with a "business founded" outcome achieved in the period.
-- 満足度 (satisfaction): ratings (1–5) given when cases closed in the period.
+- 満足度 (satisfaction): ratings (1–5) given when cases closed in the period; a case closed
+  more than once (reopened) counts its latest closing only, and a closing the client did not
+  rate counts as 回答なし (not answered).
 - median days to first session: for cases opened in the period that had a session.
 
 Per-track figures use the track each fact had when it happened (a case transferred from the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
@@ -154,6 +156,7 @@ class Figures:
     outcomes: dict[str, int] = field(default_factory=dict)
     jobs_created: int = 0
     satisfaction_ratings: int = 0
+    satisfaction_not_answered: int = 0
     satisfaction_average: float | None = None
     satisfaction_distribution: dict[str, int] = field(default_factory=dict)
     transfers: int = 0
@@ -176,6 +179,7 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
     outcomes = [o for o in facts.outcomes if within(o.achieved_on)]
     closes = [c for c in facts.closes if within(c.closed_on)]
     ratings = [c.satisfaction for c in closes if c.satisfaction is not None]
+    not_answered = sum(1 for c in closes if c.satisfaction is None)
     # A session dated before its case opened is refused now; one recorded before that rule
     # contradicts time and tells nothing about the wait.
     waits = [
@@ -194,6 +198,7 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
         outcomes=dict(sorted(Counter(o.type.value for o in outcomes).items())),
         jobs_created=sum(o.jobs or 0 for o in outcomes if o.type is OutcomeType.JOBS_CREATED),
         satisfaction_ratings=len(ratings),
+        satisfaction_not_answered=not_answered,
         satisfaction_average=round(statistics.fmean(ratings), 2) if ratings else None,
         satisfaction_distribution={str(k): v for k, v in sorted(Counter(ratings).items())},
         transfers=sum(1 for t in facts.transfers if within(t.on)),
@@ -234,9 +239,19 @@ def first_session_days(sessions: Iterable[SessionFact]) -> dict[UUID, date]:
     return firsts
 
 
+def latest_closes(closes: Iterable[CloseFact]) -> tuple[CloseFact, ...]:
+    """Each case's last closing: a case reopened and closed again is rated once."""
+    latest: dict[UUID, CloseFact] = {}
+    for close in closes:
+        if close.case_id not in latest or close.closed_on >= latest[close.case_id].closed_on:
+            latest[close.case_id] = close
+    return tuple(latest.values())
+
+
 def report(facts: Facts, fy: int) -> Report:
     """The KPI report of fiscal year ``fy``."""
     first, last = fiscal_year_bounds(fy)
+    facts = replace(facts, closes=latest_closes(facts.closes))
     firsts = first_session_days(facts.sessions)
 
     def of(subset: Facts, a: date = first, b: date = last) -> Figures:

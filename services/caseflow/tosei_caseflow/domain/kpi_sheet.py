@@ -18,7 +18,9 @@ DEFINITIONS = {
     "distinct_clients": "来訪相談者数: clients with a case opened or a session in the period",
     "repeat_clients": "clients with two or more of those contacts in the period",
     "founders": "創業者数: cases whose business was founded in the period",
-    "satisfaction_average": "満足度: mean of the 1–5 ratings given when cases closed",
+    "satisfaction_average": "満足度: mean of the 1–5 ratings given when cases closed (a case's "
+    "latest closing only)",
+    "satisfaction_not_answered": "満足度 回答なし: closings the client did not rate",
     "median_days_to_first_session": "for cases opened in the period that had a session",
 }
 
@@ -48,6 +50,7 @@ ROWS: list[tuple[str, str]] = [
     ("founders", "創業者数"),
     ("jobs_created", "雇用創出数"),
     ("satisfaction_ratings", "満足度回答数"),
+    ("satisfaction_not_answered", "満足度 回答なし"),
     ("satisfaction_average", "満足度平均"),
     ("transfers", "担当変更件数"),
     ("referrals_requested", "外部専門家派遣依頼件数"),

@@ -30,6 +30,7 @@ class Candidate:
     """An active expert as triage sees them."""
 
     expert_id: UUID
+    name: str
     track: Track
     specialities: frozenset[Category]
     weekly_capacity: int
@@ -65,10 +66,16 @@ def triage(
 
     best = min(pool, key=rank)
     matches = len(best.specialities & wanted)
-    room = "" if best.has_room else "（全員が上限に達しています）"
-    return Decision(
-        track,
-        best.expert_id,
-        f"{why_track}：得意分野の一致{matches}件、担当中{best.open_load}件／週の上限"
-        f"{best.weekly_capacity}件{room}",
-    )
+    load = f"担当中{best.open_load}件／週の上限{best.weekly_capacity}件"
+    if best.has_room:
+        why = (
+            f"{why_track}：得意分野の一致が多く担当件数の少ない{best.name}"
+            f"（得意分野の一致{matches}件、{load}）に割り当て"
+        )
+    else:
+        why = (
+            f"{why_track}：{TRACK[track]}の担当者は全員が上限に達しているため、"
+            f"得意分野の一致が多く担当件数の少ない{best.name}（{load}、得意分野の一致{matches}件）"
+            "に割り当て"
+        )
+    return Decision(track, best.expert_id, why)

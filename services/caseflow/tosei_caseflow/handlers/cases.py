@@ -15,7 +15,13 @@ from tosei_caseflow.db import experts as experts_db
 from tosei_caseflow.db import outcomes as outcomes_db
 from tosei_caseflow.domain import access
 from tosei_caseflow.domain import cases as decide
-from tosei_caseflow.domain.cases import Case, OutcomeInput, RecordedOutcome, SessionInput
+from tosei_caseflow.domain.cases import (
+    Case,
+    OutcomeInput,
+    RecordedOutcome,
+    Satisfaction,
+    SessionInput,
+)
 from tosei_caseflow.handlers.record import record
 from tosei_common.catalogue.caseflow import CaseState, TransferReason
 from tosei_common.platform.principal import Principal
@@ -43,9 +49,9 @@ async def change_state(
     case_id: UUID,
     target: CaseState,
     reason: str | None,
-    satisfaction: int | None,
+    satisfaction: Satisfaction | None,
 ) -> None:
-    """Move the case through its lifecycle; closing may carry the client's satisfaction."""
+    """Move the case through its lifecycle; closing says the client's satisfaction."""
     case = await case_to_change(uow, who, case_id)
     change = decide.change_state(case, target, reason=reason, satisfaction=satisfaction, at=uow.at)
     await record(uow, change)

@@ -56,12 +56,13 @@ def transfer_body(form: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def transition_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    """A rating chosen goes as 1–5 or "not_answered"; none chosen stays out, so caseflow says
+    what closing needs, next to the field."""
+    body: dict[str, Any] = {"to": _text(form, "to"), "reason": _text(form, "reason")}
     satisfaction = _text(form, "satisfaction")
-    return {
-        "to": _text(form, "to"),
-        "reason": _text(form, "reason"),
-        "satisfaction": int(satisfaction) if satisfaction and satisfaction.isdigit() else None,
-    }
+    if satisfaction:
+        body["satisfaction"] = int(satisfaction) if satisfaction.isdigit() else satisfaction
+    return body
 
 
 def outcome_body(form: Mapping[str, Any]) -> dict[str, Any]:
