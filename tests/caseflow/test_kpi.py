@@ -67,7 +67,8 @@ def test_fy2021_against_hand_counted_figures() -> None:
     assert total.new_cases == 3
     assert total.new_cases_by_origin == {"new_desk": 2, "startup_desk": 1}
     assert total.distinct_clients == 4  # A, B, C, D
-    assert total.repeat_clients == 3  # A (4 contacts), C (3), D (2); B had one session only
+    # consulted on two or more days: A (3 days) and C (2); B and D had one session each
+    assert total.repeat_clients == 2
     assert total.founders == 1
     assert total.outcomes == {"financing_obtained": 1, "founded": 1, "jobs_created": 1}
     assert total.jobs_created == 2
@@ -191,3 +192,25 @@ def test_a_case_reopened_and_closed_again_is_rated_once_and_unrated_closings_are
     assert total.satisfaction_not_answered == 1
     june = kpi.report(facts, 2026).months["2026-06"]
     assert june.satisfaction_ratings == 0  # the earlier rating was replaced by the later one
+
+
+def test_a_repeat_client_came_back_on_another_day() -> None:
+    """実相談者数 vs 延べ相談件数: registering and a first session on one day is one visit;
+    two sessions on one day too; a session on a second day makes a repeat client."""
+    c6, c7, c8 = (uuid.UUID(int=n) for n in (106, 107, 108))
+    facts = kpi.Facts(
+        cases=(
+            kpi.CaseFact(c6, A, date(2026, 5, 12), Origin.NEW_DESK, ST, "022012", ()),
+            kpi.CaseFact(c7, B, date(2026, 5, 12), Origin.NEW_DESK, ST, "022012", ()),
+            kpi.CaseFact(c8, C, date(2026, 5, 12), Origin.NEW_DESK, ST, "022012", ()),
+        ),
+        sessions=(
+            kpi.SessionFact(c6, date(2026, 5, 12), ST),
+            kpi.SessionFact(c7, date(2026, 5, 12), ST),
+            kpi.SessionFact(c7, date(2026, 5, 12), ST),
+            kpi.SessionFact(c8, date(2026, 5, 12), ST),
+            kpi.SessionFact(c8, date(2026, 6, 2), ST),
+        ),
+    )
+    total = kpi.report(facts, 2026).total
+    assert (total.distinct_clients, total.repeat_clients, total.consultations) == (3, 1, 5)

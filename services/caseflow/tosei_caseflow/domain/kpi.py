@@ -4,8 +4,10 @@ Definitions (they are printed in the report too):
 
 - 相談件数 (consultations): sessions held in the period (each meeting of an expert and a client).
 - 新規案件数 (new cases): cases opened in the period, new desk and handed-over apart.
-- 来訪相談者数 (distinct clients): clients with a case opened or a session held in the period;
-  repeat clients are those with two or more such contacts in the period.
+- 来訪相談者数 (distinct clients, 実相談者数): clients with a case opened or a session held in
+  the period; リピート相談者数 (repeat clients): those consulted on two or more different days
+  in the period (sessions, as 延べ相談件数 counts them: registering at the desk and a first
+  session on the same day is one visit, not a repeat).
 - 創業者数 (founders): cases with a "business founded" outcome achieved in the period.
 - 満足度 (satisfaction): ratings (1–5) given when cases closed in the period; a case closed
   more than once (reopened) counts its latest closing only, and a closing the client did not
@@ -174,8 +176,12 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
     opened = [c for c in facts.cases if within(c.opened_on)]
     sessions = [s for s in facts.sessions if within(s.held_on)]
     client_of = {c.case_id: c.client_id for c in facts.cases}
-    contacts = Counter([c.client_id for c in opened])
-    contacts.update(client_of[s.case_id] for s in sessions if s.case_id in client_of)
+    contacts = {c.client_id for c in opened}
+    consulted_days: dict[UUID, set[date]] = {}
+    for s in sessions:
+        if s.case_id in client_of:
+            contacts.add(client_of[s.case_id])
+            consulted_days.setdefault(client_of[s.case_id], set()).add(s.held_on)
     outcomes = [o for o in facts.outcomes if within(o.achieved_on)]
     closes = [c for c in facts.closes if within(c.closed_on)]
     ratings = [c.satisfaction for c in closes if c.satisfaction is not None]
@@ -193,7 +199,7 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
         new_cases=len(opened),
         new_cases_by_origin=dict(sorted(Counter(c.origin.value for c in opened).items())),
         distinct_clients=len(contacts),
-        repeat_clients=sum(1 for n in contacts.values() if n >= 2),
+        repeat_clients=sum(1 for days in consulted_days.values() if len(days) >= 2),
         founders=len({o.case_id for o in outcomes if o.type is OutcomeType.FOUNDED}),
         outcomes=dict(sorted(Counter(o.type.value for o in outcomes).items())),
         jobs_created=sum(o.jobs or 0 for o in outcomes if o.type is OutcomeType.JOBS_CREATED),

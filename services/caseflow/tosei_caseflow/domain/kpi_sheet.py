@@ -16,7 +16,8 @@ DEFINITIONS = {
     "consultations": "相談件数: sessions held in the period",
     "new_cases": "新規案件数: cases opened in the period (new desk and handed over)",
     "distinct_clients": "来訪相談者数: clients with a case opened or a session in the period",
-    "repeat_clients": "clients with two or more of those contacts in the period",
+    "repeat_clients": "リピート相談者数: clients consulted (sessions) on two or more "
+    "different days in the period",
     "founders": "創業者数: cases whose business was founded in the period",
     "satisfaction_average": "満足度: mean of the 1–5 ratings given when cases closed (a case's "
     "latest closing only)",
