@@ -10,7 +10,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tosei_common.region.exports import UnreadableFile, csv_bytes, read_sheet, xlsx_bytes
-from tosei_common.region.text import email_key, name_key, phone_key, pseudonym, tidy
+from tosei_common.region.text import (
+    NAME_VARIANTS,
+    email_key,
+    name_key,
+    phone_key,
+    pseudonym,
+    tidy,
+)
 
 
 @pytest.mark.parametrize("typed", ["山田 太郎", "山田　太郎", "山田太郎", " 山田  太郎 "])
@@ -21,6 +28,46 @@ def test_names_typed_with_any_spacing_share_a_key(typed: str) -> None:
 def test_variant_forms_and_katakana_fold_for_matching() -> None:
     assert name_key("髙橋 ジロウ") == name_key("高橋じろう")
     assert name_key("ＡＢＣ商店") == "abc商店"
+
+
+@pytest.mark.parametrize(("variant", "common"), sorted(NAME_VARIANTS.items()))
+def test_each_variant_of_the_table_folds_to_its_common_form_inside_a_name(
+    variant: str, common: str
+) -> None:
+    assert variant != common
+    assert name_key(f"{variant}田 花子") == name_key(f"{common}田花子")
+
+
+@pytest.mark.parametrize(
+    ("typed", "same_as"),
+    [
+        ("一ケ谷　翔", "一ヶ谷 翔"),
+        ("一ヵ谷翔", "一ヶ谷 翔"),
+        ("一カ谷 翔", "一ヶ谷 翔"),
+        ("一が谷 翔", "一ヶ谷 翔"),
+        ("𠮷田 一郎", "吉田 一郎"),
+        ("齋藤 恵", "斎藤 恵"),
+        ("齊藤 恵", "斉藤 恵"),
+        ("渡邉 健", "渡辺 健"),
+        ("渡邊 健", "渡辺 健"),
+        ("山﨑 誠", "山崎 誠"),
+        ("髙橋 花子", "高橋 花子"),
+        ("濱田 優", "浜田 優"),
+        ("小澤 亮", "小沢 亮"),
+        ("國分 章", "国分 章"),
+        ("廣瀬 舞", "広瀬 舞"),
+    ],
+)
+def test_the_variants_desks_meet_share_a_key(typed: str, same_as: str) -> None:
+    assert name_key(typed) == name_key(same_as)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("カトウ ケン", "ケトウ ケン"), ("ケイコ", "カイコ"), ("山田 ケン", "山田 カン")],
+)
+def test_a_ke_that_is_not_between_two_kanji_is_a_letter_of_the_name(one: str, other: str) -> None:
+    assert name_key(one) != name_key(other)
 
 
 @pytest.mark.parametrize(

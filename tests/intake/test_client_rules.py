@@ -13,6 +13,7 @@ from tosei_intake.domain.clients import (
     KeyKind,
     KnownClient,
     Person,
+    SearchTerms,
     check_merge,
     find_match,
     looks_like_the_same_person,
@@ -88,19 +89,23 @@ def test_records_sharing_only_a_name_are_worth_a_look() -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("山田", ("山田", None)),
-        ("髙橋　花子", ("高橋花子", None)),
-        ("723-1111", (None, "7231111")),
-        ("０１７－７２３", (None, "017723")),
-        ("+81 17 723", (None, "017723")),
-        ("ヤマダ", ("やまだ", None)),
-        ("   ", (None, None)),
+        ("山田", SearchTerms(name_part="山田")),
+        ("髙橋　花子", SearchTerms(name_part="高橋花子")),
+        ("一ケ谷", SearchTerms(name_part="一け谷")),
+        ("723-1111", SearchTerms(phone_part="7231111")),
+        ("０１７－７２３", SearchTerms(phone_part="017723")),
+        ("+81 17 723", SearchTerms(phone_part="017723")),
+        ("ヤマダ", SearchTerms(name_part="やまだ")),
+        ("Taro.Yamada@", SearchTerms(email_part="taro.yamada@")),
+        ("ｔａｒｏ＠example.jp", SearchTerms(email_part="taro@example.jp")),
+        ("   ", SearchTerms()),
     ],
 )
-def test_a_search_box_holds_a_name_or_a_phone_number(
-    query: str, expected: tuple[str | None, str | None]
+def test_a_search_box_holds_a_name_a_phone_number_or_an_e_mail(
+    query: str, expected: SearchTerms
 ) -> None:
     assert search_terms(query) == expected
+    assert expected.empty is (query.strip() == "")
 
 
 def test_a_client_cannot_be_merged_into_itself() -> None:
@@ -117,3 +122,33 @@ def test_a_record_merged_already_cannot_be_merged_again() -> None:
         check_merge(ClientState(uuid.uuid4(), None), gone)
     with pytest.raises(Conflict, match="merged into"):
         check_merge(gone, ClientState(uuid.uuid4(), None))
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        (Person("一ヶ谷 翔", phone="017-788-0001"), Person("一ケ谷　翔", phone="0177880001")),
+        (Person("𠮷田 一郎", phone="017-755-0101"), Person("吉田一郎", phone="017-755-0101")),
+        (
+            Person("齋藤 恵", email="megumi@example.jp"),
+            Person("斉藤 恵", email="megumi@example.jp"),
+        ),
+        (Person("渡邉 健", phone="080-1111-2222"), Person("渡辺 健", phone="08011112222")),
+    ],
+)
+def test_the_variants_desks_meet_are_the_same_person(first: Person, again: Person) -> None:
+    client = known(first)
+    assert find_match(again, [client]) == client
+
+
+def test_furigana_and_business_help_find_a_client_but_never_make_two_people_one() -> None:
+    father = Person("佐藤 健", furigana="さとう けん", phone="017-723-1111")
+    son = Person("佐藤 賢", furigana="サトウ ケン", phone="017-723-1111")  # one family landline
+    assert find_match(son, [known(father)]) is None
+    keys = {(k.kind, k.key) for k in new_keys(father, None, business_name="佐藤 商店")}
+    assert (KeyKind.FURIGANA, "さとうけん") in keys
+    assert (KeyKind.BUSINESS, "佐藤商店") in keys
+    assert [k.kind for k in father.contact_keys] == [KeyKind.PHONE]
+    reading_only = KnownClient(uuid.uuid4(), T0, frozenset({(KeyKind.FURIGANA, "さとうけん")}))
+    also_reading = KnownClient(uuid.uuid4(), T0, frozenset({(KeyKind.FURIGANA, "さとうけん")}))
+    assert not looks_like_the_same_person(reading_only, also_reading)

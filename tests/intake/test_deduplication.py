@@ -90,7 +90,9 @@ async def test_two_desks_registering_the_same_new_person_at_once_make_one_client
 
 async def test_clients_are_found_by_name_or_phone_however_typed(http: httpx.AsyncClient) -> None:
     takahashi = await register(
-        http, person={"name": "髙橋 花子", "phone": "080-1234-5678", "email": None}
+        http,
+        person={"name": "髙橋 花子", "furigana": None, "phone": "080-1234-5678", "email": None},
+        business={"name": "美容室はなこ"},
     )
     await register(http)
 
@@ -101,6 +103,11 @@ async def test_clients_are_found_by_name_or_phone_however_typed(http: httpx.Asyn
 
     assert await search("高橋") == ["髙橋 花子"]
     assert await search("たかはし") == []  # no furigana was given for her
+    assert await search("やまだ") == ["山田 太郎"]  # his furigana
+    assert await search("ヤマダ タロウ") == ["山田 太郎"]
+    assert await search("taro.yamada@") == ["山田 太郎"]
+    assert await search("津軽りんご") == ["山田 太郎"]  # his business
+    assert await search("美容室") == ["髙橋 花子"]
     assert await search("０８０－１２３４") == ["髙橋 花子"]
     assert await search("723-1111") == ["山田 太郎"]
     assert await search("佐藤") == []
@@ -204,3 +211,60 @@ async def test_a_registration_during_a_merge_waits_and_joins_the_survivor(
 
     assert registered["client_id"] == old["client_id"]
     assert registered["client_created"] is False
+
+
+async def test_the_variants_de_duplication_used_to_miss_make_one_client_found_either_way(
+    http: httpx.AsyncClient,
+) -> None:
+    ichigaya = await register(
+        http,
+        person={"name": "一ヶ谷 翔", "furigana": "いちがや しょう", "phone": "017-788-0001"},
+    )
+    again = await register(
+        http, person={"name": "一ケ谷　翔", "furigana": None, "phone": "0177880001", "email": None}
+    )
+    yoshida = await register(
+        http, person={"name": "𠮷田 一郎", "furigana": None, "phone": "017-755-0101", "email": None}
+    )
+    plain = await register(
+        http, person={"name": "吉田一郎", "furigana": None, "phone": "017-755-0101", "email": None}
+    )
+    assert again["client_id"] == ichigaya["client_id"]
+    assert plain["client_id"] == yoshida["client_id"]
+    for q in ("一ケ谷", "一ヶ谷", "一ヵ谷 翔", "いちがや"):
+        found = (await http.get("/clients", params={"q": q}, headers=DESK)).json()
+        assert [c["id"] for c in found] == [ichigaya["client_id"]], q
+
+
+async def test_keys_stored_under_older_rules_are_reduced_again_at_start(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    """A client registered before the rules knew 𠮷 (its key kept the 𠮷) and before furigana
+    were keys: the next start fixes both, and a second start has nothing to do."""
+    from tosei_intake.handlers.keys import refresh_keys
+
+    old = await register(
+        http, person={"name": "𠮷田 花", "furigana": "よしだ はな", "phone": "017-700-0001"}
+    )
+    client_id = uuid.UUID(old["client_id"])
+    async with intake.pool.acquire() as conn:
+        await conn.execute(
+            "UPDATE client_keys SET key = '𠮷田花' WHERE client_id = $1 AND kind = 'name'",
+            client_id,
+        )
+        await conn.execute(
+            "DELETE FROM client_keys WHERE client_id = $1 AND kind IN ('furigana', 'business')",
+            client_id,
+        )
+    assert (await http.get("/clients", params={"q": "吉田"}, headers=DESK)).json() == []
+    async with intake.pool.acquire() as conn:
+        said = await refresh_keys(conn, intake.clock)
+        assert said == ("相談者の照合キーを3件更新しました（表記ゆれの規則・ふりがな・事業者名）",)
+        assert await refresh_keys(conn, intake.clock) == ()
+    for q in ("吉田", "よしだ", "津軽りんご工房"):
+        found = (await http.get("/clients", params={"q": q}, headers=DESK)).json()
+        assert [c["id"] for c in found] == [old["client_id"]], q
+    same = await register(
+        http, person={"name": "吉田 花", "furigana": None, "phone": "0177000001", "email": None}
+    )
+    assert same["client_id"] == old["client_id"]

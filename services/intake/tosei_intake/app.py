@@ -14,6 +14,7 @@ from tosei_intake.cli import add_commands
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
 from tosei_intake.handlers.events import on_case_assigned, on_case_transferred
+from tosei_intake.handlers.keys import refresh_keys
 
 
 class IntakeMetrics:
@@ -70,6 +71,7 @@ SERVICE = ServiceSpec(
         "audit_log",
     ),
     routers=routers,
+    after_migrate=refresh_keys,
     setup_metrics=IntakeMetrics,
     refresh_metrics=refresh_metrics,
     commands=add_commands,

@@ -14,31 +14,59 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _ALL_SPACE = re.compile(r"[\s\u3000・･]+")
-# Old or variant forms (異体字) common in personal names, folded for matching only.
-_VARIANTS = str.maketrans(
-    {
-        "髙": "高",
-        "﨑": "崎",
-        "嵜": "崎",
-        "德": "徳",
-        "邊": "辺",
-        "邉": "辺",
-        "濱": "浜",
-        "濵": "浜",
-        "齋": "斎",
-        "齊": "斉",
-        "廣": "広",
-        "澤": "沢",
-        "嶋": "島",
-        "嶌": "島",
-        "冨": "富",
-        "櫻": "桜",
-        "惠": "恵",
-        "眞": "真",
-        "國": "国",
-        "實": "実",
-    }
-)
+# Variant forms (異体字) people really type in personal names, folded for matching only (what is
+# shown stays as typed). Sources: the old forms (旧字体) of 人名用漢字 in 戸籍法施行規則 別表第二
+# (e.g. 國 for 国, 澤 for 沢, 廣 for 広), the forms outside it that family registers keep and
+# desks meet (髙, 﨑, 𠮷, 邉, 濵, 嶋), and the pairs that are told apart by nobody on the phone
+# (齋/齊/斎/斉 of さいとう). One pair per entry; tests/common/test_text_and_sheets.py checks each.
+NAME_VARIANTS: dict[str, str] = {
+    "髙": "高",
+    "﨑": "崎",
+    "嵜": "崎",
+    "碕": "崎",
+    "𠮷": "吉",
+    "德": "徳",
+    "邊": "辺",
+    "邉": "辺",
+    "濱": "浜",
+    "濵": "浜",
+    "齋": "斉",
+    "齊": "斉",
+    "斎": "斉",
+    "廣": "広",
+    "澤": "沢",
+    "嶋": "島",
+    "嶌": "島",
+    "冨": "富",
+    "櫻": "桜",
+    "惠": "恵",
+    "眞": "真",
+    "國": "国",
+    "實": "実",
+    "龍": "竜",
+    "藏": "蔵",
+    "瀨": "瀬",
+    "榮": "栄",
+    "壽": "寿",
+    "淺": "浅",
+    "萬": "万",
+    "槇": "槙",
+    "栁": "柳",
+    "舘": "館",
+    "籠": "篭",
+    "會": "会",
+    "圓": "円",
+    "與": "与",
+    "彌": "弥",
+    "禮": "礼",
+    "亞": "亜",
+    "曾": "曽",
+}
+_VARIANTS = str.maketrans(NAME_VARIANTS)
+# The small ケ between two kanji of a place or family name (一ヶ谷, 一ケ谷, 一ヵ谷, 一カ谷, 一が谷,
+# all read いちがや) is written every way: one key for them all.
+_KANJI = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+_BETWEEN_KANJI_KE = re.compile(rf"(?<={_KANJI})[ヶケヵカがゖゕ](?={_KANJI})")
 
 
 def tidy(text: str) -> str:
@@ -57,6 +85,7 @@ def name_key(name: str) -> str:
     kana as hiragana, Latin letters lower-case. 山田　太郎, 山田太郎 and 山田 太郎 share one key."""
     text = unicodedata.normalize("NFKC", name)
     text = _ALL_SPACE.sub("", text).translate(_VARIANTS)
+    text = _BETWEEN_KANJI_KE.sub("ケ", text)
     return hiragana(text).lower()
 
 

@@ -27,8 +27,9 @@ def router(runtime: Runtime) -> APIRouter:
             str,
             Query(
                 min_length=1,
-                description="A name however spaced or spelled (髙橋, 高橋 花子) or digits of a "
-                "phone number (723-1111).",
+                description="A name, furigana or business name however spaced or spelled "
+                "(髙橋, 高橋 花子, たかはし, 津軽りんご工房), digits of a phone number "
+                "(723-1111) or part of an e-mail address (taro@).",
             ),
             FreeText(100),
         ],

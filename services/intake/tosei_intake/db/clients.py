@@ -13,6 +13,7 @@ import asyncpg
 
 from tosei_common.platform.db import Connection
 from tosei_intake.domain.clients import (
+    NAME_LIKE,
     Client,
     ClientState,
     ClientSummary,
@@ -20,6 +21,7 @@ from tosei_intake.domain.clients import (
     KeyKind,
     KnownClient,
     Merge,
+    SearchTerms,
     rows_to_known,
 )
 from tosei_intake.domain.consultations import Registration
@@ -198,26 +200,28 @@ def _summary(row: asyncpg.Record) -> ClientSummary:
     )
 
 
-async def search(
-    conn: Connection, *, name_part: str | None, phone_part: str | None, limit: int
-) -> list[ClientSummary]:
-    """Live clients whose name key contains ``name_part`` or whose phone key contains
-    ``phone_part``, the most recently consulted first."""
+async def search(conn: Connection, terms: SearchTerms, *, limit: int) -> list[ClientSummary]:
+    """Live clients with a name, furigana or business key containing ``name_part``, a phone key
+    containing ``phone_part`` or an e-mail containing ``email_part``; most recently consulted
+    first."""
     rows = await conn.fetch(
         _SUMMARY
         + """
         WHERE c.merged_into IS NULL
           AND c.id IN (
               SELECT client_id FROM client_keys
-              WHERE ($1::text IS NOT NULL AND kind = 'name' AND strpos(key, $1) > 0)
-                 OR ($2::text IS NOT NULL AND kind = 'phone' AND strpos(key, $2) > 0))
+              WHERE ($1::text IS NOT NULL AND kind = ANY($5::text[]) AND strpos(key, $1) > 0)
+                 OR ($2::text IS NOT NULL AND kind = 'phone' AND strpos(key, $2) > 0)
+                 OR ($3::text IS NOT NULL AND kind = 'email' AND strpos(key, $3) > 0))
         GROUP BY c.id
         ORDER BY max(s.consulted_at) DESC NULLS LAST, c.created_at DESC
-        LIMIT $3
+        LIMIT $4
         """,
-        name_part,
-        phone_part,
+        terms.name_part,
+        terms.phone_part,
+        terms.email_part,
         limit,
+        sorted(NAME_LIKE),
     )
     return [_summary(r) for r in rows]
 
@@ -234,6 +238,50 @@ async def count_live(conn: Connection) -> int:
     """Clients on file, merged duplicates not counted (for the metrics)."""
     count: int = await conn.fetchval("SELECT count(*) FROM clients WHERE merged_into IS NULL")
     return count
+
+
+# keeping the keys up to date ----------------------------------------------------------------------
+
+
+async def name_like_keys(conn: Connection) -> list[tuple[UUID, Key]]:
+    """Every name, furigana and business key, with how it was written."""
+    rows = await conn.fetch(
+        "SELECT client_id, kind, key, shown FROM client_keys WHERE kind = ANY($1::text[])",
+        sorted(NAME_LIKE),
+    )
+    return [(r["client_id"], Key(KeyKind(r["kind"]), r["key"], r["shown"])) for r in rows]
+
+
+async def what_consultations_said(conn: Connection) -> list[tuple[UUID, str | None, str | None]]:
+    """(client, furigana, business name) of every consultation."""
+    rows = await conn.fetch("SELECT client_id, furigana, business_name FROM consultations")
+    return [(r["client_id"], r["furigana"], r["business_name"]) for r in rows]
+
+
+async def rekey(
+    conn: Connection, client_id: UUID, old: Key | None, new: Key, actor: str, at: datetime
+) -> None:
+    """Put ``new`` in place of ``old`` (or add it); a key the client already has stays once."""
+    if old is not None:
+        await conn.execute(
+            "DELETE FROM client_keys WHERE client_id = $1 AND kind = $2 AND key = $3",
+            client_id,
+            old.kind.value,
+            old.key,
+        )
+    await conn.execute(
+        """
+        INSERT INTO client_keys (client_id, kind, key, shown, added_by, added_at)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT DO NOTHING
+        """,
+        client_id,
+        new.kind.value,
+        new.key,
+        new.shown,
+        actor,
+        at,
+    )
 
 
 # merging ---------------------------------------------------------------------------------------

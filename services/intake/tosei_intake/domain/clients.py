@@ -29,6 +29,17 @@ class KeyKind(StrEnum):
     NAME = "name"
     PHONE = "phone"
     EMAIL = "email"
+    FURIGANA = "furigana"
+    BUSINESS = "business"
+
+
+#: A client sharing the name key and one of these is the same person.
+CONTACTS = frozenset({KeyKind.PHONE, KeyKind.EMAIL})
+#: What recognises a person. Furigana and business names only help the desk find a client:
+#: two people read さとう けん, and a family runs one shop.
+IDENTITY = CONTACTS | {KeyKind.NAME}
+#: Kinds searched with the name key of what was typed in the search box.
+NAME_LIKE = frozenset({KeyKind.NAME, KeyKind.FURIGANA, KeyKind.BUSINESS})
 
 
 @dataclass(frozen=True)
@@ -56,12 +67,14 @@ class Person:
             found.append(Key(KeyKind.PHONE, phone, self.phone))
         if self.email and (email := email_key(self.email)):
             found.append(Key(KeyKind.EMAIL, email, self.email))
+        if self.furigana and (reading := name_key(self.furigana)):
+            found.append(Key(KeyKind.FURIGANA, reading, self.furigana))
         return found
 
     @property
     def contact_keys(self) -> list[Key]:
         """The phone and e-mail keys: only a client sharing one of them can be this person."""
-        return [k for k in self.keys if k.kind is not KeyKind.NAME]
+        return [k for k in self.keys if k.kind in CONTACTS]
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ def is_same_person(person: Person, client: KnownClient) -> bool:
     """Same name key, and a shared phone or e-mail."""
     keys = person.keys
     same_name = any(client.has(k.kind, k.key) for k in keys if k.kind is KeyKind.NAME)
-    shared_contact = any(client.has(k.kind, k.key) for k in keys if k.kind is not KeyKind.NAME)
+    shared_contact = any(client.has(k.kind, k.key) for k in keys if k.kind in CONTACTS)
     return same_name and shared_contact
 
 
@@ -96,15 +109,27 @@ def find_match(person: Person, candidates: Iterable[KnownClient]) -> KnownClient
     return min(matching, key=lambda c: (c.created_at, str(c.id)))
 
 
-def new_keys(person: Person, client: KnownClient | None) -> list[Key]:
-    """The keys of ``person`` the client does not have yet (all of them for a new client)."""
-    return [k for k in person.keys if client is None or not client.has(k.kind, k.key)]
+def business_key(business_name: str | None) -> Key | None:
+    """A business name the client can be found by (津軽りんご工房, however spaced)."""
+    if not business_name or not (key := name_key(business_name)):
+        return None
+    return Key(KeyKind.BUSINESS, key, business_name)
+
+
+def new_keys(
+    person: Person, client: KnownClient | None, *, business_name: str | None = None
+) -> list[Key]:
+    """The keys of ``person`` (and of the business they came about) the client does not have
+    yet (all of them for a new client)."""
+    business = business_key(business_name)
+    keys = person.keys + ([business] if business else [])
+    return [k for k in keys if client is None or not client.has(k.kind, k.key)]
 
 
 def looks_like_the_same_person(a: KnownClient, b: KnownClient) -> bool:
     """Worth a coordinator's look: the two share a name key or a contact, but not so much that
     the rule already made them one (e.g. 山田 太郎 with a new mobile, or a typo in the name)."""
-    return bool(a.keys & b.keys)
+    return any(kind in IDENTITY for kind, _ in a.keys & b.keys)
 
 
 @dataclass(frozen=True)
@@ -198,14 +223,29 @@ def rows_to_known(rows: Sequence[tuple[UUID, datetime, str, str]]) -> list[Known
     return [KnownClient(cid, created[cid], frozenset(keys[cid])) for cid in created]
 
 
-def search_terms(query: str) -> tuple[str | None, str | None]:
-    """What a search box holds: a phone number (part of one: 723-1111) or a name (part of one).
-    Returns (name key part, phone digits part)."""
+@dataclass(frozen=True)
+class SearchTerms:
+    """What to look for: part of a name, furigana or business name (as a key), of a phone
+    number (digits), or of an e-mail address."""
+
+    name_part: str | None = None
+    phone_part: str | None = None
+    email_part: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name_part or self.phone_part or self.email_part)
+
+
+def search_terms(query: str) -> SearchTerms:
+    """What a search box holds: a phone number (part of one: 723-1111), an e-mail address (it
+    has an @), or a name, furigana or business name (part of one)."""
     cleaned = unicodedata.normalize("NFKC", query).strip()
+    if "@" in cleaned:
+        return SearchTerms(email_part=cleaned.lower())
     digits = re.sub(r"\D", "", cleaned)
     if digits and re.fullmatch(r"[\d\s\-()+]+", cleaned):
         if cleaned.startswith("+81"):
             digits = "0" + digits[2:]
-        return None, digits
-    key = name_key(cleaned)
-    return (key or None), None
+        return SearchTerms(phone_part=digits)
+    return SearchTerms(name_part=name_key(cleaned) or None)

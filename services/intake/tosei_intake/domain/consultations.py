@@ -142,7 +142,7 @@ def register(
         consultation=dated,
         client_id=client_id,
         client_created=match is None,
-        new_keys=tuple(new_keys(new.person, match)),
+        new_keys=tuple(new_keys(new.person, match, business_name=new.business_name)),
         events=(event,),
     )
 

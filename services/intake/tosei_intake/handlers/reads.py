@@ -102,12 +102,13 @@ async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientVie
 async def search_clients(
     conn: Connection, who: Principal, query: str, *, limit: int
 ) -> list[ClientSummary]:
-    """Live clients by (part of) a name, however spaced or spelled, or digits of a phone."""
+    """Live clients by (part of) a name, furigana or business name, however spaced or spelled,
+    digits of a phone, or an e-mail address."""
     access.ensure_may_read_all(who, doing="相談者の検索")
-    name_part, phone_part = search_terms(query)
-    if name_part is None and phone_part is None:
+    terms = search_terms(query)
+    if terms.empty:
         return []
-    return await clients_db.search(conn, name_part=name_part, phone_part=phone_part, limit=limit)
+    return await clients_db.search(conn, terms, limit=limit)
 
 
 async def possible_duplicates(
