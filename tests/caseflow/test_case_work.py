@@ -4,6 +4,7 @@ and who may see and change what."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -335,3 +336,58 @@ async def test_a_case_says_which_states_its_reader_may_move_it_to(desk: Desk) ->
     working = await desk.case(case_id, expert_token(expert))
     assert [t["to"] for t in working["allowed_transitions"]] == ["resolved"]
     assert (await desk.case(case_id, AUDITOR))["allowed_transitions"] == []  # reads only
+
+
+async def test_a_mistaken_session_or_outcome_is_voided_kept_on_the_timeline_and_out_of_the_counts(
+    desk: Desk, broker: TansuBroker
+) -> None:
+    await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    case_id = await desk.open_case()
+    owner = expert_token((await desk.case(case_id))["expert_id"])
+    held = await desk.post(f"/cases/{case_id}/sessions", session(), owner)
+    founded = {"type": "founded", "achieved_on": TODAY.isoformat()}
+    outcome = await desk.post(f"/cases/{case_id}/outcomes", founded, owner)
+    session_id, outcome_id = held.json()["session_id"], outcome.json()["outcome_id"]
+
+    async def totals() -> tuple[int, int]:
+        report = await desk.client.get("/reports/kpi?fiscal_year=2026", headers=COORDINATOR)
+        total = report.json()["total"]
+        return total["consultations"], total["founders"]
+
+    assert await totals() == (1, 1)
+    why = {"reason": "別の相談者の案件に記録してしまったため"}
+    unsaid = await desk.post(f"/cases/{case_id}/sessions/{session_id}/void", {}, owner)
+    assert unsaid.status_code == 422
+    assert unsaid.json()["fields"][0]["field"] == "reason"
+    voided = await desk.post(f"/cases/{case_id}/sessions/{session_id}/void", why, owner)
+    assert voided.status_code == 204, voided.text
+    again = await desk.post(f"/cases/{case_id}/sessions/{session_id}/void", why, owner)
+    assert again.status_code == 409
+    assert "すでに取り消されています" in again.json()["message"]
+    nowhere = await desk.post(f"/cases/{case_id}/sessions/{uuid.uuid4()}/void", why, owner)
+    assert nowhere.status_code == 404
+    assert await totals() == (0, 1)
+
+    # The wrong date of the founding: void it, record the right one; one founder still.
+    fixed = {"reason": "創業日の入力誤り"}
+    assert (
+        await desk.post(f"/cases/{case_id}/outcomes/{outcome_id}/void", fixed, owner)
+    ).status_code == 204
+    assert await totals() == (0, 0)
+    right_day = {"type": "founded", "achieved_on": TODAY.isoformat(), "note": "開業届の日付"}
+    assert (await desk.post(f"/cases/{case_id}/outcomes", right_day, owner)).status_code == 201
+    assert await totals() == (0, 1)
+
+    case = await desk.case(case_id)
+    assert [s["voided_at"] is not None for s in case["sessions"]] == [True]
+    assert [o["voided_at"] is not None for o in case["outcomes"]] == [True, False]
+    voids = [e for e in case["timeline"] if e["kind"].endswith("_voided")]
+    assert [(e["kind"], e["reason"]) for e in voids] == [
+        ("session_voided", "別の相談者の案件に記録してしまったため"),
+        ("outcome_voided", "創業日の入力誤り"),
+    ]
+    records = await read_topic(broker.bootstrap, CASES.name, expect=7)
+    kinds = [header(r, "ce_type") for r in records]
+    assert "jp.tosei.caseflow.case.session_voided.v1" in kinds
+    assert "jp.tosei.caseflow.case.outcome_voided.v1" in kinds
+    assert not any(b"\xe5\x88\xa5\xe3\x81\xae" in (r.value or b"") for r in records)  # 「別の」

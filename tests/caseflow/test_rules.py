@@ -18,6 +18,7 @@ from tosei_common.catalogue.caseflow import (
     CaseAssigned,
     CaseClosed,
     CaseSessionRecorded,
+    CaseSessionVoided,
     CaseState,
     CaseStateChanged,
     OutcomeType,
@@ -370,3 +371,22 @@ def test_closing_says_the_rating_or_that_the_client_gave_none() -> None:
     assert isinstance(rated, CaseClosed)
     assert isinstance(unrated, CaseClosed)
     assert (rated.satisfaction, unrated.satisfaction) == (4, None)
+
+
+def test_voiding_names_what_it_cannot_find_refuses_twice_and_needs_a_reason() -> None:
+    entry = uuid.uuid4()
+    with pytest.raises(NotFound):
+        cases.void_session(case(), None, entry, reason="誤り", at=NOW)
+    with pytest.raises(Conflict) as twice:
+        cases.void_outcome(case(), cases.Recorded(entry, True), entry, reason="誤り", at=NOW)
+    said_in_japanese(twice.value)
+    with pytest.raises(Unprocessable) as unsaid:
+        cases.void_session(case(), cases.Recorded(entry, False), entry, reason=" ", at=NOW)
+    assert "reason" in unsaid.value.fields
+    change = cases.void_session(
+        case(), cases.Recorded(entry, False), entry, reason="別の案件に記録", at=NOW
+    )
+    (event,) = change.events
+    assert isinstance(event, CaseSessionVoided)
+    assert event.session_id == entry
+    assert change.entries[0].note.reason == "別の案件に記録"

@@ -143,3 +143,34 @@ async def test_five_wrong_passwords_lock_the_account(stack: Stack, person: Any) 
     await desk.sign_in("kimura")  # the right one, too soon
     await expect(desk.page.get_by_role("alert")).to_contain_text("ロックされています")
     await desk.keep("login-locked")
+
+
+async def test_an_expert_voids_a_session_recorded_on_the_wrong_case(
+    stack: Stack, person: Any
+) -> None:
+    expert_id = await stack.expert("佐々木 健", "startup", ["founding_plan"])
+    await stack.account("sasaki", "expert", "佐々木 健", expert_id=expert_id)
+    case_id = await _registered_case(stack, expert_id)
+    sasaki = await person()
+    await sasaki.sign_in("sasaki")
+    await sasaki.open(f"/cases/{case_id}")
+    page = sasaki.page
+    await page.get_by_label("記録（相談者と共有できる内容）").fill("別の相談者の内容")
+    await page.get_by_role("button", name="記録を保存").click()
+    await expect(page.get_by_role("status")).to_contain_text("相談の記録を保存しました")
+
+    row = page.locator("#sessions tbody tr").first
+    await row.get_by_role("button", name="この記録を取り消す").click()
+    await expect(page.get_by_role("alert")).to_contain_text("取り消す理由を入力してください")
+    row = page.locator("#sessions tbody tr").first
+    await row.get_by_label("取り消す理由").fill("別の相談者の案件に記録してしまったため")
+    await sasaki.keep("case-void-session")
+    await row.get_by_role("button", name="この記録を取り消す").click()
+    await expect(page.get_by_role("status")).to_contain_text("相談の記録を取り消しました")
+    await expect(page.locator("#sessions tbody tr").first).to_contain_text("取り消し済み")
+    entry = page.locator(".timeline li", has_text="相談の記録を取り消し")
+    await expect(entry).to_contain_text("別の相談者の案件に記録してしまったため")
+    await expect(entry).to_contain_text("佐々木 健")
+    await sasaki.keep("case-session-voided")
+    report = await stack.api("caseflow", "/reports/kpi?fiscal_year=2026")
+    assert report["total"]["consultations"] == 0

@@ -129,6 +129,32 @@ class CaseOutcomeRecorded(Event):
     recorded_at: datetime = Field(examples=["2027-01-20T03:00:00Z"])
 
 
+class CaseSessionVoided(Event):
+    """A session recorded by mistake (the wrong case, a wrong day) was voided: it stays on the
+    case's timeline as voided and is out of every count. The reason stays in caseflow."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.session_voided.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    session_id: UUID = Field(examples=["0c0c0c0c-0000-4000-8000-000000000002"])
+    voided_at: datetime = Field(examples=["2027-01-21T03:00:00Z"])
+
+
+class CaseOutcomeVoided(Event):
+    """An outcome recorded by mistake was voided (e.g. to record it again with the right date):
+    it stays on the case's timeline as voided and is out of every count."""
+
+    ce_type: ClassVar[str] = "jp.tosei.caseflow.case.outcome_voided.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = _CASE_ID
+    outcome_id: UUID = Field(examples=["0c0c0c0c-0000-4000-8000-000000000003"])
+    voided_at: datetime = Field(examples=["2027-01-21T03:00:00Z"])
+
+
 class CaseClosed(Event):
     """A case was closed, with the client's satisfaction when they gave one."""
 

@@ -7,7 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 
-from tosei_caseflow.api.requests import NewOutcome, NewReferral, NewSession, ReferralUpdate
+from tosei_caseflow.api.requests import (
+    NewOutcome,
+    NewReferral,
+    NewSession,
+    ReferralUpdate,
+    Voiding,
+)
 from tosei_caseflow.api.responses import OutcomeCreated, ReferralCreated, SessionCreated
 from tosei_caseflow.handlers import cases, referrals
 from tosei_common.platform.auth import current_principal
@@ -58,5 +64,23 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.unit_of_work(who) as uow:
             outcome_id = await cases.record_outcome(uow, who, case_id, body.outcome())
         return OutcomeCreated(outcome_id=outcome_id)
+
+    @api.post(
+        "/sessions/{session_id}/void",
+        status_code=204,
+        summary="Void a session recorded by mistake (kept on the timeline, out of every count)",
+    )
+    async def void_session(case_id: UUID, session_id: UUID, body: Voiding, who: Who) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await cases.void_session(uow, who, case_id, session_id, body.reason)
+
+    @api.post(
+        "/outcomes/{outcome_id}/void",
+        status_code=204,
+        summary="Void an outcome recorded by mistake (then record the right one)",
+    )
+    async def void_outcome(case_id: UUID, outcome_id: UUID, body: Voiding, who: Who) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await cases.void_outcome(uow, who, case_id, outcome_id, body.reason)
 
     return api

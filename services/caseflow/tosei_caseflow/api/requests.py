@@ -67,6 +67,10 @@ class Assignment(Body):
     reason: Reason = Field(default=None, examples=["専門分野が一致するため"])
 
 
+class Voiding(Body):
+    reason: Reason = Field(default=None, examples=["別の案件に記録してしまったため"])
+
+
 class Transition(Body):
     to: CaseState = Field(description="in_progress, resolved, closed or reopened")
     reason: Reason = Field(default=None, examples=["創業計画が完成"])

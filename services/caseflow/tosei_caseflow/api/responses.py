@@ -128,6 +128,9 @@ class SessionItem(BaseModel):
     mode: SessionMode
     duration_minutes: int
     next_action_on: date | None
+    voided_at: datetime | None = Field(
+        default=None, description="When it was voided (recorded by mistake; out of every count)."
+    )
 
 
 class ReferralItem(BaseModel):
@@ -150,6 +153,9 @@ class OutcomeItem(BaseModel):
     type: OutcomeType
     achieved_on: date
     jobs: int | None
+    voided_at: datetime | None = Field(
+        default=None, description="When it was voided (recorded by mistake; out of every count)."
+    )
 
 
 class NextState(BaseModel):

@@ -50,6 +50,20 @@ async def of_case(conn: Connection, case_id: UUID) -> list[OutcomeRow]:
             type=OutcomeType(r["type"]),
             achieved_on=r["achieved_on"],
             jobs=r["jobs"],
+            voided_at=r["voided_at"],
         )
         for r in rows
     ]
+
+
+async def void(conn: Connection, case_id: UUID, outcome_id: UUID, at: datetime) -> None:
+    await conn.execute(
+        "UPDATE outcomes SET voided_at = $3"
+        " WHERE outcome_id = $2 AND case_id = $1 AND voided_at IS NULL",
+        case_id,
+        outcome_id,
+        at,
+    )
+    await conn.execute(
+        "UPDATE cases SET updated_at = greatest(updated_at, $2) WHERE case_id = $1", case_id, at
+    )

@@ -27,8 +27,12 @@ async def facts(conn: Connection) -> kpi.Facts:
         "SELECT case_id, client_id, opened_at, origin, initial_track, municipality, categories"
         " FROM cases"
     )
-    sessions = await conn.fetch("SELECT case_id, held_on, track FROM sessions")
-    outcomes = await conn.fetch("SELECT case_id, type, achieved_on, jobs, track FROM outcomes")
+    sessions = await conn.fetch(
+        "SELECT case_id, held_on, track FROM sessions WHERE voided_at IS NULL"
+    )
+    outcomes = await conn.fetch(
+        "SELECT case_id, type, achieved_on, jobs, track FROM outcomes WHERE voided_at IS NULL"
+    )
     referrals = await conn.fetch(
         "SELECT case_id, requested_at, completed_at, status, track FROM referrals"
     )

@@ -60,6 +60,30 @@ async def of_case(conn: Connection, case_id: UUID) -> list[SessionRow]:
             mode=SessionMode(r["mode"]),
             duration_minutes=r["duration_minutes"],
             next_action_on=r["next_action_on"],
+            voided_at=r["voided_at"],
         )
         for r in rows
     ]
+
+
+async def void(conn: Connection, case_id: UUID, session_id: UUID, at: datetime) -> None:
+    """Mark the session voided; the case's next action is the latest live session's again."""
+    await conn.execute(
+        "UPDATE sessions SET voided_at = $3 WHERE session_id = $2 AND case_id = $1"
+        " AND voided_at IS NULL",
+        case_id,
+        session_id,
+        at,
+    )
+    await conn.execute(
+        """
+        UPDATE cases SET next_action_on = (
+            SELECT next_action_on FROM sessions
+            WHERE case_id = $1 AND voided_at IS NULL
+            ORDER BY recorded_at DESC LIMIT 1),
+          updated_at = greatest(updated_at, $2)
+        WHERE case_id = $1
+        """,
+        case_id,
+        at,
+    )

@@ -21,7 +21,9 @@ from tosei_common.catalogue.caseflow import (
     CaseAssigned,
     CaseClosed,
     CaseOutcomeRecorded,
+    CaseOutcomeVoided,
     CaseSessionRecorded,
+    CaseSessionVoided,
     CaseState,
     CaseStateChanged,
     CaseTransferred,
@@ -32,7 +34,7 @@ from tosei_common.catalogue.caseflow import (
 )
 from tosei_common.catalogue.intake import BusinessStage, Category, Origin
 from tosei_common.catalogue.labels import OUTCOME_TYPE
-from tosei_common.platform.errors import Conflict, Message, Unprocessable
+from tosei_common.platform.errors import Conflict, Message, NotFound, Unprocessable
 from tosei_common.region.fiscal import japanese_date, tokyo_date
 
 
@@ -343,3 +345,54 @@ def record_outcome(
         recorded_at=moment(case, at),
     )
     return Change.of(achieved, Note(note=outcome.note))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A session or an outcome already on the case, as voiding sees it."""
+
+    entry_id: UUID
+    voided: bool
+
+
+_VOIDABLE = {"session": "相談の記録", "outcome": "成果"}
+
+
+def _check_void(kind: str, entry_id: UUID, found: Recorded | None, reason: str | None) -> None:
+    what = _VOIDABLE[kind]
+    if found is None:
+        raise NotFound(
+            f"この案件に{what}（{entry_id}）はありません", en=f"the case has no {kind} {entry_id}"
+        )
+    if found.voided:
+        raise Conflict(f"この{what}はすでに取り消されています", en=f"the {kind} is already voided")
+    if not reason or not reason.strip():
+        raise Unprocessable(
+            f"{what}を取り消す理由を入力してください",
+            en="say why it is voided",
+            fields={"reason": Message("取り消す理由を入力してください", "required")},
+        )
+
+
+def void_session(
+    case: Case, found: Recorded | None, session_id: UUID, *, reason: str | None, at: datetime
+) -> Change:
+    """A session recorded by mistake (the wrong case, the wrong day) is voided with a reason:
+    it stays on the timeline as voided and leaves every count. Recorded again if it happened."""
+    _check_void("session", session_id, found, reason)
+    voided = CaseSessionVoided(
+        case_id=case.case_id, session_id=session_id, voided_at=moment(case, at)
+    )
+    return Change.of(voided, Note(reason=reason))
+
+
+def void_outcome(
+    case: Case, found: Recorded | None, outcome_id: UUID, *, reason: str | None, at: datetime
+) -> Change:
+    """An outcome recorded by mistake is voided with a reason; the case can then record that
+    kind of outcome again (the correction of a wrong date or type)."""
+    _check_void("outcome", outcome_id, found, reason)
+    voided = CaseOutcomeVoided(
+        case_id=case.case_id, outcome_id=outcome_id, voided_at=moment(case, at)
+    )
+    return Change.of(voided, Note(reason=reason))

@@ -12,8 +12,10 @@ from tosei_common.catalogue.caseflow import (
     CaseAssigned,
     CaseClosed,
     CaseOutcomeRecorded,
+    CaseOutcomeVoided,
     CaseReferred,
     CaseSessionRecorded,
+    CaseSessionVoided,
     CaseStateChanged,
     CaseTransferred,
 )
@@ -26,6 +28,8 @@ CaseEvent = (
     | CaseSessionRecorded
     | CaseReferred
     | CaseOutcomeRecorded
+    | CaseSessionVoided
+    | CaseOutcomeVoided
 )
 
 

@@ -93,6 +93,7 @@ class SessionRow:
     mode: SessionMode
     duration_minutes: int
     next_action_on: date | None
+    voided_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class OutcomeRow:
     type: OutcomeType
     achieved_on: date
     jobs: int | None
+    voided_at: datetime | None = None
 
 
 @dataclass(frozen=True)

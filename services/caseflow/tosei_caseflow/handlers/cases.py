@@ -13,11 +13,13 @@ from uuid import UUID
 from tosei_caseflow.db import cases as cases_db
 from tosei_caseflow.db import experts as experts_db
 from tosei_caseflow.db import outcomes as outcomes_db
+from tosei_caseflow.db import sessions as sessions_db
 from tosei_caseflow.domain import access
 from tosei_caseflow.domain import cases as decide
 from tosei_caseflow.domain.cases import (
     Case,
     OutcomeInput,
+    Recorded,
     RecordedOutcome,
     Satisfaction,
     SessionInput,
@@ -94,9 +96,42 @@ async def record_outcome(
     recorded = [
         RecordedOutcome(o.outcome_id, o.type, o.achieved_on)
         for o in await outcomes_db.of_case(uow.conn, case_id)
+        if o.voided_at is None
     ]
     change = decide.record_outcome(
         case, outcome, outcome_id=outcome_id, recorded=recorded, at=uow.at, today=uow.today
     )
     await record(uow, change)
     return outcome_id
+
+
+async def void_session(
+    uow: UnitOfWork, who: Principal, case_id: UUID, session_id: UUID, reason: str | None
+) -> None:
+    """Take back a session recorded by mistake; it stays on the timeline, voided."""
+    case = await case_to_change(uow, who, case_id)
+    found = next(
+        (
+            Recorded(s.session_id, s.voided_at is not None)
+            for s in await sessions_db.of_case(uow.conn, case_id)
+            if s.session_id == session_id
+        ),
+        None,
+    )
+    await record(uow, decide.void_session(case, found, session_id, reason=reason, at=uow.at))
+
+
+async def void_outcome(
+    uow: UnitOfWork, who: Principal, case_id: UUID, outcome_id: UUID, reason: str | None
+) -> None:
+    """Take back an outcome recorded by mistake; the case may record that kind again."""
+    case = await case_to_change(uow, who, case_id)
+    found = next(
+        (
+            Recorded(o.outcome_id, o.voided_at is not None)
+            for o in await outcomes_db.of_case(uow.conn, case_id)
+            if o.outcome_id == outcome_id
+        ),
+        None,
+    )
+    await record(uow, decide.void_outcome(case, found, outcome_id, reason=reason, at=uow.at))

@@ -17,8 +17,10 @@ from tosei_common.catalogue.caseflow import (
     CaseAssigned,
     CaseClosed,
     CaseOutcomeRecorded,
+    CaseOutcomeVoided,
     CaseReferred,
     CaseSessionRecorded,
+    CaseSessionVoided,
     CaseState,
     CaseStateChanged,
     CaseTransferred,
@@ -244,6 +246,34 @@ async def project_outcome(conn: Connection, event: CaseOutcomeRecorded, event_id
     )
 
 
+async def project_session_voided(
+    conn: Connection, event: CaseSessionVoided, event_id: UUID
+) -> None:
+    await sessions.void(conn, event.case_id, event.session_id, event.voided_at)
+    await timeline.add(
+        conn,
+        event_id,
+        event.case_id,
+        "session_voided",
+        event.voided_at,
+        {"session_id": str(event.session_id)},
+    )
+
+
+async def project_outcome_voided(
+    conn: Connection, event: CaseOutcomeVoided, event_id: UUID
+) -> None:
+    await outcomes.void(conn, event.case_id, event.outcome_id, event.voided_at)
+    await timeline.add(
+        conn,
+        event_id,
+        event.case_id,
+        "outcome_voided",
+        event.voided_at,
+        {"outcome_id": str(event.outcome_id)},
+    )
+
+
 Projector = Callable[[Connection, Any, UUID], Awaitable[None]]
 
 #: caseflow's own events and how each changes the read model.
@@ -255,6 +285,8 @@ PROJECTIONS: dict[type[Event], Projector] = {
     CaseSessionRecorded: project_session,
     CaseReferred: project_referred,
     CaseOutcomeRecorded: project_outcome,
+    CaseSessionVoided: project_session_voided,
+    CaseOutcomeVoided: project_outcome_voided,
 }
 
 

@@ -25,13 +25,16 @@ from tosei_console.domain import forms
 from tosei_console.domain.timeline import actor_label, detail, kind_label
 from tosei_console.handlers import accounts
 
-#: The forms of the case page: the path they post to and how the form becomes a body.
+#: The forms of the case page: the path they post to (``{entry_id}``: the session or outcome
+#: the form is about) and how the form becomes a body.
 ACTIONS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "session": ("sessions", forms.session_body),
     "transfer": ("transfer", forms.transfer_body),
     "transition": ("transitions", forms.transition_body),
     "outcome": ("outcomes", forms.outcome_body),
     "referral": ("referrals", forms.referral_body),
+    "void-session": ("sessions/{entry_id}/void", forms.void_body),
+    "void-outcome": ("outcomes/{entry_id}/void", forms.void_body),
 }
 
 DONE = {
@@ -40,6 +43,8 @@ DONE = {
     "transition": "案件の状態を変更しました",
     "outcome": "成果を記録しました",
     "referral": "外部専門家への依頼を記録しました",
+    "void-session": "相談の記録を取り消しました（経過には残ります）",
+    "void-outcome": "成果の記録を取り消しました（経過には残ります）",
 }
 
 
@@ -166,6 +171,11 @@ async def _act(request: Request, who: Visitor, case_id: uuid.UUID, action: str) 
         return HTMLResponse("そのような操作はありません", status_code=404)
     path, body_of = ACTIONS[action]
     form = await request.form()
+    if "{entry_id}" in path:
+        try:
+            path = path.format(entry_id=uuid.UUID(str(form.get("entry_id") or "")))
+        except ValueError:
+            return HTMLResponse("取り消す記録が指定されていません", status_code=422)
     answer = await who.services.post(
         "caseflow",
         f"/cases/{case_id}/{path}",

@@ -77,3 +77,7 @@ def outcome_body(form: Mapping[str, Any]) -> dict[str, Any]:
 
 def referral_body(form: Mapping[str, Any]) -> dict[str, Any]:
     return {"external_expert_id": _text(form, "external_expert_id"), "note": _text(form, "note")}
+
+
+def void_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    return {"reason": _text(form, "reason")}

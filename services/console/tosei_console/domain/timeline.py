@@ -19,6 +19,8 @@ KIND: dict[str, str] = {
     "session": "相談を実施",
     "referral": "外部専門家へ依頼",
     "outcome": "成果を記録",
+    "session_voided": "相談の記録を取り消し",
+    "outcome_voided": "成果の記録を取り消し",
 }
 
 #: The services' own decisions, named as the desk knows them.
