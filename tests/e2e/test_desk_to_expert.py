@@ -12,6 +12,7 @@ import pytest
 
 from tests.caseflow.conftest import COORDINATOR, expert_token
 from tests.intake.helpers import DESK, consultation
+from tests.support.clock import TODAY
 from tests.support.runtime import Start
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
@@ -123,3 +124,55 @@ def _only(listing: Any) -> Any:
     items = listing["items"]
     assert len(items) == 1, items
     return items[0]
+
+
+async def test_consent_recorded_at_intake_after_the_consultation_lets_the_referral_through(
+    desk: Desk,
+) -> None:
+    expert = await desk.expert("佐藤 健一", "startup", ["founding_plan", "financing"])
+    network = await desk.caseflow.post(
+        "/external-experts",
+        json={"name": "中村 由美", "organisation": "よろず支援拠点", "speciality": "financing"},
+        headers=COORDINATOR,
+    )
+    assert network.status_code == 201, network.text
+    external_id = network.json()["external_expert_id"]
+    registered = await desk.intake.post(
+        "/consultations", json=consultation(consent_to_share=False), headers=DESK
+    )
+    case_id = registered.json()["id"]
+    await eventually(lambda: _equals(desk.case_expert(case_id), expert), timeout=30)
+
+    async def refer() -> httpx.Response:
+        return await desk.caseflow.post(
+            f"/cases/{case_id}/referrals",
+            json={"external_expert_id": external_id},
+            headers=expert_token(expert),
+        )
+
+    refused = await refer()
+    assert refused.status_code == 409
+    assert refused.json()["reason"] == "no_consent"
+
+    given = {"consent_to_share": True, "given_on": TODAY.isoformat(), "note": "電話で本人に確認"}
+    path = f"/consultations/{case_id}/consent"
+    early = await desk.intake.post(path, json={**given, "given_on": "2020-01-01"}, headers=DESK)
+    assert early.status_code == 422
+    assert early.json()["fields"][0]["field"] == "given_on"
+    by_expert = await desk.intake.post(path, json=given, headers=expert_token(expert))
+    assert by_expert.status_code == 403
+    recorded = await desk.intake.post(path, json=given, headers=DESK)
+    assert recorded.status_code == 204, recorded.text
+    twice = await desk.intake.post(path, json=given, headers=DESK)
+    assert twice.status_code == 409
+    shown = (await desk.intake.get(f"/consultations/{case_id}", headers=DESK)).json()
+    assert shown["consent_to_share"] is True
+
+    async def consented() -> bool:
+        case = (await desk.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)).json()
+        return bool(case["consent_to_share"])
+
+    await eventually(consented, timeout=30)
+    assert (await refer()).status_code == 201
+    case = (await desk.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)).json()
+    assert [e["kind"] for e in case["timeline"]].count("consent_changed") == 1

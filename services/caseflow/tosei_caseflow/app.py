@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from tosei_caseflow import metrics
 from tosei_caseflow.api import case_work, cases, experts, queue, reports
-from tosei_caseflow.handlers.events import on_case_opened, on_clients_merged
+from tosei_caseflow.handlers.events import on_case_opened, on_clients_merged, on_consent_changed
 from tosei_caseflow.handlers.projection import REPLAY_HANDLERS
 from tosei_common.catalogue.caseflow import (
     CaseAssigned,
@@ -19,7 +19,7 @@ from tosei_common.catalogue.caseflow import (
     CaseStateChanged,
     CaseTransferred,
 )
-from tosei_common.catalogue.intake import CaseOpened, ClientsMerged
+from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, ConsentChanged
 from tosei_common.platform.service import Runtime, ServiceSpec
 
 
@@ -53,7 +53,11 @@ SERVICE = ServiceSpec(
         CaseSessionVoided,
         CaseOutcomeVoided,
     ),
-    handlers={CaseOpened: on_case_opened, ClientsMerged: on_clients_merged},
+    handlers={
+        CaseOpened: on_case_opened,
+        ConsentChanged: on_consent_changed,
+        ClientsMerged: on_clients_merged,
+    },
     replay_handlers=REPLAY_HANDLERS,
     replay_keeps=("experts", "external_experts", "journal", "audit_log"),
     routers=routers,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from prometheus_client import Gauge
 
 from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
-from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, Origin
+from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, ConsentChanged, Origin
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_intake.api import clients, consultations, imports
@@ -58,7 +58,7 @@ SERVICE = ServiceSpec(
         ".xlsx. Experts read the cases caseflow assigned to them."
     ),
     migrations_package="tosei_intake.db.migrations",
-    publishes=(CaseOpened, ClientsMerged),
+    publishes=(CaseOpened, ConsentChanged, ClientsMerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
     # intake's own records (and who merged what); only case_experts is built from events and
     # rebuilt by replay

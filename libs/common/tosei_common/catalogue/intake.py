@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
@@ -101,6 +101,27 @@ class CaseOpened(Event):
         description="Pseudonym of the old desk's staff member in charge (text.pseudonym of "
         "'staff' and the name key), so caseflow can match an expert without a name on the topic.",
         examples=[None],
+    )
+
+
+class ConsentChanged(Event):
+    """The client gave, or withdrew, their consent that external experts may see the case
+    (recorded at intake after the consultation: 「同意を後から取得」 or 「同意の撤回」)."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.case.consent_changed.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = Field(
+        description="The case (the consultation that opened it).",
+        examples=["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"],
+    )
+    consent_to_share: bool = Field(description="Consent now given (true) or withdrawn (false).")
+    given_on: date = Field(
+        description="The day the client said so (Japan).", examples=["2026-12-02"]
+    )
+    changed_at: datetime = Field(
+        description="When intake recorded it (UTC).", examples=["2026-12-02T01:30:00Z"]
     )
 
 

@@ -258,3 +258,15 @@ async def overdue_follow_ups(
         )
         for r in rows
     ]
+
+
+async def set_consent(conn: Connection, case_id: UUID, consent: bool, at: datetime) -> bool:
+    """False when caseflow does not know the case (yet)."""
+    done = await conn.execute(
+        "UPDATE cases SET consent_to_share = $2, updated_at = greatest(updated_at, $3)"
+        " WHERE case_id = $1",
+        case_id,
+        consent,
+        at,
+    )
+    return str(done).endswith(" 1")

@@ -6,9 +6,15 @@ from tosei_caseflow.db import experts as experts_db
 from tosei_caseflow.db import merges
 from tosei_caseflow.domain.opening import assign_by_triage, assign_to_old_staff
 from tosei_caseflow.domain.triage import triage
-from tosei_caseflow.handlers.projection import project_case_opened
+from tosei_caseflow.handlers.projection import project_case_opened, project_consent_changed
 from tosei_caseflow.handlers.record import record
-from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, LegacyStatus, Origin
+from tosei_common.catalogue.intake import (
+    CaseOpened,
+    ClientsMerged,
+    ConsentChanged,
+    LegacyStatus,
+    Origin,
+)
 from tosei_common.platform.consumer import HandlerContext
 
 
@@ -18,6 +24,11 @@ async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:
     await merges.merge_clients(
         ctx.conn, survivor, event.merged_client_id, event.case_ids, event.merged_at
     )
+
+
+async def on_consent_changed(ctx: HandlerContext, event: ConsentChanged) -> None:
+    """The client's consent to share, recorded at intake after the consultation."""
+    await project_consent_changed(ctx.conn, event, ctx.envelope.id)
 
 
 async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:

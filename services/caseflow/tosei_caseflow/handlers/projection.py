@@ -25,7 +25,7 @@ from tosei_common.catalogue.caseflow import (
     CaseStateChanged,
     CaseTransferred,
 )
-from tosei_common.catalogue.intake import CaseOpened, LegacyStatus
+from tosei_common.catalogue.intake import CaseOpened, ConsentChanged, LegacyStatus
 from tosei_common.platform.consumer import HandlerContext
 from tosei_common.platform.db import Connection
 from tosei_common.platform.events import Event
@@ -272,6 +272,19 @@ async def project_outcome_voided(
         event.voided_at,
         {"outcome_id": str(event.outcome_id)},
     )
+
+
+async def project_consent_changed(conn: Connection, event: ConsentChanged, event_id: UUID) -> None:
+    """intake recorded the client's consent (or its withdrawal) after the consultation."""
+    if await cases.set_consent(conn, event.case_id, event.consent_to_share, event.changed_at):
+        await timeline.add(
+            conn,
+            event_id,
+            event.case_id,
+            "consent_changed",
+            event.changed_at,
+            {"consent_to_share": event.consent_to_share, "given_on": event.given_on.isoformat()},
+        )
 
 
 Projector = Callable[[Connection, Any, UUID], Awaitable[None]]

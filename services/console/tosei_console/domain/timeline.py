@@ -21,6 +21,7 @@ KIND: dict[str, str] = {
     "outcome": "成果を記録",
     "session_voided": "相談の記録を取り消し",
     "outcome_voided": "成果の記録を取り消し",
+    "consent_changed": "外部への共有の同意を変更",
 }
 
 #: The services' own decisions, named as the desk knows them.
@@ -109,6 +110,11 @@ def _closed(facts: Facts, _: Names) -> str:
     return f"満足度 {rating}（5段階）" if rating else "満足度 回答なし"
 
 
+def _consent(facts: Facts, _: Names) -> str:
+    given = "同意あり" if facts.get("consent_to_share") else "同意の撤回"
+    return f"{given}・{_day(facts.get('given_on'))}"
+
+
 def _referral(facts: Facts, _: Names) -> str:
     return _word(labels.REFERRAL_STATUS, facts.get("status"))
 
@@ -125,6 +131,7 @@ DETAILS: dict[str, Callable[[Facts, Names], str]] = {
     "outcome": _outcome,
     "closed": _closed,
     "referral": _referral,
+    "consent_changed": _consent,
     "opened": _opened,
 }
 

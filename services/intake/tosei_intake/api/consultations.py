@@ -17,7 +17,7 @@ from tosei_common.platform.downloads import (
     xlsx_download,
 )
 from tosei_common.platform.service import Runtime
-from tosei_intake.api.requests import ConsultationIn, consultation_filter
+from tosei_intake.api.requests import ConsentIn, ConsultationIn, consultation_filter
 from tosei_intake.api.responses import (
     ConsultationOut,
     ConsultationPage,
@@ -28,7 +28,7 @@ from tosei_intake.api.responses import (
 from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import EXPORT_HEADER, CountBy, export_row
 from tosei_intake.handlers import reads
-from tosei_intake.handlers.consultations import register_consultation
+from tosei_intake.handlers.consultations import record_consent, register_consultation
 
 Caller = Annotated[Principal, Depends(current_principal)]
 Covered = Annotated[ConsultationFilter, Depends(consultation_filter)]
@@ -51,6 +51,15 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.unit_of_work(who) as uow:
             done = await register_consultation(uow, who, body.consultation())
         return RegisteredOut.of(done, who.actor)
+
+    @routes.post(
+        "/{consultation_id}/consent",
+        status_code=204,
+        summary="Record the client's consent to share with external experts, or its withdrawal",
+    )
+    async def consent(consultation_id: UUID, body: ConsentIn, who: Caller) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await record_consent(uow, who, consultation_id, body.change())
 
     @routes.get("", summary="Consultations, newest first (an expert: their own cases)")
     async def list_consultations(

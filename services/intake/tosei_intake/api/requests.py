@@ -9,7 +9,7 @@ reaches the database.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from tosei_common.region.municipalities import resolve_municipality
 from tosei_common.region.said import InputError
 from tosei_intake.domain import values
 from tosei_intake.domain.clients import Person
+from tosei_intake.domain.consent import ConsentChange
 from tosei_intake.domain.consultations import NewConsultation, unique_categories
 from tosei_intake.domain.periods import FIRST_YEAR, LAST_YEAR, ConsultationFilter, period
 
@@ -200,3 +201,20 @@ def consultation_filter(
         category=category,
         origin=origin,
     )
+
+
+class ConsentIn(BaseModel):
+    """The client's consent that external experts may see the case, given or withdrawn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consent_to_share: bool = Field(description="true: consent given; false: withdrawn.")
+    given_on: date = Field(
+        description="The day the client said so (Japan).", examples=["2026-12-02"]
+    )
+    note: Annotated[str | None, FreeText(1000)] = Field(
+        default=None, examples=["電話で同意を確認（相談者本人）"]
+    )
+
+    def change(self) -> ConsentChange:
+        return ConsentChange(self.consent_to_share, self.given_on, self.note)

@@ -5,7 +5,7 @@ Every function takes the caller's connection; writes expect the caller's transac
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -206,3 +206,39 @@ async def per_origin(conn: Connection) -> dict[str, int]:
     """Consultations on file per origin (for the metrics)."""
     rows = await conn.fetch("SELECT origin, count(*) AS count FROM consultations GROUP BY origin")
     return {r["origin"]: r["count"] for r in rows}
+
+
+async def locked(conn: Connection, consultation_id: UUID) -> Consultation | None:
+    """The consultation, its row locked until the transaction ends."""
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS} {_FROM} WHERE s.id = $1 FOR UPDATE OF s", consultation_id
+    )
+    return _consultation(row) if row else None
+
+
+async def record_consent(
+    conn: Connection,
+    consultation_id: UUID,
+    *,
+    consent: bool,
+    given_on: date,
+    note: str | None,
+    actor: str,
+    at: datetime,
+) -> None:
+    await conn.execute(
+        "UPDATE consultations SET consent_to_share = $2 WHERE id = $1", consultation_id, consent
+    )
+    await conn.execute(
+        """
+        INSERT INTO consent_changes (consultation_id, consent_to_share, given_on, note,
+                                     recorded_at, recorded_by)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """,
+        consultation_id,
+        consent,
+        given_on,
+        note,
+        at,
+        actor,
+    )

@@ -24,6 +24,10 @@ def ensure_may_register(who: Principal) -> None:
     ensure_role(who, *_STAFF, doing="相談の登録")
 
 
+def ensure_may_record_consent(who: Principal) -> None:
+    ensure_role(who, *_STAFF, doing="外部への共有の同意の記録")
+
+
 def ensure_may_import(who: Principal) -> None:
     ensure_role(who, *_STAFF, doing="旧窓口の相談記録の取り込み")
 

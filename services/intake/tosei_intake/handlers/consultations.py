@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from uuid import UUID
 
+from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_common.region.text import name_key
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
 from tosei_intake.domain import access
+from tosei_intake.domain.consent import ConsentChange, change_consent
 from tosei_intake.domain.consultations import NewConsultation, Registration, register
 
 
@@ -58,3 +60,33 @@ async def record(
     )
     await uow.emit(*registration.events)
     return registration
+
+
+async def record_consent(
+    uow: UnitOfWork, who: Principal, consultation_id: UUID, change: ConsentChange
+) -> None:
+    """The client's consent given or withdrawn after the consultation, announced to caseflow."""
+    access.ensure_may_record_consent(who)
+    consultation = await consultations_db.locked(uow.conn, consultation_id)
+    if consultation is None:
+        raise NotFound(
+            f"相談（{consultation_id}）は見つかりません", en=f"no consultation {consultation_id}"
+        )
+    event = change_consent(consultation, change, at=uow.at, today=uow.today)
+    await consultations_db.record_consent(
+        uow.conn,
+        consultation_id,
+        consent=change.consent_to_share,
+        given_on=change.given_on,
+        note=change.note,
+        actor=uow.actor,
+        at=uow.at,
+    )
+    await uow.audit(
+        "consultation",
+        consultation_id,
+        "consent_changed",
+        changes={"consent_to_share": change.consent_to_share, "given_on": str(change.given_on)},
+        reason=change.note,
+    )
+    await uow.emit(event)
