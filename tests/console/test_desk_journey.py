@@ -10,6 +10,8 @@ import pytest
 from playwright.async_api import expect
 
 from tests.console.conftest import Stack
+from tests.intake.helpers import DESK, consultation
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -68,3 +70,36 @@ async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(
     await expert.page.get_by_role("link", name=case_url.rsplit("/", 1)[1][:8].upper()).click()
     await expect(expert.page.get_by_role("heading", name=re.compile("^案件 "))).to_be_visible()
     await expert.keep("case-expert-phone")
+
+
+async def test_the_desk_records_consent_given_after_the_consultation(
+    stack: Stack, person: Any
+) -> None:
+    await stack.account("kimura", "desk", "木村 由美")
+    async with httpx.AsyncClient(base_url=stack.intake) as http:
+        registered = await http.post(
+            "/consultations", json=consultation(consent_to_share=False), headers=DESK
+        )
+    case_id = registered.json()["id"]
+    desk = await person()
+    await desk.sign_in("kimura")
+    await desk.open(f"/consultations/{case_id}")
+    page = desk.page
+    await page.get_by_label("相談者が同意した日").fill("2020-01-01")
+    await page.get_by_role("button", name="同意を記録する").click()
+    await expect(page.locator("#f-given_on-error")).to_contain_text("受付日")
+    await desk.keep("consultation-consent-refused")
+    await page.get_by_label("相談者が同意した日").fill(
+        stack.caseflow_runtime.clock.today().isoformat()
+    )
+    await page.get_by_label("確認の方法など（任意）").fill("電話で本人に確認")
+    await page.get_by_role("button", name="同意を記録する").click()
+    await expect(page.get_by_role("status")).to_contain_text("同意を記録しました")
+    await expect(page.locator(".facts")).to_contain_text("同意あり")
+    await desk.keep("consultation-consent")
+
+    async def shared() -> bool:
+        case = await stack.api("caseflow", f"/cases/{case_id}")
+        return bool(case and case["consent_to_share"])
+
+    await eventually(shared)

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel
+from tosei_common.platform.principal import Role
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import REGION
 from tosei_console.api.pages import Posted, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
+from tosei_console.domain import forms
 from tosei_console.domain.forms import consultation_body
 
 MATCH_LIMIT = 5
@@ -109,16 +111,57 @@ def router(_: Runtime) -> APIRouter:
 
     @routes.get("/consultations/{consultation_id}", response_model=None)
     async def consultation(request: Request, who: Signed, consultation_id: uuid.UUID) -> Response:
-        answer = await who.services.get("intake", f"/consultations/{consultation_id}")
-        if not answer.ok:
+        return await _consultation_page(request, who, consultation_id)
+
+    @routes.post("/consultations/{consultation_id}/consent", response_model=None)
+    async def consent(request: Request, who: Posted, consultation_id: uuid.UUID) -> Response:
+        """外部への共有の同意, recorded or withdrawn after the consultation."""
+        form = await request.form()
+        body = forms.consent_body(form)
+        answer = await who.services.post(
+            "intake", f"/consultations/{consultation_id}/consent", body
+        )
+        if answer.ok:
+            return RedirectResponse(f"/consultations/{consultation_id}?consent=1", 303)
+        if answer.status not in (409, 422):
             return refused_page(request, who, answer)
-        return render(
+        return await _consultation_page(
             request,
-            "desk/consultation.html",
             who,
-            title="相談の内容",
-            c=answer.body,
-            registered=request.query_params.get("registered") == "1",
+            consultation_id,
+            values={k: str(v) for k, v in form.items()},
+            errors=answer.field_messages,
+            message=answer.message,
+            status_code=answer.status,
         )
 
     return routes
+
+
+async def _consultation_page(
+    request: Request,
+    who: Visitor,
+    consultation_id: uuid.UUID,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    answer = await who.services.get("intake", f"/consultations/{consultation_id}")
+    if not answer.ok:
+        return refused_page(request, who, answer)
+    return render(
+        request,
+        "desk/consultation.html",
+        who,
+        title="相談の内容",
+        c=answer.body,
+        registered=request.query_params.get("registered") == "1",
+        consent_done=request.query_params.get("consent") == "1",
+        may_record_consent=who.account.role in (Role.DESK, Role.COORDINATOR),
+        values=values or {"given_on": who.runtime.clock.today().isoformat()},
+        errors=errors or {},
+        message=message,
+        status_code=status_code,
+    )

@@ -81,3 +81,12 @@ def referral_body(form: Mapping[str, Any]) -> dict[str, Any]:
 
 def void_body(form: Mapping[str, Any]) -> dict[str, Any]:
     return {"reason": _text(form, "reason")}
+
+
+def consent_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The consent form: its button says which way (given or withdrawn)."""
+    return {
+        "consent_to_share": _text(form, "consent_to_share") == "yes",
+        "given_on": _text(form, "given_on"),
+        "note": _text(form, "note"),
+    }
