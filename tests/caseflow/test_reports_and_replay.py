@@ -14,6 +14,7 @@ import asyncpg
 import pytest
 
 from tests.caseflow.conftest import AUDITOR, COORDINATOR, Desk, expert_token
+from tests.support.auth import bearer
 from tests.support.fuzz import server_errors
 from tests.support.publish import publish
 from tests.support.runtime import fast_settings
@@ -274,3 +275,34 @@ async def test_merged_clients_count_as_one_client(desk: Desk, broker: TansuBroke
         headers=COORDINATOR,
     )
     assert report.json()["total"]["distinct_clients"] == 1
+
+
+async def test_a_municipal_officer_reads_their_own_town_s_kpis_and_no_other(desk: Desk) -> None:
+    expert = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    aomori = await desk.open_case(municipality="022012")
+    await desk.open_case(municipality="023035")  # 今別町
+    for case_id in (aomori,):
+        held = await desk.post(
+            f"/cases/{case_id}/sessions",
+            {"held_on": desk.rt.clock.today().isoformat(), "mode": "in_person",
+             "duration_minutes": 30},
+            expert_token(expert),
+        )  # fmt: skip
+        assert held.status_code == 201, held.text
+    officer = bearer("municipality", "aomori-1", municipality="青森市")
+    mine = await desk.client.get("/reports/kpi?fiscal_year=2026", headers=officer)
+    assert mine.status_code == 200, mine.text
+    body = mine.json()
+    assert body["municipality"] == {"code": "022012", "name": "青森市"}
+    assert (body["total"]["new_cases"], body["total"]["consultations"]) == (1, 1)
+    assert list(body["by_municipality"]) == ["022012"]
+    csv_download = await desk.client.get("/reports/kpi.csv?fiscal_year=2026", headers=officer)
+    assert csv_download.status_code == 200
+    region = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=COORDINATOR)).json()
+    assert (region["municipality"], region["total"]["new_cases"]) == (None, 2)
+    imabetsu = bearer("municipality", "imabetsu-1", municipality="今別町")
+    theirs = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=imabetsu)).json()
+    assert (theirs["total"]["new_cases"], theirs["total"]["consultations"]) == (1, 0)
+    refused = await desk.client.get("/reports/kpi?fiscal_year=2026", headers=expert_token(expert))
+    assert refused.status_code == 403
+    assert "市町村の職員" in refused.json()["message"]

@@ -199,6 +199,23 @@ async def test_counts_per_day_municipality_and_category(http: httpx.AsyncClient)
         1,
     )
 
+    # A municipal officer of 外ヶ浜町 reads their own town's counts, and only those.
+    officer = bearer("municipality", "sotogahama-1", municipality="外ヶ浜町")
+    own = await http.get(
+        "/consultations/counts", params={"by": "category", "fiscal_year": "令和8年度"},
+        headers=officer,
+    )  # fmt: skip
+    assert own.status_code == 200, own.text
+    assert own.json()["total"] == 2
+    other = await http.get(
+        "/consultations/counts",
+        params={"by": "day", "municipality": "青森市"},
+        headers=officer,
+    )
+    assert other.status_code == 403
+    assert "ご自身の市町村" in other.json()["message"]
+    assert (await http.get("/consultations", headers=officer)).status_code == 403
+
 
 async def test_the_council_s_list_opens_in_japanese_excel(http: httpx.AsyncClient) -> None:
     created = await register(http, consulted_at="2026-10-05T10:00:00+09:00")
@@ -246,7 +263,8 @@ async def test_integrators_find_both_topics_in_the_asyncapi_document(
 ) -> None:
     document = (await http.get("/asyncapi.json")).json()
     assert set(document["channels"]["tosei.intake.cases"]["messages"]) == {
-        "jp.tosei.intake.case.opened.v1"
+        "jp.tosei.intake.case.opened.v1",
+        "jp.tosei.intake.case.consent_changed.v1",
     }
     assert set(document["channels"]["tosei.intake.clients"]["messages"]) == {
         "jp.tosei.intake.client.merged.v1"

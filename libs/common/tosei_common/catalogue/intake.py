@@ -116,7 +116,9 @@ class ConsentChanged(Event):
         description="The case (the consultation that opened it).",
         examples=["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"],
     )
-    consent_to_share: bool = Field(description="Consent now given (true) or withdrawn (false).")
+    consent_to_share: bool = Field(
+        description="Consent now given (true) or withdrawn (false).", examples=[True]
+    )
     given_on: date = Field(
         description="The day the client said so (Japan).", examples=["2026-12-02"]
     )

@@ -6,6 +6,7 @@ layer (``tosei_common.platform.auth`` reads it from the bearer token).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from uuid import UUID
 
@@ -75,3 +76,26 @@ def expert_id_of(who: Principal) -> UUID | None:
             f"（「{who.subject}」は専門家IDではありません）",
             en=f"an expert's token must carry their expert id as its subject, not {who.subject!r}",
         ) from None
+
+
+def figures_scope(
+    who: Principal, asked: str | None, overseers: Sequence[Role], *, doing: str
+) -> str | None:
+    """Whose figures ``who`` may read: overseers the region's (or the town they ``asked`` for);
+    a municipal officer their own town's, as the council reports per town — aggregates only,
+    never the personal records behind them. Returns the municipality code to keep to (None: all)."""
+    if who.role in overseers:
+        return asked
+    ensure_role(who, *overseers, Role.MUNICIPALITY, doing=doing)
+    own = who.municipality
+    if own is None:
+        raise Forbidden(
+            "市町村の職員の認証情報（トークン）に市町村がありません",
+            en="a municipality officer's token must carry their municipality",
+        )
+    if asked is not None and asked != own:
+        raise Forbidden(
+            f"{doing}は、ご自身の市町村の分だけを閲覧できます",
+            en=f"a municipality officer reads their own municipality's figures ({own}) only",
+        )
+    return own

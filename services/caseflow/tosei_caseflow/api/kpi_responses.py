@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tosei_caseflow.domain import kpi
 from tosei_caseflow.domain.kpi_sheet import DEFINITIONS
@@ -41,6 +41,11 @@ class MunicipalityFigures(Figures):
     name: str
 
 
+class MunicipalityName(BaseModel):
+    code: str = Field(examples=["022012"])
+    name: str = Field(examples=["青森市"])
+
+
 class Comparison(BaseModel):
     value: int
     baseline: int
@@ -58,6 +63,10 @@ class Baseline(BaseModel):
 class KpiReport(BaseModel):
     fiscal_year: int
     label: str
+    municipality: MunicipalityName | None = Field(
+        default=None,
+        description="The town this report is of (a municipal officer's); null: the region's.",
+    )
     definitions: dict[str, str]
     total: Figures
     months: dict[str, Figures]
@@ -74,6 +83,11 @@ class KpiReport(BaseModel):
         return cls(
             fiscal_year=report.fiscal_year,
             label=fiscal_year_display(report.fiscal_year),
+            municipality=MunicipalityName(
+                code=report.municipality, name=municipality(report.municipality).name
+            )
+            if report.municipality
+            else None,
             definitions=DEFINITIONS,
             total=Figures.of(report.total),
             months=each(report.months),

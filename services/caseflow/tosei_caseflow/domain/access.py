@@ -17,7 +17,13 @@ from uuid import UUID
 
 from tosei_caseflow.domain.cases import Case, Tenure
 from tosei_common.platform.errors import Forbidden, NotFound
-from tosei_common.platform.principal import Principal, Role, ensure_role, expert_id_of
+from tosei_common.platform.principal import (
+    Principal,
+    Role,
+    ensure_role,
+    expert_id_of,
+    figures_scope,
+)
 
 STAFF = frozenset({Role.DESK, Role.COORDINATOR})
 #: Who works on cases: sessions, transitions, transfers, referrals, outcomes.
@@ -116,5 +122,6 @@ def ensure_may_manage_experts(who: Principal) -> None:
     ensure_role(who, Role.COORDINATOR, doing="専門家の登録・変更")
 
 
-def ensure_may_read_reports(who: Principal) -> None:
-    ensure_role(who, *OVERSEERS, doing="実績報告の閲覧")
+def reports_scope(who: Principal) -> str | None:
+    """The KPI report ``who`` reads: the region's, or a municipal officer's own town's."""
+    return figures_scope(who, None, OVERSEERS, doing="実績報告の閲覧")

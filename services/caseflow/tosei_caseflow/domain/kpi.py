@@ -229,6 +229,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 @dataclass
 class Report:
     fiscal_year: int
+    municipality: str | None  # one town's report (a municipal officer's), or the region's
     total: Figures
     months: dict[str, Figures]
     by_track: dict[str, Figures]
@@ -254,9 +255,11 @@ def latest_closes(closes: Iterable[CloseFact]) -> tuple[CloseFact, ...]:
     return tuple(latest.values())
 
 
-def report(facts: Facts, fy: int) -> Report:
-    """The KPI report of fiscal year ``fy``."""
+def report(facts: Facts, fy: int, *, municipality: str | None = None) -> Report:
+    """The KPI report of fiscal year ``fy``: the region's, or one ``municipality``'s."""
     first, last = fiscal_year_bounds(fy)
+    if municipality is not None:
+        facts = facts.of_cases(_in(municipality))
     facts = replace(facts, closes=latest_closes(facts.closes))
     firsts = first_session_days(facts.sessions)
 
@@ -269,6 +272,7 @@ def report(facts: Facts, fy: int) -> Report:
     categories = [c for c in Category if any(c in f.categories for f in facts.cases)]
     return Report(
         fiscal_year=fy,
+        municipality=municipality,
         total=total,
         months={f"{y}-{m:02d}": of(facts, *month_bounds(y, m)) for y, m in months_of(fy)},
         by_track=by_track,

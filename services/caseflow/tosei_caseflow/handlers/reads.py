@@ -107,5 +107,5 @@ async def external_experts(conn: Connection, who: Principal) -> list[ExternalExp
 
 
 async def kpi_report(conn: Connection, who: Principal, fiscal_year: int) -> kpi.Report:
-    access.ensure_may_read_reports(who)
-    return kpi.report(await reports_db.facts(conn), fiscal_year)
+    town = access.reports_scope(who)
+    return kpi.report(await reports_db.facts(conn), fiscal_year, municipality=town)

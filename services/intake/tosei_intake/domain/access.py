@@ -9,12 +9,20 @@ else the answer is that there is no such record among their cases.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from uuid import UUID
 
 from tosei_common.platform.errors import NotFound
-from tosei_common.platform.principal import Principal, Role, ensure_role, expert_id_of
+from tosei_common.platform.principal import (
+    Principal,
+    Role,
+    ensure_role,
+    expert_id_of,
+    figures_scope,
+)
 from tosei_intake.domain.clients import Client
 from tosei_intake.domain.consultations import Consultation
+from tosei_intake.domain.periods import ConsultationFilter
 
 _STAFF = (Role.DESK, Role.COORDINATOR)
 _READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
@@ -34,6 +42,13 @@ def ensure_may_import(who: Principal) -> None:
 
 def ensure_may_merge(who: Principal) -> None:
     ensure_role(who, Role.COORDINATOR, doing="相談者の統合")
+
+
+def counts_scope(who: Principal, covered: ConsultationFilter) -> ConsultationFilter:
+    """The consultations whose counts ``who`` may read: a municipal officer, their own town's
+    (counts only: their own town's people are still not theirs to read one by one)."""
+    town = figures_scope(who, covered.municipality, _READERS, doing="相談件数の集計")
+    return replace(covered, municipality=town)
 
 
 def ensure_may_read_all(who: Principal, doing: str) -> None:

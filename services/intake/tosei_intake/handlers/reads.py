@@ -48,8 +48,9 @@ async def consultations(
 async def counts(
     conn: Connection, who: Principal, by: CountBy, covered: ConsultationFilter
 ) -> tuple[int, list[CountRow]]:
-    """Consultations ``covered``, and their counts per day, municipality or category."""
-    access.ensure_may_read_all(who, doing="相談件数の集計")
+    """Consultations ``covered``, and their counts per day, municipality or category (a
+    municipal officer: their own town's only)."""
+    covered = access.counts_scope(who, covered)
     total = await consultations_db.count(conn, covered)
     return total, count_rows(by, await consultations_db.count_by(conn, by, covered))
 
