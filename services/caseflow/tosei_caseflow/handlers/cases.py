@@ -8,6 +8,7 @@ acting on one case queue up instead of overwriting each other.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from uuid import UUID
 
 from tosei_caseflow.db import cases as cases_db
@@ -110,14 +111,8 @@ async def void_session(
 ) -> None:
     """Take back a session recorded by mistake; it stays on the timeline, voided."""
     case = await case_to_change(uow, who, case_id)
-    found = next(
-        (
-            Recorded(s.session_id, s.voided_at is not None)
-            for s in await sessions_db.of_case(uow.conn, case_id)
-            if s.session_id == session_id
-        ),
-        None,
-    )
+    rows = await sessions_db.of_case(uow.conn, case_id)
+    found = _recorded({s.session_id: s.voided_at for s in rows}, session_id)
     await record(uow, decide.void_session(case, found, session_id, reason=reason, at=uow.at))
 
 
@@ -126,12 +121,12 @@ async def void_outcome(
 ) -> None:
     """Take back an outcome recorded by mistake; the case may record that kind again."""
     case = await case_to_change(uow, who, case_id)
-    found = next(
-        (
-            Recorded(o.outcome_id, o.voided_at is not None)
-            for o in await outcomes_db.of_case(uow.conn, case_id)
-            if o.outcome_id == outcome_id
-        ),
-        None,
-    )
+    rows = await outcomes_db.of_case(uow.conn, case_id)
+    found = _recorded({o.outcome_id: o.voided_at for o in rows}, outcome_id)
     await record(uow, decide.void_outcome(case, found, outcome_id, reason=reason, at=uow.at))
+
+
+def _recorded(voided_at: dict[UUID, datetime | None], entry_id: UUID) -> Recorded | None:
+    if entry_id not in voided_at:
+        return None
+    return Recorded(entry_id, voided_at[entry_id] is not None)
