@@ -87,7 +87,18 @@ async def test_a_consultation_reaches_its_expert_and_follows_a_transfer(desk: De
     )
     assert moved.status_code == 204
     await eventually(lambda: _equals(desk.seen_by(case_id, expert_token(sme)), 200), timeout=30)
-    assert await desk.seen_by(case_id, expert_token(founding)) == 404
+    # The former expert still reads it, in intake as in caseflow (read-only in both) ...
+    assert await desk.seen_by(case_id, expert_token(founding)) == 200
+    in_caseflow = await desk.caseflow.get(f"/cases/{case_id}", headers=expert_token(founding))
+    assert in_caseflow.status_code == 200
+    assert in_caseflow.json()["can_change"] is False
+    listed = await desk.intake.get("/consultations", headers=expert_token(founding))
+    assert [c["id"] for c in listed.json()["items"]] == [case_id]
+    shown = (await desk.intake.get(f"/consultations/{case_id}", headers=DESK)).json()
+    assert shown["assigned_expert"]["expert_id"] == sme
+    # ... and an expert who never had it still learns nothing of it.
+    stranger = await desk.expert("成田 誠", "sme", ["succession"])
+    assert await desk.seen_by(case_id, expert_token(stranger)) == 404
 
 
 async def test_a_handed_over_case_reaches_its_old_staff_member_by_pseudonym(desk: Desk) -> None:

@@ -77,7 +77,7 @@ async def consuming(start: Start, schema: str) -> AsyncIterator[Runtime]:
 
 
 @pytest.mark.slow
-async def test_an_expert_reads_only_the_cases_assigned_to_them(
+async def test_an_expert_reads_only_the_cases_they_have_or_had(
     consuming: Runtime, broker: TansuBroker
 ) -> None:
     transport = httpx.ASGITransport(app=build_app(consuming))
@@ -133,7 +133,9 @@ async def test_an_expert_reads_only_the_cases_assigned_to_them(
             return await status(f"/consultations/{case}", OGASAWARA) == 200
 
         await eventually(moved_to_ogasawara)
-        assert await status(f"/consultations/{case}", NARITA) == 404
+        # the former expert still reads it (as in caseflow); someone who never had it does not
+        assert await status(f"/consultations/{case}", NARITA) == 200
+        assert await status(f"/consultations/{other['id']}", NARITA) == 404
 
 
 async def test_the_newest_word_on_a_case_wins_whatever_order_it_arrives_in(

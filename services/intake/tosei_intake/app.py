@@ -60,13 +60,14 @@ SERVICE = ServiceSpec(
     migrations_package="tosei_intake.db.migrations",
     publishes=(CaseOpened, ConsentChanged, ClientsMerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
-    # intake's own records (and who merged what); only case_experts is built from events and
-    # rebuilt by replay
+    # intake's own records (and who merged what, who recorded which consent); only
+    # case_experts and case_expert_history are built from events and rebuilt by replay
     replay_keeps=(
         "clients",
         "client_keys",
         "legacy_imports",
         "consultations",
+        "consent_changes",
         "client_merges",
         "audit_log",
     ),

@@ -28,3 +28,13 @@ async def assign(
         since,
         event_id,
     )
+    await conn.execute(
+        """
+        INSERT INTO case_expert_history (case_id, expert_id, since) VALUES ($1, $2, $3)
+        ON CONFLICT (case_id, expert_id) DO UPDATE
+            SET since = least(case_expert_history.since, EXCLUDED.since)
+        """,
+        case_id,
+        expert_id,
+        since,
+    )

@@ -75,8 +75,11 @@ _COLUMNS = """
     s.business_name, s.stage, s.municipality, s.categories, s.channel, s.description,
     s.consent_to_share, s.consulted_at, s.origin, s.legacy_status, s.legacy_staff_name,
     s.legacy_categories, s.legacy_file, s.legacy_line, s.legacy_fingerprint, s.created_at,
-    s.created_by, e.expert_id, e.track AS expert_track, e.since AS expert_since
+    s.created_by, e.expert_id, e.track AS expert_track, e.since AS expert_since,
+    ARRAY(SELECT h.expert_id FROM case_expert_history h WHERE h.case_id = s.id) AS experts_ever
 """
+#: An expert's consultations: those whose case they have or had.
+_HAD_BY = "EXISTS (SELECT 1 FROM case_expert_history h WHERE h.case_id = s.id AND h.expert_id = {})"
 _FROM = "FROM consultations s LEFT JOIN case_experts e ON e.case_id = s.id"
 
 
@@ -113,6 +116,7 @@ def _consultation(row: asyncpg.Record) -> Consultation:
         origin=Origin(row["origin"]),
         legacy=legacy,
         expert=expert,
+        experts_ever=frozenset(row["experts_ever"]),
         created_at=row["created_at"],
         created_by=row["created_by"],
     )
@@ -130,7 +134,7 @@ async def of_client(
     rows = await conn.fetch(
         f"""
         SELECT {_COLUMNS} {_FROM}
-        WHERE s.client_id = $1 AND ($2::uuid IS NULL OR e.expert_id = $2)
+        WHERE s.client_id = $1 AND ($2::uuid IS NULL OR {_HAD_BY.format("$2")})
         ORDER BY s.consulted_at, s.id
         """,
         client_id,
@@ -158,7 +162,7 @@ def _where(covered: ConsultationFilter) -> tuple[str, list[Any]]:
     if covered.origin is not None:
         add("s.origin = ?", covered.origin.value)
     if covered.expert_id is not None:
-        add("e.expert_id = ?", covered.expert_id)
+        add(_HAD_BY.format("?"), covered.expert_id)
     return " AND ".join(conditions), args
 
 

@@ -65,13 +65,11 @@ def readable_cases(who: Principal) -> UUID | None:
 def readable_consultation(
     who: Principal, consultation_id: UUID, found: Consultation | None
 ) -> Consultation:
-    """The consultation the caller asked for, if they may read it. An expert reads one only
-    while its case is assigned to them, and learns nothing of any other (not even that it
-    exists)."""
+    """The consultation the caller asked for, if they may read it. An expert reads one whose
+    case they have or had (after a transfer, read-only, as in caseflow), and learns nothing
+    of any other (not even that it exists)."""
     mine = readable_cases(who)
-    if mine is not None and (
-        found is None or found.expert is None or found.expert.expert_id != mine
-    ):
+    if mine is not None and (found is None or mine not in found.experts_ever):
         raise NotFound(
             f"担当している相談の中に、この相談（{consultation_id}）はありません",
             en=f"no consultation {consultation_id} among your cases",

@@ -101,6 +101,8 @@ class Consultation:
     expert: AssignedExpert | None
     created_at: datetime
     created_by: str
+    #: Every expert who has had the case (the current one too): each may read it.
+    experts_ever: frozenset[UUID] = frozenset()
 
 
 @dataclass(frozen=True)
