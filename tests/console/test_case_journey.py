@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ from playwright.async_api import expect
 
 from tests.console.conftest import Screens, Stack
 from tests.intake.helpers import DESK, consultation
+from tests.support.auth import bearer
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +176,38 @@ async def test_an_expert_voids_a_session_recorded_on_the_wrong_case(
     await sasaki.keep("case-session-voided")
     report = await stack.api("caseflow", "/reports/kpi?fiscal_year=2026")
     assert report["total"]["consultations"] == 0
+
+
+async def test_the_overdue_follow_ups_say_whom_to_call(stack: Stack, person: Any) -> None:
+    expert_id = await stack.expert("佐々木 健", "startup", ["founding_plan"])
+    await stack.account("sasaki", "expert", "佐々木 健", expert_id=expert_id)
+    today = stack.caseflow_runtime.clock.today()
+    async with httpx.AsyncClient(base_url=stack.intake) as http:
+        registered = await http.post(
+            "/consultations",
+            json=consultation(consulted_at=f"{today - timedelta(days=20)}T10:00:00+09:00"),
+            headers=DESK,
+        )
+    assert registered.status_code == 201, registered.text
+    case_id = registered.json()["id"]
+    await stack.assigned(case_id, expert_id)
+    session = {
+        "held_on": (today - timedelta(days=14)).isoformat(),
+        "mode": "phone",
+        "duration_minutes": 20,
+        "next_action_on": (today - timedelta(days=7)).isoformat(),
+    }
+    async with httpx.AsyncClient(base_url=stack.caseflow) as http:
+        held = await http.post(
+            f"/cases/{case_id}/sessions", json=session, headers=bearer("expert", expert_id)
+        )
+    assert held.status_code == 201, held.text
+
+    sasaki = await person()
+    await sasaki.sign_in("sasaki")
+    await sasaki.open("/follow-ups")
+    row = sasaki.page.locator("tbody tr", has_text=case_id[:8].upper())
+    await expect(row).to_contain_text("山田 太郎")
+    await expect(row).to_contain_text("017-723-1111")
+    await expect(row).to_contain_text("7日")
+    await sasaki.keep("follow-ups")

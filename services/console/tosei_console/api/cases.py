@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -146,12 +147,14 @@ def router(_: Runtime) -> APIRouter:
         answer = await who.services.get("caseflow", "/follow-ups/overdue")
         if not answer.ok:
             return refused_page(request, who, answer)
+        listed = answer.body["follow_ups"]
         return render(
             request,
             "cases/follow_ups.html",
             who,
             title="期限切れのフォローアップ",
-            follow_ups=answer.body["follow_ups"],
+            follow_ups=listed,
+            clients=await _who_to_call(who, [f["case_id"] for f in listed]),
         )
 
     @routes.get("/cases/{case_id}", response_model=None)
@@ -196,6 +199,15 @@ async def _act(request: Request, who: Visitor, case_id: uuid.UUID, action: str) 
         message=answer.message,
         status_code=422,
     )
+
+
+async def _who_to_call(who: Visitor, case_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The client of each case (intake's consultation: name, phone, business), for the
+    person who follows up. Only what intake lets this person read; the first 100 cases."""
+    answers = await asyncio.gather(
+        *(who.services.get("intake", f"/consultations/{case_id}") for case_id in case_ids[:100])
+    )
+    return {case_id: a.body for case_id, a in zip(case_ids, answers, strict=False) if a.ok}
 
 
 def _shows_queue(role: Role, view: str) -> bool:
