@@ -145,6 +145,20 @@ async def test_the_kpi_report_over_two_fiscal_years_matches_hand_counted_figures
     assert by_label[("全体", "相談件数")][2] == "3"
     assert by_label[("全体", "創業者数")][2] == "1"
     assert by_label[("支援区分:創業支援", "創業者数")][-1] == "20"
+    # the FY2019 column on every row that compares: the whole desk is both old desks together
+    assert by_label[("全体", "相談件数")][-1] == "744"
+    assert by_label[("全体", "創業者数")][-1] == "20"
+    # breakdowns month by month: x2's sessions in April (SME, then startup after the transfer)
+    april = rows[0].index("4月")
+    assert by_label[("支援区分:経営支援", "相談件数")][april] == "1"
+    assert by_label[("支援区分:創業支援", "相談件数")][april + 1] == "1"  # May, after the move
+    assert by_label[("市町村:外ヶ浜町", "新規案件数")][april] == "1"
+    assert by_label[("新規案件の受付元", "経営の総合相談窓口")][2] == "2"
+    assert by_label[("満足度の分布", "満足度4")][2] == "1"
+    assert by_label[("相談区分:販路開拓", "新規案件数")][2] == "1"
+    # the JSON says the words for codes too
+    assert fy2021["by_category"]["sales_channels"]["label"] == "販路開拓"
+    assert fy2021["by_track"]["sme"]["label"] == "中小企業経営支援"
 
     bad = await desk.client.get("/reports/kpi", params={"fiscal_year": "来年"}, headers=COORDINATOR)
     assert bad.status_code == 422

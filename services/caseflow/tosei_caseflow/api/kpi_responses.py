@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 
 from tosei_caseflow.domain import kpi
 from tosei_caseflow.domain.kpi_sheet import DEFINITIONS
+from tosei_common.catalogue import labels
+from tosei_common.catalogue.caseflow import Track
+from tosei_common.catalogue.intake import Category
 from tosei_common.region.fiscal import fiscal_year_display
 from tosei_common.region.municipalities import municipality
 
@@ -41,6 +44,12 @@ class MunicipalityFigures(Figures):
     name: str
 
 
+class LabelledFigures(Figures):
+    """Figures of a track or a category, with the words people read for it."""
+
+    label: str = Field(examples=["資金調達"])
+
+
 class MunicipalityName(BaseModel):
     code: str = Field(examples=["022012"])
     name: str = Field(examples=["青森市"])
@@ -70,9 +79,9 @@ class KpiReport(BaseModel):
     definitions: dict[str, str]
     total: Figures
     months: dict[str, Figures]
-    by_track: dict[str, Figures]
+    by_track: dict[str, LabelledFigures]
     by_municipality: dict[str, MunicipalityFigures]
-    by_category: dict[str, Figures]
+    by_category: dict[str, LabelledFigures]
     baseline: Baseline
 
     @classmethod
@@ -91,12 +100,18 @@ class KpiReport(BaseModel):
             definitions=DEFINITIONS,
             total=Figures.of(report.total),
             months=each(report.months),
-            by_track=each(report.by_track),
+            by_track={
+                key: LabelledFigures(**asdict(f), label=labels.TRACK[Track(key)])
+                for key, f in report.by_track.items()
+            },
             by_municipality={
                 code: MunicipalityFigures(**asdict(f), name=municipality(code).name)
                 for code, f in report.by_municipality.items()
             },
-            by_category=each(report.by_category),
+            by_category={
+                key: LabelledFigures(**asdict(f), label=labels.CATEGORY[Category(key)])
+                for key, f in report.by_category.items()
+            },
             baseline=Baseline(
                 fiscal_year=kpi.BASELINE_FY,
                 label=fiscal_year_display(kpi.BASELINE_FY),

@@ -19,9 +19,12 @@ from tosei_common.region.inputs import FiscalYear
 
 Who = Annotated[Principal, Depends(current_principal)]
 Year = Annotated[
-    int,
+    int | None,
     FiscalYear(first=2000, last=2100),
-    Query(description="2021, FY2021, 2021年度, 令和3年度 or R3", examples=["令和3年度"]),
+    Query(
+        description="2021, FY2021, 2021年度, 令和3年度 or R3; left out: this fiscal year",
+        examples=["令和3年度"],
+    ),
 ]
 
 
@@ -29,15 +32,17 @@ def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(prefix="/reports", tags=["reports"])
 
     @api.get("/kpi", summary="KPIs of a fiscal year, by month, track, municipality, category")
-    async def kpi_json(fiscal_year: Year, who: Who) -> KpiReport:
+    async def kpi_json(who: Who, fiscal_year: Year = None) -> KpiReport:
+        year = fiscal_year or runtime.clock.fiscal_year()
         async with runtime.reading() as conn:
-            report = await reads.kpi_report(conn, who, fiscal_year)
+            report = await reads.kpi_report(conn, who, year)
         return KpiReport.of(report)
 
     @api.get("/kpi.csv", summary="The same KPIs as CSV (UTF-8 with BOM: opens in Excel)")
-    async def kpi_csv(fiscal_year: Year, who: Who) -> Response:
+    async def kpi_csv(who: Who, fiscal_year: Year = None) -> Response:
+        year = fiscal_year or runtime.clock.fiscal_year()
         async with runtime.reading() as conn:
-            report = await reads.kpi_report(conn, who, fiscal_year)
+            report = await reads.kpi_report(conn, who, year, monthly=True)
         header, rows = report_csv_rows(report)
         return csv_download(
             f"相談実績_{fiscal_year_label(report.fiscal_year)}.csv",

@@ -236,6 +236,8 @@ class Report:
     by_municipality: dict[str, Figures]
     by_category: dict[str, Figures]
     baseline: dict[str, dict[str, dict[str, float | int | None]]]
+    #: The breakdowns month by month (for the spreadsheet): {"startup": {"2026-04": …}}.
+    monthly: dict[str, dict[str, dict[str, Figures]]] = field(default_factory=dict)
 
 
 def first_session_days(sessions: Iterable[SessionFact]) -> dict[UUID, date]:
@@ -255,8 +257,11 @@ def latest_closes(closes: Iterable[CloseFact]) -> tuple[CloseFact, ...]:
     return tuple(latest.values())
 
 
-def report(facts: Facts, fy: int, *, municipality: str | None = None) -> Report:
-    """The KPI report of fiscal year ``fy``: the region's, or one ``municipality``'s."""
+def report(
+    facts: Facts, fy: int, *, municipality: str | None = None, monthly: bool = False
+) -> Report:
+    """The KPI report of fiscal year ``fy``: the region's, or one ``municipality``'s;
+    ``monthly`` adds each breakdown month by month (the spreadsheet has a column per month)."""
     first, last = fiscal_year_bounds(fy)
     if municipality is not None:
         facts = facts.of_cases(_in(municipality))
@@ -266,19 +271,35 @@ def report(facts: Facts, fy: int, *, municipality: str | None = None) -> Report:
     def of(subset: Facts, a: date = first, b: date = last) -> Figures:
         return figures(subset, a, b, first_sessions=firsts)
 
-    total = of(facts)
-    by_track = {t.value: of(facts.of_track(t)) for t in Track}
-    municipalities = sorted({c.municipality for c in facts.cases})
-    categories = [c for c in Category if any(c in f.categories for f in facts.cases)]
+    def each_month(subset: Facts) -> dict[str, Figures]:
+        return {f"{y}-{m:02d}": of(subset, *month_bounds(y, m)) for y, m in months_of(fy)}
+
+    tracks = {t.value: facts.of_track(t) for t in Track}
+    towns = {
+        code: facts.of_cases(_in(code)) for code in sorted({c.municipality for c in facts.cases})
+    }
+    topics = {
+        c.value: facts.of_cases(_about(c))
+        for c in Category
+        if any(c in f.categories for f in facts.cases)
+    }
+    by_track = {key: of(subset) for key, subset in tracks.items()}
+    breakdowns = {"track": tracks, "municipality": towns, "category": topics}
     return Report(
         fiscal_year=fy,
         municipality=municipality,
-        total=total,
-        months={f"{y}-{m:02d}": of(facts, *month_bounds(y, m)) for y, m in months_of(fy)},
+        total=of(facts),
+        months=each_month(facts),
         by_track=by_track,
-        by_municipality={code: of(facts.of_cases(_in(code))) for code in municipalities},
-        by_category={cat.value: of(facts.of_cases(_about(cat))) for cat in categories},
+        by_municipality={key: of(subset) for key, subset in towns.items()},
+        by_category={key: of(subset) for key, subset in topics.items()},
         baseline=compare_with_baseline(by_track),
+        monthly={
+            kind: {key: each_month(subset) for key, subset in subsets.items()}
+            for kind, subsets in breakdowns.items()
+        }
+        if monthly
+        else {},
     )
 
 

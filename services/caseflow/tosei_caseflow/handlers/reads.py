@@ -106,6 +106,10 @@ async def external_experts(conn: Connection, who: Principal) -> list[ExternalExp
     return await experts_db.externals(conn)
 
 
-async def kpi_report(conn: Connection, who: Principal, fiscal_year: int) -> kpi.Report:
+async def kpi_report(
+    conn: Connection, who: Principal, fiscal_year: int, *, monthly: bool = False
+) -> kpi.Report:
+    """The report ``who`` may read (``monthly``: each breakdown month by month too)."""
     town = access.reports_scope(who)
-    return kpi.report(await reports_db.facts(conn), fiscal_year, municipality=town)
+    facts = await reports_db.facts(conn)
+    return kpi.report(facts, fiscal_year, municipality=town, monthly=monthly)
