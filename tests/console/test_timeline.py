@@ -48,3 +48,8 @@ def test_each_entry_says_what_changed_in_words() -> None:
     assert detail("outcome", outcome, names) == "雇用創出（3人）・令和9年1月5日"
     assert detail("closed", {"satisfaction": None}, names) == "満足度 回答なし"
     assert detail("closed", {"satisfaction": 4}, names) == "満足度 4（5段階）"
+
+
+def test_a_correction_from_intake_reads_as_the_town_stage_and_topics() -> None:
+    facts = {"municipality": "023078", "stage": "early", "categories": ["sales_channels"]}
+    assert detail("corrected", facts, {}) == "外ヶ浜町・創業5年以内・販路開拓"

@@ -187,3 +187,49 @@ async def test_consent_recorded_at_intake_after_the_consultation_lets_the_referr
     assert (await refer()).status_code == 201
     case = (await desk.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)).json()
     assert [e["kind"] for e in case["timeline"]].count("consent_changed") == 1
+
+
+async def test_a_consultation_corrected_at_intake_moves_its_case_and_its_figures(
+    desk: Desk,
+) -> None:
+    expert = await desk.expert("佐藤 健一", "startup", ["founding_plan", "financing"])
+    registered = await desk.intake.post(
+        "/consultations", json=consultation(municipality="青森市"), headers=DESK
+    )
+    case_id = registered.json()["id"]
+    await eventually(lambda: _equals(desk.case_expert(case_id), expert), timeout=30)
+    path = f"/consultations/{case_id}"
+    fix = {"municipality": "外ケ浜町", "categories": ["sales_channels", "financing"]}
+
+    unsaid = await desk.intake.patch(path, json=fix, headers=DESK)
+    assert unsaid.status_code == 422
+    assert unsaid.json()["fields"][0]["field"] == "reason"
+    by_expert = await desk.intake.patch(
+        path, json={**fix, "reason": "x"}, headers=expert_token(expert)
+    )
+    assert by_expert.status_code == 403
+    why = "市町村の選択誤り（相談者は外ヶ浜町在住）"
+    done = await desk.intake.patch(path, json={**fix, "reason": why}, headers=DESK)
+    assert done.status_code == 204, done.text
+    same = await desk.intake.patch(path, json={**fix, "reason": why}, headers=DESK)
+    assert same.status_code == 422
+    assert "訂正する項目がありません" in same.json()["message"]
+    wording = {"description": "道の駅での販路開拓について。", "reason": "内容の書き直し"}
+    assert (await desk.intake.patch(path, json=wording, headers=DESK)).status_code == 204
+
+    shown = (await desk.intake.get(path, headers=DESK)).json()
+    assert shown["municipality"]["name"] == "外ヶ浜町"
+    assert shown["categories"] == ["sales_channels", "financing"]
+    assert shown["description"] == "道の駅での販路開拓について。"
+
+    async def moved() -> bool:
+        case = (await desk.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)).json()
+        return bool(case["municipality"] == "023078")
+
+    await eventually(moved, timeout=30)
+    case = (await desk.caseflow.get(f"/cases/{case_id}", headers=COORDINATOR)).json()
+    assert case["categories"] == ["sales_channels", "financing"]
+    assert [e["kind"] for e in case["timeline"]].count("corrected") == 1  # the wording stays
+    report = (await desk.caseflow.get("/reports/kpi", headers=COORDINATOR)).json()
+    assert list(report["by_municipality"]) == ["023078"]
+    assert set(report["by_category"]) == {"sales_channels", "financing"}

@@ -6,7 +6,12 @@ from fastapi import APIRouter
 
 from tosei_caseflow import metrics
 from tosei_caseflow.api import case_work, cases, experts, queue, reports
-from tosei_caseflow.handlers.events import on_case_opened, on_clients_merged, on_consent_changed
+from tosei_caseflow.handlers.events import (
+    on_case_opened,
+    on_clients_merged,
+    on_consent_changed,
+    on_consultation_corrected,
+)
 from tosei_caseflow.handlers.projection import REPLAY_HANDLERS
 from tosei_common.catalogue.caseflow import (
     CaseAssigned,
@@ -19,7 +24,12 @@ from tosei_common.catalogue.caseflow import (
     CaseStateChanged,
     CaseTransferred,
 )
-from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, ConsentChanged
+from tosei_common.catalogue.intake import (
+    CaseOpened,
+    ClientsMerged,
+    ConsentChanged,
+    ConsultationCorrected,
+)
 from tosei_common.platform.service import Runtime, ServiceSpec
 
 
@@ -56,6 +66,7 @@ SERVICE = ServiceSpec(
     handlers={
         CaseOpened: on_case_opened,
         ConsentChanged: on_consent_changed,
+        ConsultationCorrected: on_consultation_corrected,
         ClientsMerged: on_clients_merged,
     },
     replay_handlers=REPLAY_HANDLERS,

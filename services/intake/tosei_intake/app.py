@@ -6,7 +6,13 @@ from fastapi import APIRouter
 from prometheus_client import Gauge
 
 from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
-from tosei_common.catalogue.intake import CaseOpened, ClientsMerged, ConsentChanged, Origin
+from tosei_common.catalogue.intake import (
+    CaseOpened,
+    ClientsMerged,
+    ConsentChanged,
+    ConsultationCorrected,
+    Origin,
+)
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_intake.api import clients, consultations, imports
@@ -58,7 +64,7 @@ SERVICE = ServiceSpec(
         ".xlsx. Experts read the cases caseflow assigned to them."
     ),
     migrations_package="tosei_intake.db.migrations",
-    publishes=(CaseOpened, ConsentChanged, ClientsMerged),
+    publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
     # intake's own records (and who merged what, who recorded which consent); only
     # case_experts and case_expert_history are built from events and rebuilt by replay

@@ -104,6 +104,27 @@ class CaseOpened(Event):
     )
 
 
+class ConsultationCorrected(Event):
+    """The desk corrected what a consultation says about where and what it is (the town, the
+    categories, the business's stage): readers of cases and figures follow. Descriptions and
+    the person's details are corrected too, but stay in intake."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.case.corrected.v1"
+    topic: ClassVar[Topic] = CASES
+    subject_field: ClassVar[str] = "case_id"
+
+    case_id: UUID = Field(
+        description="The case (the consultation that opened it).",
+        examples=["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"],
+    )
+    municipality: str = Field(pattern=r"^\d{6}$", examples=["023078"])
+    stage: BusinessStage = Field(examples=["planning"])
+    categories: list[Category] = Field(min_length=1, examples=[["founding_plan", "financing"]])
+    corrected_at: datetime = Field(
+        description="When the correction was recorded (UTC).", examples=["2026-12-02T01:30:00Z"]
+    )
+
+
 class ConsentChanged(Event):
     """The client gave, or withdrew, their consent that external experts may see the case
     (recorded at intake after the consultation: 「同意を後から取得」 or 「同意の撤回」)."""

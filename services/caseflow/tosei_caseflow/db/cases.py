@@ -270,3 +270,25 @@ async def set_consent(conn: Connection, case_id: UUID, consent: bool, at: dateti
         at,
     )
     return str(done).endswith(" 1")
+
+
+async def correct(
+    conn: Connection,
+    case_id: UUID,
+    *,
+    municipality: str,
+    stage: str,
+    categories: list[str],
+    at: datetime,
+) -> bool:
+    """intake's correction of where and what the case is; False for a case caseflow lacks."""
+    done = await conn.execute(
+        "UPDATE cases SET municipality = $2, stage = $3, categories = $4,"
+        " updated_at = greatest(updated_at, $5) WHERE case_id = $1",
+        case_id,
+        municipality,
+        stage,
+        categories,
+        at,
+    )
+    return str(done).endswith(" 1")

@@ -6,12 +6,17 @@ from tosei_caseflow.db import experts as experts_db
 from tosei_caseflow.db import merges
 from tosei_caseflow.domain.opening import assign_by_triage, assign_to_old_staff
 from tosei_caseflow.domain.triage import triage
-from tosei_caseflow.handlers.projection import project_case_opened, project_consent_changed
+from tosei_caseflow.handlers.projection import (
+    project_case_opened,
+    project_consent_changed,
+    project_corrected,
+)
 from tosei_caseflow.handlers.record import record
 from tosei_common.catalogue.intake import (
     CaseOpened,
     ClientsMerged,
     ConsentChanged,
+    ConsultationCorrected,
     LegacyStatus,
     Origin,
 )
@@ -29,6 +34,11 @@ async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:
 async def on_consent_changed(ctx: HandlerContext, event: ConsentChanged) -> None:
     """The client's consent to share, recorded at intake after the consultation."""
     await project_consent_changed(ctx.conn, event, ctx.envelope.id)
+
+
+async def on_consultation_corrected(ctx: HandlerContext, event: ConsultationCorrected) -> None:
+    """The desk corrected the case's town, categories or stage at intake."""
+    await project_corrected(ctx.conn, event, ctx.envelope.id)
 
 
 async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:

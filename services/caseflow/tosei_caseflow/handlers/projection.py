@@ -25,7 +25,12 @@ from tosei_common.catalogue.caseflow import (
     CaseStateChanged,
     CaseTransferred,
 )
-from tosei_common.catalogue.intake import CaseOpened, ConsentChanged, LegacyStatus
+from tosei_common.catalogue.intake import (
+    CaseOpened,
+    ConsentChanged,
+    ConsultationCorrected,
+    LegacyStatus,
+)
 from tosei_common.platform.consumer import HandlerContext
 from tosei_common.platform.db import Connection
 from tosei_common.platform.events import Event
@@ -284,6 +289,32 @@ async def project_consent_changed(conn: Connection, event: ConsentChanged, event
             "consent_changed",
             event.changed_at,
             {"consent_to_share": event.consent_to_share, "given_on": event.given_on.isoformat()},
+        )
+
+
+async def project_corrected(conn: Connection, event: ConsultationCorrected, event_id: UUID) -> None:
+    """intake corrected the case's town, categories or stage: the case and its figures follow
+    (the track triage chose stays: moving the case is a transfer)."""
+    categories = [c.value for c in event.categories]
+    if await cases.correct(
+        conn,
+        event.case_id,
+        municipality=event.municipality,
+        stage=event.stage.value,
+        categories=categories,
+        at=event.corrected_at,
+    ):
+        await timeline.add(
+            conn,
+            event_id,
+            event.case_id,
+            "corrected",
+            event.corrected_at,
+            {
+                "municipality": event.municipality,
+                "stage": event.stage.value,
+                "categories": categories,
+            },
         )
 
 

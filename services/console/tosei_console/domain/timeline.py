@@ -9,6 +9,7 @@ from typing import Any
 from tosei_common.catalogue import labels
 from tosei_common.platform.principal import ROLE_NAMES, Role
 from tosei_common.region.fiscal import japanese_date
+from tosei_common.region.municipalities import municipality
 
 KIND: dict[str, str] = {
     "opened": "相談を受付（案件を作成）",
@@ -22,6 +23,7 @@ KIND: dict[str, str] = {
     "session_voided": "相談の記録を取り消し",
     "outcome_voided": "成果の記録を取り消し",
     "consent_changed": "外部への共有の同意を変更",
+    "corrected": "受付の内容を訂正",
 }
 
 #: The services' own decisions, named as the desk knows them.
@@ -115,6 +117,13 @@ def _consent(facts: Facts, _: Names) -> str:
     return f"{given}・{_day(facts.get('given_on'))}"
 
 
+def _corrected(facts: Facts, _: Names) -> str:
+    town = facts.get("municipality")
+    named = municipality(town).name if town else ""
+    topics = "、".join(_word(labels.CATEGORY, c) for c in facts.get("categories") or [])
+    return "・".join(p for p in (named, _word(labels.STAGE, facts.get("stage")), topics) if p)
+
+
 def _referral(facts: Facts, _: Names) -> str:
     return _word(labels.REFERRAL_STATUS, facts.get("status"))
 
@@ -132,6 +141,7 @@ DETAILS: dict[str, Callable[[Facts, Names], str]] = {
     "closed": _closed,
     "referral": _referral,
     "consent_changed": _consent,
+    "corrected": _corrected,
     "opened": _opened,
 }
 

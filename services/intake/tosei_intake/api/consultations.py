@@ -17,7 +17,12 @@ from tosei_common.platform.downloads import (
     xlsx_download,
 )
 from tosei_common.platform.service import Runtime
-from tosei_intake.api.requests import ConsentIn, ConsultationIn, consultation_filter
+from tosei_intake.api.requests import (
+    ConsentIn,
+    ConsultationCorrectionIn,
+    ConsultationIn,
+    consultation_filter,
+)
 from tosei_intake.api.responses import (
     ConsultationOut,
     ConsultationPage,
@@ -28,7 +33,7 @@ from tosei_intake.api.responses import (
 from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import EXPORT_HEADER, CountBy, export_row
 from tosei_intake.handlers import reads
-from tosei_intake.handlers.consultations import record_consent, register_consultation
+from tosei_intake.handlers.consultations import correct, record_consent, register_consultation
 
 Caller = Annotated[Principal, Depends(current_principal)]
 Covered = Annotated[ConsultationFilter, Depends(consultation_filter)]
@@ -51,6 +56,18 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.unit_of_work(who) as uow:
             done = await register_consultation(uow, who, body.consultation())
         return RegisteredOut.of(done, who.actor)
+
+    @routes.patch(
+        "/{consultation_id}",
+        status_code=204,
+        summary="Correct a consultation's town, categories, stage, channel or description "
+        "(with the reason; old → new kept)",
+    )
+    async def correct_consultation(
+        consultation_id: UUID, body: ConsultationCorrectionIn, who: Caller
+    ) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await correct(uow, who, consultation_id, body.correction())
 
     @routes.post(
         "/{consultation_id}/consent",

@@ -24,6 +24,7 @@ from tosei_intake.domain import values
 from tosei_intake.domain.clients import Person
 from tosei_intake.domain.consent import ConsentChange
 from tosei_intake.domain.consultations import NewConsultation, unique_categories
+from tosei_intake.domain.corrections import ConsultationCorrection
 from tosei_intake.domain.periods import FIRST_YEAR, LAST_YEAR, ConsultationFilter, period
 
 
@@ -218,3 +219,34 @@ class ConsentIn(BaseModel):
 
     def change(self) -> ConsentChange:
         return ConsentChange(self.consent_to_share, self.given_on, self.note)
+
+
+class ConsultationCorrectionIn(BaseModel):
+    """What to correct (only the fields given) and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, FreeText(1000)] = Field(
+        default=None, examples=["市町村の選択誤り（相談者は外ヶ浜町在住）"]
+    )
+    municipality: Annotated[
+        str | None, FreeText(values.MUNICIPALITY_MAX), AfterValidator(_municipality_code)
+    ] = Field(default=None, examples=["外ヶ浜町"])
+    categories: list[Category] | None = Field(
+        default=None, min_length=1, max_length=len(Category), examples=[["sales_channels"]]
+    )
+    stage: BusinessStage | None = Field(default=None, examples=["early"])
+    channel: Channel | None = Field(default=None, examples=["phone"])
+    description: Annotated[str | None, FreeText(values.DESCRIPTION_MAX, multiline=True)] = Field(
+        default=None, examples=["販路開拓（道の駅での販売）について相談。"]
+    )
+
+    def correction(self) -> ConsultationCorrection:
+        return ConsultationCorrection(
+            reason=self.reason,
+            municipality=self.municipality,
+            categories=unique_categories(self.categories) if self.categories else None,
+            stage=self.stage,
+            channel=self.channel,
+            description=self.description,
+        )

@@ -246,3 +246,19 @@ async def record_consent(
         at,
         actor,
     )
+
+
+async def save_correction(conn: Connection, corrected: Consultation) -> None:
+    await conn.execute(
+        """
+        UPDATE consultations
+        SET municipality = $2, categories = $3, stage = $4, channel = $5, description = $6
+        WHERE id = $1
+        """,
+        corrected.id,
+        corrected.municipality,
+        [c.value for c in corrected.categories],
+        corrected.stage.value,
+        corrected.channel.value,
+        corrected.description,
+    )

@@ -32,6 +32,10 @@ def ensure_may_register(who: Principal) -> None:
     ensure_role(who, *_STAFF, doing="相談の登録")
 
 
+def ensure_may_correct(who: Principal) -> None:
+    ensure_role(who, *_STAFF, doing="相談内容の訂正")
+
+
 def ensure_may_record_consent(who: Principal) -> None:
     ensure_role(who, *_STAFF, doing="外部への共有の同意の記録")
 

@@ -13,7 +13,13 @@ from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
 from tosei_intake.domain import access
 from tosei_intake.domain.consent import ConsentChange, change_consent
-from tosei_intake.domain.consultations import NewConsultation, Registration, register
+from tosei_intake.domain.consultations import (
+    Consultation,
+    NewConsultation,
+    Registration,
+    register,
+)
+from tosei_intake.domain.corrections import ConsultationCorrection, correct_consultation
 
 
 async def register_consultation(
@@ -62,16 +68,37 @@ async def record(
     return registration
 
 
-async def record_consent(
-    uow: UnitOfWork, who: Principal, consultation_id: UUID, change: ConsentChange
+async def correct(
+    uow: UnitOfWork, who: Principal, consultation_id: UUID, fix: ConsultationCorrection
 ) -> None:
-    """The client's consent given or withdrawn after the consultation, announced to caseflow."""
-    access.ensure_may_record_consent(who)
+    """What the desk got wrong, corrected: old → new and why in the audit log; the town,
+    categories and stage announced to caseflow."""
+    access.ensure_may_correct(who)
+    consultation = await _locked(uow, consultation_id)
+    done = correct_consultation(consultation, fix, at=uow.at)
+    await consultations_db.save_correction(uow.conn, done.consultation)
+    await uow.audit(
+        "consultation", consultation_id, "corrected", changes=done.changes, reason=fix.reason
+    )
+    if done.event is not None:
+        await uow.emit(done.event)
+
+
+async def _locked(uow: UnitOfWork, consultation_id: UUID) -> Consultation:
     consultation = await consultations_db.locked(uow.conn, consultation_id)
     if consultation is None:
         raise NotFound(
             f"相談（{consultation_id}）は見つかりません", en=f"no consultation {consultation_id}"
         )
+    return consultation
+
+
+async def record_consent(
+    uow: UnitOfWork, who: Principal, consultation_id: UUID, change: ConsentChange
+) -> None:
+    """The client's consent given or withdrawn after the consultation, announced to caseflow."""
+    access.ensure_may_record_consent(who)
+    consultation = await _locked(uow, consultation_id)
     event = change_consent(consultation, change, at=uow.at, today=uow.today)
     await consultations_db.record_consent(
         uow.conn,
