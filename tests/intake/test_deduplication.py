@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
@@ -268,3 +269,53 @@ async def test_keys_stored_under_older_rules_are_reduced_again_at_start(
         http, person={"name": "吉田 花", "furigana": None, "phone": "0177000001", "email": None}
     )
     assert same["client_id"] == old["client_id"]
+
+
+async def test_a_client_s_details_are_corrected_with_a_reason_and_the_wrong_phone_forgotten(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    typo = await register(
+        http,
+        person={"name": "高橋 一郎", "furigana": None, "phone": "017-723-1112", "email": None},
+    )
+    path = f"/clients/{typo['client_id']}"
+    fix = {
+        "name": "髙橋 一郎",
+        "furigana": "たかはし いちろう",
+        "remove_phones": ["０１７－７２３－１１１２"],
+        "add_phones": ["017-723-1111"],
+    }
+    unsaid = await http.patch(path, json=fix, headers=DESK)
+    assert unsaid.status_code == 422
+    assert unsaid.json()["fields"][0]["field"] == "reason"
+    stranger = await http.patch(
+        path, json={"remove_phones": ["090-0000-0000"], "reason": "誤り"}, headers=DESK
+    )
+    assert stranger.status_code == 422
+    assert stranger.json()["fields"][0]["field"] == "remove_phones"
+    why = "電話番号と氏名の漢字の入力誤り（本人に確認）"
+    done = await http.patch(path, json={**fix, "reason": why}, headers=DESK)
+    assert done.status_code == 204, done.text
+
+    client = await client_of(http, typo["client_id"])
+    assert (client["name"], client["furigana"]) == ("髙橋 一郎", "たかはし いちろう")
+    assert client["phones"] == ["017-723-1111"]
+    again = await register(
+        http, person={"name": "髙橋一郎", "furigana": None, "phone": "0177231111", "email": None}
+    )
+    assert again["client_id"] == typo["client_id"]
+    someone_else = await register(
+        http, person={"name": "高橋 一郎", "furigana": None, "phone": "017-723-1112", "email": None}
+    )
+    assert someone_else["client_id"] != typo["client_id"]  # the wrong phone recognises nobody
+    async with intake.pool.acquire() as conn:
+        audited = await conn.fetchrow(
+            "SELECT actor, reason, changes FROM audit_log WHERE entity = 'client'"
+            " AND entity_id = $1 AND action = 'corrected'",
+            typo["client_id"],
+        )
+    assert audited is not None
+    assert (audited["actor"], audited["reason"]) == ("desk:sato", why)
+    changes = json.loads(audited["changes"])
+    assert changes["name"] == {"old": "高橋 一郎", "new": "髙橋 一郎"}
+    assert changes["phones"] == {"removed": ["017-723-1112"], "added": ["017-723-1111"]}

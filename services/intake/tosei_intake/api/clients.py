@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from tosei_common.platform.auth import Principal, current_principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.inputs import FreeText
-from tosei_intake.api.requests import MergeIn
+from tosei_intake.api.requests import ClientCorrectionIn, MergeIn
 from tosei_intake.api.responses import ClientOut, ClientSummaryOut, MergedOut
 from tosei_intake.handlers import reads
-from tosei_intake.handlers.clients import merge_clients
+from tosei_intake.handlers.clients import correct, merge_clients
 
 Caller = Annotated[Principal, Depends(current_principal)]
 
@@ -54,6 +54,16 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.reading() as conn:
             found = await reads.possible_duplicates(conn, who, client_id)
         return [ClientSummaryOut.of(s) for s in found]
+
+    @routes.patch(
+        "/{client_id}",
+        status_code=204,
+        summary="Correct a client's name, furigana, phones or e-mails (with the reason; "
+        "old → new kept)",
+    )
+    async def correct_client(client_id: UUID, body: ClientCorrectionIn, who: Caller) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await correct(uow, who, client_id, body.correction())
 
     @routes.post(
         "/{client_id}/merge",

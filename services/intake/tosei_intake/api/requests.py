@@ -21,6 +21,7 @@ from tosei_common.region.inputs import Email, FiscalYear, FreeText, Phone
 from tosei_common.region.municipalities import resolve_municipality
 from tosei_common.region.said import InputError
 from tosei_intake.domain import values
+from tosei_intake.domain.client_corrections import ClientCorrection
 from tosei_intake.domain.clients import Person
 from tosei_intake.domain.consent import ConsentChange
 from tosei_intake.domain.consultations import NewConsultation, unique_categories
@@ -250,3 +251,46 @@ class ConsultationCorrectionIn(BaseModel):
             channel=self.channel,
             description=self.description,
         )
+
+
+class ClientCorrectionIn(BaseModel):
+    """What to correct in a client's details (only the fields given) and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, FreeText(1000)] = Field(
+        default=None, examples=["氏名の漢字の誤り（本人に確認）"]
+    )
+    name: Annotated[
+        str | None, FreeText(values.NAME_MAX), AfterValidator(_recognisable_or_none)
+    ] = Field(default=None, examples=["髙橋 一郎"])
+    furigana: Annotated[str | None, FreeText(values.NAME_MAX)] = Field(
+        default=None, examples=["たかはし いちろう"]
+    )
+    add_phones: list[Annotated[str, Field(max_length=values.PHONE_MAX), Phone()]] = Field(
+        default_factory=list, max_length=5, examples=[["090-1234-5678"]]
+    )
+    remove_phones: list[Annotated[str, Field(max_length=values.PHONE_MAX)]] = Field(
+        default_factory=list, max_length=5, examples=[["017-723-1112"]]
+    )
+    add_emails: list[Annotated[str, Field(max_length=values.EMAIL_MAX), Email()]] = Field(
+        default_factory=list, max_length=5
+    )
+    remove_emails: list[Annotated[str, Field(max_length=values.EMAIL_MAX)]] = Field(
+        default_factory=list, max_length=5
+    )
+
+    def correction(self) -> ClientCorrection:
+        return ClientCorrection(
+            reason=self.reason,
+            name=self.name,
+            furigana=self.furigana,
+            add_phones=tuple(self.add_phones),
+            remove_phones=tuple(self.remove_phones),
+            add_emails=tuple(self.add_emails),
+            remove_emails=tuple(self.remove_emails),
+        )
+
+
+def _recognisable_or_none(value: str | None) -> str | None:
+    return values.recognisable_name(value) if value is not None else None

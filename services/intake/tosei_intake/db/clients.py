@@ -12,6 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from tosei_common.platform.db import Connection
+from tosei_intake.domain.client_corrections import ClientCorrected
 from tosei_intake.domain.clients import (
     NAME_LIKE,
     Client,
@@ -282,6 +283,26 @@ async def rekey(
         actor,
         at,
     )
+
+
+async def save_correction(
+    conn: Connection, client_id: UUID, done: ClientCorrected, actor: str, at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE clients SET name = $2, furigana = $3 WHERE id = $1",
+        client_id,
+        done.name,
+        done.furigana,
+    )
+    for key in done.removed:
+        await conn.execute(
+            "DELETE FROM client_keys WHERE client_id = $1 AND kind = $2 AND key = $3",
+            client_id,
+            key.kind.value,
+            key.key,
+        )
+    for key in done.added:
+        await rekey(conn, client_id, None, key, actor, at)
 
 
 # merging ---------------------------------------------------------------------------------------

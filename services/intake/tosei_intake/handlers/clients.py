@@ -1,14 +1,15 @@
-"""Merging two client records that turned out to be one person."""
+"""Merging two client records that turned out to be one person; correcting a client's details."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from tosei_common.platform.errors import NotFound
+from tosei_common.platform.errors import Conflict, NotFound
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import clients as clients_db
 from tosei_intake.domain import access
+from tosei_intake.domain.client_corrections import ClientCorrection, correct_client
 from tosei_intake.domain.clients import ClientState, Merge, merge
 
 
@@ -39,3 +40,22 @@ async def merge_clients(
         },
     )
     return merged
+
+
+async def correct(uow: UnitOfWork, who: Principal, client_id: UUID, fix: ClientCorrection) -> None:
+    """A client's name, furigana, phones and e-mails corrected, old → new and why audited."""
+    access.ensure_may_correct(who)
+    await clients_db.lock_names_of(uow.conn, [client_id])
+    state = await clients_db.lock_state(uow.conn, client_id)
+    client = await clients_db.one(uow.conn, client_id)
+    if state is None or client is None:
+        raise NotFound(f"相談者（{client_id}）は見つかりません", en=f"no client {client_id}")
+    if state.merged_into is not None:
+        raise Conflict(
+            "この記録は別の相談者に統合されています。統合先の相談者の情報を訂正してください",
+            en=f"the record was merged into {state.merged_into}; correct that client",
+            merged_into=str(state.merged_into),
+        )
+    done = correct_client(client, await clients_db.keys_of(uow.conn, client_id), fix)
+    await clients_db.save_correction(uow.conn, client_id, done, uow.actor, uow.at)
+    await uow.audit("client", client_id, "corrected", changes=done.changes, reason=fix.reason)
