@@ -19,13 +19,15 @@ from tosei_intake.domain.clients import (
     looks_like_the_same_person,
     new_keys,
     search_terms,
+    spelling,
 )
 
 T0 = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
 
 
 def known(person: Person, *, created: datetime = T0) -> KnownClient:
-    return KnownClient(uuid.uuid4(), created, frozenset((k.kind, k.key) for k in person.keys))
+    keys = frozenset((k.kind, k.key) for k in person.keys)
+    return KnownClient(uuid.uuid4(), created, keys, frozenset({spelling(person.name)}))
 
 
 YAMADA = Person("山田 太郎", phone="017-723-1111", email="taro.yamada@example.jp")
@@ -152,3 +154,11 @@ def test_furigana_and_business_help_find_a_client_but_never_make_two_people_one(
     reading_only = KnownClient(uuid.uuid4(), T0, frozenset({(KeyKind.FURIGANA, "さとうけん")}))
     also_reading = KnownClient(uuid.uuid4(), T0, frozenset({(KeyKind.FURIGANA, "さとうけん")}))
     assert not looks_like_the_same_person(reading_only, also_reading)
+
+
+def test_a_new_spelling_of_the_name_is_kept_and_spacing_is_not_a_spelling() -> None:
+    client = known(Person("高橋 一郎", phone="017-723-1111"))
+    spaced = Person("高橋　一郎", phone="017-723-1111")
+    assert new_keys(spaced, client) == []
+    old_form = Person("髙橋 一郎", phone="017-723-1111")
+    assert [(k.kind, k.shown) for k in new_keys(old_form, client)] == [(KeyKind.NAME, "髙橋 一郎")]

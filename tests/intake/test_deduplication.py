@@ -232,6 +232,9 @@ async def test_the_variants_de_duplication_used_to_miss_make_one_client_found_ei
     )
     assert again["client_id"] == ichigaya["client_id"]
     assert plain["client_id"] == yoshida["client_id"]
+    # every spelling they were registered with is kept (spacing is not spelling)
+    assert (await client_of(http, ichigaya["client_id"]))["names"] == ["一ヶ谷 翔", "一ケ谷　翔"]
+    assert (await client_of(http, yoshida["client_id"]))["names"] == ["𠮷田 一郎", "吉田一郎"]
     for q in ("一ケ谷", "一ヶ谷", "一ヵ谷 翔", "いちがや"):
         found = (await http.get("/clients", params={"q": q}, headers=DESK)).json()
         assert [c["id"] for c in found] == [ichigaya["client_id"]], q
@@ -299,6 +302,7 @@ async def test_a_client_s_details_are_corrected_with_a_reason_and_the_wrong_phon
 
     client = await client_of(http, typo["client_id"])
     assert (client["name"], client["furigana"]) == ("髙橋 一郎", "たかはし いちろう")
+    assert client["names"] == ["高橋 一郎", "髙橋 一郎"]  # the first spelling is still found
     assert client["phones"] == ["017-723-1111"]
     again = await register(
         http, person={"name": "髙橋一郎", "furigana": None, "phone": "0177231111", "email": None}

@@ -78,13 +78,15 @@ async def sharing_keys(
 async def known(conn: Connection, ids: Sequence[UUID]) -> list[KnownClient]:
     rows = await conn.fetch(
         """
-        SELECT c.id, c.created_at, k.kind, k.key
+        SELECT c.id, c.created_at, k.kind, k.key, k.shown
         FROM clients c JOIN client_keys k ON k.client_id = c.id
         WHERE c.id = ANY($1::uuid[])
         """,
         list(ids),
     )
-    return rows_to_known([(r["id"], r["created_at"], r["kind"], r["key"]) for r in rows])
+    return rows_to_known(
+        [(r["id"], r["created_at"], r["kind"], r["key"], r["shown"]) for r in rows]
+    )
 
 
 async def sharing_keys_with(conn: Connection, client_id: UUID) -> list[KnownClient]:

@@ -84,9 +84,17 @@ class KnownClient:
     id: UUID
     created_at: datetime
     keys: frozenset[tuple[KeyKind, str]] = field(default_factory=frozenset)
+    #: The spellings of its names (spacing aside), so a new spelling of the same name is kept.
+    spellings: frozenset[str] = field(default_factory=frozenset)
 
     def has(self, kind: KeyKind, key: str) -> bool:
         return (kind, key) in self.keys
+
+    def knows(self, key: Key) -> bool:
+        """Whether the client has this key, and for a name also this spelling of it."""
+        if not self.has(key.kind, key.key):
+            return False
+        return key.kind is not KeyKind.NAME or spelling(key.shown) in self.spellings
 
 
 def is_same_person(person: Person, client: KnownClient) -> bool:
@@ -95,6 +103,23 @@ def is_same_person(person: Person, client: KnownClient) -> bool:
     same_name = any(client.has(k.kind, k.key) for k in keys if k.kind is KeyKind.NAME)
     shared_contact = any(client.has(k.kind, k.key) for k in keys if k.kind in CONTACTS)
     return same_name and shared_contact
+
+
+def spelling(shown: str) -> str:
+    """A name as written, spacing aside: 山田 太郎 and 山田　太郎 are one spelling, 髙橋 and 高橋
+    two."""
+    return _ALL_SPACES.sub("", unicodedata.normalize("NFKC", shown))
+
+
+def spellings(keys: Iterable[Key]) -> list[str]:
+    """How a client's names (or contacts) were written, each spelling once, the first first."""
+    seen: dict[str, str] = {}
+    for key in keys:
+        seen.setdefault(spelling(key.shown), key.shown)
+    return list(seen.values())
+
+
+_ALL_SPACES = re.compile(r"\s+")
 
 
 def find_match(person: Person, candidates: Iterable[KnownClient]) -> KnownClient | None:
@@ -123,7 +148,7 @@ def new_keys(
     yet (all of them for a new client)."""
     business = business_key(business_name)
     keys = person.keys + ([business] if business else [])
-    return [k for k in keys if client is None or not client.has(k.kind, k.key)]
+    return [k for k in keys if client is None or not client.knows(k)]
 
 
 def looks_like_the_same_person(a: KnownClient, b: KnownClient) -> bool:
@@ -213,14 +238,20 @@ def merge(
     return Merge(survivor.id, duplicate.id, moved, at, (event,))
 
 
-def rows_to_known(rows: Sequence[tuple[UUID, datetime, str, str]]) -> list[KnownClient]:
-    """Group (client id, created at, key kind, key) rows into clients."""
+def rows_to_known(rows: Sequence[tuple[UUID, datetime, str, str, str]]) -> list[KnownClient]:
+    """Group (client id, created at, key kind, key, as written) rows into clients."""
     created: dict[UUID, datetime] = {}
     keys: dict[UUID, set[tuple[KeyKind, str]]] = {}
-    for client_id, created_at, kind, key in rows:
+    names: dict[UUID, set[str]] = {}
+    for client_id, created_at, kind, key, shown in rows:
         created[client_id] = created_at
         keys.setdefault(client_id, set()).add((KeyKind(kind), key))
-    return [KnownClient(cid, created[cid], frozenset(keys[cid])) for cid in created]
+        if kind == KeyKind.NAME:
+            names.setdefault(client_id, set()).add(spelling(shown))
+    return [
+        KnownClient(cid, created[cid], frozenset(keys[cid]), frozenset(names.get(cid, ())))
+        for cid in created
+    ]
 
 
 @dataclass(frozen=True)

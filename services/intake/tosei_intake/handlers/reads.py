@@ -19,6 +19,7 @@ from tosei_intake.domain.clients import (
     KeyKind,
     looks_like_the_same_person,
     search_terms,
+    spellings,
 )
 from tosei_intake.domain.consultations import Consultation
 from tosei_intake.domain.periods import ConsultationFilter
@@ -88,7 +89,7 @@ async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientVie
     keys = await clients_db.keys_of(conn, found.id)
 
     def shown(kind: KeyKind) -> list[str]:
-        return [k.shown for k in keys if k.kind is kind]
+        return spellings(k for k in keys if k.kind is kind)
 
     return ClientView(
         found,
