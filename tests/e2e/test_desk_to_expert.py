@@ -233,3 +233,65 @@ async def test_a_consultation_corrected_at_intake_moves_its_case_and_its_figures
     report = (await desk.caseflow.get("/reports/kpi", headers=COORDINATOR)).json()
     assert list(report["by_municipality"]) == ["023078"]
     assert set(report["by_category"]) == {"sales_channels", "financing"}
+
+
+async def test_a_wrong_merge_is_undone_and_each_person_has_their_own_record_and_count(
+    desk: Desk,
+) -> None:
+    await desk.expert("佐藤 健一", "startup", ["founding_plan", "financing"])
+    father = consultation(
+        person={"name": "工藤 一郎", "furigana": None, "phone": "017-700-1111", "email": None}
+    )
+    namesake = consultation(
+        person={"name": "工藤一郎", "furigana": "くどう いちろう", "phone": None,
+                "email": "ichiro.kudo@example.jp"},
+        municipality="平内町",
+    )  # fmt: skip
+    first = (await desk.intake.post("/consultations", json=father, headers=DESK)).json()
+    second = (await desk.intake.post("/consultations", json=namesake, headers=DESK)).json()
+    survivor, duplicate = first["client_id"], second["client_id"]
+    merged = await desk.intake.post(
+        f"/clients/{survivor}/merge", json={"duplicate_id": duplicate}, headers=COORDINATOR
+    )
+    assert merged.status_code == 200, merged.text
+
+    async def distinct_clients() -> int:
+        report = (await desk.caseflow.get("/reports/kpi", headers=COORDINATOR)).json()
+        return int(report["total"]["distinct_clients"])
+
+    await eventually(lambda: _equals(distinct_clients(), 1), timeout=30)
+
+    path = f"/clients/{duplicate}/unmerge"
+    assert (await desk.intake.post(path, json={}, headers=COORDINATOR)).status_code == 422
+    assert (await desk.intake.post(path, json={"reason": "x"}, headers=DESK)).status_code == 403
+    why = {"reason": "同姓同名の別人を統合してしまったため"}
+    undone = await desk.intake.post(path, json=why, headers=COORDINATOR)
+    assert undone.status_code == 204, undone.text
+    again = await desk.intake.post(path, json=why, headers=COORDINATOR)
+    assert again.status_code == 409
+
+    back = (await desk.intake.get(f"/clients/{duplicate}", headers=COORDINATOR)).json()
+    assert back["id"] == duplicate  # no longer shown as the client it was merged into
+    assert [c["id"] for c in back["consultations"]] == [second["id"]]
+    assert (back["names"], back["emails"], back["phones"]) == (
+        ["工藤一郎"],
+        ["ichiro.kudo@example.jp"],
+        [],
+    )
+    kept = (await desk.intake.get(f"/clients/{survivor}", headers=COORDINATOR)).json()
+    assert [c["id"] for c in kept["consultations"]] == [first["id"]]
+    assert (kept["emails"], kept["furigana"], kept["merged_client_ids"]) == ([], None, [])
+    # each is recognised as themselves again, and counted as two people
+    by_email = await desk.intake.post(
+        "/consultations",
+        json=consultation(person={"name": "工藤 一郎", "phone": None, "furigana": None,
+                                  "email": "ICHIRO.KUDO@example.jp"}),
+        headers=DESK,
+    )  # fmt: skip
+    assert by_email.json()["client_id"] == duplicate
+    await eventually(lambda: _equals(distinct_clients(), 2), timeout=30)
+    # and should they turn out to be one person after all, they can be merged again
+    remerged = await desk.intake.post(
+        f"/clients/{survivor}/merge", json={"duplicate_id": duplicate}, headers=COORDINATOR
+    )
+    assert remerged.status_code == 200, remerged.text

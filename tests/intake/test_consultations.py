@@ -268,7 +268,8 @@ async def test_integrators_find_both_topics_in_the_asyncapi_document(
         "jp.tosei.intake.case.corrected.v1",
     }
     assert set(document["channels"]["tosei.intake.clients"]["messages"]) == {
-        "jp.tosei.intake.client.merged.v1"
+        "jp.tosei.intake.client.merged.v1",
+        "jp.tosei.intake.client.unmerged.v1",
     }
     assert "tosei.caseflow.cases" in document["channels"]  # what intake reads
 

@@ -9,6 +9,7 @@ from tosei_caseflow.api import case_work, cases, experts, queue, reports
 from tosei_caseflow.handlers.events import (
     on_case_opened,
     on_clients_merged,
+    on_clients_unmerged,
     on_consent_changed,
     on_consultation_corrected,
 )
@@ -27,6 +28,7 @@ from tosei_common.catalogue.caseflow import (
 from tosei_common.catalogue.intake import (
     CaseOpened,
     ClientsMerged,
+    ClientsUnmerged,
     ConsentChanged,
     ConsultationCorrected,
 )
@@ -68,6 +70,7 @@ SERVICE = ServiceSpec(
         ConsentChanged: on_consent_changed,
         ConsultationCorrected: on_consultation_corrected,
         ClientsMerged: on_clients_merged,
+        ClientsUnmerged: on_clients_unmerged,
     },
     replay_handlers=REPLAY_HANDLERS,
     replay_keeps=("experts", "external_experts", "journal", "audit_log"),

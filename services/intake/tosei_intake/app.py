@@ -9,6 +9,7 @@ from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
 from tosei_common.catalogue.intake import (
     CaseOpened,
     ClientsMerged,
+    ClientsUnmerged,
     ConsentChanged,
     ConsultationCorrected,
     Origin,
@@ -64,7 +65,7 @@ SERVICE = ServiceSpec(
         ".xlsx. Experts read the cases caseflow assigned to them."
     ),
     migrations_package="tosei_intake.db.migrations",
-    publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged),
+    publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged, ClientsUnmerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
     # intake's own records (and who merged what, who recorded which consent); only
     # case_experts and case_expert_history are built from events and rebuilt by replay

@@ -179,3 +179,27 @@ class ClientsMerged(Event):
     merged_at: datetime = Field(
         description="When the coordinator merged them (UTC).", examples=["2026-11-02T04:00:00Z"]
     )
+
+
+class ClientsUnmerged(Event):
+    """A merge was a mistake and is undone: the duplicate stands for its own person again, with
+    exactly the cases that moved when it was merged. Consumers that count clients should count
+    ``unmerged_client_id`` on its own again for those cases."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.client.unmerged.v1"
+    topic: ClassVar[Topic] = CLIENTS
+    subject_field: ClassVar[str] = "client_id"
+
+    client_id: UUID = Field(
+        description="The client the duplicate had been merged into.",
+        examples=["0f7c1c7a-3b41-4d7e-9a35-6a1f5c2d8e90"],
+    )
+    unmerged_client_id: UUID = Field(
+        description="The record that is its own client again.",
+        examples=["9a1d2e3f-4b5c-4d6e-8f70-1a2b3c4d5e6f"],
+    )
+    case_ids: list[UUID] = Field(
+        description="The cases that go back to it.",
+        examples=[["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"]],
+    )
+    unmerged_at: datetime = Field(examples=["2026-12-02T01:30:00Z"])

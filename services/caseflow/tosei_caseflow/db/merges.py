@@ -39,3 +39,19 @@ async def merge_clients(
         merged,
         list(case_ids),
     )
+
+
+async def unmerge_clients(
+    conn: Connection, survivor: UUID, unmerged: UUID, case_ids: Sequence[UUID]
+) -> None:
+    """A merge undone: the cases that moved go back to their own client."""
+    await conn.execute(
+        "DELETE FROM client_merges WHERE merged_client_id = $1 AND client_id = $2",
+        unmerged,
+        survivor,
+    )
+    await conn.execute(
+        "UPDATE cases SET client_id = $1 WHERE case_id = ANY($2::uuid[])",
+        unmerged,
+        list(case_ids),
+    )

@@ -15,6 +15,7 @@ from tosei_caseflow.handlers.record import record
 from tosei_common.catalogue.intake import (
     CaseOpened,
     ClientsMerged,
+    ClientsUnmerged,
     ConsentChanged,
     ConsultationCorrected,
     LegacyStatus,
@@ -28,6 +29,13 @@ async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:
     survivor = await merges.surviving_client(ctx.conn, event.client_id)
     await merges.merge_clients(
         ctx.conn, survivor, event.merged_client_id, event.case_ids, event.merged_at
+    )
+
+
+async def on_clients_unmerged(ctx: HandlerContext, event: ClientsUnmerged) -> None:
+    """intake undid a mistaken merge: those cases count as their own client's again."""
+    await merges.unmerge_clients(
+        ctx.conn, event.client_id, event.unmerged_client_id, event.case_ids
     )
 
 

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from tosei_common.platform.auth import Principal, current_principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.inputs import FreeText
-from tosei_intake.api.requests import ClientCorrectionIn, MergeIn
+from tosei_intake.api.requests import ClientCorrectionIn, MergeIn, UnmergeIn
 from tosei_intake.api.responses import ClientOut, ClientSummaryOut, MergedOut
 from tosei_intake.handlers import reads
-from tosei_intake.handlers.clients import correct, merge_clients
+from tosei_intake.handlers.clients import correct, merge_clients, unmerge_clients
 
 Caller = Annotated[Principal, Depends(current_principal)]
 
@@ -73,5 +73,15 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.unit_of_work(who) as uow:
             merged = await merge_clients(uow, who, client_id, body.duplicate_id)
         return MergedOut.of(merged, who.actor)
+
+    @routes.post(
+        "/{client_id}/unmerge",
+        status_code=204,
+        summary="Undo the merge of this record (coordinators): it is its own client again, "
+        "with exactly its own names, contacts and consultations",
+    )
+    async def unmerge(client_id: UUID, body: UnmergeIn, who: Caller) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await unmerge_clients(uow, who, client_id, body.reason)
 
     return routes

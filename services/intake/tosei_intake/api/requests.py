@@ -294,3 +294,11 @@ class ClientCorrectionIn(BaseModel):
 
 def _recognisable_or_none(value: str | None) -> str | None:
     return values.recognisable_name(value) if value is not None else None
+
+
+class UnmergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, FreeText(1000)] = Field(
+        default=None, examples=["同姓同名の別人を統合してしまったため"]
+    )

@@ -5,6 +5,7 @@ Every function takes the caller's connection; writes expect the caller's transac
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -23,6 +24,7 @@ from tosei_intake.domain.clients import (
     KnownClient,
     Merge,
     SearchTerms,
+    StandingMerge,
     rows_to_known,
 )
 from tosei_intake.domain.consultations import Registration
@@ -180,7 +182,8 @@ async def keys_of(conn: Connection, client_id: UUID) -> list[Key]:
 async def merged_into(conn: Connection, client_id: UUID) -> list[UUID]:
     """The duplicates merged into this client."""
     rows = await conn.fetch(
-        "SELECT merged_client_id FROM client_merges WHERE client_id = $1 ORDER BY merged_at",
+        "SELECT merged_client_id FROM client_merges WHERE client_id = $1 AND undone_at IS NULL"
+        " ORDER BY merged_at",
         client_id,
     )
     return [r["merged_client_id"] for r in rows]
@@ -325,16 +328,18 @@ async def consultation_ids(conn: Connection, client_id: UUID) -> list[UUID]:
 
 async def save_merge(conn: Connection, merge: Merge, actor: str) -> None:
     """Move the duplicate's consultations and keys to the survivor; the duplicate points at it
-    and gives it its furigana if it had none; ``client_merges`` keeps what moved."""
+    and gives it its furigana if it had none; ``client_merges`` keeps what moved and what the
+    survivor was given, so the merge can be undone exactly."""
     survivor, duplicate, at = merge.client_id, merge.merged_client_id, merge.at
     await conn.execute(
         "UPDATE consultations SET client_id = $1 WHERE client_id = $2", survivor, duplicate
     )
-    await conn.execute(
+    added = await conn.fetch(
         """
         INSERT INTO client_keys (client_id, kind, key, shown, added_at, added_by)
         SELECT $1, kind, key, shown, $3, $4 FROM client_keys WHERE client_id = $2
         ON CONFLICT DO NOTHING
+        RETURNING kind, key, shown
         """,
         survivor,
         duplicate,
@@ -348,21 +353,88 @@ async def save_merge(conn: Connection, merge: Merge, actor: str) -> None:
         at,
         actor,
     )
-    await conn.execute(
+    given = await conn.fetchval(
         "UPDATE clients SET furigana = d.furigana FROM clients d"
-        " WHERE clients.id = $1 AND d.id = $2 AND clients.furigana IS NULL",
+        " WHERE clients.id = $1 AND d.id = $2 AND clients.furigana IS NULL"
+        " AND d.furigana IS NOT NULL RETURNING true",
         survivor,
         duplicate,
     )
     await conn.execute(
         """
         INSERT INTO client_merges (merged_client_id, client_id, consultation_ids, merged_at,
-                                   merged_by)
-        VALUES ($2, $1, $3, $4, $5)
+                                   merged_by, keys_added, furigana_given)
+        VALUES ($2, $1, $3, $4, $5, $6::jsonb, $7)
         """,
         survivor,
         duplicate,
         list(merge.moved_consultations),
         at,
         actor,
+        json.dumps([dict(r) for r in added], ensure_ascii=False),
+        bool(given),
+    )
+
+
+async def standing_merge(conn: Connection, duplicate: UUID) -> StandingMerge | None:
+    """The merge of ``duplicate`` that has not been undone, locked."""
+    row = await conn.fetchrow(
+        "SELECT client_id, consultation_ids, merged_at, keys_added, furigana_given"
+        " FROM client_merges WHERE merged_client_id = $1 AND undone_at IS NULL FOR UPDATE",
+        duplicate,
+    )
+    if row is None:
+        return None
+    return StandingMerge(
+        client_id=row["client_id"],
+        merged_client_id=duplicate,
+        consultation_ids=tuple(row["consultation_ids"]),
+        merged_at=row["merged_at"],
+        keys_added=tuple(
+            Key(KeyKind(k["kind"]), k["key"], k["shown"]) for k in json.loads(row["keys_added"])
+        ),
+        furigana_given=row["furigana_given"],
+    )
+
+
+async def save_unmerge(
+    conn: Connection, undo: StandingMerge, actor: str, at: datetime, reason: str
+) -> None:
+    """Give the duplicate back exactly what moved, take back from the survivor what the merge
+    gave it, and mark the merge undone."""
+    survivor, duplicate = undo.client_id, undo.merged_client_id
+    await conn.execute(
+        "UPDATE consultations SET client_id = $1 WHERE id = ANY($2::uuid[]) AND client_id = $3",
+        duplicate,
+        list(undo.consultation_ids),
+        survivor,
+    )
+    for key in undo.keys_added:
+        await conn.execute(
+            "DELETE FROM client_keys WHERE client_id = $1 AND kind = $2 AND key = $3"
+            " AND shown = $4",
+            survivor,
+            key.kind.value,
+            key.key,
+            key.shown,
+        )
+    if undo.furigana_given:
+        await conn.execute(
+            "UPDATE clients SET furigana = NULL FROM clients d WHERE clients.id = $1"
+            " AND d.id = $2 AND clients.furigana = d.furigana",
+            survivor,
+            duplicate,
+        )
+    await conn.execute(
+        "UPDATE clients SET merged_into = NULL, merged_at = NULL, merged_by = NULL WHERE id = $1",
+        duplicate,
+    )
+    await conn.execute(
+        "UPDATE client_merges SET undone_at = $3, undone_by = $4, undo_reason = $5"
+        " WHERE merged_client_id = $1 AND merged_at = $2",
+        duplicate,
+        undo.merged_at,
+        at,
+        actor,
+        reason,
     )

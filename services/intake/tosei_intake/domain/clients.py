@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from tosei_common.catalogue.intake import ClientsMerged
+from tosei_common.catalogue.intake import ClientsMerged, ClientsUnmerged
 from tosei_common.platform.errors import Conflict, Message, Unprocessable
 from tosei_common.region.text import email_key, name_key, phone_key
 
@@ -236,6 +236,52 @@ def merge(
         client_id=survivor.id, merged_client_id=duplicate.id, case_ids=list(moved), merged_at=at
     )
     return Merge(survivor.id, duplicate.id, moved, at, (event,))
+
+
+@dataclass(frozen=True)
+class StandingMerge:
+    """A merge not undone: what moved to the survivor and what the survivor was given."""
+
+    client_id: UUID
+    merged_client_id: UUID
+    consultation_ids: tuple[UUID, ...]
+    merged_at: datetime
+    keys_added: tuple[Key, ...]
+    furigana_given: bool
+
+
+def unmerge(
+    merge: StandingMerge | None,
+    duplicate: UUID,
+    survivor_state: ClientState | None,
+    *,
+    reason: str | None,
+    at: datetime,
+) -> ClientsUnmerged:
+    """Undo a mistaken merge, with the reason. Refused when ``duplicate`` is not merged, or when
+    the client it was merged into has been merged in turn (undo that one first)."""
+    if not reason or not reason.strip():
+        raise Unprocessable(
+            "統合を取り消す理由を入力してください",
+            en="say why the merge is undone",
+            fields={"reason": Message("取り消す理由を入力してください", "required")},
+        )
+    if merge is None:
+        raise Conflict(
+            "この相談者の記録は統合されていません（取り消す統合がありません）",
+            en=f"{duplicate} is not merged into another client",
+        )
+    if survivor_state is not None and survivor_state.merged_into is not None:
+        raise Conflict(
+            "統合先の相談者がさらに別の相談者に統合されています。先にその統合を取り消してください",
+            en=f"{merge.client_id} was merged into {survivor_state.merged_into}; undo that first",
+        )
+    return ClientsUnmerged(
+        client_id=merge.client_id,
+        unmerged_client_id=duplicate,
+        case_ids=list(merge.consultation_ids),
+        unmerged_at=at,
+    )
 
 
 def rows_to_known(rows: Sequence[tuple[UUID, datetime, str, str, str]]) -> list[KnownClient]:

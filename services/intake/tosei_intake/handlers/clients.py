@@ -10,7 +10,7 @@ from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import clients as clients_db
 from tosei_intake.domain import access
 from tosei_intake.domain.client_corrections import ClientCorrection, correct_client
-from tosei_intake.domain.clients import ClientState, Merge, merge
+from tosei_intake.domain.clients import ClientState, Merge, merge, unmerge
 
 
 async def merge_clients(
@@ -59,3 +59,30 @@ async def correct(uow: UnitOfWork, who: Principal, client_id: UUID, fix: ClientC
     done = correct_client(client, await clients_db.keys_of(uow.conn, client_id), fix)
     await clients_db.save_correction(uow.conn, client_id, done, uow.actor, uow.at)
     await uow.audit("client", client_id, "corrected", changes=done.changes, reason=fix.reason)
+
+
+async def unmerge_clients(
+    uow: UnitOfWork, who: Principal, duplicate_id: UUID, reason: str | None
+) -> UUID:
+    """Undo a mistaken merge: the duplicate gets back exactly its own names, contacts and
+    consultations; caseflow hears it (client.unmerged). Returns the client it was merged into."""
+    access.ensure_may_merge(who)
+    standing = await clients_db.standing_merge(uow.conn, duplicate_id)
+    ids = [duplicate_id] + ([standing.client_id] if standing else [])
+    await clients_db.lock_names_of(uow.conn, ids)
+    states = {i: await clients_db.lock_state(uow.conn, i) for i in sorted(ids, key=str)}
+    if states[duplicate_id] is None:
+        raise NotFound(f"相談者（{duplicate_id}）は見つかりません", en=f"no client {duplicate_id}")
+    survivor = states.get(standing.client_id) if standing else None
+    event = unmerge(standing, duplicate_id, survivor, reason=reason, at=uow.at)
+    assert standing is not None  # unmerge refused otherwise
+    await clients_db.save_unmerge(uow.conn, standing, uow.actor, uow.at, reason or "")
+    await uow.emit(event)
+    await uow.audit(
+        "client",
+        standing.client_id,
+        "unmerged",
+        changes={"unmerged_client_id": duplicate_id, "consultation_ids": event.case_ids},
+        reason=reason,
+    )
+    return standing.client_id
