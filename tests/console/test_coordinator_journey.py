@@ -55,6 +55,17 @@ async def test_a_coordinator_merges_hands_over_and_reads_the_kpis(
     await sato.keep("client-merge-confirm")
     await page.get_by_role("button", name=re.compile("統合する$")).click()
     await expect(page.get_by_role("status")).to_contain_text("統合しました")
+    # ... a mistake after all: undone, and the other record is its own client again
+    await page.get_by_label("取り消す理由").fill("同姓同名の別人を統合してしまったため")
+    await sato.keep("client-unmerge")
+    await page.get_by_role("button", name="この統合を取り消す").click()
+    await expect(page.get_by_role("status")).to_contain_text("統合を取り消しました")
+    assert len(await stack.api("intake", "/clients?q=工藤")) == 2
+    await sato.open("/clients?q=工藤")
+    await page.get_by_role("link", name="工藤 一郎").first.click()
+    await page.get_by_role("link", name="この記録を統合する").first.click()
+    await page.get_by_role("button", name=re.compile("統合する$")).click()
+    await expect(page.get_by_role("status")).to_contain_text("統合しました")
 
     upload = tmp_path / "創業支援窓口_2020.csv"
     upload.write_bytes(OLD_DESK_CSV)

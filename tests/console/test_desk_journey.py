@@ -103,3 +103,41 @@ async def test_the_desk_records_consent_given_after_the_consultation(
         return bool(case and case["consent_to_share"])
 
     await eventually(shared)
+
+
+async def test_the_desk_corrects_a_consultation_and_a_client_it_got_wrong(
+    stack: Stack, person: Any
+) -> None:
+    await stack.account("kimura", "desk", "木村 由美")
+    async with httpx.AsyncClient(base_url=stack.intake) as http:
+        registered = await http.post(
+            "/consultations",
+            json=consultation(person={"phone": "017-723-1112", "email": None}),
+            headers=DESK,
+        )
+    body = registered.json()
+    desk = await person()
+    await desk.sign_in("kimura")
+    await desk.open(f"/consultations/{body['id']}")
+    page = desk.page
+    await page.get_by_text("受付の内容を訂正する").click()
+    await page.locator("#f-correct-municipality").select_option("平内町")
+    await page.get_by_role("button", name="訂正する").click()
+    await expect(page.locator("#f-correct-reason-error")).to_contain_text("理由")
+    await expect(page.locator("#f-correct-municipality")).to_have_value("平内町")  # kept
+    await page.locator("#f-correct-reason").fill("市町村の選択誤り（相談者は平内町在住）")
+    await desk.keep("consultation-correct")
+    await page.get_by_role("button", name="訂正する").click()
+    await expect(page.get_by_role("status")).to_contain_text("受付の内容を訂正しました")
+    await expect(page.locator(".facts")).to_contain_text("平内町")
+
+    await desk.open(f"/clients/{body['client_id']}")
+    await page.get_by_text("相談者の情報を訂正する").click()
+    await page.get_by_label("追加する電話番号").fill("017-723-1111")
+    await page.get_by_label("削除する電話番号（誤り）").select_option("017-723-1112")
+    await page.get_by_label("訂正の理由").fill("電話番号の入力誤り（本人に確認）")
+    await page.get_by_role("button", name="訂正する").click()
+    await expect(page.get_by_role("status")).to_contain_text("相談者の情報を訂正しました")
+    await expect(page.locator(".facts")).to_contain_text("017-723-1111")
+    assert "017-723-1112" not in await page.locator(".facts").inner_text()
+    await desk.keep("client-corrected")

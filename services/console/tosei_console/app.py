@@ -10,7 +10,18 @@ from fastapi.staticfiles import StaticFiles
 
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_console import cli
-from tosei_console.api import cases, clients, desk, experts, handover, home, kpi, oidc, signin
+from tosei_console.api import (
+    cases,
+    clients,
+    corrections,
+    desk,
+    experts,
+    handover,
+    home,
+    kpi,
+    oidc,
+    signin,
+)
 from tosei_console.handlers.accounts import first_coordinator
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -24,6 +35,7 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         desk.router(runtime),
         cases.router(runtime),
         clients.router(runtime),
+        corrections.router(runtime),
         handover.router(runtime),
         experts.router(runtime),
         kpi.router(runtime),

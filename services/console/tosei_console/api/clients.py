@@ -1,4 +1,5 @@
-"""相談者: find a client however their name was written, see all they consulted on, merge two."""
+"""相談者: find a client however their name was written, see all they consulted on, correct
+their details, merge two, and undo a mistaken merge."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from tosei_common.platform.principal import Role
 from tosei_common.platform.service import Runtime
 from tosei_console.api.pages import Posted, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 
 
-async def _client_page(
+async def client_page(
     request: Request,
     who: Visitor,
     client_id: uuid.UUID,
     *,
     message: str | None = None,
+    failed: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     answer = await who.services.get("intake", f"/clients/{client_id}")
@@ -33,9 +38,20 @@ async def _client_page(
         client=answer.body,
         duplicates=duplicates.body if duplicates.ok else [],
         merged=request.query_params.get("merged"),
+        done=DONE.get(request.query_params.get("done", "")),
         message=message,
+        failed=failed,
+        values=values or {},
+        errors=errors or {},
+        may_correct=who.account.role in (Role.DESK, Role.COORDINATOR),
         status_code=status_code,
     )
+
+
+DONE = {
+    "corrected": "相談者の情報を訂正しました（訂正前の内容と理由は記録に残ります）",
+    "unmerged": "統合を取り消しました。元の記録は別の相談者に戻りました",
+}
 
 
 def router(_: Runtime) -> APIRouter:
@@ -53,7 +69,7 @@ def router(_: Runtime) -> APIRouter:
 
     @routes.get("/clients/{client_id}", response_model=None)
     async def client(request: Request, who: Signed, client_id: uuid.UUID) -> Response:
-        return await _client_page(request, who, client_id)
+        return await client_page(request, who, client_id)
 
     @routes.get("/clients/{client_id}/merge", response_model=None)
     async def confirm_merge(

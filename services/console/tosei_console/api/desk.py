@@ -14,7 +14,6 @@ from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import REGION
 from tosei_console.api.pages import Posted, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
-from tosei_console.domain import forms
 from tosei_console.domain.forms import consultation_body
 
 MATCH_LIMIT = 5
@@ -111,39 +110,18 @@ def router(_: Runtime) -> APIRouter:
 
     @routes.get("/consultations/{consultation_id}", response_model=None)
     async def consultation(request: Request, who: Signed, consultation_id: uuid.UUID) -> Response:
-        return await _consultation_page(request, who, consultation_id)
-
-    @routes.post("/consultations/{consultation_id}/consent", response_model=None)
-    async def consent(request: Request, who: Posted, consultation_id: uuid.UUID) -> Response:
-        """外部への共有の同意, recorded or withdrawn after the consultation."""
-        form = await request.form()
-        body = forms.consent_body(form)
-        answer = await who.services.post(
-            "intake", f"/consultations/{consultation_id}/consent", body
-        )
-        if answer.ok:
-            return RedirectResponse(f"/consultations/{consultation_id}?consent=1", 303)
-        if answer.status not in (409, 422):
-            return refused_page(request, who, answer)
-        return await _consultation_page(
-            request,
-            who,
-            consultation_id,
-            values={k: str(v) for k, v in form.items()},
-            errors=answer.field_messages,
-            message=answer.message,
-            status_code=answer.status,
-        )
+        return await consultation_page(request, who, consultation_id)
 
     return routes
 
 
-async def _consultation_page(
+async def consultation_page(
     request: Request,
     who: Visitor,
     consultation_id: uuid.UUID,
     *,
-    values: dict[str, str] | None = None,
+    failed: str | None = None,
+    values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     message: str | None = None,
     status_code: int = 200,
@@ -151,6 +129,14 @@ async def _consultation_page(
     answer = await who.services.get("intake", f"/consultations/{consultation_id}")
     if not answer.ok:
         return refused_page(request, who, answer)
+    c = answer.body
+    as_on_file = {
+        "municipality": c["municipality"]["name"],
+        "stage": c["stage"],
+        "categories": c["categories"],
+        "channel": c["channel"],
+        "description": c["description"],
+    }
     return render(
         request,
         "desk/consultation.html",
@@ -159,9 +145,18 @@ async def _consultation_page(
         c=answer.body,
         registered=request.query_params.get("registered") == "1",
         consent_done=request.query_params.get("consent") == "1",
+        corrected=request.query_params.get("corrected") == "1",
         may_record_consent=who.account.role in (Role.DESK, Role.COORDINATOR),
-        values=values or {"given_on": who.runtime.clock.today().isoformat()},
+        failed=failed,
+        consent_values=values
+        if failed == "consent"
+        else {"given_on": who.runtime.clock.today().isoformat()},
+        correct_values=values if failed == "correct" else as_on_file,
         errors=errors or {},
+        stages=list(BusinessStage),
+        categories=list(Category),
+        channels=list(Channel),
+        municipality_options=[(m.name, m.name) for m in REGION],
         message=message,
         status_code=status_code,
     )

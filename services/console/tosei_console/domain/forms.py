@@ -90,3 +90,27 @@ def consent_body(form: Mapping[str, Any]) -> dict[str, Any]:
         "given_on": _text(form, "given_on"),
         "note": _text(form, "note"),
     }
+
+
+def client_correction_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Only what was typed: an empty field changes nothing."""
+    body: dict[str, Any] = {"reason": _text(form, "reason")}
+    for name in ("name", "furigana"):
+        if value := _text(form, name):
+            body[name] = value
+    for name in ("add_phones", "remove_phones", "add_emails", "remove_emails"):
+        if value := _text(form, name):
+            body[name] = [value]
+    return body
+
+
+def consultation_correction_body(form: Mapping[str, Any], categories: list[str]) -> dict[str, Any]:
+    """The whole form as it now reads; intake keeps only what differs from what is on file."""
+    return {
+        "reason": _text(form, "reason"),
+        "municipality": _text(form, "municipality"),
+        "stage": _text(form, "stage"),
+        "categories": categories or None,
+        "channel": _text(form, "channel"),
+        "description": _text(form, "description"),
+    }
