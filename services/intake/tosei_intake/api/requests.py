@@ -270,13 +270,13 @@ class ClientCorrectionIn(BaseModel):
     add_phones: list[Annotated[str, Field(max_length=values.PHONE_MAX), Phone()]] = Field(
         default_factory=list, max_length=5, examples=[["090-1234-5678"]]
     )
-    remove_phones: list[Annotated[str, Field(max_length=values.PHONE_MAX)]] = Field(
+    remove_phones: list[Annotated[str, Field(max_length=values.PHONE_MAX), Phone()]] = Field(
         default_factory=list, max_length=5, examples=[["017-723-1112"]]
     )
     add_emails: list[Annotated[str, Field(max_length=values.EMAIL_MAX), Email()]] = Field(
         default_factory=list, max_length=5
     )
-    remove_emails: list[Annotated[str, Field(max_length=values.EMAIL_MAX)]] = Field(
+    remove_emails: list[Annotated[str, Field(max_length=values.EMAIL_MAX), Email()]] = Field(
         default_factory=list, max_length=5
     )
 
