@@ -150,7 +150,35 @@ async def test_importing_the_same_file_again_adds_nothing(
         r["consultation_id"] for r in first["imported"]
     ]
     assert len(report["rejected"]) == 3
+    assert report["status_changed"] == []
     assert await on_file(intake) == before
+
+
+async def test_a_later_export_whose_status_moved_on_is_recorded_and_listed_never_dropped(
+    http: httpx.AsyncClient, intake: Runtime
+) -> None:
+    first = (await upload(http, ("startup.csv", STARTUP_DESK_CSV))).json()
+    later = STARTUP_DESK_CSV.decode("cp932").replace(
+        "りんご加工品で創業したい,佐藤 一郎,対応中", "りんご加工品で創業したい,佐藤 一郎,完了"
+    )
+    rehearsal = (await upload(http, ("startup.csv", later.encode("cp932")), dry_run=True)).json()
+    assert [(c["line"], c["old_label"], c["new_label"]) for c in rehearsal["status_changed"]] == [
+        (2, "対応中", "完了")
+    ]
+    again = (await upload(http, ("startup.csv", later.encode("cp932")))).json()
+    (changed,) = again["status_changed"]
+    assert (changed["old"], changed["new"]) == ("open", "closed")
+    assert changed["consultation_id"] == first["imported"][0]["consultation_id"]
+    shown = await http.get(f"/consultations/{changed['consultation_id']}", headers=AUDITOR)
+    assert shown.json()["legacy"]["status"] == "closed"
+    async with intake.pool.acquire() as conn:
+        audited = await conn.fetchval(
+            "SELECT changes FROM audit_log WHERE action = 'legacy_status_changed'"
+        )
+    assert json.loads(audited) == {"legacy_status": {"old": "open", "new": "closed"}}
+    assert (await upload(http, ("startup.csv", later.encode("cp932")))).json()[
+        "status_changed"
+    ] == []  # said once
 
 
 async def test_the_report_gives_its_reasons_in_english_when_asked(

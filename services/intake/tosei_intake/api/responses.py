@@ -257,6 +257,18 @@ class SkippedRowOut(BaseModel):
     consultation_id: UUID
 
 
+class StatusChangeOut(BaseModel):
+    """An old case imported before whose 状況 moved on in this export: recorded, to review."""
+
+    file: str
+    line: int
+    consultation_id: UUID
+    old: LegacyStatus
+    new: LegacyStatus
+    old_label: str = Field(examples=["対応中"])
+    new_label: str = Field(examples=["完了"])
+
+
 class ImportFileOut(BaseModel):
     name: str
     encoding: str
@@ -272,6 +284,10 @@ class ImportReportOut(BaseModel):
     matched_existing_clients: int
     imported: list[ImportedRowOut]
     already_imported: list[SkippedRowOut]
+    status_changed: list[StatusChangeOut] = Field(
+        description="Rows imported before whose 状況 changed (対応中 → 完了): the consultation "
+        "records the new status; a coordinator closes or reopens the case in caseflow."
+    )
     rejected: list[RejectedRowOut] = Field(
         description="Rows refused, each with every reason (Japanese; English on "
         "Accept-Language: en)."
@@ -301,6 +317,18 @@ class ImportReportOut(BaseModel):
             already_imported=[
                 SkippedRowOut(file=r.file, line=r.line, consultation_id=r.consultation_id)
                 for r in report.already_imported
+            ],
+            status_changed=[
+                StatusChangeOut(
+                    file=c.file,
+                    line=c.line,
+                    consultation_id=c.consultation_id,
+                    old=c.old,
+                    new=c.new,
+                    old_label=labels.LEGACY_STATUS[c.old],
+                    new_label=labels.LEGACY_STATUS[c.new],
+                )
+                for c in report.status_changed
             ],
             rejected=[
                 RejectedRowOut(file=p.file, line=p.line, reasons=p.reasons_in(language))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from tosei_common.catalogue.intake import LegacyStatus
 from tosei_common.platform.db import Connection
 
 
@@ -19,12 +20,18 @@ async def lock_legacy_case(conn: Connection, fingerprint: str) -> None:
     )
 
 
-async def imported_as(conn: Connection, fingerprint: str) -> UUID | None:
-    """The consultation an old case was imported as, if it was."""
-    found: UUID | None = await conn.fetchval(
-        "SELECT id FROM consultations WHERE legacy_fingerprint = $1", fingerprint
+async def imported_as(conn: Connection, fingerprint: str) -> tuple[UUID, LegacyStatus] | None:
+    """The consultation an old case was imported as, and the status it was imported with."""
+    row = await conn.fetchrow(
+        "SELECT id, legacy_status FROM consultations WHERE legacy_fingerprint = $1", fingerprint
     )
-    return found
+    return (row["id"], LegacyStatus(row["legacy_status"])) if row else None
+
+
+async def record_status(conn: Connection, consultation_id: UUID, status: LegacyStatus) -> None:
+    await conn.execute(
+        "UPDATE consultations SET legacy_status = $2 WHERE id = $1", consultation_id, status.value
+    )
 
 
 async def insert_import(

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
+from tosei_common.catalogue.intake import LegacyStatus
+from tosei_common.catalogue.labels import LEGACY_STATUS
 from tosei_intake.domain.legacy import Desk, RowProblem
 
 
@@ -39,12 +41,26 @@ class SkippedRow:
     consultation_id: UUID
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """An old case imported before whose 状況 the new export says moved on (対応中 → 完了):
+    recorded on the consultation and listed for a coordinator to act on in caseflow (close the
+    case, or reopen it), never dropped silently."""
+
+    file: str
+    line: int
+    consultation_id: UUID
+    old: LegacyStatus
+    new: LegacyStatus
+
+
 @dataclass
 class ImportReport:
     dry_run: bool
     files: list[FileSummary] = field(default_factory=list)
     imported: list[ImportedRow] = field(default_factory=list)
     already_imported: list[SkippedRow] = field(default_factory=list)
+    status_changed: list[StatusChange] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
 
     @property
@@ -75,6 +91,12 @@ def render(report: ImportReport) -> str:
     ]
     lines += [f"    {r.file}:{r.line} → client {r.client_id}" for r in report.matched]
     lines.append(f"取り込み済み already imported (skipped): {len(report.already_imported)}")
+    lines.append(f"  状況が変わった行 status changed (to review): {len(report.status_changed)}")
+    lines += [
+        f"    {c.file}:{c.line} → case {c.consultation_id}: "
+        f"{LEGACY_STATUS[c.old]} → {LEGACY_STATUS[c.new]}"
+        for c in report.status_changed
+    ]
     lines.append(f"却下 rejected: {len(report.rejected)}")
     lines += [f"    {problem}" for problem in report.rejected]
     return "\n".join(lines)

@@ -19,18 +19,20 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date
 from uuid import UUID
 
+from tosei_common.catalogue.intake import LegacyStatus
 from tosei_common.platform.errors import Message, Unprocessable
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import imports as imports_db
 from tosei_intake.domain import access
-from tosei_intake.domain.consultations import NewConsultation, staff_pseudonym
+from tosei_intake.domain.consultations import LegacyRecord, NewConsultation, staff_pseudonym
 from tosei_intake.domain.import_report import (
     ClientOutcome,
     FileSummary,
     ImportedRow,
     ImportReport,
     SkippedRow,
+    StatusChange,
 )
 from tosei_intake.domain.legacy import Desk, ParsedFile, consultation_id, parse_files
 from tosei_intake.handlers.consultations import record
@@ -117,6 +119,22 @@ class _Rehearsed(Exception):
 
 
 class _Run:
+    async def _status_moved_on(
+        self, uow: UnitOfWork, legacy: LegacyRecord, consultation: UUID, was: LegacyStatus
+    ) -> None:
+        """The same old case, its 状況 moved on since it was imported: kept, audited, listed."""
+        self.report.status_changed.append(
+            StatusChange(legacy.file, legacy.line, consultation, was, legacy.status)
+        )
+        await imports_db.record_status(uow.conn, consultation, legacy.status)
+        await uow.audit(
+            "consultation",
+            consultation,
+            "legacy_status_changed",
+            changes={"legacy_status": {"old": was.value, "new": legacy.status.value}},
+            reason=f"{legacy.file}:{legacy.line} の再取り込み",
+        )
+
     def __init__(
         self, report: ImportReport, pseudonym_secret: str, import_id: UUID, files: list[str]
     ) -> None:
@@ -134,7 +152,10 @@ class _Run:
             await imports_db.lock_legacy_case(uow.conn, legacy.fingerprint)
         existing = await imports_db.imported_as(uow.conn, legacy.fingerprint)
         if existing is not None:
-            self.report.already_imported.append(SkippedRow(legacy.file, legacy.line, existing))
+            consultation, status = existing
+            self.report.already_imported.append(SkippedRow(legacy.file, legacy.line, consultation))
+            if status is not legacy.status:
+                await self._status_moved_on(uow, legacy, consultation, status)
             return
         if not self.recorded:
             await imports_db.insert_import(uow.conn, self.import_id, self.files, uow.actor, uow.at)
