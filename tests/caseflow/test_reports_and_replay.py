@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,7 +23,13 @@ from tosei_caseflow.app import SERVICE
 from tosei_caseflow.domain.cases import OutcomeInput, SessionInput
 from tosei_caseflow.handlers import cases
 from tosei_common.catalogue.caseflow import CaseState, OutcomeType, SessionMode, TransferReason
-from tosei_common.catalogue.intake import BusinessStage, Category, ClientsMerged
+from tosei_common.catalogue.intake import (
+    BusinessStage,
+    Category,
+    ClientsMerged,
+    ClientsUnmerged,
+    ConsultationCorrected,
+)
 from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.clock import SettableClock
 from tosei_common.platform.http import build_app
@@ -320,3 +326,106 @@ async def test_a_municipal_officer_reads_their_own_town_s_kpis_and_no_other(desk
     refused = await desk.client.get("/reports/kpi?fiscal_year=2026", headers=expert_token(expert))
     assert refused.status_code == 403
     assert "市町村の職員" in refused.json()["message"]
+
+
+async def test_kpis_over_two_years_with_a_correction_a_void_an_unmerge_and_a_transfer(
+    desk: Desk, caseflow: Runtime, broker: TansuBroker
+) -> None:
+    """Hand-counted: FY2025 and FY2026 (令和7・8年度) of four cases, with what staff get wrong
+    and put right — a town corrected at intake, a session voided, a merge undone — and a
+    founding recorded after its case moved from the startup to the SME experts."""
+    s = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
+    m = await desk.expert("高橋 美咲", "sme", ["sales_channels"])
+    p, q, r, r2 = (uuid.uuid4() for _ in range(4))
+    clock = caseflow.clock
+    assert isinstance(clock, SettableClock)
+
+    async def opened_on(day: str, **fields: Any) -> str:
+        clock.set(at(day))
+        return await desk.open_case(opened_at=at(day), **fields)
+
+    planning = {"stage": BusinessStage.PLANNING, "categories": (Category.FOUNDING_PLAN,)}
+    selling = {"stage": BusinessStage.ESTABLISHED, "categories": (Category.SALES_CHANNELS,)}
+    a1 = await opened_on("2025-06-02", client_id=p, municipality="022012", **planning)
+    a2 = await opened_on("2026-03-20", client_id=q, municipality="023019", **planning)
+    a3 = await opened_on("2026-05-01", client_id=r, municipality="023035", **planning)
+    a4 = await opened_on("2026-07-01", client_id=r2, municipality="023035", **selling)
+    assert [(await desk.case(c))["expert_id"] for c in (a1, a2, a3, a4)] == [s, s, s, m]
+
+    await meet(caseflow, s, a1, "2025-06-10")
+    await meet(caseflow, s, a1, "2025-07-01")
+    founded_a1 = OutcomeInput(OutcomeType.FOUNDED, date(2025, 9, 1), None, None)
+    async with on(caseflow, "2025-09-02", expert(s)) as uow:
+        await cases.record_outcome(uow, expert(s), uuid.UUID(a1), founded_a1)
+    await meet(caseflow, s, a2, "2026-03-25")
+    await meet(caseflow, s, a2, "2026-04-10")
+    await meet(caseflow, s, a2, "2026-04-11")  # typed on the wrong case …
+    wrong = (await desk.case(a2))["sessions"][-1]["session_id"]
+    async with on(caseflow, "2026-04-12", expert(s)) as uow:  # … and voided the next day
+        await cases.void_session(uow, expert(s), uuid.UUID(a2), uuid.UUID(wrong), "別の案件")
+    await meet(caseflow, s, a3, "2026-05-10")
+    async with on(caseflow, "2026-06-01", expert(s)) as uow:
+        await cases.transfer(
+            uow, expert(s), uuid.UUID(a3), uuid.UUID(m), TransferReason.STAGE_CHANGED, "販路へ"
+        )
+    founded_a3 = OutcomeInput(OutcomeType.FOUNDED, date(2026, 5, 20), None, "5月に開業していた")
+    async with on(caseflow, "2026-06-05", expert(m)) as uow:
+        await cases.record_outcome(uow, expert(m), uuid.UUID(a3), founded_a3)
+    await meet(caseflow, m, a4, "2026-07-02")
+
+    clock.set(at("2026-07-20"))
+    corrected = ConsultationCorrected(
+        case_id=uuid.UUID(a2),
+        municipality="023078",
+        stage=BusinessStage.PLANNING,
+        categories=[Category.FOUNDING_PLAN],
+        corrected_at=at("2026-07-20"),
+    )
+    merged = ClientsMerged(
+        client_id=r, merged_client_id=r2, case_ids=[uuid.UUID(a4)], merged_at=at("2026-07-05")
+    )
+    unmerged = ClientsUnmerged(
+        client_id=r, unmerged_client_id=r2, case_ids=[uuid.UUID(a4)], unmerged_at=at("2026-07-10")
+    )
+    await publish(broker.bootstrap, [corrected], source="intake")
+    await publish(broker.bootstrap, [merged, unmerged], source="intake")
+
+    async def settled() -> bool:
+        a2_now, a4_now = await desk.case(a2), await desk.case(a4)
+        kinds = [e["kind"] for e in a2_now["timeline"]]
+        return "corrected" in kinds and a4_now["client_id"] == str(r2)
+
+    async def report(year: int) -> dict[str, Any]:
+        answer = await desk.client.get(f"/reports/kpi?fiscal_year={year}", headers=COORDINATOR)
+        body: dict[str, Any] = answer.json()
+        return body
+
+    await eventually(settled, timeout=30)
+    await eventually(lambda: _distinct(report(2026), 3), timeout=30)
+
+    fy2025, fy2026 = await report(2025), await report(2026)
+    t25, t26 = fy2025["total"], fy2026["total"]
+    assert (t25["consultations"], t25["new_cases"], t25["founders"]) == (3, 2, 1)
+    assert (t25["distinct_clients"], t25["repeat_clients"]) == (2, 1)  # P on two days
+    assert (t26["consultations"], t26["new_cases"], t26["founders"]) == (3, 2, 1)  # void out
+    assert (t26["distinct_clients"], t26["repeat_clients"]) == (3, 0)  # R and R2: two people
+    assert t26["transfers"] == 1
+    assert fy2026["by_track"]["startup"]["founders"] == 1  # founded on the startup track
+    assert fy2026["by_track"]["sme"]["founders"] == 0
+    tracks = fy2026["by_track"]
+    assert (tracks["startup"]["consultations"], tracks["sme"]["consultations"]) == (2, 1)
+    # the corrected town: a2 counts for 外ヶ浜町 in both years, 平内町 has nothing
+    assert fy2025["by_municipality"]["023078"]["new_cases"] == 1
+    assert fy2026["by_municipality"]["023078"]["consultations"] == 1
+    assert "023019" not in fy2025["by_municipality"]
+    assert fy2026["by_municipality"]["023035"]["consultations"] == 2
+    assert all(
+        value >= 0
+        for figures in (t25, t26)
+        for value in figures.values()
+        if isinstance(value, int | float)
+    )
+
+
+async def _distinct(report: Awaitable[dict[str, Any]], expected: int) -> bool:
+    return bool((await report)["total"]["distinct_clients"] == expected)

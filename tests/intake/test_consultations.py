@@ -265,7 +265,7 @@ async def test_integrators_find_both_topics_in_the_asyncapi_document(
     assert set(document["channels"]["tosei.intake.cases"]["messages"]) == {
         "jp.tosei.intake.case.opened.v1",
         "jp.tosei.intake.case.consent_changed.v1",
-        "jp.tosei.intake.case.corrected.v1",
+        "jp.tosei.intake.consultation.corrected.v1",
     }
     assert set(document["channels"]["tosei.intake.clients"]["messages"]) == {
         "jp.tosei.intake.client.merged.v1",

@@ -109,7 +109,7 @@ class ConsultationCorrected(Event):
     categories, the business's stage): readers of cases and figures follow. Descriptions and
     the person's details are corrected too, but stay in intake."""
 
-    ce_type: ClassVar[str] = "jp.tosei.intake.case.corrected.v1"
+    ce_type: ClassVar[str] = "jp.tosei.intake.consultation.corrected.v1"
     topic: ClassVar[Topic] = CASES
     subject_field: ClassVar[str] = "case_id"
 

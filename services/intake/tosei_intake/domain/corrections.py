@@ -1,7 +1,7 @@
 """Correcting what the desk got wrong in a consultation, with the reason, old → new kept.
 
 What other services count (the town, the categories, the business's stage) is announced as
-``case.corrected`` so caseflow's cases and figures follow; the channel and the description
+``consultation.corrected`` so caseflow's cases and figures follow; the channel and the description
 stay in intake.
 """
 
