@@ -54,7 +54,7 @@ async def test_a_coordinator_merges_hands_over_and_reads_the_kpis(
     await expect(page.locator(".warning")).to_contain_text("工藤 一郎")
     await sato.keep("client-merge-confirm")
     await page.get_by_role("button", name=re.compile("統合する$")).click()
-    await expect(page.get_by_role("status")).to_contain_text("統合しました")
+    await expect(page.get_by_role("status")).to_contain_text("統合しました。相談 1件を")
     # ... a mistake after all: undone, and the other record is its own client again
     await page.get_by_label("取り消す理由").fill("同姓同名の別人を統合してしまったため")
     await sato.keep("client-unmerge")

@@ -101,7 +101,7 @@ def router(_: Runtime) -> APIRouter:
         )
         if not answer.ok:
             return refused_page(request, who, answer)
-        moved = answer.body["moved_consultations"]
+        moved = len(answer.body["moved_consultations"])
         return RedirectResponse(f"/clients/{client_id}?merged={moved}", status_code=303)
 
     return routes
