@@ -20,7 +20,7 @@ from tosei_common.catalogue.caseflow import (
 from tosei_common.platform.principal import Role
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import REGION
-from tosei_console.api.pages import Posted, Signed, Visitor, render
+from tosei_console.api.pages import NOT_REFUSED, Posted, Refused, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.domain import forms
 from tosei_console.domain.timeline import actor_label, detail, kind_label
@@ -53,12 +53,7 @@ async def _case_page(
     request: Request,
     who: Visitor,
     case_id: uuid.UUID,
-    *,
-    failed: str | None = None,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    status_code: int = 200,
+    refused: Refused | None = None,
 ) -> Response:
     answer = await who.services.get("caseflow", f"/cases/{case_id}")
     if not answer.ok:
@@ -90,17 +85,14 @@ async def _case_page(
         detail=lambda item: detail(item["kind"], item["facts"], names),
         experts=experts,
         external_experts=external,
-        failed=failed,
-        values=values or {},
-        errors=errors or {},
-        message=message,
+        **(refused.context() if refused else NOT_REFUSED),
         done=DONE.get(request.query_params.get("done", "")),
         today=who.runtime.clock.today().isoformat(),
         form_key=str(uuid.uuid4()),
         session_modes=[(m.value, m) for m in SessionMode],
         transfer_reasons=list(TransferReason),
         outcome_types=list(OutcomeType),
-        status_code=status_code,
+        status_code=refused.status_code if refused else 200,
     )
 
 
@@ -189,16 +181,8 @@ async def _act(request: Request, who: Visitor, case_id: uuid.UUID, action: str) 
         return RedirectResponse(f"/cases/{case_id}?done={action}", status_code=303)
     if answer.status != 422:
         return refused_page(request, who, answer)
-    return await _case_page(
-        request,
-        who,
-        case_id,
-        failed=action,
-        values={k: str(v) for k, v in form.items()},
-        errors=answer.field_messages,
-        message=answer.message,
-        status_code=422,
-    )
+    typed = {k: str(v) for k, v in form.items()}
+    return await _case_page(request, who, case_id, Refused.of(action, typed, answer))
 
 
 async def _who_to_call(who: Visitor, case_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from tosei_common.platform.principal import Role
 from tosei_common.platform.service import Runtime
-from tosei_console.api.pages import Posted, Signed, Visitor, render
+from tosei_console.api.pages import NOT_REFUSED, Posted, Refused, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 
 
@@ -19,12 +19,7 @@ async def client_page(
     request: Request,
     who: Visitor,
     client_id: uuid.UUID,
-    *,
-    message: str | None = None,
-    failed: str | None = None,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
+    refused: Refused | None = None,
 ) -> Response:
     answer = await who.services.get("intake", f"/clients/{client_id}")
     if not answer.ok:
@@ -39,12 +34,9 @@ async def client_page(
         duplicates=duplicates.body if duplicates.ok else [],
         merged=request.query_params.get("merged"),
         done=DONE.get(request.query_params.get("done", "")),
-        message=message,
-        failed=failed,
-        values=values or {},
-        errors=errors or {},
+        **(refused.context() if refused else NOT_REFUSED),
         may_correct=who.account.role in (Role.DESK, Role.COORDINATOR),
-        status_code=status_code,
+        status_code=refused.status_code if refused else 200,
     )
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from tosei_common.platform.service import Runtime
 from tosei_console.api.clients import client_page
 from tosei_console.api.desk import consultation_page
-from tosei_console.api.pages import Posted, Visitor
+from tosei_console.api.pages import Posted, Refused, Visitor
 from tosei_console.api.problems import refused_page
 from tosei_console.domain import forms
 from tosei_console.upstream import Answer
@@ -41,14 +41,7 @@ def router(_: Runtime) -> APIRouter:
         typed: dict[str, Any] = {k: str(v) for k, v in form.items()}
         typed["categories"] = categories
         return await consultation_page(
-            request,
-            who,
-            consultation_id,
-            failed="correct",
-            values=typed,
-            errors=answer.field_messages,
-            message=answer.message,
-            status_code=answer.status,
+            request, who, consultation_id, Refused.of("correct", typed, answer)
         )
 
     @routes.post("/consultations/{consultation_id}/consent", response_model=None)
@@ -63,15 +56,9 @@ def router(_: Runtime) -> APIRouter:
             return RedirectResponse(f"/consultations/{consultation_id}?consent=1", 303)
         if answer.status not in (409, 422):
             return refused_page(request, who, answer)
+        typed = {k: str(v) for k, v in form.items()}
         return await consultation_page(
-            request,
-            who,
-            consultation_id,
-            failed="consent",
-            values={k: str(v) for k, v in form.items()},
-            errors=answer.field_messages,
-            message=answer.message,
-            status_code=answer.status,
+            request, who, consultation_id, Refused.of("consent", typed, answer)
         )
 
     @routes.post("/clients/{client_id}/correct", response_model=None)
@@ -113,13 +100,5 @@ async def _after(
         return RedirectResponse(f"/clients/{client_id}?done={done}", status_code=303)
     if answer.status not in (409, 422):
         return refused_page(request, who, answer)
-    return await client_page(
-        request,
-        who,
-        client_id,
-        message=answer.message,
-        failed=form_name,
-        values={k: str(v) for k, v in form.items()},
-        errors=answer.field_messages,
-        status_code=answer.status,
-    )
+    typed = {k: str(v) for k, v in form.items()}
+    return await client_page(request, who, client_id, Refused.of(form_name, typed, answer))

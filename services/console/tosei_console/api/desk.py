@@ -12,7 +12,7 @@ from tosei_common.catalogue.intake import BusinessStage, Category, Channel
 from tosei_common.platform.principal import Role
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import REGION
-from tosei_console.api.pages import Posted, Signed, Visitor, render
+from tosei_console.api.pages import Posted, Refused, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.domain.forms import consultation_body
 
@@ -119,17 +119,14 @@ async def consultation_page(
     request: Request,
     who: Visitor,
     consultation_id: uuid.UUID,
-    *,
-    failed: str | None = None,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    status_code: int = 200,
+    refused: Refused | None = None,
 ) -> Response:
     answer = await who.services.get("intake", f"/consultations/{consultation_id}")
     if not answer.ok:
         return refused_page(request, who, answer)
     c = answer.body
+    failed = refused.form if refused else None
+    typed = refused.values if refused else {}
     as_on_file = {
         "municipality": c["municipality"]["name"],
         "stage": c["stage"],
@@ -148,15 +145,15 @@ async def consultation_page(
         corrected=request.query_params.get("corrected") == "1",
         may_record_consent=who.account.role in (Role.DESK, Role.COORDINATOR),
         failed=failed,
-        consent_values=values
+        consent_values=typed
         if failed == "consent"
         else {"given_on": who.runtime.clock.today().isoformat()},
-        correct_values=values if failed == "correct" else as_on_file,
-        errors=errors or {},
+        correct_values=typed if failed == "correct" else as_on_file,
+        errors=refused.errors if refused else {},
         stages=list(BusinessStage),
         categories=list(Category),
         channels=list(Channel),
         municipality_options=[(m.name, m.name) for m in REGION],
-        message=message,
-        status_code=status_code,
+        message=refused.message if refused else None,
+        status_code=refused.status_code if refused else 200,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from tosei_console.domain.accounts import Account
 from tosei_console.domain.charts import total
 from tosei_console.domain.menu import menu_for
 from tosei_console.handlers import accounts
-from tosei_console.upstream import Caller, Upstream
+from tosei_console.upstream import Answer, Caller, Upstream
 
 SESSION_COOKIE = "tosei_session"
 LOGIN_CSRF_COOKIE = "tosei_login_csrf"
@@ -65,6 +66,33 @@ TEMPLATES.filters["external_option"] = lambda e: (
 )
 TEMPLATES.filters["total"] = total
 TEMPLATES.globals["labels"] = labels
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A form the service refused: which form, what was typed (shown again), and the service's
+    Japanese message and per-field messages."""
+
+    form: str
+    values: dict[str, Any]
+    errors: dict[str, str]
+    message: str
+    status_code: int
+
+    @classmethod
+    def of(cls, form: str, typed: Mapping[str, Any], answer: Answer) -> Refused:
+        return cls(form, dict(typed), answer.field_messages, answer.message, answer.status)
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "failed": self.form,
+            "values": self.values,
+            "errors": self.errors,
+            "message": self.message,
+        }
+
+
+NOT_REFUSED: dict[str, Any] = {"failed": None, "values": {}, "errors": {}, "message": None}
 
 
 class SignInNeeded(Exception):
