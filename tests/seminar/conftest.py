@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.auth import bearer
 from tests.support.runtime import Start
+from tosei_common.platform.clock import japan_moment
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
 from tosei_seminar.app import SERVICE
@@ -35,6 +36,12 @@ async def client(service: Runtime) -> AsyncIterator[httpx.AsyncClient]:
 def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json() if response.content else None
+
+
+#: The FY2027 seminar's day, after its start (13:30): check-in is open, it may be marked held.
+ON_THE_DAY = japan_moment("2027-10-17 14:00")
+#: The morning of that day: check-in is open, the seminar has not started.
+THAT_MORNING = japan_moment("2027-10-17 09:00")
 
 
 @dataclass

@@ -12,12 +12,14 @@ import pytest
 from tests.seminar.conftest import (
     AUDITOR,
     COORDINATOR,
+    ON_THE_DAY,
     ok,
     open_seminar,
     person,
     register,
 )
 from tests.support.auth import bearer
+from tosei_common.platform.clock import SettableClock
 from tosei_common.platform.service import Runtime
 
 EN = {"Accept-Language": "en"}
@@ -121,9 +123,12 @@ async def test_free_text_is_stored_as_it_was_typed(client: httpx.AsyncClient) ->
     assert again.status_code == 409
 
 
-async def test_a_feedback_comment_keeps_its_lines(client: httpx.AsyncClient) -> None:
+async def test_a_feedback_comment_keeps_its_lines(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
     seminar = await open_seminar(client)
     came = await register(client, seminar, person(1))
+    clock.set(ON_THE_DAY)
     ok(
         await client.post(
             f"/seminars/{seminar.id}/check-ins",

@@ -13,6 +13,8 @@ import pypdf
 from tests.seminar.conftest import (
     AUDITOR,
     COORDINATOR,
+    ON_THE_DAY,
+    THAT_MORNING,
     Seminar,
     ok,
     open_seminar,
@@ -23,6 +25,7 @@ from tests.support.auth import bearer
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, read_topic
 from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS
+from tosei_common.platform.clock import SettableClock
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
 from tosei_seminar.app import SERVICE
@@ -252,8 +255,10 @@ async def test_registration_is_refused_unless_it_is_open(client: httpx.AsyncClie
 
 
 async def check_in_everyone_and_hold(
-    client: httpx.AsyncClient, seminar: Seminar, references: list[str]
+    client: httpx.AsyncClient, seminar: Seminar, references: list[str], clock: SettableClock
 ) -> None:
+    """The seminar's day comes; those who came are checked in; it is marked held."""
+    clock.set(ON_THE_DAY)
     for reference in references:
         checked = ok(
             await client.post(
@@ -271,8 +276,42 @@ async def check_in_everyone_and_hold(
         )
 
 
+async def test_nobody_is_checked_in_held_or_certified_before_the_seminar_s_day(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
+    seminar = await open_seminar(client)
+    came = await register(client, seminar, person(1))
+
+    async def check_in() -> httpx.Response:
+        return await client.post(
+            f"/seminars/{seminar.id}/check-ins",
+            json={"reference": came["reference"]},
+            headers=COORDINATOR,
+        )
+
+    early = await check_in()  # today is 2026-11-16; the seminar is on 2027-10-17
+    assert early.status_code == 409
+    assert "開催日（令和9年10月17日）から始まります" in early.json()["message"]
+    certificate = await client.get(f"/registrations/{came['reference']}/certificate.pdf")
+    assert certificate.status_code in (404, 409)
+    clock.set(THAT_MORNING)
+    assert (await check_in()).status_code == 200  # the day has come, before the start
+    ok(await client.post(f"/seminars/{seminar.id}/state", json={"state": "registration_closed"},
+                         headers=COORDINATOR))  # fmt: skip
+    held = await client.post(
+        f"/seminars/{seminar.id}/state", json={"state": "held"}, headers=COORDINATOR
+    )
+    assert held.status_code == 409
+    assert "開催日時の前には「開催済み」にできません" in held.json()["message"]
+    clock.set(ON_THE_DAY)
+    ok(await client.post(f"/seminars/{seminar.id}/state", json={"state": "held"},
+                         headers=COORDINATOR))  # fmt: skip
+    issued = await client.get(f"/registrations/{came['reference']}/certificate.pdf")
+    assert issued.status_code == 200
+
+
 async def test_the_day_check_in_report_certificate_and_feedback(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, clock: SettableClock
 ) -> None:
     seminar = await open_seminar(client, venue_seats=2)
     came = await register(client, seminar, person(1, name="山田 花子", role="visiting_nurse"))
@@ -293,7 +332,9 @@ async def test_the_day_check_in_report_certificate_and_feedback(
     )
     assert early.status_code == 409
 
-    await check_in_everyone_and_hold(client, seminar, [came["reference"], online["reference"]])
+    await check_in_everyone_and_hold(
+        client, seminar, [came["reference"], online["reference"]], clock
+    )
 
     report = ok(await client.get(f"/seminars/{seminar.id}/attendance", headers=COORDINATOR))
     assert (report["registered"], report["attended"], report["no_shows"]) == (3, 2, 1)
@@ -361,11 +402,13 @@ async def test_the_day_check_in_report_certificate_and_feedback(
     ]
 
 
-async def test_the_attendee_csv_opens_in_japanese_excel(client: httpx.AsyncClient) -> None:
+async def test_the_attendee_csv_opens_in_japanese_excel(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
     seminar = await open_seminar(client)
     came = await register(client, seminar, person(1, name="山田 花子", organisation="平内中央病院"))
     await register(client, seminar, person(2))
-    await check_in_everyone_and_hold(client, seminar, [came["reference"]])
+    await check_in_everyone_and_hold(client, seminar, [came["reference"]], clock)
     response = await client.get(f"/seminars/{seminar.id}/attendees.csv", headers=COORDINATOR)
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").split("\r\n")
@@ -381,7 +424,7 @@ async def test_the_attendee_csv_opens_in_japanese_excel(client: httpx.AsyncClien
 
 
 async def test_events_on_the_topics_carry_no_personal_data(
-    client: httpx.AsyncClient, service: Runtime
+    client: httpx.AsyncClient, service: Runtime, clock: SettableClock
 ) -> None:
     seminar = await open_seminar(client, venue_seats=1)
     personal = {
@@ -397,7 +440,7 @@ async def test_events_on_the_topics_carry_no_personal_data(
     second = ok(await client.get(f"/seminars/{seminar.id}/registrations", headers=COORDINATOR))[
         "registrations"
     ][1]
-    await check_in_everyone_and_hold(client, seminar, [second["reference"]])
+    await check_in_everyone_and_hold(client, seminar, [second["reference"]], clock)
 
     registrations = await read_topic(service.kafka_bootstrap, REGISTRATIONS.name, expect=4)
     seminars = await read_topic(service.kafka_bootstrap, SEMINARS.name, expect=4)
@@ -570,13 +613,13 @@ STREAM = "https://stream.example.jp/tosei-zaitaku"
 
 
 async def test_municipal_officers_read_the_feedback_figures_but_not_the_comments(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, clock: SettableClock
 ) -> None:
     seminar = await open_seminar(client)
     came = await register(
         client, seminar, person(1, municipality="外ヶ浜町", mode="online", role="physician")
     )
-    await check_in_everyone_and_hold(client, seminar, [came["reference"]])
+    await check_in_everyone_and_hold(client, seminar, [came["reference"]], clock)
     comment = "外ヶ浜の診療所から一人で参加、同じ町の医師が他にいないのが心細い"
     ok(
         await client.post(

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from tosei_common.platform.errors import Conflict, Message, NotFound
+from tosei_common.region.fiscal import japanese_date, tokyo_date
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
 from tosei_seminar.domain.seminar import CHECK_IN, FEEDBACK, Seminar, SeminarState, ensure_state
 
@@ -17,8 +18,10 @@ TAKING_FEEDBACK = Message("アンケートの回答", "take feedback")
 def check_in(
     seminar: Seminar, registration: Registration | None, *, at: datetime
 ) -> tuple[Registration, bool]:
-    """Mark an accepted registrant of ``seminar`` as present: (registration, whether new)."""
+    """Mark an accepted registrant of ``seminar`` as present: (registration, whether new).
+    Check-in opens on the seminar's day (Japan): nobody attends a seminar before it happens."""
     ensure_state(seminar, CHECK_IN, CHECKING_IN)
+    ensure_its_day(seminar, at)
     if registration is None or registration.seminar_id != seminar.id:
         raise NotFound(
             "この研修会にこの受付番号の申込はありません",
@@ -35,6 +38,23 @@ def check_in(
     if registration.checked_in_at is not None:
         return registration, False
     return replace(registration, checked_in_at=at), True
+
+
+def ensure_its_day(seminar: Seminar, at: datetime) -> None:
+    """A 409 before the seminar's day (in Japan), saying when check-in opens."""
+    if seminar.starts_at is None:
+        raise Conflict(
+            "開催日時が決まっていないため、まだ受付できません",
+            en="the seminar has no date yet: nobody can be checked in",
+            reason="not_yet",
+        )
+    day = tokyo_date(seminar.starts_at)
+    if tokyo_date(at) < day:
+        raise Conflict(
+            f"参加者の受付は開催日（{japanese_date(day)}）から始まります",
+            en=f"check-in opens on the seminar's day, {day}",
+            reason="not_yet",
+        )
 
 
 @dataclass(frozen=True)

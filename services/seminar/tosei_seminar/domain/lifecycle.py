@@ -53,6 +53,7 @@ class Readiness:
     has_stream: bool
     remote_places: int  # viewing sites and the online place
     checked_in: int
+    started: bool = True  # its start time has come
 
 
 def next_state(
@@ -91,6 +92,12 @@ def next_state(
             en="viewing sites and online attendees watch the stream: set the stream URL "
             "(PUT /seminars/{id}/online) before opening registration",
         )
+    if target is SeminarState.HELD and not ready.started:
+        raise Conflict(
+            "開催日時の前には「開催済み」にできません",
+            en="a seminar cannot be marked held before it starts",
+            reason="not_yet",
+        )
     if target is SeminarState.HELD and ready.checked_in == 0:
         raise Conflict(
             "受付（チェックイン）済みの参加者がいません。開催済みにする前に参加者の受付をしてください",
@@ -122,6 +129,7 @@ def move(
         has_stream=seminar.stream_url is not None,
         remote_places=sum(1 for p in places if p.mode is not AttendanceMode.VENUE),
         checked_in=sum(1 for a in attendees if a.attended),
+        started=seminar.starts_at is not None and at >= seminar.starts_at,
     )
     state = next_state(seminar.state, target, ready, reason)
     values: dict[str, Any] = {"state": state}
