@@ -358,6 +358,13 @@ async def test_the_day_check_in_report_certificate_and_feedback(
         came["reference"],
     ):
         assert words in text, words
+    # the seminar's own title, under the programme's name (the PDF wraps the line)
+    assert "在宅医療推進のための共同セミナー「地域で支える在宅医療" in text.replace("\n", "")
+    assert "東青圏域在宅医療合同研修会" not in text
+    online_pdf = await client.get(f"/registrations/{online['reference']}/certificate.pdf")
+    online_text = pdf_text(online_pdf.content)
+    assert "オンライン（オンライン配信）" not in online_text
+    assert "オンライン" in online_text
     refused = await client.get(f"/registrations/{absent['reference']}/certificate.pdf")
     assert refused.status_code == 409
     everyone = await client.get(f"/seminars/{seminar.id}/certificates.pdf", headers=COORDINATOR)

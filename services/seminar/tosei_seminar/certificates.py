@@ -21,6 +21,16 @@ FONT_FILE = "NotoSansCJKjp-Regular.otf"
 FAMILY = "NotoSansJP"
 
 
+#: The joint programme the towns run the seminar under (its own title is the seminar's).
+PROGRAMME = "在宅医療推進のための共同セミナー"
+
+
+def attended_as(mode: str, place: str) -> str:
+    """「会場参加（青森市民ホール 大会議室）」; where the place says the mode already (the online
+    place, オンライン配信), the mode alone: 「オンライン」, not 「オンライン（オンライン配信）」."""
+    return mode if mode in place else f"{mode}（{place}）"
+
+
 @dataclass(frozen=True)
 class Certificate:
     name: str
@@ -77,7 +87,7 @@ def _page(pdf: FPDF, c: Certificate) -> None:
     pdf.set_xy(40, 95)
     body = (
         f"あなたは{japanese_date(c.held_on)}に開催された{fiscal_year_label(c.fiscal_year)}"
-        f"東青圏域在宅医療合同研修会「{c.title}」を修了したことを証します。"
+        f"{PROGRAMME}「{c.title}」を修了したことを証します。"
     )
     pdf.multi_cell(width - 80, 10, body, wrapmode=WrapMode.CHAR, align=Align.L)
 
@@ -85,7 +95,7 @@ def _page(pdf: FPDF, c: Certificate) -> None:
     pdf.set_xy(40, pdf.get_y() + 8)
     for label, value in (
         ("職種", c.role),
-        ("参加方法", f"{c.mode}（{c.place}）"),
+        ("参加方法", attended_as(c.mode, c.place)),
         ("受付番号", c.reference),
     ):
         pdf.set_x(60)
@@ -96,6 +106,6 @@ def _page(pdf: FPDF, c: Certificate) -> None:
     pdf.set_xy(0, pdf.h - 62)
     pdf.cell(width - 50, 9, japanese_date(c.issued_on), align=Align.R)
     pdf.set_xy(0, pdf.h - 50)
-    pdf.cell(width - 50, 9, "東青圏域在宅医療合同研修会", align=Align.R)
+    pdf.cell(width - 50, 9, PROGRAMME, align=Align.R)
     pdf.set_xy(0, pdf.h - 41)
     pdf.cell(width - 50, 9, f"{fiscal_year_label(c.fiscal_year)}当番　{c.host}", align=Align.R)
