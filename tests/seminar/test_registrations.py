@@ -646,3 +646,27 @@ async def test_municipal_officers_read_the_feedback_figures_but_not_the_comments
         assert [c["text"] for c in full["comments"]] == [comment]
     # The attendance figures stay theirs.
     ok(await client.get(f"/seminars/{seminar.id}/attendance", headers=officer))
+
+
+async def test_everyone_still_registered_for_a_called_off_seminar_is_told_so_and_why(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client, venue_seats=1)
+    seated = await register(client, seminar, person(1))
+    waiting = await register(client, seminar, person(2))
+    withdrew = await register(client, seminar, person(3, mode="online"))
+    ok(await client.post(f"/registrations/{withdrew['reference']}/cancel"))
+    ok(
+        await client.post(
+            f"/seminars/{seminar.id}/state",
+            json={"state": "cancelled", "reason": "大雪警報のため中止します"},
+            headers=COORDINATOR,
+        )
+    )
+    for registered in (seated, waiting):
+        own = ok(await client.get(f"/registrations/{registered['reference']}"))
+        assert (own["status"], own["status_label"]) == ("seminar_cancelled", "中止")
+        assert own["cancel_reason"] == "大雪警報のため中止します"
+        assert (own["position"], own["stream_url"]) == (None, None)
+    mine = ok(await client.get(f"/registrations/{withdrew['reference']}"))
+    assert (mine["status_label"], mine["cancel_reason"]) == ("取消", None)

@@ -259,3 +259,20 @@ def changed_meanwhile() -> Conflict:
         "この申込は先ほど変更されました。もう一度確認してください",
         en="this registration changed meanwhile; look at it again",
     )
+
+
+@dataclass(frozen=True)
+class AsTold:
+    """What a registrant reads about their registration."""
+
+    status: str
+    label: str
+    reason: str | None = None  # why the seminar was cancelled
+
+
+def as_told(registration: Registration, seminar_cancelled: bool, why: str | None) -> AsTold:
+    """A seminar that is called off is 中止 to everyone who still had a seat or a place on the
+    wait list, with the reason; a registration they cancelled themselves stays 取消."""
+    if seminar_cancelled and registration.status is not RegistrationStatus.CANCELLED:
+        return AsTold("seminar_cancelled", "中止", why)
+    return AsTold(registration.status.value, registration.status.label)

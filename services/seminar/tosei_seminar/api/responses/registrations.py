@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from tosei_seminar.api.responses.common import Out, Town, iso
 from tosei_seminar.api.responses.seminars import PlaceOut, SeminarSummary, place_fields
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
 from tosei_seminar.domain.places import Place
-from tosei_seminar.domain.registration import Registration, RegistrationStatus, seat_or_wait
-from tosei_seminar.domain.seminar import Seminar
+from tosei_seminar.domain.registration import (
+    Registration,
+    RegistrationStatus,
+    as_told,
+    seat_or_wait,
+)
+from tosei_seminar.domain.seminar import Seminar, SeminarState
 from tosei_seminar.handlers.reads import OwnRegistration, Registrants
 
 
@@ -127,8 +134,14 @@ class CheckedIn(Out):
 
 class OwnRegistrationOut(Out):
     reference: str
-    status: str
+    status: str = Field(
+        description="accepted, waitlisted, cancelled, or seminar_cancelled (中止) when the "
+        "seminar itself was called off"
+    )
     status_label: str
+    cancel_reason: str | None = Field(
+        default=None, description="Why the seminar was called off (中止の理由)."
+    )
     position: int | None
     name: str
     organisation: str | None
@@ -146,11 +159,14 @@ class OwnRegistrationOut(Out):
     @classmethod
     def of(cls, own: OwnRegistration) -> OwnRegistrationOut:
         r, seminar = own.registration, own.seminar
+        off = seminar.state is SeminarState.CANCELLED
+        told = as_told(r, off, seminar.cancel_reason)
         return cls(
             reference=r.reference,
-            status=r.status.value,
-            status_label=r.status.label,
-            position=own.position,
+            status=told.status,
+            status_label=told.label,
+            cancel_reason=told.reason,
+            position=None if off else own.position,
             name=r.name,
             organisation=r.organisation,
             role=r.role.value,
@@ -159,7 +175,7 @@ class OwnRegistrationOut(Out):
             mode_label=MODE_LABELS[r.mode],
             place=PlaceOut.of(own.place),
             seminar=SeminarSummary.of(seminar),
-            stream_url=own.stream_url,
+            stream_url=None if off else own.stream_url,
             checked_in=r.checked_in_at is not None,
             feedback_given=own.feedback_given,
             certificate_available=own.certificate_available,
