@@ -548,3 +548,39 @@ async def test_a_new_date_and_changed_seats_reach_the_topics_once_the_seminar_is
 
 def ce_type(record: ConsumerRecord[bytes, bytes]) -> str:
     return header(record, "ce_type") or ""
+
+
+async def test_a_draft_cancelled_before_it_was_announced_stays_unpublished(
+    client: httpx.AsyncClient,
+) -> None:
+    draft = ok(
+        await client.post(
+            "/seminars",
+            json={"fiscal_year": 2035, "title": "まだ公表していない研修会"},
+            headers=COORDINATOR,
+        ),
+        201,
+    )
+    ok(
+        await client.post(
+            f"/seminars/{draft['id']}/state",
+            json={"state": "cancelled", "reason": "企画の見直し"},
+            headers=COORDINATOR,
+        )
+    )
+    public = ok(await client.get("/seminars"))
+    listed = public if isinstance(public, list) else public.get("seminars", public)
+    assert "まだ公表していない研修会" not in str(listed)
+    assert (await client.get(f"/seminars/{draft['id']}")).status_code == 404
+    staff = ok(await client.get("/seminars", headers=COORDINATOR))
+    assert "まだ公表していない研修会" in str(staff)  # coordinators still see it, cancelled
+    announced = await open_seminar(client)  # scheduled and open: the public knew it
+    ok(
+        await client.post(
+            f"/seminars/{announced.id}/state",
+            json={"state": "cancelled", "reason": "大雪警報のため中止"},
+            headers=COORDINATOR,
+        )
+    )
+    shown = ok(await client.get(f"/seminars/{announced.id}"))
+    assert shown["state_label"] == "中止"  # told, not hidden

@@ -12,7 +12,8 @@ from tosei_seminar.domain.seminar import Seminar, SeminarState
 
 _SEMINAR = """
     SELECT id, fiscal_year, title, host_municipality, state, starts_at, ends_at, stream_url,
-           chosen_venue_id, cancel_reason, created_by, created_at, updated_by, updated_at
+           chosen_venue_id, cancel_reason, created_by, created_at, updated_by, updated_at,
+           announced_at
     FROM seminars
 """
 
@@ -33,6 +34,7 @@ def _seminar(r: asyncpg.Record) -> Seminar:
         created_at=r["created_at"],
         updated_by=r["updated_by"],
         updated_at=r["updated_at"],
+        announced_at=r["announced_at"],
     )
 
 
@@ -83,6 +85,7 @@ def _changeable(s: Seminar) -> tuple[object, ...]:
         s.cancel_reason,
         s.updated_by,
         s.updated_at,
+        s.announced_at,
     )
 
 
@@ -91,8 +94,8 @@ async def insert(conn: Connection, s: Seminar) -> None:
         """
         INSERT INTO seminars (id, fiscal_year, created_by, created_at, title, host_municipality,
             state, starts_at, ends_at, stream_url, chosen_venue_id, cancel_reason, updated_by,
-            updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            updated_at, announced_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
         """,
         s.id,
         s.fiscal_year,
@@ -108,7 +111,7 @@ async def update(conn: Connection, s: Seminar) -> None:
         """
         UPDATE seminars SET title = $2, host_municipality = $3, state = $4, starts_at = $5,
             ends_at = $6, stream_url = $7, chosen_venue_id = $8, cancel_reason = $9,
-            updated_by = $10, updated_at = $11
+            updated_by = $10, updated_at = $11, announced_at = $12
         WHERE id = $1
         """,
         s.id,

@@ -133,6 +133,8 @@ def move(
     )
     state = next_state(seminar.state, target, ready, reason)
     values: dict[str, Any] = {"state": state}
+    if state is SeminarState.SCHEDULED and seminar.announced_at is None:
+        values["announced_at"] = at
     if state is SeminarState.CANCELLED:
         values["cancel_reason"] = reason
     after = seminar.changed(actor, at, **values)

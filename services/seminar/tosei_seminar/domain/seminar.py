@@ -98,17 +98,23 @@ class Seminar:
     created_at: datetime
     updated_by: str
     updated_at: datetime
+    #: When it was first scheduled (``seminar.scheduled`` published); None: never announced.
+    announced_at: datetime | None = None
 
     @property
     def announced(self) -> bool:
         """Whether integrators know the seminar (``seminar.scheduled`` was published): from then
         on a change to what they were told is published too."""
-        return self.state is not SeminarState.PLANNED
+        return self.announced_at is not None or self.state not in (
+            SeminarState.PLANNED,
+            SeminarState.CANCELLED,
+        )
 
     @property
     def published(self) -> bool:
-        """Whether the public sees it: to them a planned seminar does not exist yet."""
-        return self.state in PUBLISHED
+        """Whether the public sees it: to them a planned seminar does not exist yet, and a
+        draft cancelled before it was ever announced never will."""
+        return self.state in PUBLISHED and self.announced
 
     def changed(self, actor: str, at: datetime, **values: Any) -> Seminar:
         """The seminar with new values, recorded as changed by ``actor`` at ``at``."""

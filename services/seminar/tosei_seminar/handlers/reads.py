@@ -81,7 +81,9 @@ async def seminar_detail(
 
 async def seminars(conn: Connection, who: Principal | None) -> list[Seminar]:
     """The published seminars, or all of them for staff."""
-    return await seminars_db.listed(conn, list(SeminarState) if access.is_staff(who) else PUBLISHED)
+    if access.is_staff(who):
+        return await seminars_db.listed(conn, list(SeminarState))
+    return [s for s in await seminars_db.listed(conn, PUBLISHED) if s.published]
 
 
 async def options(
