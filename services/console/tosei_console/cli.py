@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.platform.principal import Role
-from tosei_common.platform.service import Runtime, ToolContext
+from tosei_common.platform.service import ToolContext
 from tosei_common.region.municipalities import UnknownMunicipality
 from tosei_console.domain.accounts import AccountProblem
 from tosei_console.handlers.accounts import add_account
@@ -48,30 +48,20 @@ def run_user_add(args: argparse.Namespace, tool: ToolContext) -> int:
     actor = tool.actor
 
     async def run() -> str:
-        async with tool.database() as database_url:
-            runtime = Runtime(
-                tool.services["console"],
-                tool.settings,
-                database_url=database_url,
-                kafka_bootstrap=tool.kafka_bootstrap,
-                consume=False,
-                relay=False,
+        async with (
+            tool.runtime_of("console", application_name="tosei-user-add") as runtime,
+            runtime.unit_of_work(actor) as uow,
+        ):
+            account = await add_account(
+                uow,
+                login=args.login,
+                display_name=args.name,
+                role=args.role,
+                password=password,
+                municipality=args.municipality,
+                expert_id=args.expert_id,
             )
-            try:
-                await runtime.open_database(application_name="tosei-user-add")
-                async with runtime.unit_of_work(actor) as uow:
-                    account = await add_account(
-                        uow,
-                        login=args.login,
-                        display_name=args.name,
-                        role=args.role,
-                        password=password,
-                        municipality=args.municipality,
-                        expert_id=args.expert_id,
-                    )
-                return account.login
-            finally:
-                await runtime.close_database()
+        return account.login
 
     try:
         login = asyncio.run(run())

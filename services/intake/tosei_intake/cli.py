@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tosei_common.platform.clock import SYSTEM_CLOCK
-from tosei_common.platform.service import Runtime, ToolContext
+from tosei_common.platform.service import ToolContext
 from tosei_common.region.said import Message
 from tosei_intake.domain.import_report import ImportReport, render
 from tosei_intake.domain.legacy import Desk, ParsedFile, parse_files
@@ -64,26 +64,14 @@ def run_import_legacy(args: argparse.Namespace, tool: ToolContext) -> int:
     actor = args.by or tool.actor
 
     async def run() -> ImportReport:
-        async with tool.database() as database_url:
-            runtime = Runtime(
-                tool.services["intake"],
-                tool.settings,
-                database_url=database_url,
-                kafka_bootstrap=tool.kafka_bootstrap,
-                consume=False,
-                relay=False,
+        async with tool.runtime_of("intake", application_name="tosei-import-legacy") as runtime:
+            return await import_files(
+                partial(runtime.unit_of_work, actor),
+                parsed,
+                dry_run=args.dry_run,
+                pseudonym_secret=runtime.settings.pseudonym_secret,
+                progress=_progress if sum(len(f.cases) for f in parsed) > CHUNK else None,
             )
-            try:
-                await runtime.open_database(application_name="tosei-import-legacy")
-                return await import_files(
-                    partial(runtime.unit_of_work, actor),
-                    parsed,
-                    dry_run=args.dry_run,
-                    pseudonym_secret=runtime.settings.pseudonym_secret,
-                    progress=_progress if sum(len(f.cases) for f in parsed) > CHUNK else None,
-                )
-            finally:
-                await runtime.close_database()
 
     report = asyncio.run(run())
     print(render(report))

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import getpass
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
@@ -126,6 +126,24 @@ class ToolContext:
         except (OSError, KeyError):
             login = "unknown"
         return f"cli:{login}"
+
+    @asynccontextmanager
+    async def runtime_of(self, service: str, *, application_name: str) -> AsyncIterator[Runtime]:
+        """A service's runtime for one command: its database open, no consumer, no relay."""
+        async with self.database() as database_url:
+            runtime = Runtime(
+                self.services[service],
+                self.settings,
+                database_url=database_url,
+                kafka_bootstrap=self.kafka_bootstrap,
+                consume=False,
+                relay=False,
+            )
+            try:
+                await runtime.open_database(application_name=application_name)
+                yield runtime
+            finally:
+                await runtime.close_database()
 
 
 def discover_services() -> dict[str, ServiceSpec]:
