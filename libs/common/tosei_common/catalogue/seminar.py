@@ -22,7 +22,8 @@ from tosei_common.platform.topics import Topic
 SEMINARS = Topic(
     "tosei.seminar.seminars",
     "Lifecycle of the joint home-care seminars: scheduled, rescheduled, registration opened "
-    "and closed, held (with attendance figures) or cancelled.",
+    "and closed, held (with attendance figures) or cancelled; attendance figures corrected "
+    "after the day.",
     partitions=3,
 )
 REGISTRATIONS = Topic(
@@ -163,12 +164,8 @@ class SeminarRegistrationClosed(Event):
     closed_at: datetime = Field(examples=["2026-10-10T09:00:00Z"])
 
 
-class SeminarHeld(Event):
-    """The seminar took place; its attendance figures (checked-in registrants)."""
-
-    ce_type: ClassVar[str] = "jp.tosei.seminar.seminar.held.v1"
-    topic: ClassVar[Topic] = SEMINARS
-    subject_field: ClassVar[str] = "seminar_id"
+class _AttendanceFigures(Event):
+    """A seminar's attendance figures (checked-in registrants), as held or as corrected."""
 
     seminar_id: UUID = _SEMINAR_ID
     fiscal_year: int = _FISCAL_YEAR
@@ -188,7 +185,28 @@ class SeminarHeld(Event):
         description="Attendees per role.",
         examples=[{"nurse": 120, "visiting_nurse": 60, "care_manager": 90, "resident": 101}],
     )
+
+
+class SeminarHeld(_AttendanceFigures):
+    """The seminar took place; its attendance figures (checked-in registrants)."""
+
+    ce_type: ClassVar[str] = "jp.tosei.seminar.seminar.held.v1"
+    topic: ClassVar[Topic] = SEMINARS
+    subject_field: ClassVar[str] = "seminar_id"
+
     held_at: datetime = Field(examples=["2026-10-17T08:00:00Z"])
+
+
+class SeminarAttendanceCorrected(_AttendanceFigures):
+    """A coordinator corrected who attended a held seminar (a missed check-in, a mistaken one):
+    the whole figures as they now stand, replacing those of ``seminar.held`` or of an earlier
+    correction. The reason and who was corrected stay in the service's audit trail."""
+
+    ce_type: ClassVar[str] = "jp.tosei.seminar.seminar.attendance_corrected.v1"
+    topic: ClassVar[Topic] = SEMINARS
+    subject_field: ClassVar[str] = "seminar_id"
+
+    corrected_at: datetime = Field(examples=["2026-10-20T01:30:00Z"])
 
 
 class SeminarCancelled(Event):

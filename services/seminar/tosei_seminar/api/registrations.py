@@ -13,8 +13,9 @@ from tosei_common.platform.auth import current_principal, optional_principal
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.municipalities import municipality
-from tosei_seminar.api.requests import CheckInIn, RegistrationIn, Town
+from tosei_seminar.api.requests import AttendanceCorrectionIn, CheckInIn, RegistrationIn, Town
 from tosei_seminar.api.responses.registrations import (
+    AttendanceCorrectedOut,
     CheckedIn,
     OptionsOut,
     RegisteredOut,
@@ -103,5 +104,18 @@ def router(rt: Runtime) -> APIRouter:
                 uow, who, seminar_id, body.reference
             )
         return CheckedIn.of(registration, new=new)
+
+    @api.post(
+        "/attendance-corrections",
+        summary="Correct who attended, after the seminar is held (with a reason)",
+    )
+    async def correct_attendance(
+        seminar_id: UUID, body: AttendanceCorrectionIn, who: Who
+    ) -> AttendanceCorrectedOut:
+        async with rt.unit_of_work(who) as uow:
+            registration, total = await check_ins.correct(
+                uow, who, seminar_id, body.reference, attended=body.attended, reason=body.reason
+            )
+        return AttendanceCorrectedOut.of(registration, attended_total=total)
 
     return api

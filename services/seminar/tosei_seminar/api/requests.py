@@ -202,6 +202,18 @@ class CheckInIn(Body):
     reference: str = Field(min_length=1, max_length=40, examples=["7KQ2-M9XD-4TPA-R3WB"])
 
 
+class AttendanceCorrectionIn(Body):
+    reference: str = Field(min_length=1, max_length=40, examples=["7KQ2-M9XD-4TPA-R3WB"])
+    attended: bool = Field(
+        description="true: they came (a missed check-in); false: they did not (a mistaken one).",
+        examples=[True],
+    )
+    reason: Reason = Field(
+        description="Why the attendance is corrected (監査記録に残ります).",
+        examples=["受付の混雑で記録漏れ。署名簿で出席を確認"],
+    )
+
+
 class FeedbackIn(Body):
     satisfaction: int = Field(ge=1, le=5, description="満足度 (1–5).", examples=[5])
     usefulness: int = Field(ge=1, le=5, description="業務に役立つか (1–5).", examples=[4])

@@ -187,6 +187,22 @@ async def check_in(conn: Connection, registration: Registration, actor: str) -> 
     return status.endswith(" 1")
 
 
+async def correct_attendance(conn: Connection, registration: Registration, actor: str) -> bool:
+    """Record a corrected attendance (present or not) unless it changed meanwhile."""
+    present = registration.checked_in_at is not None
+    status: str = await conn.execute(
+        """
+        UPDATE registrations SET checked_in_at = $2, checked_in_by = $3
+        WHERE id = $1 AND status = 'accepted' AND (checked_in_at IS NOT NULL) = $4
+        """,
+        registration.id,
+        registration.checked_in_at,
+        actor if present else None,
+        not present,
+    )
+    return status.endswith(" 1")
+
+
 async def attendees(conn: Connection, seminar_id: UUID) -> list[Attendee]:
     """Every accepted registration with whether they came (what the reports count)."""
     rows = await conn.fetch(

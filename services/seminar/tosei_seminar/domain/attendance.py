@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from tosei_common.platform.errors import Conflict, Message, NotFound
+from tosei_common.catalogue.seminar import SeminarAttendanceCorrected
+from tosei_common.platform.errors import Conflict, Message, NotFound, Unprocessable
 from tosei_common.region.fiscal import japanese_date, tokyo_date
+from tosei_seminar.domain.lifecycle import attendance_figures
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
+from tosei_seminar.domain.reports import Attendee
 from tosei_seminar.domain.seminar import CHECK_IN, FEEDBACK, Seminar, SeminarState, ensure_state
 
 CHECKING_IN = Message("参加者の受付", "check people in")
@@ -22,6 +26,14 @@ def check_in(
     Check-in opens on the seminar's day (Japan): nobody attends a seminar before it happens."""
     ensure_state(seminar, CHECK_IN, CHECKING_IN)
     ensure_its_day(seminar, at)
+    seated = _seated(seminar, registration)
+    if seated.checked_in_at is not None:
+        return seated, False
+    return replace(seated, checked_in_at=at), True
+
+
+def _seated(seminar: Seminar, registration: Registration | None) -> Registration:
+    """The registration, if it is this seminar's and holds a seat (only those attend)."""
     if registration is None or registration.seminar_id != seminar.id:
         raise NotFound(
             "この研修会にこの受付番号の申込はありません",
@@ -35,9 +47,57 @@ def check_in(
             "not accepted: it has no seat to check in to",
             status=registration.status.value,
         )
-    if registration.checked_in_at is not None:
-        return registration, False
-    return replace(registration, checked_in_at=at), True
+    return registration
+
+
+def correct_attendance(
+    seminar: Seminar,
+    registration: Registration | None,
+    *,
+    attended: bool,
+    reason: str | None,
+    answered: bool,
+) -> Registration:
+    """After the day, a coordinator records that a registrant did (a missed check-in) or did
+    not (a mistaken one) attend. Before the seminar is held, check-in is the way; a correction
+    needs a reason, because it changes figures already announced."""
+    if seminar.state is not SeminarState.HELD:
+        raise Conflict(
+            "出席の訂正は開催済みの研修会で行います。開催済みになる前は受付（チェックイン）で"
+            "記録してください",
+            en="attendance is corrected once the seminar is held; before that, check people in",
+            state=seminar.state.value,
+        )
+    if not (reason and reason.strip()):
+        raise Unprocessable(
+            "訂正の理由を入力してください",
+            en="say why the attendance is corrected",
+            fields={"reason": Message("訂正するときは入力してください", "required to correct")},
+        )
+    seated = _seated(seminar, registration)
+    if (seated.checked_in_at is not None) == attended:
+        label = "出席" if attended else "欠席"
+        raise Conflict(
+            f"この申込はすでに{label}として記録されています",
+            en=f"this registration is recorded as {'present' if attended else 'absent'} already",
+            reason="unchanged",
+        )
+    if not attended and answered:
+        raise Conflict(
+            "この申込はアンケートに回答済みです。出席した方の回答があるため、欠席に訂正できません",
+            en="this registration answered the feedback form: it cannot be corrected to absent",
+            reason="answered",
+        )
+    # A missed check-in counts as present from the seminar's start: its certificate and the
+    # reports date it by the seminar, not by the day of the correction.
+    return replace(seated, checked_in_at=seminar.starts_at if attended else None)
+
+
+def attendance_corrected(
+    seminar: Seminar, attendees: Sequence[Attendee], at: datetime
+) -> SeminarAttendanceCorrected:
+    """The whole figures after a correction, replacing those announced before."""
+    return SeminarAttendanceCorrected(**attendance_figures(seminar, attendees, at), corrected_at=at)
 
 
 def ensure_its_day(seminar: Seminar, at: datetime) -> None:

@@ -192,19 +192,25 @@ def _scheduled(seminar: Seminar, places: Sequence[Place], at: datetime) -> Semin
 
 
 def _held(seminar: Seminar, attendees: Sequence[Attendee], at: datetime) -> SeminarHeld:
+    return SeminarHeld(**attendance_figures(seminar, attendees, at), held_at=at)
+
+
+def attendance_figures(
+    seminar: Seminar, attendees: Sequence[Attendee], at: datetime
+) -> dict[str, Any]:
+    """The figures ``seminar.held`` and ``seminar.attendance_corrected`` both announce."""
     by_mode, by_town, by_role = attended_counts(attendees)
-    return SeminarHeld(
-        seminar_id=seminar.id,
-        fiscal_year=seminar.fiscal_year,
-        host_municipality=seminar.host_municipality,
-        held_on=tokyo_date(seminar.starts_at or at),
-        registered=len(attendees),
-        attended=sum(by_mode.values()),
-        attended_by_mode=by_mode,
-        attended_by_municipality=by_town,
-        attended_by_role=by_role,
-        held_at=at,
-    )
+    return {
+        "seminar_id": seminar.id,
+        "fiscal_year": seminar.fiscal_year,
+        "host_municipality": seminar.host_municipality,
+        "held_on": tokyo_date(seminar.starts_at or at),
+        "registered": len(attendees),
+        "attended": sum(by_mode.values()),
+        "attended_by_mode": by_mode,
+        "attended_by_municipality": by_town,
+        "attended_by_role": by_role,
+    }
 
 
 def _capacity(places: Sequence[Place], mode: AttendanceMode) -> int:

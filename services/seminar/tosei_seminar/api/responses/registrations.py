@@ -132,6 +132,26 @@ class CheckedIn(Out):
         )
 
 
+class AttendanceCorrectedOut(Out):
+    reference: str
+    name: str
+    attended: bool
+    attended_total: int = Field(description="Attendees of the seminar after the correction.")
+    message: str
+
+    @classmethod
+    def of(cls, r: Registration, *, attended_total: int) -> AttendanceCorrectedOut:
+        attended = r.checked_in_at is not None
+        return cls(
+            reference=r.reference,
+            name=r.name,
+            attended=attended,
+            attended_total=attended_total,
+            message=f"{r.name}さんを{'出席' if attended else '欠席'}に訂正しました。"
+            f"出席者は{attended_total}人です。",
+        )
+
+
 class OwnRegistrationOut(Out):
     reference: str
     status: str = Field(
