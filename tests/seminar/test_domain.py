@@ -175,9 +175,42 @@ HALLS = [
 ]
 
 
+def registered(people: int, no_show_rate: float) -> sizing.Demand:
+    return sizing.demand(
+        expected_turnout=None, registrations=people, last_year=None, no_show_rate=no_show_rate
+    )
+
+
+def test_the_sizing_basis_is_what_the_coordinator_gave_then_what_is_known() -> None:
+    last_year = sizing.PastTurnout(2026, registered=40, attended=30)
+    given = sizing.demand(
+        expected_turnout=80, registrations=12, last_year=last_year, no_show_rate=None
+    )
+    assert (given.basis, given.people, given.no_show_rate) == ("expected_turnout", 80, 0.1)
+    so_far = sizing.demand(
+        expected_turnout=None, registrations=12, last_year=last_year, no_show_rate=None
+    )
+    assert (so_far.basis, so_far.people) == ("registrations", 12)
+    past = sizing.demand(
+        expected_turnout=None, registrations=0, last_year=last_year, no_show_rate=None
+    )
+    assert (past.basis, past.people, past.no_show_rate) == ("last_year", 40, 0.25)
+    assert "昨年度（令和8年度）" in past.words
+    told = sizing.demand(
+        expected_turnout=None, registrations=0, last_year=last_year, no_show_rate=0.2
+    )
+    assert told.no_show_rate == 0.2
+    for nothing in (None, sizing.PastTurnout(2026, registered=0, attended=0)):
+        with pytest.raises(Unprocessable) as refused:
+            sizing.demand(
+                expected_turnout=None, registrations=0, last_year=nothing, no_show_rate=None
+            )
+        assert "expected_turnout" in refused.value.fields
+
+
 def test_the_smallest_venue_that_fits_with_the_margin_is_recommended() -> None:
     # 180 registered, 15% do not come: 153 expected; 10% margin: 169 seats.
-    result = sizing.recommend(HALLS, 180, no_show_rate=0.15, margin=0.1, basis="registrations")
+    result = sizing.recommend(HALLS, registered(180, 0.15), margin=0.1)
     assert (result.expected_audience, result.seats_needed) == (153, 169)
     assert result.recommended is not None
     assert result.recommended.name == "青森市民ホール 大会議室"
@@ -190,10 +223,8 @@ def test_a_venue_exactly_the_size_needed_fits() -> None:
     assert sizing.seats_needed(100, 0.1, 0.0) == (90, 90)
     result = sizing.recommend(
         [candidate("ちょうど", 90, 1), candidate("大きい", 91, 1)],
-        100,
-        no_show_rate=0.1,
+        sizing.demand(expected_turnout=100, registrations=0, last_year=None, no_show_rate=0.1),
         margin=0.0,
-        basis="expected_turnout",
     )
     assert result.recommended is not None
     assert result.recommended.name == "ちょうど"
@@ -201,7 +232,7 @@ def test_a_venue_exactly_the_size_needed_fits() -> None:
 
 
 def test_when_no_candidate_is_big_enough_it_says_by_how_much() -> None:
-    result = sizing.recommend(HALLS, 1000, no_show_rate=0.0, margin=0.1, basis="registrations")
+    result = sizing.recommend(HALLS, registered(1000, 0.0), margin=0.1)
     assert result.recommended is None
     assert "300席足りません" in result.reason
 
@@ -209,10 +240,8 @@ def test_when_no_candidate_is_big_enough_it_says_by_how_much() -> None:
 def test_equal_halls_go_to_the_cheaper_one() -> None:
     result = sizing.recommend(
         [candidate("高い", 100, 50000), candidate("安い", 100, 20000)],
-        50,
-        no_show_rate=0.1,
+        registered(50, 0.1),
         margin=0.1,
-        basis="registrations",
     )
     assert result.recommended is not None
     assert result.recommended.name == "安い"

@@ -57,14 +57,23 @@ def router(rt: Runtime) -> APIRouter:
     async def recommend_venue(
         seminar_id: UUID,
         who: Who,
-        no_show_rate: Annotated[float, Query(ge=0, le=0.9, description="0.1 = 10%")] = 0.1,
+        no_show_rate: Annotated[
+            float | None,
+            Query(
+                ge=0,
+                le=0.9,
+                description="0.1 = 10%; default: last year's actual rate when sizing from last "
+                "year, else 10%",
+            ),
+        ] = None,
         margin: Annotated[float, Query(ge=0, le=1, description="Spare seats, 0.1 = 10%")] = 0.1,
         expected_turnout: Annotated[
             int | None,
             Query(
-                ge=0,
+                ge=1,
                 le=100_000,
-                description="Expected registrations for the main venue; default: those so far.",
+                description="Expected registrations for the main venue; default: those so far, "
+                "or with none yet, last year's seminar's (else a 422 asks for it).",
             ),
         ] = None,
     ) -> RecommendationOut:

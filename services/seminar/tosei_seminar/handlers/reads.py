@@ -100,22 +100,37 @@ async def venue_recommendation(
     who: Principal,
     seminar_id: UUID,
     *,
-    no_show_rate: float,
+    no_show_rate: float | None,
     margin: float,
     expected_turnout: int | None,
 ) -> sizing.Recommendation:
     access.ensure_may_manage(who, doing="会場の推奨")
-    await loading.seminar(conn, seminar_id)
+    seminar = await loading.seminar(conn, seminar_id)
     venues = await venues_db.of_seminar(conn, seminar_id)
     places = await places_db.of_seminar(conn, seminar_id)
     in_person = sum(p.seated + p.waiting for p in places if p.mode is AttendanceMode.VENUE)
+    wanted = sizing.demand(
+        expected_turnout=expected_turnout,
+        registrations=in_person,
+        last_year=await _last_years_venue(conn, seminar.fiscal_year - 1),
+        no_show_rate=no_show_rate,
+    )
     return sizing.recommend(
         [sizing.Candidate(v.id, v.name, v.municipality, v.capacity, v.fee) for v in venues],
-        in_person if expected_turnout is None else expected_turnout,
-        no_show_rate=no_show_rate,
+        wanted,
         margin=margin,
-        basis="registrations" if expected_turnout is None else "expected_turnout",
     )
+
+
+async def _last_years_venue(conn: Connection, fiscal_year: int) -> sizing.PastTurnout | None:
+    """Who registered for and came to the main venue of that year's seminar, if it was held."""
+    held = await seminars_db.of_year(conn, fiscal_year)
+    if held is None or held.state is not SeminarState.HELD:
+        return None
+    at_venue = [
+        a for a in await registrations_db.attendees(conn, held.id) if a.mode is AttendanceMode.VENUE
+    ]
+    return sizing.PastTurnout(fiscal_year, len(at_venue), sum(a.attended for a in at_venue))
 
 
 # registrations ---------------------------------------------------------------------------------
