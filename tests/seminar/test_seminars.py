@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,14 +13,17 @@ from aiokafka import ConsumerRecord
 from tests.seminar.conftest import (
     AUDITOR,
     COORDINATOR,
+    Seminar,
     ok,
     open_seminar,
     person,
     register,
 )
+from tests.seminar.test_registrations import check_in_everyone_and_hold
 from tests.support.auth import bearer
 from tests.support.waiting import header, read_topic
 from tosei_common.catalogue.seminar import REGISTRATIONS, SEMINARS
+from tosei_common.platform.clock import SettableClock, japan_moment
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
 
@@ -84,6 +88,40 @@ async def test_only_coordinators_override_and_only_with_a_reason(
     [problem] = year.json()["fields"]
     assert problem["field"] == "fiscal_year"
     assert "1990年度は範囲外です" in problem["message"]
+
+
+async def test_a_year_that_is_over_keeps_its_host(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
+    before = ok(await client.get("/rotation?from_year=2021&years=8"))
+    past = await client.put(  # today is in FY2026 (令和8年度)
+        "/rotation/overrides/2024",
+        json={"host": "平内町", "reason": "記録の付け替え"},
+        headers=COORDINATOR,
+    )
+    assert past.status_code == 409
+    assert "令和6年度は終わった年度です" in past.json()["message"]
+    assert "令和8年度以降" in past.json()["message"]
+    assert ok(await client.get("/rotation?from_year=2021&years=8")) == before
+
+    ok(
+        await client.put(
+            "/rotation/overrides/2027",
+            json={"host": "外ヶ浜町", "reason": "青森市の会場が改修中"},
+            headers=COORDINATOR,
+        )
+    )
+    clock.set(japan_moment("2028-04-01 09:00"))  # FY2027 is over
+    assert (await client.delete("/rotation/overrides/2027", headers=COORDINATOR)).status_code == 409
+    again = await client.put(
+        "/rotation/overrides/2027",
+        json={"host": "平内町", "reason": "やはり平内町"},
+        headers=COORDINATOR,
+    )
+    assert again.status_code == 409
+    [kept] = ok(await client.get("/rotation?from_year=2027&years=1"))["years"]
+    assert kept["host"]["name"] == "外ヶ浜町"
+    assert kept["reason"] == "青森市の会場が改修中"
 
 
 async def test_an_override_moves_a_planned_seminar_but_not_a_scheduled_one(
@@ -294,6 +332,47 @@ async def test_the_venue_recommendation_follows_the_registrations(
             f"/seminars/{seminar.id}/venue-recommendation?{query}", headers=COORDINATOR
         )
         assert response.status_code == 422, query
+
+
+async def test_with_no_registrations_the_sizing_asks_or_uses_last_year(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
+    this_year = await open_seminar(client, venue_seats=10)
+
+    def advice_for(seminar: Seminar, query: str = "") -> Awaitable[httpx.Response]:
+        return client.get(
+            f"/seminars/{seminar.id}/venue-recommendation?{query}", headers=COORDINATOR
+        )
+
+    nothing = await advice_for(this_year)
+    assert nothing.status_code == 422  # not "0席が必要です" and the 10-seat room
+    body = nothing.json()
+    assert "見込み参加者数（expected_turnout）を指定してください" in body["message"]
+    assert [f["field"] for f in body["fields"]] == ["expected_turnout"]
+    assert (await advice_for(this_year, "expected_turnout=0")).status_code == 422
+
+    # FY2027 is held: 8 registered for the venue, 6 came (a quarter stayed away)
+    people = [await register(client, this_year, person(n)) for n in range(8)]
+    await check_in_everyone_and_hold(client, this_year, [p["reference"] for p in people[:6]], clock)
+    next_year = await open_seminar(client, venue_seats=10, fiscal_year=2028)
+    advice = ok(await advice_for(next_year))
+    assert advice["basis"] == "last_year"
+    assert (advice["registrations"], advice["no_show_rate"]) == (8, 0.25)
+    assert (advice["expected_audience"], advice["seats_needed"]) == (6, 7)
+    assert advice["reason"].startswith(
+        "まだ申込がないため昨年度（令和9年度）の実績で見積もります。"
+        "昨年度の会場参加の申込者数8人、欠席率25%で来場見込み6人"
+    )
+    assert advice["recommended"]["id"] == next_year.small_venue
+    assert ok(await advice_for(next_year, "no_show_rate=0"))["seats_needed"] == 9
+
+    await register(client, next_year, person(99))
+    first = ok(await advice_for(next_year))
+    assert (first["basis"], first["registrations"], first["no_show_rate"]) == (
+        "registrations",
+        1,
+        0.1,
+    )
 
 
 async def test_moving_to_a_bigger_venue_seats_the_wait_list(client: httpx.AsyncClient) -> None:

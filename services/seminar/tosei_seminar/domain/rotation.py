@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tosei_common.platform.errors import BadRequest, Conflict, Message, NotFound, Unprocessable
-from tosei_common.region.fiscal import fiscal_year_display, fiscal_year_label
+from tosei_common.region.fiscal import fiscal_year as fiscal_year_on
+from tosei_common.region.fiscal import fiscal_year_display, fiscal_year_label, tokyo_date
 from tosei_common.region.municipalities import (
     AOMORI,
     HIRANAI,
@@ -64,6 +65,11 @@ def check_year(fiscal_year: int) -> int:
             },
         )
     return fiscal_year
+
+
+def fiscal_year_of(at: datetime) -> int:
+    """The fiscal year a moment falls in, in Japan."""
+    return fiscal_year_on(tokyo_date(at))
 
 
 def turn_of(fiscal_year: int) -> Municipality:
@@ -132,10 +138,20 @@ def change_override(
     """Set the override of a year (``host`` and ``reason``), or remove it (``host`` None).
 
     The year's seminar follows its host while it is planned; once scheduled its host is fixed.
+    A year that is over keeps the host it had: the rotation's past is a record, not a plan.
     """
     if host is not None:
         check_override(fiscal_year, host, reason or "")
     check_year(fiscal_year)
+    this_year = fiscal_year_of(at)
+    if fiscal_year < this_year:
+        raise Conflict(
+            f"{fiscal_year_label(fiscal_year)}は終わった年度です。過去の年度の当番は記録として"
+            f"残すため変更できません（変更できるのは{fiscal_year_label(this_year)}以降です）",
+            en=f"FY{fiscal_year} is over: its host is a matter of record and cannot change "
+            f"(from FY{this_year} on it can)",
+            reason="year_over",
+        )
     if seminar is not None and seminar.state is not SeminarState.PLANNED:
         raise Conflict(
             f"{fiscal_year_label(fiscal_year)}の研修会はすでに「{seminar.state.label}」で当番が"
