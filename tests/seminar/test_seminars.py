@@ -397,6 +397,52 @@ async def test_moving_to_a_bigger_venue_seats_the_wait_list(client: httpx.AsyncC
     assert back.status_code == 422  # 5 accepted do not fit in 2 seats
 
 
+async def test_the_history_names_what_changed_and_every_promotion(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client, venue_seats=2, site_seats=2)
+    for n in range(4):
+        await register(client, seminar, person(n))  # two seated, two waiting
+    hiranai = {"municipality": "平内町", "mode": "viewing_site", "site_id": seminar.hiranai_site}
+    for n in range(3):
+        await register(client, seminar, person(10 + n, **hiranai))  # two seated, one waiting
+    sid = seminar.id
+    venue = {"venue_id": seminar.large_venue}
+    ok(await client.put(f"/seminars/{sid}/venue", json=venue, headers=COORDINATOR))
+    site = {"name": "平内町中央公民館 大ホール", "capacity": 3}
+    ok(await client.patch(f"/seminars/{sid}/sites/{seminar.hiranai_site}", json=site,
+                          headers=COORDINATOR))  # fmt: skip
+    history = ok(await client.get(f"/seminars/{sid}/history", headers=AUDITOR))["changes"]
+    by_action = {c["action"]: c for c in history}
+
+    chosen = by_action["venue.chosen"]
+    assert chosen["summary"] == (
+        "会場を「青森市民ホール 大会議室」から「リンクステーションホール青森」に変更しました"
+        "（2席→8席）。キャンセル待ちの2人が参加確定になりました"
+    )
+    assert chosen["detail"]["capacity"] == {"from": 2, "to": 8}
+    assert len(chosen["detail"]["promoted"]) == 2
+    changed = by_action["site.changed"]
+    assert changed["summary"] == (
+        "サテライト会場「平内町中央公民館 研修室」を変更しました"
+        "（名称を「平内町中央公民館 大ホール」に、2席→3席）。"
+        "キャンセル待ちの1人が参加確定になりました"
+    )
+    assert len(changed["detail"]["promoted"]) == 1
+    added = [c["summary"] for c in history if c["action"] == "venue.added"]
+    assert added == [
+        "候補会場「青森市民ホール 大会議室」を追加しました（2席）",
+        "候補会場「リンクステーションホール青森」を追加しました（8席）",
+    ]
+    assert by_action["online.set"]["summary"] == (
+        "オンライン配信の席数を300席、配信URLを設定しました"
+    )
+    assert by_action["seminar.registration_open"]["summary"] == (
+        "状態を「開催決定」から「申込受付中」にしました"
+    )
+    assert all(c["summary"] != c["action"] for c in history), [c["action"] for c in history]
+
+
 async def test_the_budget_shows_totals_and_what_it_does_not_cover(
     client: httpx.AsyncClient,
 ) -> None:

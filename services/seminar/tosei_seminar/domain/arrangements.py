@@ -123,7 +123,7 @@ def choose_venue(
     return replace(
         change,
         seminar=seminar.changed(actor, at, chosen_venue_id=hall.id),
-        changes={"venue_id": hall.id},
+        changes={"venue_id": hall.id, **what_changed(current, change.place)},
     )
 
 
@@ -151,10 +151,13 @@ def set_online(
         capacity=capacity,
         at=at,
     )
+    changes = what_changed(current, change.place)
+    if stream_url != seminar.stream_url:
+        changes["stream_url"] = {"from": seminar.stream_url, "to": stream_url}
     return replace(
         change,
         seminar=seminar.changed(actor, at, stream_url=stream_url),
-        changes={"capacity": capacity},
+        changes=changes,
     )
 
 
@@ -185,6 +188,20 @@ def _set_place(
     return PlaceChange(place, seating, (*events, *seating.events))
 
 
+def what_changed(before: Place | None, after: Place) -> dict[str, Any]:
+    """The place by name, and each of its name, town and seats that changed (from → to; from
+    None when the place is new): the history says what happened, not only which id."""
+    changes: dict[str, Any] = {"place": after.name, "mode": after.mode.value}
+    for key, old, new in (
+        ("name", before.name if before else None, after.name),
+        ("municipality", before.municipality if before else None, after.municipality),
+        ("capacity", before.capacity if before else None, after.capacity),
+    ):
+        if old != new:
+            changes[key] = {"from": old, "to": new}
+    return changes
+
+
 # viewing sites ----------------------------------------------------------------------------------
 
 
@@ -202,7 +219,7 @@ def add_site(
     _ensure_unique_name(sites, name, site_id)
     site = Place(site_id, AttendanceMode.VIEWING_SITE, name, town, capacity, 0, 0)
     events = (place_changed(seminar.id, site, at=at),) if seminar.announced else ()
-    changes = {"site_id": site_id, "capacity": capacity}
+    changes = {"site_id": site_id, **what_changed(None, site)}
     return PlaceChange(site, Seating(site), events, changes, created=True)
 
 
@@ -229,7 +246,7 @@ def change_site(
     if seminar.announced and new_capacity != found.capacity:
         events.append(place_changed(seminar.id, place, at=at))
     seating = fill_free_seats(place, waiting, at)
-    changes = {"site_id": site_id, "capacity": new_capacity}
+    changes = {"site_id": site_id, **what_changed(found, place)}
     return PlaceChange(place, seating, (*events, *seating.events), changes)
 
 
@@ -247,7 +264,8 @@ def remove_site(
         )
     gone = replace(found, capacity=0, seated=0, waiting=0)
     events = (place_changed(seminar.id, gone, at=at, removed=True),) if seminar.announced else ()
-    return PlaceChange(found, Seating(found), events, {"site_id": site_id}, removed=True)
+    changes = {"site_id": site_id, "place": found.name, "mode": found.mode.value}
+    return PlaceChange(found, Seating(found), events, changes, removed=True)
 
 
 def _found_site(site: Place | None, site_id: UUID) -> Place:

@@ -39,7 +39,10 @@ async def save(uow: UnitOfWork, seminar_id: UUID, change: PlaceChange, action: s
     if change.seminar is not None:
         await seminars_db.update(uow.conn, change.seminar)
     await uow.emit(*change.events)
-    await uow.audit(SEMINAR, seminar_id, action, changes=change.changes)
+    changes = change.changes
+    if change.seating.promoted:
+        changes = {**changes, "promoted": [r.id for r in change.seating.promoted]}
+    await uow.audit(SEMINAR, seminar_id, action, changes=changes)
 
 
 async def put_online(

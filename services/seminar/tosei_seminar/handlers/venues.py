@@ -34,16 +34,18 @@ async def add(
     candidates = await venues_db.of_seminar(uow.conn, seminar_id)
     venue = add_venue(seminar, candidates, Venue(uuid.uuid4(), name, town.code, capacity, fee))
     await venues_db.insert(uow.conn, seminar_id, venue, uow.actor, uow.at)
-    await uow.audit(SEMINAR, seminar_id, "venue.added", changes={"venue_id": venue.id})
+    recorded = {"venue_id": venue.id, "venue": venue.name, "capacity": {"to": venue.capacity}}
+    await uow.audit(SEMINAR, seminar_id, "venue.added", changes=recorded)
     return venue.id
 
 
 async def remove(uow: UnitOfWork, who: Principal, seminar_id: UUID, venue_id: UUID) -> None:
     access.ensure_may_manage(who)
     seminar = await loading.seminar(uow.conn, seminar_id, lock=True)
-    remove_venue(seminar, await venues_db.get(uow.conn, seminar_id, venue_id), venue_id)
+    venue = remove_venue(seminar, await venues_db.get(uow.conn, seminar_id, venue_id), venue_id)
     await venues_db.delete(uow.conn, seminar_id, venue_id)
-    await uow.audit(SEMINAR, seminar_id, "venue.removed", changes={"venue_id": venue_id})
+    recorded = {"venue_id": venue_id, "venue": venue.name}
+    await uow.audit(SEMINAR, seminar_id, "venue.removed", changes=recorded)
 
 
 async def choose(uow: UnitOfWork, who: Principal, seminar_id: UUID, venue_id: UUID) -> None:

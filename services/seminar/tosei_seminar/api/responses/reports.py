@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from pydantic import Field
+
 from tosei_seminar.api.responses.common import Out
 from tosei_seminar.api.responses.seminars import SeminarSummary
-from tosei_seminar.domain.history import Entry
+from tosei_seminar.domain.history import Entry, summary
 from tosei_seminar.domain.reports import AttendanceReport, AttendanceRow
 from tosei_seminar.domain.seminar import Seminar
 from tosei_seminar.handlers.reads import FeedbackRead
@@ -102,6 +104,7 @@ class Change(Out):
     at: str
     actor: str
     action: str
+    summary: str = Field(description="What happened, in Japanese (names and seats, not ids).")
     detail: dict[str, object]
     reason: str | None
 
@@ -117,6 +120,7 @@ class HistoryOut(Out):
                     at=e.at.isoformat(),
                     actor=e.actor,
                     action=e.action,
+                    summary=summary(e),
                     detail=e.changes,
                     reason=e.reason,
                 )
