@@ -87,3 +87,42 @@ async def test_nobody_can_mark_unseen_changes_as_seen(
     )
     assert response.status_code == 422
     assert response.json()["fields"] == [{"field": "seen_up_to", "message": "at most 1"}]
+
+
+async def test_the_feed_and_the_history_name_the_codes_they_show(plan: PlanClient) -> None:
+    safety = await plan.programme("防災・安全交付金")
+    ploughs = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    revised = await plan.revise(
+        ploughs,
+        officer(HIRANAI),
+        status="in_progress",
+        risk_scenario="1-3",
+        policy_area="land_conservation",
+        fiscal_year_to=2027,
+        funding_programmes=[safety["id"]],
+    )
+    await plan.retire(revised, officer(HIRANAI), retirement="abolished")
+
+    feed = await plan.get("/changes", COORDINATOR)
+    history = await plan.get(f"/plan-items/{ploughs['id']}/history")
+
+    *_, revision, retirement = feed["changes"]
+    assert [r["version"] for r in history["revisions"]] == [1, 2, 3]
+    assert history["revisions"][1:] == [revision, retirement]  # the same entries, same labels
+    labelled = {f: (c["old_label"], c["new_label"]) for f, c in revision["changes"].items()}
+    assert labelled == {
+        "status": ("計画", "実施中"),
+        "risk_scenario": (
+            "1-6 暴風雪及び豪雪による重大事故や交通途絶等に伴う多数の死傷者の発生",
+            "1-3 大規模地震・津波による多数の死傷者の発生",
+        ),
+        "policy_area": ("交通・物流", "国土保全"),
+        "fiscal_year_to": ("令和8年度", "令和9年度"),
+        "funding_programmes": ("なし", "防災・安全交付金"),
+    }
+    assert revision["changes"]["status"]["new"] == "in_progress"  # the code stays beside it
+    assert retirement["changes"]["status"]["new_label"] == "廃止"
+    assert (
+        retirement["changes"]["retirement"]["old_label"],
+        retirement["changes"]["retirement"]["new_label"],
+    ) == (None, "廃止")

@@ -70,8 +70,18 @@ async def test_a_revision_records_the_changed_fields_old_and_new_who_and_why(
     assert second["changed_fields"] == ["estimated_cost_yen", "status"]
     assert second["changed_fields_label"] == "概算事業費、進捗状況"
     assert second["changes"] == {
-        "estimated_cost_yen": {"old": 45_000_000, "new": 52_000_000},
-        "status": {"old": "planned", "new": "in_progress"},
+        "estimated_cost_yen": {
+            "old": 45_000_000,
+            "new": 52_000_000,
+            "old_label": None,
+            "new_label": None,
+        },
+        "status": {
+            "old": "planned",
+            "new": "in_progress",
+            "old_label": "計画",
+            "new_label": "実施中",
+        },
     }
     assert second["recorded_at"] == "2025-06-02T14:00:00+09:00"  # 05:00 UTC, shown in Japan time
     assert second["fiscal_year_label"] == "令和7年度"

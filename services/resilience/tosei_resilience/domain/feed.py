@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tosei_common.platform.errors import Message, Unprocessable
 from tosei_common.platform.principal import Principal, Role
+from tosei_resilience.domain.plan import Lists
 from tosei_resilience.domain.revisions import RevisionRecord
 
 
@@ -22,6 +23,7 @@ class FeedPage:
     last_seq: int  # the newest revision of the whole plan
     bookmark: int | None
     limit: int
+    lists: Lists  # names the codes in the entries' diffs
 
     @property
     def next_since(self) -> int:

@@ -18,10 +18,9 @@ from tosei_resilience.db import review_flags as review_flags_db
 from tosei_resilience.domain import access
 from tosei_resilience.domain.feed import FeedPage, reader_of
 from tosei_resilience.domain.funding import FundingProgramme, no_such_programme
-from tosei_resilience.domain.plan import ItemFilter, Lists, PlanView, ProgrammeDetail
+from tosei_resilience.domain.plan import HistoryView, ItemFilter, Lists, PlanView, ProgrammeDetail
 from tosei_resilience.domain.plan_item import PlanItem, no_such_item
 from tosei_resilience.domain.review import ReviewFlag
-from tosei_resilience.domain.revisions import RevisionRecord
 from tosei_resilience.domain.summary import AnnualSummary, summarise_year
 
 
@@ -86,12 +85,12 @@ async def _view(conn: Connection, items: list[PlanItem], *, current: bool) -> Pl
     return PlanView(items, await _lists(conn), flags, numbers)
 
 
-async def history(conn: Connection, who: Principal, item_id: UUID) -> list[RevisionRecord]:
+async def history(conn: Connection, who: Principal, item_id: UUID) -> HistoryView:
     access.ensure_may_read(who)
     revisions = await plan_items_db.history(conn, item_id)
     if not revisions:
         raise _no_item(item_id, None)
-    return revisions
+    return HistoryView(revisions, await _lists(conn))
 
 
 async def annual_summary(
@@ -173,4 +172,4 @@ async def feed(
         conn, start, any_municipality=any_municipality, municipality=municipality, limit=limit
     )
     last = await plan_items_db.last_seq(conn)
-    return FeedPage(reader, start, entries, last, bookmark, limit)
+    return FeedPage(reader, start, entries, last, bookmark, limit, await _lists(conn))

@@ -18,6 +18,7 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_label
 from tosei_resilience.api.responses.common import Change, Owned, changes, owner
 from tosei_resilience.domain import labels
+from tosei_resilience.domain.change_labels import item_changes
 from tosei_resilience.domain.feed import FeedPage
 from tosei_resilience.domain.funding import FundingProgramme
 from tosei_resilience.domain.plan import Lists, PlanView
@@ -240,7 +241,7 @@ def flag(f: ReviewFlag) -> ReviewFlagOut:
     )
 
 
-def revision(r: RevisionRecord) -> RevisionOut:
+def revision(r: RevisionRecord, lists: Lists) -> RevisionOut:
     fy = fiscal_year(r.recorded_at)
     return RevisionOut(
         seq=r.seq,
@@ -253,7 +254,7 @@ def revision(r: RevisionRecord) -> RevisionOut:
         kind_label=labels.REVISION_KIND[r.kind],
         changed_fields=list(r.changed_fields),
         changed_fields_label=labels.field_names(list(r.changed_fields)),
-        changes=changes(r.changes),
+        changes=changes(item_changes(r.changes, lists)),
         reason=r.reason,
         actor=r.actor,
         recorded_at=r.recorded_at,
@@ -267,7 +268,7 @@ def feed(page: FeedPage) -> Feed:
         reader=page.reader,
         since=page.since,
         bookmark=page.bookmark,
-        changes=[revision(r) for r in page.entries],
+        changes=[revision(r, page.lists) for r in page.entries],
         next_since=page.next_since,
         more=page.more,
         last_seq=page.last_seq,
