@@ -10,7 +10,6 @@ from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import Message, NotFound, Unprocessable
 from tosei_common.platform.principal import Principal
 from tosei_common.region.fiscal import TOKYO, fiscal_year_bounds
-from tosei_resilience.db import feed_bookmarks as bookmarks_db
 from tosei_resilience.db import funding_programmes as funding_db
 from tosei_resilience.db import plan_items as plan_items_db
 from tosei_resilience.db import reference_lists
@@ -22,6 +21,7 @@ from tosei_resilience.domain.plan import HistoryView, ItemFilter, Lists, PlanVie
 from tosei_resilience.domain.plan_item import PlanItem, no_such_item
 from tosei_resilience.domain.review import ReviewFlag
 from tosei_resilience.domain.summary import AnnualSummary, summarise_year
+from tosei_resilience.handlers.feed_bookmarks import current_bookmark
 
 
 async def plan(
@@ -165,11 +165,17 @@ async def feed(
 ) -> FeedPage:
     """What changed since ``since``, or since the reader's bookmark (reading never moves it)."""
     access.ensure_may_read(who)
-    reader = reader_of(who)
-    bookmark = await bookmarks_db.bookmark(conn, reader)
-    start = since if since is not None else (bookmark or 0)
+    bookmark = await current_bookmark(conn, who)
+    start = since if since is not None else (bookmark.seen_up_to or 0)
     entries = await plan_items_db.revisions_since(
         conn, start, any_municipality=any_municipality, municipality=municipality, limit=limit
     )
-    last = await plan_items_db.last_seq(conn)
-    return FeedPage(reader, start, entries, last, bookmark, limit, await _lists(conn))
+    return FeedPage(
+        reader=reader_of(who),
+        since=start,
+        entries=entries,
+        last_seq=await plan_items_db.last_seq(conn),
+        bookmark=bookmark,
+        limit=limit,
+        lists=await _lists(conn),
+    )

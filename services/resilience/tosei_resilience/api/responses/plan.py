@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tosei_common.catalogue.resilience import (
     Derivation,
@@ -148,9 +148,13 @@ class History(BaseModel):
 
 
 class Feed(BaseModel):
-    reader: str
+    reader: str = Field(description="Whose bookmark: the caller (municipality:hiranai-kimura).")
     since: int
     bookmark: int | None
+    bookmark_from_town: bool = Field(
+        description="The bookmark is the town's, shared by its officers before bookmarks were "
+        "each officer's own; it becomes yours when you first mark what you have seen."
+    )
     changes: list[RevisionOut]
     next_since: int
     more: bool
@@ -160,6 +164,7 @@ class Feed(BaseModel):
 class Bookmark(BaseModel):
     reader: str
     seen_up_to: int
+    previous: int | None = Field(description="Where it was (None: you had none).")
 
 
 def scenario(s: Scenario | None, code: str, lists: Lists) -> ScenarioOut:
@@ -267,7 +272,8 @@ def feed(page: FeedPage) -> Feed:
     return Feed(
         reader=page.reader,
         since=page.since,
-        bookmark=page.bookmark,
+        bookmark=page.bookmark.seen_up_to,
+        bookmark_from_town=page.bookmark.from_town,
         changes=[revision(r, page.lists) for r in page.entries],
         next_since=page.next_since,
         more=page.more,
