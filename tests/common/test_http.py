@@ -17,6 +17,7 @@ from tests.support.runtime import Start, fast_settings, running
 from tests.support.widgets import widget_service
 from tosei_common.platform.asyncapi import asyncapi_document, declare_publishers
 from tosei_common.platform.auth import mint_token
+from tosei_common.platform.errors import Conflict, ensure_current
 from tosei_common.platform.http import build_app
 from tosei_common.platform.idempotency import IdempotencyMiddleware, commits_by_itself
 from tosei_common.platform.service import Runtime
@@ -269,3 +270,17 @@ async def test_fuzzing_the_api_finds_no_server_error(service: Runtime) -> None:
 
     failures = await server_errors(build_app(service), bearer("desk"), max_examples=30)
     assert failures == []
+
+
+def test_a_version_behind_is_someone_elses_change_and_one_ahead_was_never_there() -> None:
+    ensure_current(3, 3, "要望")
+    with pytest.raises(Conflict) as behind:
+        ensure_current(3, 2, "要望", field="sources.0.version")
+    with pytest.raises(Conflict) as ahead:
+        ensure_current(3, 9, "要望")
+
+    assert behind.value.message.ja.startswith("要望は他の人が変更しました（現在は第3版、")
+    assert behind.value.fields_in("ja") == {"sources.0.version": "現在は第3版です"}
+    assert ahead.value.message.ja.startswith("要望に第9版はありません（現在は第3版です）")
+    assert ahead.value.fields_in("ja") == {"version": "第9版はありません（現在は第3版です）"}
+    assert ahead.value.extra == {"current_version": 3, "sent_version": 9}

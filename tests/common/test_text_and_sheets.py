@@ -129,6 +129,24 @@ def test_xlsx_downloads_round_trip() -> None:
     assert [c.value for c in sheet[2]] == ["青森市", 3]
 
 
+def test_xlsx_amounts_read_with_thousands_separators_and_every_header_has_a_filter() -> None:
+    data = xlsx_bytes(
+        ["名前", "事業費（円）", "件数"],
+        [["青森市", 45_000_000, 3], ["平内町", None, 1]],
+        money_columns=["事業費（円）"],
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet.auto_filter.ref == "A1:C3"
+    assert [sheet.cell(r, 2).number_format for r in (1, 2, 3)] == ["General", "#,##0", "#,##0"]
+    assert sheet["C2"].number_format == "General"
+    empty = load_workbook(io.BytesIO(xlsx_bytes(["名前"], []))).active
+    assert empty is not None
+    assert empty.auto_filter.ref == "A1:A1"
+    with pytest.raises(ValueError, match="金額"):
+        xlsx_bytes(["名前"], [], money_columns=["金額"])
+
+
 def test_reading_a_cp932_csv_keeps_excel_line_numbers() -> None:
     text = "受付日,相談者名\r\n2020/9/15,山田太郎\r\n\r\n令和2年9月16日,髙橋花子\r\n"
     sheet = read_sheet(text.encode("cp932"), "old.csv")

@@ -197,6 +197,10 @@ async def test_two_fiscal_years_of_joint_requests_from_drafts_to_lineage(
     assert rows[1][5] == 1_500_000_000
     assert rows[0][3] == "東青圏域5市町村"
     assert rows[3][8] == "国土強靱化地域計画 事業番号12「除雪機械の更新」（平内町・計画）"
+    book_sheet = workbook.active
+    assert book_sheet is not None
+    assert book_sheet.auto_filter.ref == f"A1:J{len(rows) + 1}"  # a filter on the header row
+    assert {book_sheet.cell(r, 6).number_format for r in range(2, len(rows) + 2)} == {"#,##0"}
 
     # the public sees nothing until the book is published, then the book and the answers
     assert (await p.http.get("/briefings/2020/book")).status_code == 404

@@ -221,6 +221,27 @@ async def test_who_may_do_what_is_said_in_japanese(programme: Programme) -> None
     assert stale.json()["fields"] == [{"field": "version", "message": "現在は第2版です"}]
 
 
+async def test_a_version_beyond_the_current_one_is_said_to_be_missing(
+    programme: Programme,
+) -> None:
+    p = programme
+    await p.open_year(2020)
+    port = await p.draft(PORT, officer(AOMORI))
+
+    ahead = await p.http.patch(
+        f"/request-items/{port['id']}",
+        json={"version": 9, "town_priority": 3},
+        headers=officer(AOMORI),
+    )
+
+    assert ahead.status_code == 409
+    assert "他の人" not in ahead.json()["message"]
+    assert "に第9版はありません（現在は第1版です）" in ahead.json()["message"]
+    assert ahead.json()["fields"] == [
+        {"field": "version", "message": "第9版はありません（現在は第1版です）"}
+    ]
+
+
 async def test_a_repeated_command_with_its_idempotency_key_has_one_effect(
     programme: Programme, db: asyncpg.Connection, schema: str
 ) -> None:

@@ -118,7 +118,14 @@ async def test_moving_an_item_to_another_town_is_a_coordinator_s_decision(
     moved = await plan.revise(added, COORDINATOR, municipality="圏域全体", reason="共同実施へ移行")
     assert moved["municipality"] is None
     history = await plan.get(f"/plan-items/{added['id']}/history")
-    assert history["revisions"][1]["changes"] == {"municipality": {"old": HIRANAI, "new": None}}
+    assert history["revisions"][1]["changes"] == {
+        "municipality": {
+            "old": HIRANAI,
+            "new": None,
+            "old_label": "平内町",
+            "new_label": "圏域全体",
+        }
+    }
 
 
 @pytest.mark.parametrize("caller", [AUDITOR, DESK], ids=["auditor", "desk"])

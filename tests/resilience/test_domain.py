@@ -20,9 +20,11 @@ from tosei_common.platform.principal import Principal, Role
 from tosei_resilience.api.parameters import parse_moment
 from tosei_resilience.api.requests import owner_code
 from tosei_resilience.domain.access import ensure_may_edit, ensure_may_move
+from tosei_resilience.domain.change_labels import item_changes
 from tosei_resilience.domain.funding import ProgrammeContent, add_programme, revise_programme
 from tosei_resilience.domain.labels import fiscal_years_text
 from tosei_resilience.domain.lineage import NewPart, merge_items, split_item
+from tosei_resilience.domain.plan import Lists
 from tosei_resilience.domain.plan_item import (
     TRANSITIONS,
     Kpi,
@@ -301,3 +303,24 @@ def test_a_date_means_the_end_of_that_day_in_japan() -> None:
 def test_fiscal_years_are_labelled_in_the_japanese_era() -> None:
     assert fiscal_years_text(2019, 2019) == "令和元年度"
     assert fiscal_years_text(2022, 2026) == "令和4年度～令和8年度"
+
+
+def test_a_diff_reads_the_labels_of_its_codes_and_leaves_unknown_ones_unlabelled() -> None:
+    empty = Lists(goals={}, scenarios={}, areas={}, programmes={})
+    shown = item_changes(
+        {
+            "status": {"old": "planned", "new": "done"},
+            "municipality": {"old": None, "new": "023019"},
+            "risk_scenario": {"old": "1-6", "new": "9-9"},
+            "funding_programmes": {"old": [], "new": ["not-an-id"]},
+            "title": {"old": "除雪", "new": "除雪機械"},
+        },
+        empty,
+    )
+    assert {f: (c.old_label, c.new_label) for f, c in shown.items()} == {
+        "status": ("計画", "完了"),
+        "municipality": ("圏域全体", "平内町"),
+        "risk_scenario": (None, None),
+        "funding_programmes": ("なし", "not-an-id"),
+        "title": (None, None),
+    }

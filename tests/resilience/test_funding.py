@@ -169,7 +169,12 @@ async def test_a_programme_shows_its_history_and_the_items_relying_on_it(
     shown = await plan.get(f"/funding-programmes/{safety['id']}")
     assert [h["change"] for h in shown["history"]] == ["added", "revised"]
     assert shown["history"][1]["changes"] == {
-        "condition": {"old": "prioritised", "new": "required"}
+        "condition": {
+            "old": "prioritised",
+            "new": "required",
+            "old_label": "重点化",
+            "new_label": "要件化",
+        }
     }
     assert shown["history"][1]["actor"] == "coordinator:kikaku-sato"
     assert [i["number"] for i in shown["items"]] == [1]

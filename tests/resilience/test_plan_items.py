@@ -70,8 +70,18 @@ async def test_a_revision_records_the_changed_fields_old_and_new_who_and_why(
     assert second["changed_fields"] == ["estimated_cost_yen", "status"]
     assert second["changed_fields_label"] == "概算事業費、進捗状況"
     assert second["changes"] == {
-        "estimated_cost_yen": {"old": 45_000_000, "new": 52_000_000},
-        "status": {"old": "planned", "new": "in_progress"},
+        "estimated_cost_yen": {
+            "old": 45_000_000,
+            "new": 52_000_000,
+            "old_label": None,
+            "new_label": None,
+        },
+        "status": {
+            "old": "planned",
+            "new": "in_progress",
+            "old_label": "計画",
+            "new_label": "実施中",
+        },
     }
     assert second["recorded_at"] == "2025-06-02T14:00:00+09:00"  # 05:00 UTC, shown in Japan time
     assert second["fiscal_year_label"] == "令和7年度"
@@ -394,3 +404,84 @@ async def test_a_split_into_identical_parts_makes_distinct_items(
     parts = response.json()["parts"]
     assert len({p["id"] for p in parts}) == 2
     assert [p["number"] for p in parts] == [2, 3]
+
+
+async def test_a_merger_naming_a_version_ahead_of_the_item_says_which_versions_and_where(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    first = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    second = await plan.add(item(SNOW_PLOUGHS, title="除雪車庫の改修"), officer(HIRANAI))
+    merged = item(SNOW_PLOUGHS, title="除雪体制の強化")
+    del merged["reason"]
+
+    response = await http.post(
+        "/plan-items/merge",
+        json={
+            "sources": [{"id": first["id"], "version": 1}, {"id": second["id"], "version": 9}],
+            "reason": "統合",
+            "item": merged,
+        },
+        headers=officer(HIRANAI),
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["message"] == (
+        "計画事業 No.2「除雪車庫の改修」に第9版はありません（現在は第1版です）。"
+        "読み込み直してから、第1版として変更してください"
+    )
+    assert body["fields"] == [
+        {"field": "sources.1.version", "message": "第9版はありません（現在は第1版です）"}
+    ]
+    assert (body["current_version"], body["sent_version"]) == (1, 9)
+
+
+async def test_a_merger_with_a_stale_source_names_its_field_and_both_versions(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    first = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    first = await plan.revise(first, officer(HIRANAI), lead_department="建設課道路係")
+    second = await plan.add(item(SNOW_PLOUGHS, title="除雪車庫の改修"), officer(HIRANAI))
+    merged = item(SNOW_PLOUGHS, title="除雪体制の強化")
+    del merged["reason"]
+
+    response = await http.post(
+        "/plan-items/merge",
+        json={
+            "sources": [{"id": first["id"], "version": 1}, {"id": second["id"], "version": 1}],
+            "reason": "統合",
+            "item": merged,
+        },
+        headers=officer(HIRANAI),
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["message"].startswith(
+        "計画事業 No.1「冬期道路交通確保のための除雪機械の更新」は他の人が変更しました"
+        "（現在は第2版、送られた変更は第1版に基づいています）"
+    )
+    assert body["fields"] == [{"field": "sources.0.version", "message": "現在は第2版です"}]
+
+
+async def test_a_revision_naming_a_version_ahead_of_the_item_is_not_blamed_on_someone_else(
+    plan: PlanClient, http: httpx.AsyncClient
+) -> None:
+    added = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+
+    response = await http.patch(
+        f"/plan-items/{added['id']}",
+        json={"version": 9, "reason": "見直し", "lead_department": "道路課"},
+        headers=officer(HIRANAI),
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert "他の人" not in body["message"]
+    assert body["message"].startswith(
+        "計画事業 No.1「冬期道路交通確保のための除雪機械の更新」"
+        "に第9版はありません（現在は第1版です）"
+    )
+    assert body["fields"] == [
+        {"field": "version", "message": "第9版はありません（現在は第1版です）"}
+    ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
+import openpyxl
 
 from tests.resilience.plan import (
     AOMORI,
@@ -158,3 +161,10 @@ async def test_the_plan_exports_as_it_stood_on_a_date_and_for_one_town(
     assert [
         (r.values["事業番号"], r.values["概算事業費（円）"], r.values["版"]) for r in sheet.rows
     ] == [("1", "45000000", "1")]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws = workbook.active
+    assert ws is not None
+    assert ws.auto_filter.ref == "A1:Q2"  # a filter on the header row, over every column
+    cost = ws.cell(2, sheet.header.index("概算事業費（円）") + 1)
+    assert (cost.value, cost.number_format) == (45_000_000, "#,##0")  # 45,000,000 on screen
+    assert ws.cell(2, 1).number_format == "General"  # 事業番号 is no amount

@@ -38,13 +38,18 @@ XLSX_HEADER = (
 )
 
 
+MONEY_COLUMNS = ("要望額（円）",)
+
+
 def file_name(book: Book, extension: str) -> str:
     return f"{book.era_year}重点事業要望書.{extension}"
 
 
 def book_xlsx(book: Book) -> bytes:
     """One row per item, in the book's order."""
-    return xlsx_bytes(XLSX_HEADER, [_row(e) for e in book.entries], sheet="要望書")
+    return xlsx_bytes(
+        XLSX_HEADER, [_row(e) for e in book.entries], sheet="要望書", money_columns=MONEY_COLUMNS
+    )
 
 
 def _row(entry: BookEntry) -> list[Any]:

@@ -36,7 +36,7 @@ def resilience_service() -> ServiceSpec:
             "The five towns' joint national-resilience plan: plan items with their full revision "
             "history, the plan as it stood on any date, annual summaries of what changed, funding "
             "programmes whose changed conditions flag the items relying on them, a change feed "
-            "per town, and exports for council meetings."
+            "with a bookmark per reader, and exports for council meetings."
         ),
         migrations_package="tosei_resilience.db.migrations",
         publishes=(PlanItemAdded, PlanItemRevised, PlanItemRetired, FundingProgrammeChanged),

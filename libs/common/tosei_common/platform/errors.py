@@ -103,18 +103,38 @@ class Unprocessable(ServiceError):
     code = "validation_failed"
 
 
-def ensure_current(current: int, sent: int, what: str | Message) -> None:
-    """Optimistic concurrency: a change based on an older version than ``current`` is refused
-    (409, naming the ``version`` field), never merged."""
+def ensure_current(current: int, sent: int, what: str | Message, *, field: str = "version") -> None:
+    """Optimistic concurrency: a change based on any version but ``current`` is refused (409,
+    naming ``field``, e.g. ``sources.1.version`` in a merger), never merged.
+
+    An older version means someone else changed the record meanwhile; a version beyond the
+    current one was never there (a typo or another record's number), and is said so rather than
+    blamed on someone else. Both answers carry ``current_version`` and ``sent_version``.
+    """
     if current == sent:
         return
     name = said(what)
+    if sent > current:
+        raise Conflict(
+            f"{name.ja}に第{sent}版はありません（現在は第{current}版です）。読み込み直してから、"
+            f"第{current}版として変更してください",
+            en=f"{name.en} has no version {sent}: it is at version {current}. Reload it and send "
+            f"version {current}.",
+            fields={
+                field: Message(
+                    f"第{sent}版はありません（現在は第{current}版です）",
+                    f"there is no version {sent}; it is at version {current}",
+                )
+            },
+            current_version=current,
+            sent_version=sent,
+        )
     raise Conflict(
         f"{name.ja}は他の人が変更しました（現在は第{current}版、送られた変更は第{sent}版に"
         f"基づいています）。読み込み直してから、第{current}版として変更してください",
         en=f"{name.en} was changed by someone else: it is at version {current}, the change was "
         f"based on version {sent}. Reload it and send version {current}.",
-        fields={"version": Message(f"現在は第{current}版です", f"it is at version {current}")},
+        fields={field: Message(f"現在は第{current}版です", f"it is at version {current}")},
         current_version=current,
         sent_version=sent,
     )

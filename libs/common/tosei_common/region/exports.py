@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +27,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CELL_LIMIT = 32_767
 #: Characters the .xlsx format (XML) cannot hold at all.
 ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Amounts of money read as 45,000,000 (yen have no decimals).
+MONEY_FORMAT = "#,##0"
 
 
 def inert(text: str) -> str:
@@ -68,13 +70,25 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def xlsx_bytes(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "一覧"
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "一覧",
+    money_columns: Collection[str] = (),
 ) -> bytes:
-    """An .xlsx workbook with one sheet, a bold frozen header row and widened columns."""
+    """An .xlsx workbook with one sheet: a bold, frozen header row with an autofilter on it,
+    widened columns, and the columns named in ``money_columns`` (header texts, e.g.
+    ``概算事業費（円）``) shown as amounts with thousands separators (``#,##0``); their cells
+    stay numbers, so the council's sums still work.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    unknown = [name for name in money_columns if name not in header]
+    if unknown:  # a renamed header would otherwise lose its format without a sound
+        raise ValueError(f"money_columns not in the header: {', '.join(unknown)}")
+    money = [i for i, name in enumerate(header) if name in money_columns]
     workbook = Workbook()
     worksheet = workbook.active
     assert worksheet is not None
@@ -86,10 +100,15 @@ def xlsx_bytes(
     for row in rows:
         values = [_xlsx_cell(v) for v in row]
         worksheet.append(values)
-        widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=False)]
+        for i in money:
+            worksheet.cell(worksheet.max_row, i + 1).number_format = MONEY_FORMAT
+        shown = [f"{v:,}" if i in money and isinstance(v, int) else v for i, v in enumerate(values)]
+        widths = [max(w, _width(v)) for w, v in zip(widths, shown, strict=False)]
     for index, width in enumerate(widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
     worksheet.freeze_panes = "A2"
+    last_column = get_column_letter(max(len(header), 1))
+    worksheet.auto_filter.ref = f"A1:{last_column}{worksheet.max_row}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -33,10 +33,16 @@ def router(runtime: Runtime) -> APIRouter:
             )
         return feed(page)
 
-    @r.put("/bookmark", summary="Remember what you have seen (next_since of your last look)")
+    @r.put(
+        "/bookmark",
+        summary="Remember what you have seen (next_since of your last look); your own bookmark, "
+        'moved back only with "rewind": true',
+    )
     async def mark_seen(body: BookmarkIn, who: Caller) -> Bookmark:
         async with runtime.unit_of_work(who) as uow:
-            reader = await feed_bookmarks.mark_seen(uow, who, body.seen_up_to)
-        return Bookmark(reader=reader, seen_up_to=body.seen_up_to)
+            reader, before = await feed_bookmarks.mark_seen(
+                uow, who, body.seen_up_to, rewind=body.rewind
+            )
+        return Bookmark(reader=reader, seen_up_to=body.seen_up_to, previous=before.seen_up_to)
 
     return r

@@ -77,8 +77,10 @@ def router(runtime: Runtime) -> APIRouter:
     @r.get("/{item_id}/history", summary="Every revision of an item: who, when, why, what")
     async def item_history(item_id: UUID, who: Caller) -> out.History:
         async with runtime.reading() as conn:
-            revisions = await reads.history(conn, who, item_id)
-        return out.History(item_id=item_id, revisions=[out.revision(r) for r in revisions])
+            view = await reads.history(conn, who, item_id)
+        return out.History(
+            item_id=item_id, revisions=[out.revision(r, view.lists) for r in view.revisions]
+        )
 
     @r.patch("/{item_id}", summary="Revise an item (send the version you based it on)")
     async def revise_item(item_id: UUID, body: PlanItemPatch, who: Caller) -> out.PlanItemOut:

@@ -30,10 +30,15 @@ class SheetFormat(StrEnum):
 
 
 def _download(
-    form: SheetFormat, name: str, header: tuple[str, ...], rows: list[list[Any]], sheet: str
+    form: SheetFormat,
+    name: str,
+    header: tuple[str, ...],
+    rows: list[list[Any]],
+    sheet: str,
+    money_columns: tuple[str, ...] = (),
 ) -> Response:
     if form is SheetFormat.XLSX:
-        return xlsx_download(f"{name}.xlsx", header, rows, sheet=sheet)
+        return xlsx_download(f"{name}.xlsx", header, rows, sheet=sheet, money_columns=money_columns)
     return csv_download(f"{name}.csv", header, rows)
 
 
@@ -59,6 +64,7 @@ def router(runtime: Runtime) -> APIRouter:
             sheets.PLAN_HEADER,
             sheets.plan_rows(view),
             "計画事業一覧",
+            sheets.PLAN_MONEY_COLUMNS,
         )
 
     @r.get("/summaries/{fiscal_year}", summary="What changed in the plan in a fiscal year")

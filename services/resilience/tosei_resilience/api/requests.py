@@ -275,3 +275,8 @@ class BookmarkIn(Strict):
     seen_up_to: int = Field(
         ge=0, le=2**62, description="The feed position (seq) you have seen up to."
     )
+    rewind: bool = Field(
+        default=False,
+        description="Move your bookmark back (to read again); without it, a position before "
+        "your bookmark is a 409.",
+    )

@@ -32,6 +32,9 @@ PLAN_HEADER = (
     "版",
 )
 
+#: Columns of amounts, shown as 45,000,000 in the workbook.
+PLAN_MONEY_COLUMNS = ("概算事業費（円）",)
+
 SUMMARY_HEADER = (
     "区分",
     "事業番号",

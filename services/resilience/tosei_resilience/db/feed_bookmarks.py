@@ -1,4 +1,5 @@
-"""SQL of the change feed's bookmarks: where each reader last said they had looked."""
+"""SQL of the change feed's bookmarks: where each reader last said they had looked, and the
+towns' bookmarks from when a town's officers shared one (where those officers start)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from datetime import datetime
 from tosei_common.platform.db import Connection
 
 
-async def bookmark(conn: Connection, reader: str) -> int | None:
+async def bookmark(conn: Connection, reader: str, *, for_update: bool = False) -> int | None:
+    lock = " FOR UPDATE" if for_update else ""
     seen: int | None = await conn.fetchval(
-        "SELECT seen_up_to FROM feed_bookmarks WHERE reader = $1", reader
+        f"SELECT seen_up_to FROM feed_bookmarks WHERE reader = $1{lock}", reader
+    )
+    return seen
+
+
+async def town_bookmark(conn: Connection, municipality: str) -> int | None:
+    seen: int | None = await conn.fetchval(
+        "SELECT seen_up_to FROM feed_town_bookmarks WHERE municipality = $1", municipality
     )
     return seen
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import Derivation, RetirementReason
-from tosei_common.platform.errors import Message, Unprocessable
+from tosei_common.platform.errors import Message, Unprocessable, ensure_current
 from tosei_resilience.domain.plan_item import (
     Change,
     PlanItem,
@@ -90,6 +90,9 @@ def merge_items(
                 )
             },
         )
+    for i, (item, version) in enumerate(sources):
+        # Each source is named by its place in the request, so the screen can mark that row.
+        ensure_current(item.version, version, item.label, field=f"sources.{i}.version")
     added = add_item(
         merged.id,
         merged.number,

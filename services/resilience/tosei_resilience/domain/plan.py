@@ -10,6 +10,7 @@ from tosei_resilience.domain.funding import FundingProgramme, ProgrammeRevision
 from tosei_resilience.domain.plan_item import PlanItem
 from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario
 from tosei_resilience.domain.review import ReviewFlag
+from tosei_resilience.domain.revisions import RevisionRecord
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class PlanView:
     lists: Lists
     open_flags: dict[UUID, list[ReviewFlag]]  # only for the current plan
     numbers: dict[UUID, int]  # 事業番号 of the items named as origins or successors
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """An item's revisions, and the lists that name the codes in their diffs."""
+
+    revisions: list[RevisionRecord]
+    lists: Lists
 
 
 @dataclass(frozen=True)

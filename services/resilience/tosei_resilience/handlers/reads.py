@@ -10,7 +10,6 @@ from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import Message, NotFound, Unprocessable
 from tosei_common.platform.principal import Principal
 from tosei_common.region.fiscal import TOKYO, fiscal_year_bounds
-from tosei_resilience.db import feed_bookmarks as bookmarks_db
 from tosei_resilience.db import funding_programmes as funding_db
 from tosei_resilience.db import plan_items as plan_items_db
 from tosei_resilience.db import reference_lists
@@ -18,11 +17,11 @@ from tosei_resilience.db import review_flags as review_flags_db
 from tosei_resilience.domain import access
 from tosei_resilience.domain.feed import FeedPage, reader_of
 from tosei_resilience.domain.funding import FundingProgramme, no_such_programme
-from tosei_resilience.domain.plan import ItemFilter, Lists, PlanView, ProgrammeDetail
+from tosei_resilience.domain.plan import HistoryView, ItemFilter, Lists, PlanView, ProgrammeDetail
 from tosei_resilience.domain.plan_item import PlanItem, no_such_item
 from tosei_resilience.domain.review import ReviewFlag
-from tosei_resilience.domain.revisions import RevisionRecord
 from tosei_resilience.domain.summary import AnnualSummary, summarise_year
+from tosei_resilience.handlers.feed_bookmarks import current_bookmark
 
 
 async def plan(
@@ -86,12 +85,12 @@ async def _view(conn: Connection, items: list[PlanItem], *, current: bool) -> Pl
     return PlanView(items, await _lists(conn), flags, numbers)
 
 
-async def history(conn: Connection, who: Principal, item_id: UUID) -> list[RevisionRecord]:
+async def history(conn: Connection, who: Principal, item_id: UUID) -> HistoryView:
     access.ensure_may_read(who)
     revisions = await plan_items_db.history(conn, item_id)
     if not revisions:
         raise _no_item(item_id, None)
-    return revisions
+    return HistoryView(revisions, await _lists(conn))
 
 
 async def annual_summary(
@@ -166,11 +165,17 @@ async def feed(
 ) -> FeedPage:
     """What changed since ``since``, or since the reader's bookmark (reading never moves it)."""
     access.ensure_may_read(who)
-    reader = reader_of(who)
-    bookmark = await bookmarks_db.bookmark(conn, reader)
-    start = since if since is not None else (bookmark or 0)
+    bookmark = await current_bookmark(conn, who)
+    start = since if since is not None else (bookmark.seen_up_to or 0)
     entries = await plan_items_db.revisions_since(
         conn, start, any_municipality=any_municipality, municipality=municipality, limit=limit
     )
-    last = await plan_items_db.last_seq(conn)
-    return FeedPage(reader, start, entries, last, bookmark, limit)
+    return FeedPage(
+        reader=reader_of(who),
+        since=start,
+        entries=entries,
+        last_seq=await plan_items_db.last_seq(conn),
+        bookmark=bookmark,
+        limit=limit,
+        lists=await _lists(conn),
+    )

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any, TypedDict
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tosei_resilience.domain import labels
+from tosei_resilience.domain.change_labels import LabelledChange
 from tosei_resilience.domain.plan_item import PlanItem
-from tosei_resilience.domain.revisions import FieldChange
 
 
 class Owned(BaseModel):
@@ -31,14 +31,20 @@ def owner(code: str | None) -> OwnerFields:
 
 
 class Change(BaseModel):
-    """One field's change: its JSON value before and after."""
+    """One field's change: its JSON value before and after, and for a coded field (status,
+    scenario, policy area, owner, programmes, fiscal years…) the words people read for them."""
 
     old: Any
     new: Any
+    old_label: str | None = Field(description="e.g. 計画 for planned; None: not a coded field.")
+    new_label: str | None = Field(description="e.g. 実施中 for in_progress.")
 
 
-def changes(changes: Mapping[str, FieldChange]) -> dict[str, Change]:
-    return {f: Change(old=c["old"], new=c["new"]) for f, c in changes.items()}
+def changes(changes: Mapping[str, LabelledChange]) -> dict[str, Change]:
+    return {
+        f: Change(old=c.old, new=c.new, old_label=c.old_label, new_label=c.new_label)
+        for f, c in changes.items()
+    }
 
 
 class ItemRef(Owned):

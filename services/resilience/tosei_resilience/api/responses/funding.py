@@ -13,6 +13,7 @@ from tosei_common.catalogue.resilience import FundingChange, FundingCondition
 from tosei_common.region.fiscal import fiscal_year_label
 from tosei_resilience.api.responses.common import Change, ItemRef, changes, item_ref
 from tosei_resilience.domain import labels
+from tosei_resilience.domain.change_labels import programme_changes
 from tosei_resilience.domain.funding import FundingProgramme, ProgrammeRevision
 from tosei_resilience.domain.plan import ProgrammeDetail
 from tosei_resilience.domain.plan_item import PlanItem
@@ -87,7 +88,7 @@ def programme_revision(r: ProgrammeRevision) -> ProgrammeRevisionOut:
     return ProgrammeRevisionOut(
         version=r.version,
         change=FundingChange(r.change),
-        changes=changes(r.changes),
+        changes=changes(programme_changes(r.changes)),
         reason=r.reason,
         actor=r.actor,
         recorded_at=r.recorded_at,

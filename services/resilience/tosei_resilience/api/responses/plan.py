@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tosei_common.catalogue.resilience import (
     Derivation,
@@ -18,6 +18,7 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_label
 from tosei_resilience.api.responses.common import Change, Owned, changes, owner
 from tosei_resilience.domain import labels
+from tosei_resilience.domain.change_labels import item_changes
 from tosei_resilience.domain.feed import FeedPage
 from tosei_resilience.domain.funding import FundingProgramme
 from tosei_resilience.domain.plan import Lists, PlanView
@@ -147,9 +148,13 @@ class History(BaseModel):
 
 
 class Feed(BaseModel):
-    reader: str
+    reader: str = Field(description="Whose bookmark: the caller (municipality:hiranai-kimura).")
     since: int
     bookmark: int | None
+    bookmark_from_town: bool = Field(
+        description="The bookmark is the town's, shared by its officers before bookmarks were "
+        "each officer's own; it becomes yours when you first mark what you have seen."
+    )
     changes: list[RevisionOut]
     next_since: int
     more: bool
@@ -159,6 +164,7 @@ class Feed(BaseModel):
 class Bookmark(BaseModel):
     reader: str
     seen_up_to: int
+    previous: int | None = Field(description="Where it was (None: you had none).")
 
 
 def scenario(s: Scenario | None, code: str, lists: Lists) -> ScenarioOut:
@@ -240,7 +246,7 @@ def flag(f: ReviewFlag) -> ReviewFlagOut:
     )
 
 
-def revision(r: RevisionRecord) -> RevisionOut:
+def revision(r: RevisionRecord, lists: Lists) -> RevisionOut:
     fy = fiscal_year(r.recorded_at)
     return RevisionOut(
         seq=r.seq,
@@ -253,7 +259,7 @@ def revision(r: RevisionRecord) -> RevisionOut:
         kind_label=labels.REVISION_KIND[r.kind],
         changed_fields=list(r.changed_fields),
         changed_fields_label=labels.field_names(list(r.changed_fields)),
-        changes=changes(r.changes),
+        changes=changes(item_changes(r.changes, lists)),
         reason=r.reason,
         actor=r.actor,
         recorded_at=r.recorded_at,
@@ -266,8 +272,9 @@ def feed(page: FeedPage) -> Feed:
     return Feed(
         reader=page.reader,
         since=page.since,
-        bookmark=page.bookmark,
-        changes=[revision(r) for r in page.entries],
+        bookmark=page.bookmark.seen_up_to,
+        bookmark_from_town=page.bookmark.from_town,
+        changes=[revision(r, page.lists) for r in page.entries],
         next_since=page.next_since,
         more=page.more,
         last_seq=page.last_seq,
