@@ -15,6 +15,7 @@ from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.inputs import phone_display
 from tosei_common.region.municipalities import municipality
+from tosei_common.region.rounding import percent
 from tosei_common.region.text import phone_key
 from tosei_seminar.api.responses.reports import AttendanceOut, FeedbackOut, HistoryOut, feedback_out
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
@@ -69,9 +70,9 @@ def attendance_rows(report: AttendanceReport) -> list[list[Any]]:
         ("参加方法", report.by_mode),
     ):
         for item in items:
-            rate = f"{item.rate * 100:.1f}%" if item.rate is not None else ""
+            rate = percent(item.attended, item.registered)
             rows.append([section, item.label, item.registered, item.attended, rate])
-    total = f"{report.attended / report.registered * 100:.1f}%" if report.registered else ""
+    total = percent(report.attended, report.registered)
     rows.append(["合計", "", report.registered, report.attended, total])
     return rows
 
