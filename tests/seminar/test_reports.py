@@ -3,6 +3,9 @@ with its wait list, and the feedback figures as a spreadsheet."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import httpx
 
 from tests.seminar.conftest import COORDINATOR, ok, open_seminar, person, register
@@ -11,6 +14,10 @@ from tosei_common.catalogue.seminar import AttendeeRole
 from tosei_common.platform.clock import SettableClock
 from tosei_common.region.municipalities import AOMORI
 from tosei_seminar.domain.reports import Feedback, summarise_feedback
+
+
+def csv_rows(response: httpx.Response) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO("\r\n".join(csv_lines(response)))))
 
 
 def csv_lines(response: httpx.Response) -> list[str]:
@@ -45,3 +52,25 @@ def test_feedback_means_and_the_response_rate_round_half_up() -> None:
     assert (summary.satisfaction_mean, summary.usefulness_mean) == (4.13, 4.13)
     assert summary.satisfaction_by_role == {"看護師": 4.13}
     assert summarise_feedback(answers[:5], attended=16).response_rate == 0.313
+
+
+async def test_the_attendee_list_names_the_wait_list_in_order_and_leaves_the_cancelled_out(
+    client: httpx.AsyncClient,
+) -> None:
+    seminar = await open_seminar(client, venue_seats=2)
+    first, second = [await register(client, seminar, person(n)) for n in (1, 2)]
+    third = await register(client, seminar, person(3, phone="0177001234", email=None))
+    gone = await register(client, seminar, person(4))
+    fifth = await register(client, seminar, person(5))
+    ok(await client.post(f"/registrations/{gone['reference']}/cancel"))
+
+    rows = csv_rows(await client.get(f"/seminars/{seminar.id}/attendees.csv", headers=COORDINATOR))
+    listed = [(r["受付番号"], r["申込状況"], r["キャンセル待ち順位"]) for r in rows]
+    assert listed == [
+        (first["reference"], "参加確定", ""),
+        (second["reference"], "参加確定", ""),
+        (third["reference"], "キャンセル待ち", "1"),
+        (fifth["reference"], "キャンセル待ち", "2"),
+    ]
+    assert rows[2]["電話"] == "017-700-1234"  # text with its 0, as people write it
+    assert list(rows[0])[8:10] == ["申込状況", "キャンセル待ち順位"]

@@ -19,7 +19,6 @@ from tosei_common.region.rounding import percent
 from tosei_common.region.text import phone_key
 from tosei_seminar.api.responses.reports import AttendanceOut, FeedbackOut, HistoryOut, feedback_out
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
-from tosei_seminar.domain.registration import RegistrationStatus
 from tosei_seminar.domain.reports import AttendanceReport
 from tosei_seminar.handlers import documents, reads
 from tosei_seminar.handlers.reads import Registrants
@@ -30,14 +29,16 @@ CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 ATTENDEE_HEADER = [
     "受付番号", "氏名", "ふりがな", "所属", "職種", "市町村", "参加方法", "参加場所", "申込状況",
-    "出席", "受付時刻", "メール", "電話", "申込日時",
+    "キャンセル待ち順位", "出席", "受付時刻", "メール", "電話", "申込日時",
 ]  # fmt: skip
 ATTENDANCE_HEADER = ["区分", "項目", "申込者数", "出席者数", "出席率"]
 
 
 def attendee_rows(found: Registrants) -> list[list[Any]]:
-    """One row per registrant; the phone with the hyphens people write, so Excel keeps its 0."""
+    """One row per registrant, seated (参加確定) or waiting (キャンセル待ち, with the place on
+    its wait list); the phone with the hyphens people write, so Excel keeps its 0."""
     names = {p.place_id: p.name for p in found.places}
+    positions = found.positions()
     rows = []
     for r in found.registrations:
         key = phone_key(r.phone)
@@ -52,6 +53,7 @@ def attendee_rows(found: Registrants) -> list[list[Any]]:
                 MODE_LABELS[r.mode],
                 names.get(r.place_id, ""),
                 r.status.label,
+                positions.get(r.id),
                 r.checked_in_at is not None,
                 r.checked_in_at,
                 r.email,
@@ -101,20 +103,14 @@ def router(rt: Runtime) -> APIRouter:
 
     @api.get(
         "/attendees.csv",
-        summary="Registrants with their attendance, for the organisers (opens in Excel)",
+        summary="Registrants seated or waiting, with their attendance, for the organisers "
+        "(opens in Excel)",
         response_class=Response,
         responses=CSV,
     )
     async def attendees_csv(seminar_id: UUID, who: Who, attended: bool | None = None) -> Response:
         async with rt.reading() as conn:
-            found = await reads.registrants(
-                conn,
-                who,
-                seminar_id,
-                status=RegistrationStatus.ACCEPTED,
-                mode=None,
-                attended=attended,
-            )
+            found = await reads.attendee_list(conn, who, seminar_id, attended=attended)
         return csv_download(
             f"参加者名簿_{found.seminar.fiscal_year}.csv", ATTENDEE_HEADER, attendee_rows(found)
         )
