@@ -10,6 +10,7 @@ import httpx
 
 from tests.seminar.conftest import COORDINATOR, ok, open_seminar, person, register
 from tests.seminar.test_registrations import check_in_everyone_and_hold
+from tests.support.auth import bearer
 from tosei_common.catalogue.seminar import AttendeeRole
 from tosei_common.platform.clock import SettableClock
 from tosei_common.region.municipalities import AOMORI
@@ -74,3 +75,42 @@ async def test_the_attendee_list_names_the_wait_list_in_order_and_leaves_the_can
     ]
     assert rows[2]["電話"] == "017-700-1234"  # text with its 0, as people write it
     assert list(rows[0])[8:10] == ["申込状況", "キャンセル待ち順位"]
+
+
+async def test_the_feedback_figures_download_as_a_spreadsheet_without_comments_or_names(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
+    seminar = await open_seminar(client)
+    nurse = await register(client, seminar, person(1, name="山田 花子"))
+    resident = await register(client, seminar, person(2, role="resident"))
+    third = await register(client, seminar, person(3))
+    await register(client, seminar, person(4))  # registered, did not come
+    came = [nurse["reference"], resident["reference"], third["reference"]]
+    await check_in_everyone_and_hold(client, seminar, came, clock)
+    for reference, satisfaction, usefulness, comment in (
+        (nurse["reference"], 5, 4, "退院前カンファレンスの事例が参考になった"),
+        (resident["reference"], 4, 4, None),
+    ):
+        answer = {"satisfaction": satisfaction, "usefulness": usefulness, "comment": comment}
+        ok(await client.post(f"/registrations/{reference}/feedback", json=answer), 201)
+
+    url = f"/seminars/{seminar.id}/feedback.csv"
+    response = await client.get(url, headers=COORDINATOR)
+    assert "attachment" in response.headers["content-disposition"]
+    lines = csv_lines(response)
+    assert lines == [
+        "区分,項目,回答者数,出席者数,回答率,平均,1点,2点,3点,4点,5点",
+        "設問,満足度,2,3,66.7%,4.5,0,0,0,1,1",
+        "設問,業務・生活に役立つか,2,3,66.7%,4.0,0,0,0,2,0",
+        "職種別の満足度,看護師,,,,5.0,,,,,",
+        "職種別の満足度,住民,,,,4.0,,,,,",
+    ]
+    summary = ok(await client.get(f"/seminars/{seminar.id}/feedback", headers=COORDINATOR))
+    assert (summary["response_rate"], summary["satisfaction_mean"]) == (0.667, 4.5)
+    text = response.content.decode("utf-8-sig")
+    assert "退院前" not in text
+    assert "山田" not in text
+    officer = bearer("municipality", municipality="平内町")  # reads the figures, as in JSON
+    assert csv_lines(await client.get(url, headers=officer)) == lines
+    assert (await client.get(url)).status_code == 401
+    assert (await client.get(url, headers=bearer("expert"))).status_code == 403

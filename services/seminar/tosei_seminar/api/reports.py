@@ -19,7 +19,7 @@ from tosei_common.region.rounding import percent
 from tosei_common.region.text import phone_key
 from tosei_seminar.api.responses.reports import AttendanceOut, FeedbackOut, HistoryOut, feedback_out
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
-from tosei_seminar.domain.reports import AttendanceReport
+from tosei_seminar.domain.reports import AttendanceReport, FeedbackSummary
 from tosei_seminar.handlers import documents, reads
 from tosei_seminar.handlers.reads import Registrants
 
@@ -32,6 +32,9 @@ ATTENDEE_HEADER = [
     "キャンセル待ち順位", "出席", "受付時刻", "メール", "電話", "申込日時",
 ]  # fmt: skip
 ATTENDANCE_HEADER = ["区分", "項目", "申込者数", "出席者数", "出席率"]
+FEEDBACK_HEADER = [
+    "区分", "項目", "回答者数", "出席者数", "回答率", "平均", "1点", "2点", "3点", "4点", "5点",
+]  # fmt: skip
 
 
 def attendee_rows(found: Registrants) -> list[list[Any]]:
@@ -76,6 +79,24 @@ def attendance_rows(report: AttendanceReport) -> list[list[Any]]:
             rows.append([section, item.label, item.registered, item.attended, rate])
     total = percent(report.attended, report.registered)
     rows.append(["合計", "", report.registered, report.attended, total])
+    return rows
+
+
+def feedback_rows(summary: FeedbackSummary) -> list[list[Any]]:
+    """The figures of ``GET /feedback`` as rows: each question with its responses, response
+    rate, mean and 1–5 counts, then the satisfaction mean of each role. No comment, no name."""
+    rows: list[list[Any]] = []
+    rate = percent(summary.responses, summary.attended)
+    for question, mean, counts in (
+        ("満足度", summary.satisfaction_mean, summary.satisfaction_distribution),
+        ("業務・生活に役立つか", summary.usefulness_mean, summary.usefulness_distribution),
+    ):
+        rows.append(
+            ["設問", question, summary.responses, summary.attended, rate, mean]
+            + [counts[score] for score in range(1, 6)]
+        )
+    for role, mean in summary.satisfaction_by_role.items():
+        rows.append(["職種別の満足度", role, "", "", "", mean] + [""] * 5)
     return rows
 
 
@@ -136,6 +157,24 @@ def router(rt: Runtime) -> APIRouter:
     async def feedback(seminar_id: UUID, who: Who) -> FeedbackOut:
         async with rt.reading() as conn:
             return feedback_out(await reads.feedback_summary(conn, who, seminar_id))
+
+    @api.get(
+        "/feedback.csv",
+        summary="The feedback figures as CSV (Japanese headers), without the comments",
+        description="The figures of GET /feedback, for whoever may read them: per question the "
+        "responses, response rate, mean and the counts of each answer 1–5, then the "
+        "satisfaction mean per role. Never a comment or a name.",
+        response_class=Response,
+        responses=CSV,
+    )
+    async def feedback_csv(seminar_id: UUID, who: Who) -> Response:
+        async with rt.reading() as conn:
+            read = await reads.feedback_summary(conn, who, seminar_id)
+        return csv_download(
+            f"アンケート集計_{read.seminar.fiscal_year}.csv",
+            FEEDBACK_HEADER,
+            feedback_rows(read.summary),
+        )
 
     @api.get("/history", summary="Who changed what, in order")
     async def history(seminar_id: UUID, who: Who) -> HistoryOut:
