@@ -214,3 +214,17 @@ def test_a_repeat_client_came_back_on_another_day() -> None:
     )
     total = kpi.report(facts, 2026).total
     assert (total.distinct_clients, total.repeat_clients, total.consultations) == (3, 1, 5)
+
+
+def test_the_satisfaction_mean_rounds_half_up_as_counted_by_hand() -> None:
+    ratings = [4, 4, 4, 5, 5, 4, 4, 3]  # 33 / 8 = 4.125: 四捨五入 4.13, not round()'s 4.12
+    cases = tuple(uuid.UUID(int=200 + i) for i in range(len(ratings)))
+    facts = kpi.Facts(
+        cases=tuple(
+            kpi.CaseFact(c, A, date(2026, 4, 10), Origin.NEW_DESK, ST, "022012", ()) for c in cases
+        ),
+        closes=tuple(
+            kpi.CloseFact(c, date(2026, 6, 1), r, ST) for c, r in zip(cases, ratings, strict=True)
+        ),
+    )
+    assert kpi.report(facts, 2026).total.satisfaction_average == 4.13

@@ -11,7 +11,8 @@ Definitions (they are printed in the report too):
 - 創業者数 (founders): cases with a "business founded" outcome achieved in the period.
 - 満足度 (satisfaction): ratings (1–5) given when cases closed in the period; a case closed
   more than once (reopened) counts its latest closing only, and a closing the client did not
-  rate counts as 回答なし (not answered).
+  rate counts as 回答なし (not answered). The mean is rounded half up (四捨五入) to 2 decimals,
+  as the ratios to the baseline are to 3.
 - median days to first session: for cases opened in the period that had a session.
 
 Per-track figures use the track each fact had when it happened (a case transferred from the
@@ -31,6 +32,7 @@ from uuid import UUID
 from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
 from tosei_common.catalogue.intake import Category, Origin
 from tosei_common.region.fiscal import fiscal_year_bounds
+from tosei_common.region.rounding import mean, ratio
 
 #: What the two old desks reported for FY2019, the year before they merged.
 BASELINE_FY = 2019
@@ -205,7 +207,7 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
         jobs_created=sum(o.jobs or 0 for o in outcomes if o.type is OutcomeType.JOBS_CREATED),
         satisfaction_ratings=len(ratings),
         satisfaction_not_answered=not_answered,
-        satisfaction_average=round(statistics.fmean(ratings), 2) if ratings else None,
+        satisfaction_average=mean(ratings),
         satisfaction_distribution={str(k): v for k, v in sorted(Counter(ratings).items())},
         transfers=sum(1 for t in facts.transfers if within(t.on)),
         referrals_requested=sum(1 for r in facts.referrals if within(r.requested_on)),
@@ -324,6 +326,6 @@ def compare_with_baseline(
             comparison[track.value][metric] = {
                 "value": value,
                 "baseline": before,
-                "ratio": round(value / before, 3) if before else None,
+                "ratio": ratio(value, before),
             }
     return comparison

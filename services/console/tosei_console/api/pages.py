@@ -20,6 +20,7 @@ from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import TOKYO, fiscal_year_label, japanese_date
 from tosei_console.domain.accounts import Account
 from tosei_console.domain.charts import total
+from tosei_console.domain.figures import mean_of, percent_of
 from tosei_console.domain.menu import menu_for
 from tosei_console.handlers import accounts
 from tosei_console.upstream import Answer, Caller, Upstream
@@ -65,6 +66,8 @@ TEMPLATES.filters["external_option"] = lambda e: (
     f"{e['name']}（{e['organisation']}・{e['speciality']}）"
 )
 TEMPLATES.filters["total"] = total
+TEMPLATES.filters["percent_of"] = percent_of
+TEMPLATES.filters["mean_of"] = mean_of
 TEMPLATES.globals["labels"] = labels
 
 

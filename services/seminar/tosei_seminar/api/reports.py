@@ -15,11 +15,11 @@ from tosei_common.platform.principal import Principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.inputs import phone_display
 from tosei_common.region.municipalities import municipality
+from tosei_common.region.rounding import percent
 from tosei_common.region.text import phone_key
 from tosei_seminar.api.responses.reports import AttendanceOut, FeedbackOut, HistoryOut, feedback_out
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
-from tosei_seminar.domain.registration import RegistrationStatus
-from tosei_seminar.domain.reports import AttendanceReport
+from tosei_seminar.domain.reports import AttendanceReport, FeedbackSummary
 from tosei_seminar.handlers import documents, reads
 from tosei_seminar.handlers.reads import Registrants
 
@@ -29,14 +29,19 @@ CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 ATTENDEE_HEADER = [
     "受付番号", "氏名", "ふりがな", "所属", "職種", "市町村", "参加方法", "参加場所", "申込状況",
-    "出席", "受付時刻", "メール", "電話", "申込日時",
+    "キャンセル待ち順位", "出席", "受付時刻", "メール", "電話", "申込日時",
 ]  # fmt: skip
 ATTENDANCE_HEADER = ["区分", "項目", "申込者数", "出席者数", "出席率"]
+FEEDBACK_HEADER = [
+    "区分", "項目", "回答者数", "出席者数", "回答率", "平均", "1点", "2点", "3点", "4点", "5点",
+]  # fmt: skip
 
 
 def attendee_rows(found: Registrants) -> list[list[Any]]:
-    """One row per registrant; the phone with the hyphens people write, so Excel keeps its 0."""
+    """One row per registrant, seated (参加確定) or waiting (キャンセル待ち, with the place on
+    its wait list); the phone with the hyphens people write, so Excel keeps its 0."""
     names = {p.place_id: p.name for p in found.places}
+    positions = found.positions()
     rows = []
     for r in found.registrations:
         key = phone_key(r.phone)
@@ -51,6 +56,7 @@ def attendee_rows(found: Registrants) -> list[list[Any]]:
                 MODE_LABELS[r.mode],
                 names.get(r.place_id, ""),
                 r.status.label,
+                positions.get(r.id),
                 r.checked_in_at is not None,
                 r.checked_in_at,
                 r.email,
@@ -69,10 +75,28 @@ def attendance_rows(report: AttendanceReport) -> list[list[Any]]:
         ("参加方法", report.by_mode),
     ):
         for item in items:
-            rate = f"{item.rate * 100:.1f}%" if item.rate is not None else ""
+            rate = percent(item.attended, item.registered)
             rows.append([section, item.label, item.registered, item.attended, rate])
-    total = f"{report.attended / report.registered * 100:.1f}%" if report.registered else ""
+    total = percent(report.attended, report.registered)
     rows.append(["合計", "", report.registered, report.attended, total])
+    return rows
+
+
+def feedback_rows(summary: FeedbackSummary) -> list[list[Any]]:
+    """The figures of ``GET /feedback`` as rows: each question with its responses, response
+    rate, mean and 1–5 counts, then the satisfaction mean of each role. No comment, no name."""
+    rows: list[list[Any]] = []
+    rate = percent(summary.responses, summary.attended)
+    for question, mean, counts in (
+        ("満足度", summary.satisfaction_mean, summary.satisfaction_distribution),
+        ("業務・生活に役立つか", summary.usefulness_mean, summary.usefulness_distribution),
+    ):
+        rows.append(
+            ["設問", question, summary.responses, summary.attended, rate, mean]
+            + [counts[score] for score in range(1, 6)]
+        )
+    for role, mean in summary.satisfaction_by_role.items():
+        rows.append(["職種別の満足度", role, "", "", "", mean] + [""] * 5)
     return rows
 
 
@@ -100,20 +124,14 @@ def router(rt: Runtime) -> APIRouter:
 
     @api.get(
         "/attendees.csv",
-        summary="Registrants with their attendance, for the organisers (opens in Excel)",
+        summary="Registrants seated or waiting, with their attendance, for the organisers "
+        "(opens in Excel)",
         response_class=Response,
         responses=CSV,
     )
     async def attendees_csv(seminar_id: UUID, who: Who, attended: bool | None = None) -> Response:
         async with rt.reading() as conn:
-            found = await reads.registrants(
-                conn,
-                who,
-                seminar_id,
-                status=RegistrationStatus.ACCEPTED,
-                mode=None,
-                attended=attended,
-            )
+            found = await reads.attendee_list(conn, who, seminar_id, attended=attended)
         return csv_download(
             f"参加者名簿_{found.seminar.fiscal_year}.csv", ATTENDEE_HEADER, attendee_rows(found)
         )
@@ -139,6 +157,24 @@ def router(rt: Runtime) -> APIRouter:
     async def feedback(seminar_id: UUID, who: Who) -> FeedbackOut:
         async with rt.reading() as conn:
             return feedback_out(await reads.feedback_summary(conn, who, seminar_id))
+
+    @api.get(
+        "/feedback.csv",
+        summary="The feedback figures as CSV (Japanese headers), without the comments",
+        description="The figures of GET /feedback, for whoever may read them: per question the "
+        "responses, response rate, mean and the counts of each answer 1–5, then the "
+        "satisfaction mean per role. Never a comment or a name.",
+        response_class=Response,
+        responses=CSV,
+    )
+    async def feedback_csv(seminar_id: UUID, who: Who) -> Response:
+        async with rt.reading() as conn:
+            read = await reads.feedback_summary(conn, who, seminar_id)
+        return csv_download(
+            f"アンケート集計_{read.seminar.fiscal_year}.csv",
+            FEEDBACK_HEADER,
+            feedback_rows(read.summary),
+        )
 
     @api.get("/history", summary="Who changed what, in order")
     async def history(seminar_id: UUID, who: Who) -> HistoryOut:

@@ -83,6 +83,7 @@ Title = Annotated[str, FreeText(200)]
 Name = Annotated[str, FreeText(100)]
 Reason = Annotated[str, FreeText(500)]
 Item = Annotated[str, FreeText(100)]
+StreamUrl = Annotated[str, FreeText(500), AfterValidator(_stream)]
 
 
 class Body(BaseModel):
@@ -138,10 +139,14 @@ class ChooseVenueIn(Body):
 
 
 class OnlineIn(Body):
-    stream_url: Annotated[str, FreeText(500), AfterValidator(_stream)] = Field(
-        examples=["https://stream.example.jp/tosei-zaitaku-2026"]
+    """Only what changes: a field left out (or null) keeps its value; the first time both."""
+
+    stream_url: StreamUrl | None = Field(
+        default=None, examples=["https://stream.example.jp/tosei-zaitaku-2026"]
     )
-    capacity: int = Field(ge=0, le=100_000, description="Online connections.", examples=[300])
+    capacity: int | None = Field(
+        default=None, ge=0, le=100_000, description="Online connections.", examples=[300]
+    )
 
 
 class SiteIn(Body):

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode
-from tosei_common.platform.errors import Conflict, Message, NotFound
+from tosei_common.platform.errors import Conflict, Message, NotFound, Unprocessable
 from tosei_common.platform.events import Event
 from tosei_common.region.text import name_key
 from tosei_seminar.domain.places import (
@@ -132,14 +132,32 @@ def set_online(
     current: Place | None,
     waiting: Sequence[Registration],
     *,
-    stream_url: str,
-    capacity: int,
+    stream_url: str | None,
+    capacity: int | None,
     place_id: UUID,
     actor: str,
     at: datetime,
 ) -> PlaceChange:
-    """The stream the other towns watch, and how many may join it online."""
+    """The stream the other towns watch, and how many may join it online; what is left out
+    (None) stays as it is, so new seats need not repeat the address. The first time both are
+    needed."""
     ensure_state(seminar, ARRANGEABLE, Message("配信の変更", "change its stream"))
+    ensure_something_to_change(stream_url, capacity)
+    missing: dict[str, Message] = {}
+    if stream_url is None and seminar.stream_url is None:
+        missing["stream_url"] = Message("配信のURLを入力してください", "give the stream's address")
+    if capacity is None and current is None:
+        missing["capacity"] = Message(
+            "オンライン参加の定員を入力してください", "give the number of online seats"
+        )
+    if missing:
+        raise Unprocessable(
+            "配信を初めて設定するときは、配信のURLとオンライン参加の定員の両方を入力してください",
+            en="the first time, give both the stream's address and the online seats",
+            fields=missing,
+        )
+    seats = current.capacity if capacity is None and current is not None else capacity
+    assert seats is not None  # the first time it was required above
     change = _set_place(
         seminar,
         AttendanceMode.ONLINE,
@@ -148,17 +166,28 @@ def set_online(
         place_id=place_id,
         name=ONLINE_PLACE,
         town=None,
-        capacity=capacity,
+        capacity=seats,
         at=at,
     )
     changes = what_changed(current, change.place)
-    if stream_url != seminar.stream_url:
-        changes["stream_url"] = {"from": seminar.stream_url, "to": stream_url}
+    stream = stream_url or seminar.stream_url
+    if stream != seminar.stream_url:
+        changes["stream_url"] = {"from": seminar.stream_url, "to": stream}
     return replace(
         change,
-        seminar=seminar.changed(actor, at, stream_url=stream_url),
+        seminar=seminar.changed(actor, at, stream_url=stream),
         changes=changes,
     )
+
+
+def ensure_something_to_change(*values: object) -> None:
+    """A change that leaves every field out is refused rather than recorded as a change."""
+    if all(v is None for v in values):
+        raise Unprocessable(
+            "変更する項目がありません。変更したい項目だけを送ってください",
+            en="nothing to change: send the fields to change",
+            fields={"body": Message("変更する項目がありません", "no fields given")},
+        )
 
 
 def _set_place(
@@ -236,6 +265,7 @@ def change_site(
 ) -> PlaceChange:
     """A new name or new seats (``site`` locked, ``waiting`` its wait list)."""
     ensure_state(seminar, ARRANGEABLE, Message("サテライト会場の変更", "change a viewing site"))
+    ensure_something_to_change(name, capacity)
     found = _found_site(site, site_id)
     new_capacity = found.capacity if capacity is None else capacity
     check_capacity_change(found, new_capacity)

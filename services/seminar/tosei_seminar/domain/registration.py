@@ -50,6 +50,9 @@ STATUS_LABELS: dict[RegistrationStatus, str] = {
     RegistrationStatus.CANCELLED: "取消",
 }
 
+#: Who the organisers' list (名簿) names: seated or waiting; a cancelled registration is not.
+ON_THE_LIST = (RegistrationStatus.ACCEPTED, RegistrationStatus.WAITLISTED)
+
 
 @dataclass(frozen=True)
 class Registration:

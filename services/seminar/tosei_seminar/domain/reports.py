@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 from tosei_common.region.municipalities import REGION, municipality
+from tosei_common.region.rounding import mean, ratio
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
 
 
@@ -30,7 +31,7 @@ class AttendanceRow:
 
     @property
     def rate(self) -> float | None:
-        return round(self.attended / self.registered, 3) if self.registered else None
+        return ratio(self.attended, self.registered)
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,12 @@ class FeedbackSummary:
 
     @property
     def response_rate(self) -> float | None:
-        return round(self.responses / self.attended, 3) if self.attended else None
+        return ratio(self.responses, self.attended)
 
 
 def summarise_feedback(answers: Sequence[Feedback], attended: int) -> FeedbackSummary:
-    """Means and 1–5 distributions, means per role, and the comments (role and town only)."""
-
-    def mean(values: list[int]) -> float | None:
-        return round(sum(values) / len(values), 2) if values else None
+    """Means and 1–5 distributions, means per role, and the comments (role and town only);
+    means and the response rate rounded half up (四捨五入)."""
 
     by_role: dict[str, list[int]] = {}
     for a in answers:

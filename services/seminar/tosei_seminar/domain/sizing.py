@@ -14,11 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from tosei_common.platform.errors import Message, Unprocessable
 from tosei_common.region.fiscal import fiscal_year_label
 from tosei_common.region.municipalities import municipality
+from tosei_common.region.rounding import half_up, ratio
 
 #: The share of registrants who do not come, when nothing better is known.
 DEFAULT_NO_SHOW_RATE = 0.1
@@ -50,7 +52,8 @@ class PastTurnout:
 
     @property
     def no_show_rate(self) -> float:
-        return round(1 - self.attended / self.registered, 3) if self.registered else 0.0
+        stayed_away = ratio(self.registered - self.attended, self.registered)
+        return 0.0 if stayed_away is None else stayed_away
 
 
 @dataclass(frozen=True)
@@ -169,4 +172,5 @@ def recommend(candidates: Sequence[Candidate], wanted: Demand, *, margin: float)
 
 
 def _percent(rate: float) -> str:
-    return f"{round(rate * 100, 1):g}%"
+    shown = half_up(Decimal(str(rate)) * 100, 1).normalize()
+    return f"{shown:f}%"

@@ -46,9 +46,14 @@ async def save(uow: UnitOfWork, seminar_id: UUID, change: PlaceChange, action: s
 
 
 async def put_online(
-    uow: UnitOfWork, who: Principal, seminar_id: UUID, *, stream_url: str, capacity: int
+    uow: UnitOfWork,
+    who: Principal,
+    seminar_id: UUID,
+    *,
+    stream_url: str | None,
+    capacity: int | None,
 ) -> None:
-    """The stream the other towns watch, and how many may join it online."""
+    """The stream the other towns watch, and how many may join it online (None: unchanged)."""
     access.ensure_may_manage(who)
     seminar = await loading.seminar(uow.conn, seminar_id, lock=True)
     current = await places_db.lock_of_mode(uow.conn, seminar_id, AttendanceMode.ONLINE)

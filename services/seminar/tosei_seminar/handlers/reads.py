@@ -3,6 +3,7 @@ here writes."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -25,7 +26,7 @@ from tosei_seminar.domain.attendance import certificate_available
 from tosei_seminar.domain.budget import BudgetEntry, BudgetSummary, summarise_budget
 from tosei_seminar.domain.history import Entry
 from tosei_seminar.domain.places import Place, offered
-from tosei_seminar.domain.registration import Registration, RegistrationStatus
+from tosei_seminar.domain.registration import ON_THE_LIST, Registration, RegistrationStatus
 from tosei_seminar.domain.reports import (
     AttendanceReport,
     FeedbackSummary,
@@ -162,15 +163,36 @@ async def registrants(
     attended: bool | None,
 ) -> Registrants:
     """The registrants (personal data: coordinators and auditors)."""
+    statuses = [status] if status else list(RegistrationStatus)
+    return await _registrants(conn, who, seminar_id, statuses, mode=mode, attended=attended)
+
+
+async def attendee_list(
+    conn: Connection, who: Principal, seminar_id: UUID, *, attended: bool | None
+) -> Registrants:
+    """The organisers' list (名簿): everyone seated or waiting, the seated first, then each
+    wait list in its order; a cancelled registration is not on it."""
+    found = await _registrants(conn, who, seminar_id, ON_THE_LIST, mode=None, attended=attended)
+    seated_first = sorted(
+        found.registrations, key=lambda r: r.status is not RegistrationStatus.ACCEPTED
+    )
+    return Registrants(found.seminar, found.places, seated_first)
+
+
+async def _registrants(
+    conn: Connection,
+    who: Principal,
+    seminar_id: UUID,
+    statuses: Collection[RegistrationStatus],
+    *,
+    mode: AttendanceMode | None,
+    attended: bool | None,
+) -> Registrants:
     access.ensure_may_read_personal(who)
     seminar = await loading.seminar(conn, seminar_id)
     places = await places_db.of_seminar(conn, seminar_id)
     rows = await registrations_db.of_seminar(
-        conn,
-        seminar_id,
-        statuses=[status] if status else list(RegistrationStatus),
-        mode=mode,
-        attended=attended,
+        conn, seminar_id, statuses=statuses, mode=mode, attended=attended
     )
     return Registrants(seminar, places, rows)
 

@@ -19,7 +19,8 @@ from tosei_seminar.handlers.reads import OwnRegistration, Registrants
 
 
 class Option(PlaceOut):
-    if_registered_now: str
+    if_registered_now: str = Field(description="accepted or waitlisted, were one to register now")
+    if_registered_now_label: str = Field(examples=["参加確定"])
 
 
 class OptionsOut(Out):
@@ -33,7 +34,12 @@ class OptionsOut(Out):
             seminar=SeminarSummary.of(seminar),
             municipality=Town.of(town),
             options=[
-                Option(**place_fields(p), if_registered_now=seat_or_wait(p).value) for p in places
+                Option(
+                    **place_fields(p),
+                    if_registered_now=seat_or_wait(p).value,
+                    if_registered_now_label=seat_or_wait(p).label,
+                )
+                for p in places
             ],
         )
 
@@ -166,6 +172,7 @@ class OwnRegistrationOut(Out):
     name: str
     organisation: str | None
     role: str
+    role_label: str = Field(examples=["訪問看護師"])
     municipality: Town | None
     mode: str
     mode_label: str
@@ -190,6 +197,7 @@ class OwnRegistrationOut(Out):
             name=r.name,
             organisation=r.organisation,
             role=r.role.value,
+            role_label=ROLE_LABELS[r.role],
             municipality=Town.of(r.municipality),
             mode=r.mode.value,
             mode_label=MODE_LABELS[r.mode],
