@@ -435,7 +435,7 @@ async def test_the_history_names_what_changed_and_every_promotion(
         "候補会場「リンクステーションホール青森」を追加しました（8席）",
     ]
     assert by_action["online.set"]["summary"] == (
-        "オンライン配信の席数を300席、配信URLを設定しました"
+        "オンライン配信の席数を300席に設定、配信URLを設定しました"
     )
     assert by_action["seminar.registration_open"]["summary"] == (
         "状態を「開催決定」から「申込受付中」にしました"

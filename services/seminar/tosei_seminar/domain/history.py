@@ -92,7 +92,9 @@ def _promotions(c: Mapping[str, Any]) -> str:
 def _online(c: Mapping[str, Any]) -> str:
     parts = []
     if isinstance(c.get("capacity"), dict):
-        parts.append("席数を" + _change(c["capacity"], lambda n: f"{n}席"))
+        before, after = _from(c["capacity"]), _to(c["capacity"])
+        seats = f"{before}席から{after}席に変更" if before is not None else f"{after}席に設定"
+        parts.append("席数を" + seats)
     if isinstance(c.get("stream_url"), dict):
         parts.append("配信URLを" + ("設定" if _from(c["stream_url"]) is None else "変更"))
     return "オンライン配信の" + ("、".join(parts) or "設定を保存") + "しました"
@@ -119,7 +121,7 @@ _SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "site.changed": _site_changed,
     "site.removed": lambda c: f"サテライト会場「{_name(c)}」を削除しました",
     "attendance.corrected": lambda c: (
-        "出席を" + ("出席" if c.get("attended") else "欠席") + "に訂正しました"
+        "欠席を出席に訂正しました" if c.get("attended") else "出席を欠席に訂正しました"
     ),
     "rotation.override_set": lambda c: f"当番を{municipality(c['host']).name}に変更しました",
 }
