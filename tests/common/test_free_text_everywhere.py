@@ -55,6 +55,7 @@ LOOKED_UP: set[tuple[str, str, Path]] = {
     # A registration's reference is its holder's only credential: anything that is no
     # reference is answered 404, like an unknown one, on purpose (seminar domain/references.py).
     ("post", "/seminars/{seminar_id}/check-ins", ("reference",)),
+    ("post", "/seminars/{seminar_id}/attendance-corrections", ("reference",)),
 }
 
 
