@@ -11,8 +11,9 @@ Kafka's committed offsets had moved past them and the unsent event is sent a sec
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,3 +245,90 @@ async def _equals(value: Any, expected: Any) -> bool:
 
 def _client(rt: Runtime) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=build_app(rt)), base_url="http://t")
+
+
+def _owned_by_nobody(manifest: dict[str, Any], _: Path) -> None:
+    manifest["owner"] = "tosei_nobody"
+
+
+def _cut_short(_: dict[str, Any], dump: Path) -> None:
+    dump.write_bytes(dump.read_bytes()[:-10])
+
+
+def _from_a_newer_version(manifest: dict[str, Any], _: Path) -> None:
+    manifest["migrations"].append(
+        {"source": "service", "version": 999, "name": "later", "checksum": "x"}
+    )
+
+
+def _edit_backup(directory: Path, edit: Callable[[dict[str, Any], Path], None]) -> None:
+    (path,) = directory.glob("intake-*.json")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest, directory / manifest["dump"])
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "refusal"),
+    [
+        pytest.param(
+            _owned_by_nobody,
+            "role tosei_nobody (owner of the schema in the backup) does not exist",
+            id="owner-missing",
+        ),
+        pytest.param(_cut_short, "does not match its manifest's sha256", id="dump-cut-short"),
+        pytest.param(
+            _from_a_newer_version,
+            "the backup was taken by a newer version (service/0999_later is unknown here)",
+            id="newer-version",
+        ),
+    ],
+)
+async def test_a_restore_refuses_a_backup_it_cannot_trust_before_it_touches_anything(
+    own_database: str,
+    empty_database: str,
+    broker: TansuBroker,
+    clock: SettableClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spoil: Callable[[dict[str, Any], Path], None],
+    refusal: str,
+) -> None:
+    platform = Platform(broker, clock)
+    monkeypatch.setenv("TOSEI_DATABASE_URL", own_database)
+    async with platform.run(INTAKE, own_database, consume=False, relay=False) as intake:
+        await register(intake, 1)
+    assert await tosei(monkeypatch, broker, "backup", "intake", "--to", str(tmp_path)) == 0
+    _edit_backup(tmp_path, spoil)
+    capsys.readouterr()
+
+    monkeypatch.setenv("TOSEI_DATABASE_URL", empty_database)
+    assert await tosei(monkeypatch, broker, "restore", "intake", "--from", str(tmp_path)) == 1
+    assert refusal in capsys.readouterr().err
+    conn = await asyncpg.connect(empty_database)
+    try:
+        assert not await conn.fetchval("SELECT true FROM pg_namespace WHERE nspname = 'intake'")
+    finally:
+        await conn.close()
+
+
+async def test_without_the_backups_roles_the_restoring_user_may_own_what_is_restored(
+    own_database: str,
+    empty_database: str,
+    broker: TansuBroker,
+    clock: SettableClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    platform = Platform(broker, clock)
+    monkeypatch.setenv("TOSEI_DATABASE_URL", own_database)
+    async with platform.run(INTAKE, own_database, consume=False, relay=False) as intake:
+        registered = await register(intake, 1)
+    assert await tosei(monkeypatch, broker, "backup", "intake", "--to", str(tmp_path)) == 0
+    _edit_backup(tmp_path, _owned_by_nobody)
+
+    monkeypatch.setenv("TOSEI_DATABASE_URL", empty_database)
+    restore = ("restore", "intake", "--from", str(tmp_path), "--no-owner", "--keep-offsets")
+    assert await tosei(monkeypatch, broker, *restore) == 0
+    assert await _consultations(empty_database) == {registered}
