@@ -29,7 +29,8 @@ from tests.support.runtime import fast_settings, running
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
 from tosei_common.devtools import cli
-from tosei_common.devtools.devstack import TansuBroker
+from tosei_common.devtools.devstack import TansuBroker, free_port
+from tosei_common.platform.backup import read_manifest
 from tosei_common.platform.clock import SettableClock
 from tosei_common.platform.db import with_database
 from tosei_common.platform.http import build_app
@@ -195,6 +196,39 @@ async def test_a_backup_restored_into_an_empty_database_shows_the_same_and_resum
     finally:
         await conn.close()
     assert {r["case_id"]: r["n"] for r in counted} == dict.fromkeys(everything, 1)
+
+
+async def test_a_backup_taken_while_the_broker_is_away_resumes_from_what_the_inbox_recorded(
+    own_database: str,
+    empty_database: str,
+    broker: TansuBroker,
+    clock: SettableClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    platform = Platform(broker, clock)
+    monkeypatch.setenv("TOSEI_DATABASE_URL", own_database)
+    async with (
+        platform.run(CASEFLOW, own_database) as caseflow,
+        platform.run(INTAKE, own_database) as intake,
+    ):
+        opened = {await register(intake, n) for n in range(2)}
+        await eventually(lambda: _equals(case_ids(caseflow), opened), timeout=30)
+        away = TansuBroker(free_port(), tmp_path / "away.log")  # never started
+        backup = ("backup", "caseflow", "--to", str(tmp_path))
+        assert await tosei(monkeypatch, away, *backup) == 0
+        later = await register(intake, 2)
+        await eventually(lambda: _equals(case_ids(caseflow), opened | {later}), timeout=30)
+    assert "a restore will resume from what the inbox recorded" in capsys.readouterr().out
+    (path,) = await asyncio.to_thread(lambda: list(tmp_path.glob("caseflow-*.json")))
+    assert read_manifest(path).consumer_offsets is None
+
+    monkeypatch.setenv("TOSEI_DATABASE_URL", empty_database)
+    restore = ("restore", "caseflow", "--from", str(tmp_path))
+    assert await tosei(monkeypatch, broker, *restore) == 0, capsys.readouterr().err
+    async with platform.run(CASEFLOW, empty_database) as caseflow:
+        await eventually(lambda: _equals(case_ids(caseflow), opened | {later}), timeout=30)
 
 
 async def test_a_restore_refuses_a_schema_that_holds_tables_and_changes_nothing(
