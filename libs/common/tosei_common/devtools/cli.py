@@ -125,6 +125,40 @@ def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
     )
     replay.set_defaults(run=_replay)
 
+    backup = sub.add_parser(
+        "backup", help="dump services' schemas (with outbox and inbox) and their Kafka positions"
+    )
+    _name_services(backup, services)
+    backup.add_argument("--to", required=True, metavar="DIR", help="where the files go")
+    backup.set_defaults(run=_backup)
+
+    restore = sub.add_parser(
+        "restore", help="restore services' schemas from a backup and rewind their consumers"
+    )
+    _name_services(restore, services)
+    restore.add_argument(
+        "--from", dest="source", required=True, metavar="DIR", help="the newest backup in DIR"
+    )
+    restore.add_argument(
+        "--into", metavar="DATABASE_URL", help="default: the database `tosei` uses"
+    )
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="restore over a schema that holds tables (it is kept as <schema>_before_restore)",
+    )
+    restore.add_argument(
+        "--no-owner",
+        action="store_true",
+        help="the restoring user owns what is restored (the backup's roles do not exist here)",
+    )
+    restore.add_argument(
+        "--keep-offsets",
+        action="store_true",
+        help="leave the consumer groups' offsets alone (a restore drill beside the live system)",
+    )
+    restore.set_defaults(run=_restore)
+
     asyncapi = sub.add_parser(
         "asyncapi",
         help="print a service's AsyncAPI 3 document, or write/check every service's",
@@ -143,6 +177,112 @@ def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
         if spec.commands is not None:
             spec.commands(sub)
     return parser
+
+
+def _name_services(parser: argparse.ArgumentParser, services: dict[str, ServiceSpec]) -> None:
+    parser.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(services))
+    parser.add_argument("--all", action="store_true", help="every service")
+
+
+def _chosen(
+    command: str, args: argparse.Namespace, services: dict[str, ServiceSpec]
+) -> list[ServiceSpec] | None:
+    """The services a backup or restore names, or None after telling what is wrong."""
+    unknown = [n for n in args.services if n not in services]
+    if unknown:
+        print(
+            f"tosei {command}: unknown service {', '.join(unknown)}; "
+            f"choose from {', '.join(services)}",
+            file=sys.stderr,
+        )
+        return None
+    if bool(args.services) == args.all:
+        print(f"tosei {command}: name the services, or --all", file=sys.stderr)
+        return None
+    return list(services.values()) if args.all else [services[n] for n in args.services]
+
+
+def _backup(args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
+    from pathlib import Path
+
+    from tosei_common.platform.backup import BackupError, backup_services
+
+    specs = _chosen("backup", args, services)
+    if specs is None:
+        return 2
+
+    async def run() -> None:
+        database = await resolve_database(settings)
+        try:
+            await backup_services(
+                specs,
+                database_url=database.url,
+                kafka_bootstrap=_bootstrap(settings),
+                directory=Path(args.to),
+                clock=SYSTEM_CLOCK,
+                skip_missing=args.all,
+            )
+        finally:
+            database.stop()
+
+    try:
+        asyncio.run(run())
+    except BackupError as exc:
+        print(f"tosei backup: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
+    from pathlib import Path
+
+    from tosei_common.platform.backup import BackupError, newest_manifest, restore_service
+
+    specs = _chosen("restore", args, services)
+    if specs is None:
+        return 2
+    source = Path(args.source)
+    found = {spec.name: newest_manifest(source, spec.name) for spec in specs}
+    missing = [name for name, path in found.items() if path is None]
+    if (missing and not args.all) or len(missing) == len(found):
+        print(f"tosei restore: no backup of {', '.join(missing)} in {source}", file=sys.stderr)
+        return 1
+    for name in missing:
+        print(f"{name:<11} no backup in {source}; left as it is")
+
+    async def run() -> None:
+        if args.into:
+            await restore_all(args.into)
+            return
+        database = await resolve_database(settings)
+        try:
+            await restore_all(database.url)
+        finally:
+            database.stop()
+
+    async def restore_all(url: str) -> None:
+        # No service reads another's schema and all must be stopped, so the order among them
+        # does not matter; each one's own order is restore_service's.
+        for spec in specs:
+            manifest = found[spec.name]
+            if manifest is not None:
+                await restore_service(
+                    spec,
+                    manifest,
+                    database_url=url,
+                    kafka_bootstrap=_bootstrap(settings),
+                    settings=settings,
+                    replace=args.replace,
+                    no_owner=args.no_owner,
+                    keep_offsets=args.keep_offsets,
+                )
+
+    try:
+        asyncio.run(run())
+    except BackupError as exc:
+        print(f"tosei restore: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _bootstrap(settings: Settings) -> str:

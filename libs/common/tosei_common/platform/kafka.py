@@ -303,3 +303,92 @@ async def replay_topics(
                 progress(read)
     finally:
         await consumer.stop()
+
+
+#: A consumer group's position on one partition: (topic, partition) → the next offset to read.
+GroupOffsets = dict[tuple[str, int], int]
+
+
+async def committed_offsets(
+    bootstrap: str, group_id: str, topics: Sequence[Topic], *, request_timeout_ms: int = 10_000
+) -> GroupOffsets:
+    """The offsets ``group_id`` has committed on every partition of ``topics``.
+
+    Read without joining the group, so the running service is not disturbed. A partition the
+    group never committed on is left out (the consumer starts there from the beginning).
+    """
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        enable_auto_commit=False,
+        request_timeout_ms=request_timeout_ms,
+    )
+    await consumer.start()
+    try:
+        found: GroupOffsets = {}
+        for tp in await _partitions_of(consumer, topics):
+            offset = await consumer.committed(tp)
+            if offset is not None:
+                found[(tp.topic, tp.partition)] = offset
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def move_group_offsets(
+    bootstrap: str,
+    group_id: str,
+    topics: Sequence[Topic],
+    offsets: GroupOffsets,
+    *,
+    session_timeout_ms: int,
+    join_timeout_s: float = 60.0,
+) -> GroupOffsets:
+    """Set ``group_id``'s committed offsets on every partition of ``topics``; return them.
+
+    A partition missing from ``offsets`` is set to its first offset still on the broker (read
+    from the start). The group must have no running members: the offsets are committed by
+    joining the group as its only member (the development broker accepts commits from members
+    only), which fails when another member keeps some of the partitions.
+    """
+    consumer = AIOKafkaConsumer(
+        *[t.name for t in topics],
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(500, session_timeout_ms // 6),
+        max_poll_records=1,
+    )
+    await consumer.start()
+    try:
+        wanted = await _partitions_of(consumer, topics)
+        deadline = time.monotonic() + join_timeout_s
+        while set(consumer.assignment()) != set(wanted):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"consumer group {group_id} still has other members after "
+                    f"{join_timeout_s:.0f}s; stop the service before moving its offsets"
+                )
+            await consumer.getmany(timeout_ms=200)  # joins the group; what it reads is unused
+        starts = await consumer.beginning_offsets(wanted)
+        target = {
+            tp: max(offsets.get((tp.topic, tp.partition), 0), starts.get(tp) or 0) for tp in wanted
+        }
+        if target:
+            await consumer.commit(target)
+        return {(tp.topic, tp.partition): offset for tp, offset in target.items()}
+    finally:
+        await consumer.stop()
+
+
+async def _partitions_of(
+    consumer: AIOKafkaConsumer, topics: Sequence[Topic]
+) -> list[TopicPartition]:
+    await consumer.topics()  # fetch metadata
+    return [
+        TopicPartition(t.name, p)
+        for t in topics
+        for p in sorted(consumer.partitions_for_topic(t.name) or ())
+    ]
