@@ -14,7 +14,7 @@ from tosei_common.catalogue.resilience import (
 )
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
-from tosei_resilience.api import feed, funding, lists, plan_items, reports
+from tosei_resilience.api import feed, funding, lists, plan_imports, plan_items, reports
 
 
 def resilience_service() -> ServiceSpec:
@@ -23,6 +23,7 @@ def resilience_service() -> ServiceSpec:
     def routers(runtime: Runtime) -> Sequence[APIRouter]:
         return [
             plan_items.router(runtime),
+            plan_imports.router(runtime),
             funding.router(runtime),
             lists.router(runtime),
             reports.router(runtime),

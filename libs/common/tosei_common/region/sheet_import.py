@@ -8,9 +8,11 @@ is the same everywhere.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from tosei_common.region.exports import Sheet, read_sheet
+from tosei_common.region.inputs import check_optional_text
 from tosei_common.region.said import InputError, Language, Message
 
 #: Larger files are refused whole (the spreadsheets imported are a few hundred rows).
@@ -52,3 +54,13 @@ def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_SHEET_BYTES) -> 
             "保存し直してください",
             reason or f"{name}: unreadable",
         ) from exc
+
+
+def upload_name(given: str | None, fallback: str) -> str:
+    """The name to call an uploaded file by: the last part of what the browser sent (never a
+    path), or ``fallback`` when it sent nothing usable."""
+    try:
+        name = check_optional_text(given, max_length=200) or ""
+    except InputError:
+        return fallback
+    return posixpath.basename(name.replace("\\", "/")) or fallback
