@@ -15,6 +15,7 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_imports, plan_items, reports
+from tosei_resilience.cli import add_commands
 
 
 def resilience_service() -> ServiceSpec:
@@ -44,6 +45,7 @@ def resilience_service() -> ServiceSpec:
         routers=routers,
         setup_metrics=metrics.PlanMetrics,
         refresh_metrics=metrics.refresh,
+        commands=add_commands,
     )
 
 
