@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -375,3 +376,18 @@ async def test_a_file_with_the_wrong_headers_is_refused_whole(
     body: dict[str, Any] = response.json()
     assert said in body["message"]
     assert body["fields"][0]["field"] == "file"
+
+
+async def test_the_example_in_the_guide_imports_as_it_says(
+    http: httpx.AsyncClient,
+) -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "resilience.md").read_text(encoding="utf-8")
+    example = guide.split("```csv\n", 1)[1].split("```", 1)[0]
+
+    response = await upload(http, example.encode("cp932"), dry_run=True)
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["rejected"] == []
+    assert (report["items"], report["changes"]) == (3, 7)
+    assert report["file"]["encoding"] == "cp932"
