@@ -560,6 +560,12 @@ def _placement(
             "（最初の行を種別「策定」か「追加」にしてください）",
             f"{NUMBER}: no item No.{number} in the plan and no adopted/added row for it",
         )
+    if adopted_on is not None and row.day < adopted_on:
+        return Message(
+            f"{DECIDED}: {row.day.isoformat()}は計画の策定（{adopted_on.isoformat()}）より前です",
+            f"{DECIDED}: {row.day.isoformat()} is before the plan's adoption "
+            f"({adopted_on.isoformat()})",
+        )
     if last_day is not None and row.day < last_day:
         return Message(
             f"{DECIDED}: {row.day.isoformat()}は、この事業の前の決定（{last_day.isoformat()}）"
