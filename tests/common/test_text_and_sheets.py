@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tosei_common.region.exports import UnreadableFile, csv_bytes, read_sheet, xlsx_bytes
+from tosei_common.region.sheet_import import FileProblem, read_upload, upload_name
 from tosei_common.region.text import (
     NAME_VARIANTS,
     email_key,
@@ -210,3 +211,30 @@ def test_a_cell_longer_than_excel_allows_is_cut_with_an_ellipsis() -> None:
     value = sheet["A2"].value
     assert len(value) == 32_767
     assert value.endswith("…")
+
+
+def test_an_imported_file_too_large_or_unreadable_is_refused_whole_in_japanese() -> None:
+    with pytest.raises(FileProblem) as too_large:
+        read_upload("plan.csv", b"x" * (2 * 1024 * 1024 + 1), max_bytes=2 * 1024 * 1024)
+    assert too_large.value.message.ja == "plan.csv: 2 MB を超えています"
+    with pytest.raises(FileProblem) as damaged:
+        read_upload("plan.xlsx", b"PK\x03\x04 not a workbook")
+    assert damaged.value.message.ja.startswith("plan.xlsx: ファイルを読めません")
+    sheet = read_upload("plan.csv", "種別,決定日\r\n策定,2020/12/25\r\n".encode("cp932"))
+    assert (sheet.encoding, sheet.rows[0].line) == ("cp932", 2)
+
+
+@pytest.mark.parametrize(
+    ("given", "called"),
+    [
+        ("計画の履歴.csv", "計画の履歴.csv"),
+        ("C:\\Users\\sato\\計画の履歴.xlsx", "計画の履歴.xlsx"),
+        ("../../etc/passwd", "passwd"),
+        ("bad\x00name.csv", "upload.csv"),
+        (None, "upload.csv"),
+    ],
+)
+def test_an_uploaded_file_is_called_by_its_own_name_never_a_path(
+    given: str | None, called: str
+) -> None:
+    assert upload_name(given, "upload.csv") == called

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -17,27 +14,12 @@ import pytest
 
 from tests.intake.helpers import payload
 from tests.intake.test_handover_import import HEADER, STARTUP_DESK_CSV
-from tests.support.runtime import fast_settings, running
+from tests.support.runtime import fast_settings, running, tool_on
 from tests.support.waiting import read_topic
 from tosei_common.catalogue.intake import CASES
 from tosei_common.devtools.devstack import TansuBroker
-from tosei_common.platform.db import with_database
-from tosei_common.platform.service import ToolContext
 from tosei_intake.app import SERVICE
 from tosei_intake.cli import run_import_legacy
-
-
-@pytest.fixture
-async def cli_database(database_url: str) -> AsyncIterator[str]:
-    """A database of its own: the command works on the real `intake` schema."""
-    name = f"tosei_cli_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(database_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(database_url, name)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def tosei_import_legacy(database: str, *argv: str) -> int:
@@ -48,12 +30,7 @@ async def tosei_import_legacy(database: str, *argv: str) -> int:
         if option.startswith("--desk="):
             args.desk = option.removeprefix("--desk=")
 
-    @contextlib.asynccontextmanager
-    async def the_database() -> AsyncIterator[str]:
-        yield database
-
-    tool = ToolContext(fast_settings(), {"intake": SERVICE}, "127.0.0.1:1", the_database)
-    code: int = await asyncio.to_thread(run_import_legacy, args, tool)
+    code: int = await asyncio.to_thread(run_import_legacy, args, tool_on(database, SERVICE))
     return code
 
 

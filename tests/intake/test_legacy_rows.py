@@ -9,6 +9,7 @@ import pytest
 
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
 from tosei_common.platform.errors import Message
+from tosei_common.region.sheet_import import FileProblem, RowProblem
 from tosei_common.region.text import name_key, pseudonym
 from tosei_intake.domain.consultations import case_opened, staff_pseudonym
 from tosei_intake.domain.import_report import (
@@ -20,8 +21,6 @@ from tosei_intake.domain.import_report import (
 )
 from tosei_intake.domain.legacy import (
     Desk,
-    FileProblem,
-    RowProblem,
     desk_for,
     fingerprint,
     parse_file,

@@ -18,11 +18,10 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.platform.errors import Conflict, Forbidden, InvalidTransition, Unprocessable
 from tosei_common.platform.principal import Principal, Role
 from tosei_resilience.api.parameters import parse_moment
-from tosei_resilience.api.requests import owner_code
 from tosei_resilience.domain.access import ensure_may_edit, ensure_may_move
 from tosei_resilience.domain.change_labels import item_changes
 from tosei_resilience.domain.funding import ProgrammeContent, add_programme, revise_programme
-from tosei_resilience.domain.labels import fiscal_years_text
+from tosei_resilience.domain.labels import fiscal_years_text, owner_code
 from tosei_resilience.domain.lineage import NewPart, merge_items, split_item
 from tosei_resilience.domain.plan import Lists
 from tosei_resilience.domain.plan_item import (

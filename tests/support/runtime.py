@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 from tosei_common.platform.events import Envelope
-from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.service import Runtime, ServiceSpec, ToolContext
 from tosei_common.platform.settings import Settings
 
 
@@ -66,3 +66,13 @@ class Start(Protocol):
         connected: bool = True,
         **options: Any,
     ) -> AbstractAsyncContextManager[Runtime]: ...
+
+
+def tool_on(database: str, *specs: ServiceSpec) -> ToolContext:
+    """What ``tosei`` hands a service's own subcommand, on the given database (no broker)."""
+
+    @asynccontextmanager
+    async def the_database() -> AsyncIterator[str]:
+        yield database
+
+    return ToolContext(fast_settings(), {s.name: s for s in specs}, "127.0.0.1:1", the_database)

@@ -82,16 +82,7 @@ def read_files(
     paths: list[Path], desk: Desk | None, today: date
 ) -> tuple[list[ParsedFile], list[Message]]:
     """Read and validate every file; the problems that stop the whole import."""
-    given: list[tuple[str, bytes]] = []
-    problems: list[Message] = []
-    for path in paths:
-        try:
-            given.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            why = exc.strerror or exc
-            problems.append(
-                Message(f"{path}: 読めません（{why}）", f"{path}: cannot read it ({why})")
-            )
+    given, problems = ToolContext.read_files(paths)
     parsed, refused = parse_files(given, desk, today=today)
     return parsed, problems + [p.message for p in refused]
 

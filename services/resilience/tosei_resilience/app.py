@@ -14,7 +14,8 @@ from tosei_common.catalogue.resilience import (
 )
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
-from tosei_resilience.api import feed, funding, lists, plan_items, reports
+from tosei_resilience.api import feed, funding, lists, plan_imports, plan_items, reports
+from tosei_resilience.cli import add_commands
 
 
 def resilience_service() -> ServiceSpec:
@@ -23,6 +24,7 @@ def resilience_service() -> ServiceSpec:
     def routers(runtime: Runtime) -> Sequence[APIRouter]:
         return [
             plan_items.router(runtime),
+            plan_imports.router(runtime),
             funding.router(runtime),
             lists.router(runtime),
             reports.router(runtime),
@@ -43,6 +45,7 @@ def resilience_service() -> ServiceSpec:
         routers=routers,
         setup_metrics=metrics.PlanMetrics,
         refresh_metrics=metrics.refresh,
+        commands=add_commands,
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faststream.kafka import KafkaBroker
@@ -39,6 +40,7 @@ from tosei_common.platform.settings import Settings
 from tosei_common.platform.topic_setup import ensure_topics
 from tosei_common.platform.topics import Topic
 from tosei_common.platform.unit_of_work import UnitOfWork, unit_of_work
+from tosei_common.region.said import Message
 
 if TYPE_CHECKING:
     from fastapi import APIRouter, FastAPI
@@ -126,6 +128,22 @@ class ToolContext:
         except (OSError, KeyError):
             login = "unknown"
         return f"cli:{login}"
+
+    @staticmethod
+    def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[Message]]:
+        """The files named on the command line (name, content), and the ones that cannot be
+        read, each said in Japanese and English."""
+        given: list[tuple[str, bytes]] = []
+        problems: list[Message] = []
+        for path in paths:
+            try:
+                given.append((path.name, path.read_bytes()))
+            except OSError as exc:
+                why = exc.strerror or exc
+                problems.append(
+                    Message(f"{path}: 読めません（{why}）", f"{path}: cannot read it ({why})")
+                )
+        return given, problems
 
     @asynccontextmanager
     async def runtime_of(self, service: str, *, application_name: str) -> AsyncIterator[Runtime]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,7 +27,7 @@ from tosei_common.platform.events import Event
 from tosei_common.platform.outbox import Outbox
 from tosei_common.region.fiscal import TOKYO, fiscal_year
 
-__all__ = ["UnitOfWork", "unit_of_work"]
+__all__ = ["UnitOfWork", "rehearsal", "unit_of_work"]
 
 
 @dataclass
@@ -82,3 +82,22 @@ async def unit_of_work(
     """Open a command's transaction; it commits when the block ends and rolls back on error."""
     async with pool.acquire() as conn, conn.transaction():
         yield UnitOfWork(conn=conn, at=clock.now(), actor=actor, outbox=outbox)
+
+
+class _Rehearsed(Exception):
+    """Ends a rehearsal's unit of work, which rolls it back."""
+
+
+@asynccontextmanager
+async def rehearsal(
+    opened: AbstractAsyncContextManager[UnitOfWork],
+) -> AsyncIterator[UnitOfWork]:
+    """A unit of work that is always rolled back: a dry run goes through exactly the steps a
+    real run takes (locks, reads, writes, events, audit) and leaves nothing behind, so what it
+    reports is what the real run would do. An error inside still propagates."""
+    try:
+        async with opened as uow:
+            yield uow
+            raise _Rehearsed
+    except _Rehearsed:
+        pass

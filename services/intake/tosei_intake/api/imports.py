@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from functools import partial
 from typing import Annotated
 
@@ -12,8 +11,7 @@ from tosei_common.platform.auth import Principal, current_principal
 from tosei_common.platform.errors import Message, Unprocessable, preferred_language
 from tosei_common.platform.idempotency import commits_by_itself
 from tosei_common.platform.service import Runtime
-from tosei_common.region.inputs import check_optional_text
-from tosei_common.region.said import InputError
+from tosei_common.region.sheet_import import upload_name
 from tosei_intake.api.responses import ImportReportOut
 from tosei_intake.domain.legacy import MAX_FILE_BYTES, Desk
 from tosei_intake.handlers.imports import import_uploads
@@ -22,12 +20,7 @@ MAX_FILES = 20
 
 
 def _file_name(upload: UploadFile, index: int) -> str:
-    fallback = f"upload-{index + 1}.csv"
-    try:
-        name = check_optional_text(upload.filename, max_length=200) or ""
-    except InputError:
-        return fallback
-    return posixpath.basename(name.replace("\\", "/")) or fallback
+    return upload_name(upload.filename, f"upload-{index + 1}.csv")
 
 
 def router(runtime: Runtime) -> APIRouter:

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from tosei_common.catalogue.intake import LegacyStatus
 from tosei_common.catalogue.labels import LEGACY_STATUS
-from tosei_intake.domain.legacy import Desk, RowProblem
+from tosei_common.region.sheet_import import RowProblem
+from tosei_intake.domain.legacy import Desk
 
 
 class ClientOutcome(StrEnum):

@@ -24,11 +24,17 @@ from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from tosei_common.catalogue.intake import BusinessStage, Channel, Origin
-from tosei_common.region.exports import Sheet, SheetRow, read_sheet
+from tosei_common.region.exports import Sheet, SheetRow
 from tosei_common.region.fiscal import parse_date
 from tosei_common.region.inputs import check_email, check_optional_text, check_phone, check_text
 from tosei_common.region.municipalities import resolve_municipality
-from tosei_common.region.said import InputError, Language, Message
+from tosei_common.region.said import InputError, Message
+from tosei_common.region.sheet_import import (
+    MAX_SHEET_BYTES,
+    FileProblem,
+    RowProblem,
+    read_upload,
+)
 from tosei_common.region.text import name_key, tidy
 from tosei_intake.domain import values
 from tosei_intake.domain.clients import Person
@@ -60,27 +66,10 @@ DEFAULT_STAGE: dict[Desk, BusinessStage] = {
 #: Nor how the client reached the desk: to the new desk, the old one referred them.
 DEFAULT_CHANNEL = Channel.REFERRAL
 #: Larger files are refused whole (the old desks' exports are a few hundred rows).
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = MAX_SHEET_BYTES
 
 #: Namespace of handed-over consultation ids: the same old case always gets the same id.
 LEGACY_NAMESPACE = uuid5(NAMESPACE_URL, "https://tosei.example.jp/intake/legacy-case")
-
-
-class FileProblem(InputError):
-    """A whole file cannot be imported (unreadable, wrong headers, unknown desk)."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    file: str
-    line: int
-    reasons: tuple[Message, ...]
-
-    def reasons_in(self, language: Language) -> list[str]:
-        return [reason.in_(language) for reason in self.reasons]
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}  {'; '.join(self.reasons_in('ja'))}"
 
 
 @dataclass
@@ -116,12 +105,6 @@ def parse_files(
     parsed: list[ParsedFile] = []
     problems: list[FileProblem] = []
     for name, data in files:
-        if len(data) > MAX_FILE_BYTES:
-            mb = MAX_FILE_BYTES // (1024 * 1024)
-            problems.append(
-                FileProblem(f"{name}: {mb} MB を超えています", f"{name}: larger than {mb} MB")
-            )
-            continue
         try:
             parsed.append(parse_file(name, data, desk, today=today))
         except FileProblem as exc:
@@ -132,15 +115,7 @@ def parse_files(
 def parse_file(name: str, data: bytes, desk: Desk | None, *, today: date) -> ParsedFile:
     """One uploaded or given file: its desk, its sheet, its rows."""
     chosen = desk_for(name, desk)
-    try:
-        sheet = read_sheet(data, name)
-    except Exception as exc:  # csv, zip and openpyxl each fail their own way on a damaged file
-        reason = str(exc) if name in str(exc) else f"{name}: {exc}"
-        raise FileProblem(
-            f"{name}: ファイルを読めません。CSV（UTF-8 または Shift_JIS）か .xlsx として"
-            "保存し直してください",
-            reason or f"{name}: unreadable",
-        ) from exc
+    sheet = read_upload(name, data, max_bytes=MAX_FILE_BYTES)
     return parse_sheet(sheet, chosen, today=today)
 
 

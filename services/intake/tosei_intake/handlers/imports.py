@@ -22,7 +22,7 @@ from uuid import UUID
 from tosei_common.catalogue.intake import LegacyStatus
 from tosei_common.platform.errors import Message, Unprocessable
 from tosei_common.platform.principal import Principal
-from tosei_common.platform.unit_of_work import UnitOfWork
+from tosei_common.platform.unit_of_work import UnitOfWork, rehearsal
 from tosei_intake.db import imports as imports_db
 from tosei_intake.domain import access
 from tosei_intake.domain.consultations import LegacyRecord, NewConsultation, staff_pseudonym
@@ -98,24 +98,16 @@ async def import_files(
             progress(count, len(cases))
 
     if dry_run:
-        try:
-            async with units() as uow:
-                for count, case in enumerate(cases, start=1):
-                    await run.one(uow, case, serialise=False)
-                    done(count)
-                raise _Rehearsed
-        except _Rehearsed:
-            pass  # rolled back: a rehearsal writes nothing
+        async with rehearsal(units()) as uow:  # rolled back: a rehearsal writes nothing
+            for count, case in enumerate(cases, start=1):
+                await run.one(uow, case, serialise=False)
+                done(count)
     else:
         for count, case in enumerate(cases, start=1):
             async with units() as uow:
                 await run.one(uow, case, serialise=True)
             done(count)
     return report
-
-
-class _Rehearsed(Exception):
-    """Ends a dry run's unit of work, which rolls it back."""
 
 
 class _Run:

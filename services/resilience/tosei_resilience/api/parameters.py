@@ -18,7 +18,8 @@ from tosei_common.platform.errors import InputError, Message, Unprocessable
 from tosei_common.platform.principal import Principal
 from tosei_common.region.fiscal import TOKYO, parse_date
 from tosei_common.region.inputs import FiscalYear, check_text
-from tosei_resilience.api.requests import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, owner_code
+from tosei_resilience.api.requests import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from tosei_resilience.domain.labels import owner_code
 from tosei_resilience.domain.plan import ItemFilter
 from tosei_resilience.domain.reference import POLICY_AREA_CODE, SCENARIO_CODE
 

@@ -19,19 +19,15 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
-from tosei_common.platform.errors import InputError, Message, Unprocessable
-from tosei_common.region.inputs import FiscalYear, FreeText, check_text
-from tosei_common.region.municipalities import REGION, UnknownMunicipality, resolve_municipality
-from tosei_common.region.text import tidy
+from tosei_common.platform.errors import Message, Unprocessable
+from tosei_common.region.inputs import FiscalYear, FreeText
 from tosei_resilience.domain.funding import ProgrammeContent
-from tosei_resilience.domain.labels import REGION_NAME
+from tosei_resilience.domain.labels import REGION_NAME, owner_code
 from tosei_resilience.domain.plan_item import CONTENT_FIELDS, Kpi, PlanItemContent
 from tosei_resilience.domain.reference import POLICY_AREA_CODE, SCENARIO_CODE
 
 MAX_INT = 2**31 - 1  # PostgreSQL integer
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
-#: Words that mean "the whole region" where a municipality is asked for.
-REGION_WORDS = frozenset({REGION_NAME, "圏域", "東青圏域", "全域", "region"})
 
 Year = Annotated[int, FiscalYear(FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR)]
 Title = Annotated[str, FreeText(200)]
@@ -57,22 +53,6 @@ Version = Annotated[
         "gets 409 and changes nothing.",
     ),
 ]
-
-
-def owner_code(text: str) -> str | None:
-    """The six-digit code of the municipality ``text`` names, or None for the whole region."""
-    typed = check_text(text, max_length=40)
-    if tidy(typed).lower() in REGION_WORDS:
-        return None
-    try:
-        return resolve_municipality(typed).code
-    except UnknownMunicipality as exc:
-        towns = "・".join(m.name for m in REGION)
-        raise InputError(
-            f"「{typed}」は東青圏域の市町村ではありません。{towns}のいずれか、"
-            f"または圏域全体の事業なら{REGION_NAME}と入力してください",
-            f"{exc}, or {REGION_NAME} for the whole region",
-        ) from exc
 
 
 def _owner(value: str | None) -> str | None:

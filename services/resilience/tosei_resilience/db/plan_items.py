@@ -17,9 +17,15 @@ import asyncpg
 
 from tosei_common.platform.db import Connection
 from tosei_resilience.db.jsonb import dumps
+from tosei_resilience.domain.history_import import OnRecord
 from tosei_resilience.domain.plan import ItemFilter
 from tosei_resilience.domain.plan_item import Change, PlanItem
-from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord
+from tosei_resilience.domain.revisions import (
+    Imported,
+    RevisionKind,
+    RevisionRecord,
+    RevisionSource,
+)
 
 
 async def lock_plan(conn: Connection) -> None:
@@ -62,8 +68,11 @@ async def save_change(
     actor: str,
     at: datetime,
     fiscal_year: int,
+    imported: Imported | None = None,
 ) -> int:
-    """Write the item's new state and its revision; the revision's feed position (seq)."""
+    """Write the item's new state and its revision; the revision's feed position (seq).
+
+    ``at`` is when the change took effect; an imported one is marked with its import."""
     item = change.item
     snapshot = dumps(change.snapshot)
     if change.kind is RevisionKind.ADDED:
@@ -102,8 +111,9 @@ async def save_change(
     seq: int = await conn.fetchval(
         """
         INSERT INTO plan_item_revisions (item_id, version, kind, changed_fields, changes, snapshot,
-                                         municipality, reason, actor, recorded_at, fiscal_year)
-        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11)
+                                         municipality, reason, actor, recorded_at, fiscal_year,
+                                         source, import_id, imported_at)
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14)
         RETURNING seq
         """,
         item.id,
@@ -117,6 +127,9 @@ async def save_change(
         actor,
         at,
         fiscal_year,
+        (RevisionSource.IMPORT if imported else RevisionSource.LIVE).value,
+        imported and imported.import_id,
+        imported and imported.imported_at,
     )
     return seq
 
@@ -197,6 +210,34 @@ async def item_as_of(conn: Connection, item_id: UUID, moment: datetime) -> PlanI
     return None if state is None else _item(state)
 
 
+async def on_record(conn: Connection, numbers: Iterable[int]) -> list[OnRecord]:
+    """The items with these 事業番号, with when they last changed and their live revisions."""
+    rows = await conn.fetch(
+        """
+        SELECT p.state,
+               max(r.recorded_at) AS last_at,
+               min(r.recorded_at) FILTER (WHERE r.source = 'live') AS live_from,
+               max(r.recorded_at) FILTER (WHERE r.source = 'live') AS live_to,
+               min(r.version) FILTER (WHERE r.source = 'live') AS live_low,
+               max(r.version) FILTER (WHERE r.source = 'live') AS live_high
+          FROM plan_items p JOIN plan_item_revisions r ON r.item_id = p.id
+         WHERE p.number = ANY($1::integer[])
+         GROUP BY p.id
+        """,
+        list(numbers),
+    )
+    return [
+        OnRecord(
+            item=_item(r["state"]),
+            last_at=r["last_at"],
+            live_from=r["live_from"],
+            live_to=r["live_to"],
+            live_versions=None if r["live_low"] is None else (r["live_low"], r["live_high"]),
+        )
+        for r in rows
+    ]
+
+
 async def items_with_ids(conn: Connection, item_ids: Iterable[UUID]) -> list[PlanItem]:
     rows = await conn.fetch(
         "SELECT state FROM plan_items WHERE id = ANY($1::uuid[]) ORDER BY number", list(item_ids)
@@ -233,7 +274,8 @@ async def status_counts(conn: Connection) -> dict[str, int]:
 # revisions -----------------------------------------------------------------------------------
 
 _REVISION_COLUMNS = (
-    "seq, item_id, version, kind, changed_fields, changes, snapshot, reason, actor, recorded_at"
+    "seq, item_id, version, kind, changed_fields, changes, snapshot, reason, actor, recorded_at,"
+    " source, imported_at"
 )
 
 
@@ -249,6 +291,8 @@ def _revision(row: asyncpg.Record) -> RevisionRecord:
         reason=row["reason"],
         actor=row["actor"],
         recorded_at=row["recorded_at"],
+        source=RevisionSource(row["source"]),
+        imported_at=row["imported_at"],
     )
 
 

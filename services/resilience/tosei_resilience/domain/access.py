@@ -31,6 +31,11 @@ def ensure_may_keep_lists(who: Principal, doing: str) -> None:
     ensure_role(who, Role.COORDINATOR, doing=doing)
 
 
+def ensure_may_import_history(who: Principal) -> None:
+    """The plan's past is loaded by the coordinators, for every town at once."""
+    ensure_role(who, Role.COORDINATOR, doing="計画の履歴の取り込み")
+
+
 def ensure_may_change(who: Principal) -> None:
     """Plan items are changed by officers and coordinators (which items: ``ensure_may_edit``)."""
     ensure_role(who, *EDITORS, doing="計画事業の変更")

@@ -11,11 +11,21 @@ from tosei_common.catalogue.resilience import (
     RetirementReason,
 )
 from tosei_common.region.fiscal import fiscal_year_label
-from tosei_common.region.municipalities import municipality
-from tosei_resilience.domain.revisions import RevisionKind
+from tosei_common.region.inputs import check_text
+from tosei_common.region.municipalities import (
+    REGION,
+    UnknownMunicipality,
+    municipality,
+    resolve_municipality,
+)
+from tosei_common.region.said import InputError
+from tosei_common.region.text import tidy
+from tosei_resilience.domain.revisions import RevisionKind, RevisionSource
 
 #: How an item of the whole region (no single owning town) is shown.
 REGION_NAME = "圏域全体"
+#: Words that mean "the whole region" where a municipality is asked for.
+REGION_WORDS = frozenset({REGION_NAME, "圏域", "東青圏域", "全域", "region"})
 
 STATUS = {
     PlanItemStatus.PLANNED: "計画",
@@ -69,9 +79,28 @@ REVISION_KIND = {
 }
 
 
+REVISION_SOURCE = {RevisionSource.LIVE: "入力", RevisionSource.IMPORT: "取込"}
+
+
 def owner_name(code: str | None) -> str:
     """The owning municipality's name, or 圏域全体 for an item of the whole region."""
     return REGION_NAME if code is None else municipality(code).name
+
+
+def owner_code(text: str) -> str | None:
+    """The six-digit code of the municipality ``text`` names, or None for the whole region."""
+    typed = check_text(text, max_length=40)
+    if tidy(typed).lower() in REGION_WORDS:
+        return None
+    try:
+        return resolve_municipality(typed).code
+    except UnknownMunicipality as exc:
+        towns = "・".join(m.name for m in REGION)
+        raise InputError(
+            f"「{typed}」は東青圏域の市町村ではありません。{towns}のいずれか、"
+            f"または圏域全体の事業なら{REGION_NAME}と入力してください",
+            f"{exc}, or {REGION_NAME} for the whole region",
+        ) from exc
 
 
 def fiscal_years_text(first: int, last: int) -> str:

@@ -25,6 +25,22 @@ class RevisionKind(StrEnum):
     RETIRED = "retired"
 
 
+class RevisionSource(StrEnum):
+    """Where a revision came from: made through the API as it happened, or taken from a history
+    import (the plan's past, dated when it was decided)."""
+
+    LIVE = "live"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """Marks the revisions a history import writes: which import, and when it wrote them."""
+
+    import_id: UUID
+    imported_at: datetime
+
+
 #: One field's change as stored and shown: {"old": ..., "new": ...} in JSON values.
 FieldChange = dict[str, Any]
 
@@ -42,7 +58,9 @@ class RevisionRecord:
     snapshot: Mapping[str, Any]
     reason: str
     actor: str
-    recorded_at: datetime
+    recorded_at: datetime  # when it took effect: for an imported revision, the decision day
+    source: RevisionSource = RevisionSource.LIVE
+    imported_at: datetime | None = None  # when the import wrote it
 
 
 def diff(old: BaseModel, new: BaseModel, fields: Iterable[str]) -> dict[str, FieldChange]:

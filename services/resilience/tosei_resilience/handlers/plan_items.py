@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import Message
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
+from tosei_common.region.fiscal import fiscal_year
 from tosei_resilience.db import funding_programmes as funding_db
 from tosei_resilience.db import plan_items as plan_items_db
 from tosei_resilience.db import reference_lists
@@ -34,7 +36,7 @@ from tosei_resilience.domain.plan_item import (
 )
 from tosei_resilience.domain.reference import Known, ensure_known
 from tosei_resilience.domain.review import RETIRED_NOTE
-from tosei_resilience.domain.revisions import RevisionKind
+from tosei_resilience.domain.revisions import Imported, RevisionKind
 
 NEW_ITEM = Message("新しい計画事業", "the new plan item")
 MERGED_ITEM = Message("統合後の計画事業", "the merged plan item")
@@ -156,21 +158,34 @@ async def _known(conn: Connection) -> Known:
 
 
 async def _record(uow: UnitOfWork, changes: Sequence[Change], reason: str) -> None:
-    """Save each change as a revision at the command's moment, with its event."""
+    await record(uow, changes, reason)
+
+
+async def record(
+    uow: UnitOfWork,
+    changes: Sequence[Change],
+    reason: str,
+    *,
+    at: datetime | None = None,
+    imported: Imported | None = None,
+) -> None:
+    """Save each change as a revision with its event, taking effect at the command's moment
+    (or at ``at``: an imported decision's day); an imported one is marked with its import."""
+    moment = at or uow.at
     for change in changes:
         await plan_items_db.save_change(
             uow.conn,
             change,
             reason=reason,
             actor=uow.actor,
-            at=uow.at,
-            fiscal_year=uow.fiscal_year,
+            at=moment,
+            fiscal_year=fiscal_year(moment),
+            imported=imported,
         )
         if change.kind is RevisionKind.RETIRED:
             await review_flags_db.resolve(
                 uow.conn, item_id=change.item.id, actor=uow.actor, at=uow.at, note=RETIRED_NOTE
             )
-        await uow.audit(
-            "plan_item", change.item.id, change.kind.value, changes=change.changes, reason=reason
-        )
-    await uow.emit(*(plan_item_event(change, uow.at) for change in changes))
+        action = change.kind.value if imported is None else f"{change.kind.value}:imported"
+        await uow.audit("plan_item", change.item.id, action, changes=change.changes, reason=reason)
+    await uow.emit(*(plan_item_event(change, moment) for change in changes))

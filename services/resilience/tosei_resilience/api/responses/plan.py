@@ -25,7 +25,7 @@ from tosei_resilience.domain.plan import Lists, PlanView
 from tosei_resilience.domain.plan_item import PlanItem
 from tosei_resilience.domain.reference import PolicyArea, Scenario
 from tosei_resilience.domain.review import ReviewFlag
-from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord
+from tosei_resilience.domain.revisions import RevisionKind, RevisionRecord, RevisionSource
 
 
 class ScenarioOut(BaseModel):
@@ -137,9 +137,14 @@ class RevisionOut(Owned):
     changes: dict[str, Change]
     reason: str
     actor: str
-    recorded_at: datetime
+    recorded_at: datetime = Field(
+        description="When it took effect: for an imported revision, its decision day (JST)."
+    )
     fiscal_year: int
     fiscal_year_label: str
+    source: RevisionSource = Field(description="live, or import (taken from a history import).")
+    source_label: str = Field(description="入力 or 取込")
+    imported_at: datetime | None = Field(description="When the import wrote it.")
 
 
 class History(BaseModel):
@@ -265,6 +270,9 @@ def revision(r: RevisionRecord, lists: Lists) -> RevisionOut:
         recorded_at=r.recorded_at,
         fiscal_year=fy,
         fiscal_year_label=fiscal_year_label(fy),
+        source=r.source,
+        source_label=labels.REVISION_SOURCE[r.source],
+        imported_at=r.imported_at,
     )
 
 
