@@ -39,6 +39,27 @@ def test_a_hidden_total_gives_no_part_away() -> None:
     assert hidden(tracks, 3, [Partition(("startup", "sme"), "total")]) == {"startup", "total"}
 
 
+def test_a_lone_hidden_part_beside_empty_ones_hides_the_total() -> None:
+    # startup's April is hidden beside April's small SME figure; the year's startup row has
+    # only April: without hiding that row's total, it would give April back
+    cells = {"startup-04": 5, "startup-05": 0, "startup-year": 5}
+    partitions = [Partition(("startup-04", "startup-05"), "startup-year")]
+    assert hidden(cells, 3, partitions, linked=[("startup-04", "sme-04")]) == set()
+    cells |= {"sme-04": 1}
+    assert hidden(cells, 3, partitions, linked=[("startup-04", "sme-04")]) == {
+        "sme-04", "startup-04", "startup-year",
+    }  # fmt: skip
+
+
+def test_linked_cells_are_hidden_together() -> None:
+    cells = {"total": 2, "imabetsu": 2, "founders": 4, "founded_outcomes": 4}
+    assert hidden(cells, 3, linked=[("founders", "founded_outcomes")]) == {"total", "imabetsu"}
+    cells["founders"] = 1
+    assert hidden(cells, 3, linked=[("founders", "founded_outcomes")]) == {
+        "total", "imabetsu", "founders", "founded_outcomes",
+    }  # fmt: skip
+
+
 def test_a_cell_hidden_for_one_partition_is_covered_in_the_others() -> None:
     # tracks × two months; the startup track's April is small
     cells = {

@@ -12,12 +12,16 @@ their cells and totals are and write 「―」 (or leave a key out) where it say
   person or fact in exactly one part, and the parts add up to a total that is shown): when
   exactly one part is hidden, the next smallest shown part with n > 0 is hidden too, so that
   the total minus the shown parts gives two cells together, not one. (A shown 0 would not do:
-  hiding it next to a primary cell gives nothing away the reader could not guess.) Repeated
+  hiding it next to a primary cell gives nothing away the reader could not guess.) When no
+  such part is left (the others are all 0), the hidden part equals the total, and the total is
+  hidden instead. Repeated
   until no partition changes, so a cell hidden for one partition (a month of a track) is
   covered in the others it belongs to (that track's year, that month's total).
 - Overlapping breakdowns need primary suppression only. A case tagged with two categories is
   counted in both, so the categories' figures do not add up to the total and no subtraction
   gives one back: declare no partition for them.
+- Cells that count the same people under two names (a town's report: the town's row and the
+  total) are ``linked``: one hidden hides the others, or the other name would show it.
 - A mean or median tells about its base: it is hidden when fewer than ``threshold`` people
   answered (``hides_statistic``).
 
@@ -50,28 +54,36 @@ class Partition(Generic[K]):
 
 
 def hidden(
-    cells: Mapping[K, int], threshold: int, partitions: Iterable[Partition[K]] = ()
+    cells: Mapping[K, int],
+    threshold: int,
+    partitions: Iterable[Partition[K]] = (),
+    linked: Iterable[Iterable[K]] = (),
 ) -> frozenset[K]:
     """The cells to hide of ``cells`` (key → number of people), primary and secondary.
 
-    Every key a partition names must be in ``cells``; a cell missing from a breakdown that
-    lists only its non-empty keys is 0 (shown) and may simply be left out of both.
+    Every key a partition or a link names must be in ``cells``; a cell missing from a
+    breakdown that lists only its non-empty keys is 0 (shown) and may be left out of all three.
     """
     secret = {key for key, n in cells.items() if 1 <= n < threshold}
     groups = tuple(partitions)
+    links = tuple(frozenset(link) for link in linked)
     changed = bool(secret)
     while changed:
-        changed = False
+        before = len(secret)
+        for link in links:
+            if link & secret:
+                secret |= link
         for group in groups:
             if group.whole in secret:
                 continue  # the total is hidden: no subtraction gives a part back
-            inside = [key for key in group.parts if key in secret]
-            if len(inside) != 1:
+            if sum(1 for key in group.parts if key in secret) != 1:
                 continue
             shown = [key for key in group.parts if key not in secret and cells[key] > 0]
             if shown:
                 secret.add(min(shown, key=lambda key: cells[key]))
-                changed = True
+            else:
+                secret.add(group.whole)
+        changed = len(secret) > before
     return frozenset(secret)
 
 
