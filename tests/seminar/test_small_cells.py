@@ -62,7 +62,7 @@ async def test_an_officer_reads_no_mean_of_a_role_one_person_answered_for(
     assert "satisfaction_by_role.医師" in theirs["small_cells"]["suppressed"]
     sheet = await client.get(f"/seminars/{sid}/feedback.csv", headers=OFFICER)
     rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
-    assert ["職種別の満足度", "医師", "", "", "", "―"] == rows[-2][:6]
+    assert rows[-2][:6] == ["職種別の満足度", "医師", "", "", "", "―"]
     assert rows[-1][:2] == ["注記", NOTE]
     satisfaction = next(r for r in rows if r[:2] == ["設問", "満足度"])
     assert (satisfaction[5], satisfaction[7]) == ("―", "―")  # the mean, and 2点's one answer
