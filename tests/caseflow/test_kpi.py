@@ -6,9 +6,10 @@ The facts (clients A–D, cases c1–c5) cross the 31 March / 1 April boundary o
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
-from tosei_caseflow.domain import kpi
+from tosei_caseflow.domain import kpi, kpi_cells
 from tosei_common.catalogue.caseflow import OutcomeType, ReferralStatus, Track
 from tosei_common.catalogue.intake import Category, Origin
 
@@ -228,3 +229,57 @@ def test_the_satisfaction_mean_rounds_half_up_as_counted_by_hand() -> None:
         ),
     )
     assert kpi.report(facts, 2026).total.satisfaction_average == 4.13
+
+
+def _town_cases(*opened: date) -> kpi.Facts:
+    return kpi.Facts(
+        cases=tuple(
+            kpi.CaseFact(
+                uuid.UUID(int=900 + i),
+                uuid.UUID(int=800 + i),
+                day,
+                Origin.NEW_DESK,
+                ST,
+                "023035",
+                (F.FOUNDING_PLAN,),
+            )
+            for i, day in enumerate(opened)
+        ),
+        sessions=tuple(
+            kpi.SessionFact(uuid.UUID(int=900 + i), day, ST) for i, day in enumerate(opened)
+        ),
+        closes=tuple(
+            kpi.CloseFact(uuid.UUID(int=900 + i), day, 4, ST) for i, day in enumerate(opened)
+        ),
+    )
+
+
+def test_a_lone_small_month_of_a_shown_year_takes_the_next_smallest_month_with_it() -> None:
+    # 今別町, FY2021: one case in May, four in June, five in July (ten in the year)
+    days = [date(2021, 5, 10)] + [date(2021, 6, d) for d in range(1, 5)]
+    days += [date(2021, 7, d) for d in range(1, 6)]
+    shown = kpi_cells.suppress(kpi.report(_town_cases(*days), 2021, municipality="023035"), 3)
+    assert shown.hidden_in("total") == frozenset()
+    assert "new_cases" in (shown.hidden_in("months", "2021-05") or ())
+    assert "new_cases" in (shown.hidden_in("months", "2021-06") or ())  # else 10 − 5 − 4 = 1
+    assert "new_cases" not in (shown.hidden_in("months", "2021-07") or ())
+    assert "new_cases" not in (shown.hidden_in("months", "2021-08") or ())  # 0 is shown
+    # the month of one rating hides its mean too; the year's ten ratings do not
+    assert "satisfaction_average" in (shown.hidden_in("months", "2021-05") or ())
+    assert "satisfaction_average" not in (shown.hidden_in("total") or ())
+
+
+def test_categories_overlap_and_hide_only_their_own_small_cells() -> None:
+    days = [date(2021, 6, d) for d in range(1, 5)]
+    facts = _town_cases(*days)
+    tagged = replace(facts.cases[0], categories=(F.FOUNDING_PLAN, F.FINANCING))
+    facts = replace(facts, cases=(tagged, *facts.cases[1:]))
+    shown = kpi_cells.suppress(kpi.report(facts, 2021, municipality="023035"), 3)
+    assert "new_cases" in (shown.hidden_in("by_category", "financing") or ())
+    assert "new_cases" not in (shown.hidden_in("by_category", "founding_plan") or ())
+
+
+def test_threshold_one_hides_nothing_from_anyone() -> None:
+    shown = kpi_cells.suppress(kpi.report(_town_cases(date(2021, 5, 10)), 2021), 1)
+    assert shown.hidden is not None
+    assert not any(shown.hidden.values())

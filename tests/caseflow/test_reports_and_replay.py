@@ -29,6 +29,7 @@ from tosei_common.catalogue.intake import (
     ClientsMerged,
     ClientsUnmerged,
     ConsultationCorrected,
+    Origin,
 )
 from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.clock import SettableClock
@@ -299,9 +300,9 @@ async def test_merged_clients_count_as_one_client(desk: Desk, broker: TansuBroke
 
 async def test_a_municipal_officer_reads_their_own_town_s_kpis_and_no_other(desk: Desk) -> None:
     expert = await desk.expert("佐藤 健一", "startup", ["founding_plan"])
-    aomori = await desk.open_case(municipality="022012")
+    aomori = [await desk.open_case(municipality="022012") for _ in range(3)]
     await desk.open_case(municipality="023035")  # 今別町
-    for case_id in (aomori,):
+    for case_id in aomori:
         held = await desk.post(
             f"/cases/{case_id}/sessions",
             {"held_on": desk.rt.clock.today().isoformat(), "mode": "in_person",
@@ -314,18 +315,66 @@ async def test_a_municipal_officer_reads_their_own_town_s_kpis_and_no_other(desk
     assert mine.status_code == 200, mine.text
     body = mine.json()
     assert body["municipality"] == {"code": "022012", "name": "青森市"}
-    assert (body["total"]["new_cases"], body["total"]["consultations"]) == (1, 1)
+    assert (body["total"]["new_cases"], body["total"]["consultations"]) == (3, 3)
     assert list(body["by_municipality"]) == ["022012"]
     csv_download = await desk.client.get("/reports/kpi.csv?fiscal_year=2026", headers=officer)
     assert csv_download.status_code == 200
     region = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=COORDINATOR)).json()
-    assert (region["municipality"], region["total"]["new_cases"]) == (None, 2)
+    assert (region["municipality"], region["total"]["new_cases"]) == (None, 4)
     imabetsu = bearer("municipality", "imabetsu-1", municipality="今別町")
     theirs = (await desk.client.get("/reports/kpi?fiscal_year=2026", headers=imabetsu)).json()
-    assert (theirs["total"]["new_cases"], theirs["total"]["consultations"]) == (1, 0)
+    assert (theirs["total"]["new_cases"], theirs["total"]["consultations"]) == (None, 0)
     refused = await desk.client.get("/reports/kpi?fiscal_year=2026", headers=expert_token(expert))
     assert refused.status_code == 403
     assert "市町村の職員" in refused.json()["message"]
+
+
+async def test_an_officer_of_a_small_town_reads_few_clients_as_hidden_cells(desk: Desk) -> None:
+    """今別町 had two clients: its officer reads 「―」 (null) where they would be counted, with
+    the note; coordinators read the numbers."""
+    await desk.open_case(municipality="023035", origin=Origin.NEW_DESK)
+    await desk.open_case(municipality="023035", origin=Origin.NEW_DESK)
+    for _ in range(3):
+        await desk.open_case(municipality="022012")
+    month = desk.rt.clock.today().strftime("%Y-%m")
+    year = {"fiscal_year": str(desk.rt.clock.fiscal_year())}
+    officer = bearer("municipality", "imabetsu-1", municipality="今別町")
+
+    theirs = (await desk.client.get("/reports/kpi", params=year, headers=officer)).json()
+    total = theirs["total"]
+    assert (total["new_cases"], total["distinct_clients"]) == (None, None)
+    assert total["new_cases_by_origin"] == {"new_desk": None}
+    assert total["consultations"] == 0  # nobody is shown: it names nobody
+    assert {"new_cases", "distinct_clients", "new_cases_by_origin.new_desk"} <= set(
+        total["suppressed"]
+    )
+    assert theirs["months"][month]["new_cases"] is None
+    assert theirs["by_municipality"]["023035"]["new_cases"] is None
+    assert theirs["by_track"]["startup"]["new_cases"] is None
+    assert theirs["small_cells"] == {
+        "threshold": 3,
+        "note": "3人未満の区分は、個人が特定されないよう「―」（秘匿）としています",
+    }
+    sheet = await desk.client.get("/reports/kpi.csv", params=year, headers=officer)
+    rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    cases_row = next(r for r in rows if r[:2] == ["全体", "新規案件数"])
+    assert cases_row[2] == "―"
+    town_row = next(r for r in rows if r[:2] == ["市町村:今別町", "新規案件数"])
+    assert town_row[2] == "―"
+    assert rows[-1][:2] == ["注記", theirs["small_cells"]["note"]]
+    assert "2" not in {cell for row in rows for cell in row[2:14]}
+
+    region = (await desk.client.get("/reports/kpi", params=year, headers=COORDINATOR)).json()
+    town = region["by_municipality"]["023035"]
+    assert (town["new_cases"], town["distinct_clients"]) == (2, 2)
+    assert "suppressed" not in town
+    assert "small_cells" not in region
+    aomori = bearer("municipality", "aomori-1", municipality="青森市")
+    shown = (await desk.client.get("/reports/kpi", params=year, headers=aomori)).json()
+    assert shown["total"]["new_cases"] == 3
+    assert "new_cases" not in shown["total"]["suppressed"]
+    coordinator_sheet = await desk.client.get("/reports/kpi.csv", params=year, headers=COORDINATOR)
+    assert "―" not in coordinator_sheet.content.decode("utf-8-sig")
 
 
 async def test_kpis_over_two_years_with_a_correction_a_void_an_unmerge_and_a_transfer(

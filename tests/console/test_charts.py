@@ -47,3 +47,17 @@ def test_outcomes_by_type_sum_to_one_figure_and_an_empty_year_has_no_chart() -> 
     assert total(7) == 7
     assert not has_data([Bar("4月", 0), Bar("5月", 0)])
     assert has_data([Bar("4月", 0), Bar("5月", 1)])
+
+
+def test_a_hidden_month_is_drawn_empty_and_said_as_hidden() -> None:
+    bars = [Bar("4月", None), Bar("5月", 0), Bar("6月", 12)]
+    svg = bar_chart("chart-x", "月別の相談件数", bars, unit="件")
+    assert '<desc id="chart-x-desc">4月 ―、5月 0件、6月 12件</desc>' in svg
+    assert "<title>4月 ―</title>" in svg
+    assert has_data([Bar("4月", None)])
+
+
+def test_a_sum_with_a_hidden_part_is_hidden() -> None:
+    assert total({"founded": 4, "financing_obtained": None}) is None
+    assert total({"founded": 4, "financing_obtained": 1}) == 5
+    assert total(None) is None

@@ -433,7 +433,7 @@ def test_closing_registration_counts_what_was_loaded_under_the_locks() -> None:
     seminar = a_seminar(stream_url="https://stream.example.jp/x")
     change = move(
         seminar, S.REGISTRATION_CLOSED, None, places=[venue, online], attendees=[],
-        actor="c:1", at=AT,
+        actor="c:1", at=AT, small_cells=3,
     )  # fmt: skip
     assert change.seminar.state is S.REGISTRATION_CLOSED
     assert change.changes == {"from": "registration_open", "reason": None}
@@ -449,10 +449,34 @@ def test_holding_a_seminar_publishes_who_came_by_mode_town_and_role() -> None:
         Attendee(AttendeeRole.RESIDENT, HIRANAI.code, AttendanceMode.VIEWING_SITE, True),
         Attendee(AttendeeRole.NURSE, AOMORI.code, AttendanceMode.VENUE, False),
     ]
-    [held] = move(seminar, S.HELD, None, places=[], attendees=came, actor="c", at=AT).events
+    held_as = move(
+        seminar, S.HELD, None, places=[], attendees=came, actor="c", at=AT, small_cells=1
+    )
+    [held] = held_as.events  # threshold 1: every group is published
     assert isinstance(held, SeminarHeld)
     assert (held.registered, held.attended) == (3, 2)
     assert held.attended_by_municipality == {AOMORI.code: 1, HIRANAI.code: 1}
+    assert (held.suppressed, held.suppression_threshold) == ([], 1)
+
+
+def test_a_held_seminar_publishes_no_group_small_enough_to_name_someone() -> None:
+    seminar = a_seminar(S.REGISTRATION_CLOSED, starts_at=AT, ends_at=AT)
+    came = [Attendee(AttendeeRole.NURSE, AOMORI.code, AttendanceMode.VENUE, True)] * 6
+    came += [Attendee(AttendeeRole.NURSE, HIRANAI.code, AttendanceMode.ONLINE, True)] * 3
+    came += [Attendee(AttendeeRole.PHYSICIAN, IMABETSU.code, AttendanceMode.ONLINE, True)]
+    change = move(seminar, S.HELD, None, places=[], attendees=came, actor="c", at=AT, small_cells=3)
+    [held] = change.events
+    assert isinstance(held, SeminarHeld)
+    assert held.attended == 10  # the seminar's total is published
+    # 今別町's one physician is left out, and 平内町's three with it (else 10 − 6 = 1)
+    assert held.attended_by_municipality == {AOMORI.code: 6}
+    assert held.attended_by_role == {}  # nurses 9 alone would give the physician back
+    assert held.attended_by_mode == {"venue": 6, "online": 4}
+    assert held.suppressed == [
+        "attended_by_municipality.023019", "attended_by_municipality.023035",
+        "attended_by_role.nurse", "attended_by_role.physician",
+    ]  # fmt: skip
+    assert held.suppression_threshold == 3
 
 
 def test_a_cancellation_seats_the_first_waiting_and_announces_both_in_order() -> None:

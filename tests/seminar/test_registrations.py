@@ -466,7 +466,7 @@ async def test_events_on_the_topics_carry_no_personal_data(
         "venue_municipality", "venue_capacity", "scheduled_at", "viewing_site_capacity",
         "online_capacity", "opened_at", "accepted", "waitlisted", "closed_at", "held_on",
         "registered", "attended", "attended_by_mode", "attended_by_municipality",
-        "attended_by_role", "held_at",
+        "attended_by_role", "held_at", "suppressed", "suppression_threshold",
     }  # fmt: skip
     for record in [*registrations, *seminars]:
         assert record.key == seminar.id.encode()
@@ -477,7 +477,10 @@ async def test_events_on_the_topics_carry_no_personal_data(
             assert value not in raw
     held = json.loads(seminars[-1].value)
     assert (held["registered"], held["attended"]) == (1, 1)
-    assert held["attended_by_mode"] == {"venue": 1}
+    assert held["attended_by_mode"] == {}  # one attendee: a group of one is not published
+    assert held["suppressed"] == [
+        "attended_by_mode.venue", "attended_by_municipality.022012", "attended_by_role.nurse",
+    ]  # fmt: skip
 
 
 async def test_registration_events_count_the_place_in_order(
@@ -637,13 +640,17 @@ async def test_municipal_officers_read_the_feedback_figures_but_not_the_comments
     )
     officer = bearer("municipality", municipality="外ヶ浜町")
     figures = ok(await client.get(f"/seminars/{seminar.id}/feedback", headers=officer))
-    assert (figures["responses"], figures["satisfaction_mean"]) == (1, 4.0)
-    assert figures["usefulness_distribution"]["5"] == 1
+    # one answer is one person: the officer reads it as hidden (秘匿), the figures staff's
+    assert (figures["responses"], figures["satisfaction_mean"]) == (None, None)
+    assert figures["usefulness_distribution"]["5"] is None
+    assert figures["satisfaction_by_role"] == {"医師": None}
     assert "comments" not in figures
     assert comment not in json.dumps(figures, ensure_ascii=False)
     for staff in (COORDINATOR, AUDITOR):
         full = ok(await client.get(f"/seminars/{seminar.id}/feedback", headers=staff))
         assert [c["text"] for c in full["comments"]] == [comment]
+        assert (full["responses"], full["satisfaction_mean"]) == (1, 4.0)
+        assert "small_cells" not in full
     # The attendance figures stay theirs.
     ok(await client.get(f"/seminars/{seminar.id}/attendance", headers=officer))
 

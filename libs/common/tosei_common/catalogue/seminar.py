@@ -174,16 +174,36 @@ class _AttendanceFigures(Event):
     registered: int = Field(ge=0, description="Accepted registrations.", examples=[412])
     attended: int = Field(ge=0, description="Registrants who checked in.", examples=[371])
     attended_by_mode: dict[AttendanceMode, int] = Field(
-        description="Attendees per mode.",
+        description="Attendees per mode (modes nobody used, and those named in `suppressed`, "
+        "are left out).",
         examples=[{"venue": 180, "viewing_site": 51, "online": 140}],
     )
     attended_by_municipality: dict[str, int] = Field(
-        description="Attendees per municipality code.",
+        description="Attendees per municipality code (towns nobody came from, and those named "
+        "in `suppressed`, are left out).",
         examples=[{"022012": 250, "023019": 60, "023078": 61}],
     )
     attended_by_role: dict[AttendeeRole, int] = Field(
-        description="Attendees per role.",
+        description="Attendees per role (roles nobody had, and those named in `suppressed`, "
+        "are left out).",
         examples=[{"nurse": 120, "visiting_nurse": 60, "care_manager": 90, "resident": 101}],
+    )
+    suppressed: list[str] = Field(
+        default_factory=list,
+        description="Groups left out of the three breakdowns above so that no figure "
+        "identifies a person (秘匿): `<field>.<key>` of each, sorted. A group of fewer than "
+        "`suppression_threshold` attendees is left out, and where it is a breakdown's only one "
+        "left out, the next smallest too (the total minus the others would give it back). "
+        "A key that is neither present nor named here had nobody. Absent (empty) in events "
+        "published before this field existed.",
+        examples=[["attended_by_municipality.023035", "attended_by_municipality.023043"]],
+    )
+    suppression_threshold: int | None = Field(
+        default=None,
+        ge=1,
+        description="Groups of fewer attendees than this are left out (the council's setting, "
+        "TOSEI_SMALL_CELL_THRESHOLD; 1: none are). Null in events published before.",
+        examples=[3],
     )
 
 

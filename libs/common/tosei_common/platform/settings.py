@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         ge=1,
         description="How long a command's Idempotency-Key and its response are remembered.",
     )
+    small_cell_threshold: int = Field(
+        default=3,
+        ge=1,
+        description="Breakdowns shown to readers without access to the records (municipal "
+        "officers, integrators' events) hide counts of fewer than this many people as 「―」 "
+        "(tosei_common.region.small_cells); 1 hides nothing. The council's statistical rule.",
+    )
     data_dir: Path = Path(".tosei")
     log_level: str = "INFO"
 

@@ -35,14 +35,22 @@ def router(runtime: Runtime) -> APIRouter:
     async def kpi_json(who: Who, fiscal_year: Year = None) -> KpiReport:
         year = fiscal_year or runtime.clock.fiscal_year()
         async with runtime.reading() as conn:
-            report = await reads.kpi_report(conn, who, year)
+            report = await reads.kpi_report(
+                conn, who, year, small_cells=runtime.settings.small_cell_threshold
+            )
         return KpiReport.of(report)
 
     @api.get("/kpi.csv", summary="The same KPIs as CSV (UTF-8 with BOM: opens in Excel)")
     async def kpi_csv(who: Who, fiscal_year: Year = None) -> Response:
         year = fiscal_year or runtime.clock.fiscal_year()
         async with runtime.reading() as conn:
-            report = await reads.kpi_report(conn, who, year, monthly=True)
+            report = await reads.kpi_report(
+                conn,
+                who,
+                year,
+                monthly=True,
+                small_cells=runtime.settings.small_cell_threshold,
+            )
         header, rows = report_csv_rows(report)
         return csv_download(
             f"相談実績_{fiscal_year_label(report.fiscal_year)}.csv",

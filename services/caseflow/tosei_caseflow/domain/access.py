@@ -125,3 +125,9 @@ def ensure_may_manage_experts(who: Principal) -> None:
 def reports_scope(who: Principal) -> str | None:
     """The KPI report ``who`` reads: the region's, or a municipal officer's own town's."""
     return figures_scope(who, None, OVERSEERS, doing="実績報告の閲覧")
+
+
+def reads_records(who: Principal) -> bool:
+    """Whether ``who`` reads the records behind the figures (staff and auditors): a municipal
+    officer reads aggregates only, their small cells hidden (``kpi_cells``)."""
+    return who.role in OVERSEERS

@@ -167,6 +167,8 @@ class Figures:
     referrals_requested: int = 0
     referrals_completed: int = 0
     median_days_to_first_session: float | None = None
+    #: The cases the median is of (its base: not shown, decides whether the median may be).
+    first_session_waits: int = 0
 
 
 def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID, date]) -> Figures:
@@ -215,6 +217,7 @@ def figures(facts: Facts, first: date, last: date, *, first_sessions: dict[UUID,
             1 for r in facts.referrals if r.completed_on is not None and within(r.completed_on)
         ),
         median_days_to_first_session=float(statistics.median(waits)) if waits else None,
+        first_session_waits=len(waits),
     )
 
 
@@ -240,6 +243,16 @@ class Report:
     baseline: dict[str, dict[str, dict[str, float | int | None]]]
     #: The breakdowns month by month (for the spreadsheet): {"startup": {"2026-04": …}}.
     monthly: dict[str, dict[str, dict[str, Figures]]] = field(default_factory=dict)
+    #: For readers without access to the records: the figures hidden in each cell, by the
+    #: cell's place in the report (``kpi_cells``); None: nothing is hidden from this reader.
+    hidden: dict[tuple[str, ...], frozenset[str]] | None = None
+    #: The threshold the hidden cells are below (with ``hidden``).
+    small_cell_threshold: int | None = None
+
+    def hidden_in(self, *place: str) -> frozenset[str] | None:
+        """What is hidden in the cell at ``place`` (e.g. "by_track", "sme"); None: nothing
+        is hidden from this reader."""
+        return None if self.hidden is None else self.hidden.get(place, frozenset())
 
 
 def first_session_days(sessions: Iterable[SessionFact]) -> dict[UUID, date]:

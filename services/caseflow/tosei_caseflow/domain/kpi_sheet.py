@@ -5,16 +5,18 @@ One row per figure and breakdown; columns: the year, its twelve months, FY2019.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tosei_caseflow.domain import kpi
+from tosei_caseflow.domain import kpi, kpi_cells
+from tosei_caseflow.domain.kpi_cells import Place
 from tosei_common.catalogue import labels
 from tosei_common.catalogue.caseflow import OutcomeType, Track
 from tosei_common.catalogue.intake import Category, Origin
 from tosei_common.region.fiscal import fiscal_year_display
 from tosei_common.region.municipalities import municipality
+from tosei_common.region.small_cells import MARK, note
 
 DEFINITIONS = {
     "consultations": "相談件数: sessions held in the period",
@@ -55,40 +57,39 @@ REGION_BASELINE = {
 BREAKDOWN_ROWS = ("consultations", "new_cases", "distinct_clients", "founders")
 
 
-Value = Callable[[kpi.Figures], Any]
-
-
 @dataclass(frozen=True)
 class Row:
     section: str
     label: str
+    name: str  # the figure: "consultations", or "outcomes.founded" for one count by kind
+    place: Place  # where its year's cell is in the report: ("total",), ("by_track", "sme")
     total: kpi.Figures
     monthly: dict[str, kpi.Figures]
-    value: Value
     baseline: Any = ""
 
+    def month_place(self, month: str) -> Place:
+        if self.place == ("total",):
+            return ("months", month)
+        attr, key = self.place
+        return ("monthly", MONTHLY_KIND[attr], key, month)
 
-def _figure(key: str) -> Value:
-    return lambda f: getattr(f, key)
 
-
-def _counted(key: str, code: str) -> Value:
-    return lambda f: getattr(f, key).get(code, 0)
+MONTHLY_KIND = dict(kpi_cells.BREAKDOWNS)
 
 
 def _whole_desk(report: kpi.Report) -> Iterator[Row]:
-    total, months = report.total, report.months
+    total, months, place = report.total, report.months, ("total",)
     for key, label in ROWS:
-        yield Row("全体", label, total, months, _figure(key), REGION_BASELINE.get(key, ""))
+        yield Row("全体", label, key, place, total, months, REGION_BASELINE.get(key, ""))
     for origin in Origin:
-        value = _counted("new_cases_by_origin", origin.value)
-        yield Row("新規案件の受付元", labels.ORIGIN[origin], total, months, value)
+        name = f"new_cases_by_origin.{origin.value}"
+        yield Row("新規案件の受付元", labels.ORIGIN[origin], name, place, total, months)
     for rating in range(5, 0, -1):
-        value = _counted("satisfaction_distribution", str(rating))
-        yield Row("満足度の分布", f"満足度{rating}", total, months, value)
+        name = f"satisfaction_distribution.{rating}"
+        yield Row("満足度の分布", f"満足度{rating}", name, place, total, months)
     for outcome in OutcomeType:
-        value = _counted("outcomes", outcome.value)
-        yield Row("成果", labels.OUTCOME_TYPE[outcome], total, months, value)
+        name = f"outcomes.{outcome.value}"
+        yield Row("成果", labels.OUTCOME_TYPE[outcome], name, place, total, months)
 
 
 def _breakdowns(report: kpi.Report) -> Iterator[Row]:
@@ -99,23 +100,33 @@ def _breakdowns(report: kpi.Report) -> Iterator[Row]:
         for key in BREAKDOWN_ROWS:
             section = f"支援区分:{TRACK_LABELS[track]}"
             label = dict(ROWS)[key]
-            yield Row(section, label, figures, months, _figure(key), baseline.get(key, ""))
+            place = ("by_track", track)
+            yield Row(section, label, key, place, figures, months, baseline.get(key, ""))
     for code, figures in report.by_municipality.items():
         months = monthly.get("municipality", {}).get(code, {})
         for key in BREAKDOWN_ROWS:
             section = f"市町村:{municipality(code).name}"
-            yield Row(section, dict(ROWS)[key], figures, months, _figure(key))
+            yield Row(section, dict(ROWS)[key], key, ("by_municipality", code), figures, months)
     for category, figures in report.by_category.items():
         months = monthly.get("category", {}).get(category, {})
         for key in ("new_cases", "consultations"):
             section = f"相談区分:{labels.CATEGORY[Category(category)]}"
-            yield Row(section, dict(ROWS)[key], figures, months, _figure(key))
+            place = ("by_category", category)
+            yield Row(section, dict(ROWS)[key], key, place, figures, months)
+
+
+def _cell(report: kpi.Report, name: str, place: Place, figures: kpi.Figures) -> Any:
+    """A figure, or 「―」 where it is hidden from this reader."""
+    if name in (report.hidden_in(*place) or ()):
+        return MARK
+    return kpi_cells.value(figures, name)
 
 
 def report_csv_rows(report: kpi.Report) -> tuple[list[str], list[list[Any]]]:
     """One row per figure and breakdown; columns: the year, its twelve months, FY2019 (on every
     row the old desks' figures compare with). Breakdowns by month need
-    ``kpi.report(..., monthly=True)``; without it their month cells stay empty."""
+    ``kpi.report(..., monthly=True)``; without it their month cells stay empty. A figure hidden
+    from this reader (``kpi_cells``) is 「―」, and a last row 注記 says why."""
     months = list(report.months)
     header = [
         "区分",
@@ -128,10 +139,17 @@ def report_csv_rows(report: kpi.Report) -> tuple[list[str], list[list[Any]]]:
         [
             row.section,
             row.label,
-            row.value(row.total),
-            *[row.value(row.monthly[m]) if m in row.monthly else "" for m in months],
+            _cell(report, row.name, row.place, row.total),
+            *[
+                _cell(report, row.name, row.month_place(m), row.monthly[m])
+                if m in row.monthly
+                else ""
+                for m in months
+            ],
             row.baseline,
         ]
         for row in (*_whole_desk(report), *_breakdowns(report))
     ]
+    if report.small_cell_threshold is not None:
+        rows.append(["注記", note(report.small_cell_threshold), *[""] * (len(header) - 2)])
     return header, rows

@@ -13,7 +13,7 @@ from tosei_caseflow.db import referrals as referrals_db
 from tosei_caseflow.db import reports as reports_db
 from tosei_caseflow.db import sessions as sessions_db
 from tosei_caseflow.db import timeline as timeline_db
-from tosei_caseflow.domain import access, kpi
+from tosei_caseflow.domain import access, kpi, kpi_cells
 from tosei_caseflow.domain.experts import ExternalExpert
 from tosei_caseflow.domain.lifecycle import next_states
 from tosei_caseflow.domain.views import (
@@ -107,9 +107,22 @@ async def external_experts(conn: Connection, who: Principal) -> list[ExternalExp
 
 
 async def kpi_report(
-    conn: Connection, who: Principal, fiscal_year: int, *, monthly: bool = False
+    conn: Connection,
+    who: Principal,
+    fiscal_year: int,
+    *,
+    small_cells: int,
+    monthly: bool = False,
 ) -> kpi.Report:
-    """The report ``who`` may read (``monthly``: each breakdown month by month too)."""
+    """The report ``who`` may read (``monthly``: each breakdown month by month too); a reader
+    without access to the records gets cells of fewer than ``small_cells`` people hidden."""
     town = access.reports_scope(who)
     facts = await reports_db.facts(conn)
-    return kpi.report(facts, fiscal_year, municipality=town, monthly=monthly)
+    if access.reads_records(who):
+        return kpi.report(facts, fiscal_year, municipality=town, monthly=monthly)
+    # Decided with the monthly breakdowns whether they are shown or not: the JSON and the CSV
+    # then hide the same cells, and neither fills in what the other hides.
+    whole = kpi_cells.suppress(
+        kpi.report(facts, fiscal_year, municipality=town, monthly=True), small_cells
+    )
+    return whole if monthly else replace(whole, monthly={})

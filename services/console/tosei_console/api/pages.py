@@ -19,7 +19,7 @@ from tosei_common.catalogue import labels
 from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import TOKYO, fiscal_year_label, japanese_date
 from tosei_console.domain.accounts import Account
-from tosei_console.domain.charts import total
+from tosei_console.domain.charts import shown, total
 from tosei_console.domain.figures import mean_of, percent_of
 from tosei_console.domain.menu import menu_for
 from tosei_console.handlers import accounts
@@ -68,6 +68,7 @@ TEMPLATES.filters["external_option"] = lambda e: (
 TEMPLATES.filters["total"] = total
 TEMPLATES.filters["percent_of"] = percent_of
 TEMPLATES.filters["mean_of"] = mean_of
+TEMPLATES.filters["shown"] = shown
 TEMPLATES.globals["labels"] = labels
 
 

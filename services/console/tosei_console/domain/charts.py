@@ -16,10 +16,22 @@ BAR = "#0017c1"
 BASELINE = "#b3000f"
 
 
+#: What a bar and the tables show for a figure hidden from this reader (too few people).
+HIDDEN = "―"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: int | None  # None: hidden from this reader (a cell of too few people)
+
+    @property
+    def height(self) -> int:
+        return self.value or 0
+
+    @property
+    def said(self) -> str:
+        return HIDDEN if self.value is None else str(self.value)
 
 
 def nice_ceiling(value: float) -> int:
@@ -42,13 +54,22 @@ def ticks(top_value: int) -> list[int]:
     return [top_value * i // steps for i in range(steps + 1)]
 
 
-def total(figure: int | dict[str, int]) -> int:
-    """A KPI figure as one number: outcomes come counted by type."""
-    return sum(figure.values()) if isinstance(figure, dict) else int(figure)
+def total(figure: int | dict[str, int | None] | None) -> int | None:
+    """A KPI figure as one number: outcomes come counted by type. None when it, or one of the
+    counts it adds up, is hidden (a sum beside its shown parts would give the hidden one back)."""
+    parts = list(figure.values()) if isinstance(figure, dict) else [figure]
+    if any(part is None for part in parts):
+        return None
+    return sum(part or 0 for part in parts)
+
+
+def shown(value: object, unit: str = "") -> str:
+    """A figure as the page writes it: 「―」 where it is hidden from this reader."""
+    return HIDDEN if value is None else f"{value}{unit}"
 
 
 def has_data(bars: Sequence[Bar]) -> bool:
-    return any(bar.value for bar in bars)
+    return any(bar.value is None or bar.value for bar in bars)
 
 
 def bar_chart(
@@ -61,11 +82,11 @@ def bar_chart(
     target_label: str = "",
 ) -> str:
     """An SVG bar chart; ``target`` draws a dashed line (e.g. the FY2019 monthly average)."""
-    top_value = nice_ceiling(max([b.value for b in bars] + [target or 0]))
+    top_value = nice_ceiling(max([b.height for b in bars] + [target or 0]))
     plot_w = WIDTH - LEFT - 8
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(bars), 1)
-    described = "、".join(f"{b.label} {b.value}{unit}" for b in bars)
+    described = "、".join(f"{b.label} {shown(b.value, unit)}" for b in bars)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
         f' aria-labelledby="{chart_id}-title {chart_id}-desc">',
@@ -80,17 +101,18 @@ def bar_chart(
             f' fill="#1a1a1a">{value}</text>'
         )
     for i, bar in enumerate(bars):
-        h = plot_h * bar.value / top_value
+        h = plot_h * bar.height / top_value
         x = LEFT + i * slot + slot * 0.15
         y = TOP + plot_h - h
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}"'
-            f' fill="{BAR}"><title>{escape(bar.label)} {bar.value}{escape(unit)}</title></rect>'
+            f' fill="{BAR}"><title>{escape(f"{bar.label} {shown(bar.value, unit)}")}</title>'
+            "</rect>"
         )
-        if bar.value:
+        if bar.value != 0:
             parts.append(
                 f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle"'
-                f' font-size="12" fill="#1a1a1a">{bar.value}</text>'
+                f' font-size="12" fill="#1a1a1a">{bar.said}</text>'
             )
         parts.append(
             f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle"'

@@ -114,7 +114,13 @@ def router(rt: Runtime) -> APIRouter:
     ) -> AttendanceCorrectedOut:
         async with rt.unit_of_work(who) as uow:
             registration, total = await check_ins.correct(
-                uow, who, seminar_id, body.reference, attended=body.attended, reason=body.reason
+                uow,
+                who,
+                seminar_id,
+                body.reference,
+                attended=body.attended,
+                reason=body.reason,
+                small_cells=rt.settings.small_cell_threshold,
             )
         return AttendanceCorrectedOut.of(registration, attended_total=total)
 

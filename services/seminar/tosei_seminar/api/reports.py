@@ -16,10 +16,12 @@ from tosei_common.platform.service import Runtime
 from tosei_common.region.inputs import phone_display
 from tosei_common.region.municipalities import municipality
 from tosei_common.region.rounding import percent
+from tosei_common.region.small_cells import MARK
 from tosei_common.region.text import phone_key
 from tosei_seminar.api.responses.reports import AttendanceOut, FeedbackOut, HistoryOut, feedback_out
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
 from tosei_seminar.domain.reports import AttendanceReport, FeedbackSummary
+from tosei_seminar.domain.small_cells import Hidden
 from tosei_seminar.handlers import documents, reads
 from tosei_seminar.handlers.reads import Registrants
 
@@ -67,47 +69,75 @@ def attendee_rows(found: Registrants) -> list[list[Any]]:
     return rows
 
 
-def attendance_rows(report: AttendanceReport) -> list[list[Any]]:
+def attendance_rows(report: AttendanceReport, hidden: Hidden | None = None) -> list[list[Any]]:
+    """One row per role, town and mode, and the total; a row hidden from this reader (too few
+    people) is 「―」, and a last row 注記 says why."""
     rows: list[list[Any]] = []
-    for section, items in (
-        ("職種", report.by_role),
-        ("市町村", report.by_municipality),
-        ("参加方法", report.by_mode),
+    for section, breakdown, items in (
+        ("職種", "by_role", report.by_role),
+        ("市町村", "by_municipality", report.by_municipality),
+        ("参加方法", "by_mode", report.by_mode),
     ):
         for item in items:
+            if hidden is not None and f"{breakdown}.{item.key}" in hidden:
+                rows.append([section, item.label, MARK, MARK, MARK])
+                continue
             rate = percent(item.attended, item.registered)
             rows.append([section, item.label, item.registered, item.attended, rate])
     total = percent(report.attended, report.registered)
-    rows.append(["合計", "", report.registered, report.attended, total])
+    if hidden is not None and "registered" in hidden:
+        rows.append(["合計", "", MARK, MARK, MARK])
+    else:
+        rows.append(["合計", "", report.registered, report.attended, total])
+    if hidden is not None:
+        rows.append(["注記", hidden.note, "", "", ""])
     return rows
 
 
-def feedback_rows(summary: FeedbackSummary) -> list[list[Any]]:
+def feedback_rows(summary: FeedbackSummary, hidden: Hidden | None = None) -> list[list[Any]]:
     """The figures of ``GET /feedback`` as rows: each question with its responses, response
-    rate, mean and 1–5 counts, then the satisfaction mean of each role. No comment, no name."""
+    rate, mean and 1–5 counts, then the satisfaction mean of each role. No comment, no name.
+    A figure hidden from this reader (too few answers) is 「―」, and a last row 注記 says why."""
+    shut = hidden.names if hidden is not None else frozenset()
+
+    def cell(name: str, value: Any) -> Any:
+        return MARK if name in shut else value
+
     rows: list[list[Any]] = []
-    rate = percent(summary.responses, summary.attended)
-    for question, mean, counts in (
-        ("満足度", summary.satisfaction_mean, summary.satisfaction_distribution),
-        ("業務・生活に役立つか", summary.usefulness_mean, summary.usefulness_distribution),
-    ):
+    rate = cell("responses", percent(summary.responses, summary.attended))
+    for figure, question, mean, counts in (
+        ("satisfaction", "満足度", summary.satisfaction_mean, summary.satisfaction_distribution),
+        ("usefulness", "業務・生活に役立つか", summary.usefulness_mean,
+         summary.usefulness_distribution),
+    ):  # fmt: skip
         rows.append(
-            ["設問", question, summary.responses, summary.attended, rate, mean]
-            + [counts[score] for score in range(1, 6)]
+            [
+                "設問",
+                question,
+                cell("responses", summary.responses),
+                summary.attended,
+                rate,
+                cell(f"{figure}_mean", mean),
+            ]
+            + [cell(f"{figure}_distribution.{score}", counts[score]) for score in range(1, 6)]
         )
     for role, mean in summary.satisfaction_by_role.items():
-        rows.append(["職種別の満足度", role, "", "", "", mean] + [""] * 5)
+        shown = cell(f"satisfaction_by_role.{role}", mean)
+        rows.append(["職種別の満足度", role, "", "", "", shown] + [""] * 5)
+    if hidden is not None:
+        rows.append(["注記", hidden.note] + [""] * 9)
     return rows
 
 
 def router(rt: Runtime) -> APIRouter:
     api = APIRouter(prefix="/seminars/{seminar_id}", tags=["reports"])
+    small = rt.settings.small_cell_threshold
 
     @api.get("/attendance", summary="Registered and attended, by role, town and mode")
     async def attendance(seminar_id: UUID, who: Who) -> AttendanceOut:
         async with rt.reading() as conn:
-            seminar, report = await reads.attendance_report(conn, who, seminar_id)
-        return AttendanceOut.of(seminar, report)
+            read = await reads.attendance_report(conn, who, seminar_id, small_cells=small)
+        return AttendanceOut.of(read.seminar, read.report, read.hidden)
 
     @api.get(
         "/attendance.csv",
@@ -117,9 +147,11 @@ def router(rt: Runtime) -> APIRouter:
     )
     async def attendance_csv(seminar_id: UUID, who: Who) -> Response:
         async with rt.reading() as conn:
-            seminar, report = await reads.attendance_report(conn, who, seminar_id)
+            read = await reads.attendance_report(conn, who, seminar_id, small_cells=small)
         return csv_download(
-            f"出席状況_{seminar.fiscal_year}.csv", ATTENDANCE_HEADER, attendance_rows(report)
+            f"出席状況_{read.seminar.fiscal_year}.csv",
+            ATTENDANCE_HEADER,
+            attendance_rows(read.report, read.hidden),
         )
 
     @api.get(
@@ -156,7 +188,8 @@ def router(rt: Runtime) -> APIRouter:
     )
     async def feedback(seminar_id: UUID, who: Who) -> FeedbackOut:
         async with rt.reading() as conn:
-            return feedback_out(await reads.feedback_summary(conn, who, seminar_id))
+            read = await reads.feedback_summary(conn, who, seminar_id, small_cells=small)
+        return feedback_out(read)
 
     @api.get(
         "/feedback.csv",
@@ -169,11 +202,11 @@ def router(rt: Runtime) -> APIRouter:
     )
     async def feedback_csv(seminar_id: UUID, who: Who) -> Response:
         async with rt.reading() as conn:
-            read = await reads.feedback_summary(conn, who, seminar_id)
+            read = await reads.feedback_summary(conn, who, seminar_id, small_cells=small)
         return csv_download(
             f"アンケート集計_{read.seminar.fiscal_year}.csv",
             FEEDBACK_HEADER,
-            feedback_rows(read.summary),
+            feedback_rows(read.summary, read.hidden),
         )
 
     @api.get("/history", summary="Who changed what, in order")

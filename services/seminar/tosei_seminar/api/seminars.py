@@ -74,7 +74,14 @@ def router(rt: Runtime) -> APIRouter:
     @api.post("/{seminar_id}/state", summary="Move the seminar along its states")
     async def change_state(seminar_id: UUID, body: StateIn, who: Who) -> SeminarOut:
         async with rt.unit_of_work(who) as uow:
-            await commands.change_state(uow, who, seminar_id, body.state, body.reason)
+            await commands.change_state(
+                uow,
+                who,
+                seminar_id,
+                body.state,
+                body.reason,
+                small_cells=rt.settings.small_cell_threshold,
+            )
         return await shown(rt, who, seminar_id)
 
     return api

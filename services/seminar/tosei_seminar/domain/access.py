@@ -2,7 +2,8 @@
 
 Coordinators manage everything. Auditors read everything coordinators read, and change nothing.
 Municipal officers read the figures: the attendance report and the feedback summary without the
-free-text comments (in a small town a comment tagged with role and town names its writer).
+free-text comments (in a small town a comment tagged with role and town names its writer),
+and with groups of too few people hidden (``small_cells``).
 Anyone reads the rotation and the published seminars and registers without an account; a
 registrant acts on their own registration by the reference they were given, which is all it
 takes (the handlers find the registration by it, and only it).

@@ -94,10 +94,12 @@ def correct_attendance(
 
 
 def attendance_corrected(
-    seminar: Seminar, attendees: Sequence[Attendee], at: datetime
+    seminar: Seminar, attendees: Sequence[Attendee], at: datetime, small_cells: int
 ) -> SeminarAttendanceCorrected:
-    """The whole figures after a correction, replacing those announced before."""
-    return SeminarAttendanceCorrected(**attendance_figures(seminar, attendees, at), corrected_at=at)
+    """The whole figures after a correction, replacing those announced before (groups of
+    fewer than ``small_cells`` left out, as in ``seminar.held``)."""
+    figures = attendance_figures(seminar, attendees, at, small_cells)
+    return SeminarAttendanceCorrected(**figures, corrected_at=at)
 
 
 def ensure_its_day(seminar: Seminar, at: datetime) -> None:

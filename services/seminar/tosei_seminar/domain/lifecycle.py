@@ -29,6 +29,7 @@ from tosei_common.region.fiscal import tokyo_date
 from tosei_seminar.domain.places import Place
 from tosei_seminar.domain.reports import Attendee, attended_counts
 from tosei_seminar.domain.seminar import Seminar, SeminarChange, SeminarState
+from tosei_seminar.domain.small_cells import event_counts
 
 ALLOWED: dict[SeminarState, frozenset[SeminarState]] = {
     SeminarState.PLANNED: frozenset({SeminarState.SCHEDULED, SeminarState.CANCELLED}),
@@ -121,8 +122,10 @@ def move(
     attendees: Sequence[Attendee],
     actor: str,
     at: datetime,
+    small_cells: int,
 ) -> SeminarChange:
-    """Move the seminar to ``target`` if the state machine allows it, with its event."""
+    """Move the seminar to ``target`` if the state machine allows it, with its event (whose
+    attendance figures leave out groups of fewer than ``small_cells``)."""
     ready = Readiness(
         has_schedule=seminar.starts_at is not None,
         has_venue=seminar.chosen_venue_id is not None,
@@ -138,12 +141,16 @@ def move(
     if state is SeminarState.CANCELLED:
         values["cancel_reason"] = reason
     after = seminar.changed(actor, at, **values)
-    event = _announcement(after, places, attendees, at)
+    event = _announcement(after, places, attendees, at, small_cells)
     return SeminarChange(after, {"from": seminar.state.value, "reason": reason}, (event,))
 
 
 def _announcement(
-    seminar: Seminar, places: Sequence[Place], attendees: Sequence[Attendee], at: datetime
+    seminar: Seminar,
+    places: Sequence[Place],
+    attendees: Sequence[Attendee],
+    at: datetime,
+    small_cells: int,
 ) -> Event:
     """The event of the state the seminar has just reached."""
     state = seminar.state
@@ -165,7 +172,7 @@ def _announcement(
             seminar_id=seminar.id, accepted=accepted, waitlisted=waitlisted, closed_at=at
         )
     if state is SeminarState.HELD:
-        return _held(seminar, attendees, at)
+        return _held(seminar, attendees, at, small_cells)
     return SeminarCancelled(
         seminar_id=seminar.id,
         fiscal_year=seminar.fiscal_year,
@@ -191,25 +198,36 @@ def _scheduled(seminar: Seminar, places: Sequence[Place], at: datetime) -> Semin
     )
 
 
-def _held(seminar: Seminar, attendees: Sequence[Attendee], at: datetime) -> SeminarHeld:
-    return SeminarHeld(**attendance_figures(seminar, attendees, at), held_at=at)
+def _held(
+    seminar: Seminar, attendees: Sequence[Attendee], at: datetime, small_cells: int
+) -> SeminarHeld:
+    return SeminarHeld(**attendance_figures(seminar, attendees, at, small_cells), held_at=at)
 
 
 def attendance_figures(
-    seminar: Seminar, attendees: Sequence[Attendee], at: datetime
+    seminar: Seminar, attendees: Sequence[Attendee], at: datetime, small_cells: int
 ) -> dict[str, Any]:
-    """The figures ``seminar.held`` and ``seminar.attendance_corrected`` both announce."""
+    """The figures ``seminar.held`` and ``seminar.attendance_corrected`` both announce:
+    integrators read no group of fewer than ``small_cells`` attendees (named in
+    ``suppressed`` instead)."""
     by_mode, by_town, by_role = attended_counts(attendees)
+    attended = sum(by_mode.values())
+    counts = {
+        "attended_by_mode": by_mode,
+        "attended_by_municipality": by_town,
+        "attended_by_role": by_role,
+    }
+    kept, suppressed = event_counts(attended, counts, small_cells)
     return {
         "seminar_id": seminar.id,
         "fiscal_year": seminar.fiscal_year,
         "host_municipality": seminar.host_municipality,
         "held_on": tokyo_date(seminar.starts_at or at),
         "registered": len(attendees),
-        "attended": sum(by_mode.values()),
-        "attended_by_mode": by_mode,
-        "attended_by_municipality": by_town,
-        "attended_by_role": by_role,
+        "attended": attended,
+        **kept,
+        "suppressed": suppressed,
+        "suppression_threshold": small_cells,
     }
 
 

@@ -44,9 +44,11 @@ async def correct(
     *,
     attended: bool,
     reason: str | None,
+    small_cells: int,
 ) -> tuple[Registration, int]:
     """After the day: a registrant did or did not attend after all, with the reason (audited)
-    and the corrected figures announced. (registration, attendees now)."""
+    and the corrected figures announced, groups of fewer than ``small_cells`` left out.
+    (registration, attendees now)."""
     access.ensure_may_manage(who, doing="出席の訂正")
     seminar = await loading.seminar(uow.conn, seminar_id, lock=True)
     normal = normalise_reference(reference)
@@ -58,7 +60,7 @@ async def correct(
     if not await registrations_db.correct_attendance(uow.conn, registration, uow.actor):
         raise changed_meanwhile()
     attendees = await registrations_db.attendees(uow.conn, seminar_id)
-    await uow.emit(attendance_corrected(seminar, attendees, uow.at))
+    await uow.emit(attendance_corrected(seminar, attendees, uow.at, small_cells))
     await uow.audit(
         SEMINAR,
         seminar_id,

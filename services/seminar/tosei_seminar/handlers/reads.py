@@ -34,6 +34,7 @@ from tosei_seminar.domain.reports import (
     summarise_feedback,
 )
 from tosei_seminar.domain.seminar import PUBLISHED, Seminar, SeminarState
+from tosei_seminar.domain.small_cells import Hidden, attendance_hidden, feedback_hidden
 from tosei_seminar.domain.speakers import Speaker
 from tosei_seminar.handlers import loading
 
@@ -236,12 +237,23 @@ async def own_registration(conn: Connection, reference: str) -> OwnRegistration:
 # reports ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AttendanceRead:
+    seminar: Seminar
+    report: AttendanceReport
+    #: For a reader without access to the registrations: the rows too small to show.
+    hidden: Hidden | None
+
+
 async def attendance_report(
-    conn: Connection, who: Principal, seminar_id: UUID
-) -> tuple[Seminar, AttendanceReport]:
+    conn: Connection, who: Principal, seminar_id: UUID, *, small_cells: int
+) -> AttendanceRead:
+    """The attendance report; rows of fewer than ``small_cells`` people hidden from officers."""
     access.ensure_may_read_figures(who)
     seminar = await loading.seminar(conn, seminar_id)
-    return seminar, attendance(await registrations_db.attendees(conn, seminar_id))
+    report = attendance(await registrations_db.attendees(conn, seminar_id))
+    shut = None if access.is_staff(who) else attendance_hidden(report, small_cells)
+    return AttendanceRead(seminar, report, shut)
 
 
 @dataclass(frozen=True)
@@ -249,15 +261,21 @@ class FeedbackRead:
     seminar: Seminar
     summary: FeedbackSummary
     with_comments: bool  # the free-text comments are for those who read personal data
+    #: For a reader without access to the registrations: the figures too few to show.
+    hidden: Hidden | None = None
 
 
-async def feedback_summary(conn: Connection, who: Principal, seminar_id: UUID) -> FeedbackRead:
+async def feedback_summary(
+    conn: Connection, who: Principal, seminar_id: UUID, *, small_cells: int
+) -> FeedbackRead:
+    """The feedback summary; figures of fewer than ``small_cells`` answers hidden from officers."""
     access.ensure_may_read_figures(who)
     seminar = await loading.seminar(conn, seminar_id)
     answers = await feedback_db.of_seminar(conn, seminar_id)
     attendees = await registrations_db.attendees(conn, seminar_id)
     summary = summarise_feedback(answers, sum(1 for a in attendees if a.attended))
-    return FeedbackRead(seminar, summary, access.reads_comments(who))
+    shut = None if access.is_staff(who) else feedback_hidden(answers, summary, small_cells)
+    return FeedbackRead(seminar, summary, access.reads_comments(who), shut)
 
 
 async def history(conn: Connection, who: Principal, seminar_id: UUID) -> list[Entry]:

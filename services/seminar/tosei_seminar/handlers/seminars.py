@@ -72,9 +72,16 @@ async def update(
 
 
 async def change_state(
-    uow: UnitOfWork, who: Principal, seminar_id: UUID, target: SeminarState, reason: str | None
+    uow: UnitOfWork,
+    who: Principal,
+    seminar_id: UUID,
+    target: SeminarState,
+    reason: str | None,
+    *,
+    small_cells: int,
 ) -> SeminarState:
-    """Move the seminar to ``target`` if the state machine allows it, with its event."""
+    """Move the seminar to ``target`` if the state machine allows it, with its event (its
+    attendance figures without groups of fewer than ``small_cells``)."""
     access.ensure_may_manage(who)
     seminar = await loading.seminar(uow.conn, seminar_id, lock=True)
     # Registrations lock their place: holding every place makes the state change and the
@@ -88,6 +95,7 @@ async def change_state(
         attendees=await registrations_db.attendees(uow.conn, seminar_id),
         actor=uow.actor,
         at=uow.at,
+        small_cells=small_cells,
     )
     await seminars_db.update(uow.conn, change.seminar)
     await uow.emit(*change.events)
