@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from tests.support.clock import TEST_NOW
+from tests.support.databases import own_database
 from tests.support.runtime import Start, fast_settings, running
 from tosei_common.devtools.devstack import TansuBroker, free_port, resolve_database
 from tosei_common.platform.clock import SettableClock
@@ -96,11 +97,5 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 @pytest.fixture
 async def cli_database(database_url: str) -> AsyncIterator[str]:
     """A database of its own, for a ``tosei`` command that works on a service's real schema."""
-    name = f"tosei_cli_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(database_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(database_url, name)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with own_database(database_url, "tosei_cli") as url:
+        yield url

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ import pytest
 
 from tests.caseflow.conftest import COORDINATOR
 from tests.intake.helpers import DESK, consultation
+from tests.support import databases
 from tests.support.runtime import fast_settings, running
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
@@ -32,7 +32,6 @@ from tosei_common.devtools import cli
 from tosei_common.devtools.devstack import TansuBroker, free_port
 from tosei_common.platform.backup import read_manifest
 from tosei_common.platform.clock import SettableClock
-from tosei_common.platform.db import with_database
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_common.platform.settings import get_settings
@@ -46,14 +45,8 @@ TOWNS = ["外ケ浜町", "平内町", "蓬田村", "今別町", "青森市"]
 @pytest.fixture
 async def empty_database(database_url: str) -> AsyncIterator[str]:
     """Where the backup is restored: a database nothing has run on."""
-    name = f"tosei_restored_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(database_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(database_url, name)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with databases.own_database(database_url, "tosei_restored") as url:
+        yield url
 
 
 @dataclass(frozen=True)
