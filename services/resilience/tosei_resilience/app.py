@@ -15,6 +15,7 @@ from tosei_common.catalogue.resilience import (
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_items, reports
+from tosei_resilience.db.personal_data import REGISTER as PERSONAL_DATA
 
 
 def resilience_service() -> ServiceSpec:
@@ -39,6 +40,7 @@ def resilience_service() -> ServiceSpec:
             "with a bookmark per reader, and exports for council meetings."
         ),
         migrations_package="tosei_resilience.db.migrations",
+        personal_data=PERSONAL_DATA,
         publishes=(PlanItemAdded, PlanItemRevised, PlanItemRetired, FundingProgrammeChanged),
         routers=routers,
         setup_metrics=metrics.PlanMetrics,
