@@ -14,7 +14,7 @@ build on the same declarations: ``Category.PERSONAL`` columns are what they eras
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from tosei_common.platform.db import Connection
@@ -323,11 +323,3 @@ async def schema_columns(conn: Connection, schema: str) -> dict[str, list[str]]:
     for row in rows:
         found.setdefault(row["table_name"], []).append(row["column_name"])
     return found
-
-
-@dataclass(frozen=True)
-class PlatformRegister:
-    """Everything the document is generated from: the services' registers, the shared tables."""
-
-    services: Sequence[ServiceRegister]
-    platform_tables: Sequence[Table] = field(default_factory=lambda: list(PLATFORM_TABLES))

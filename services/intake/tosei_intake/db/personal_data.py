@@ -144,6 +144,7 @@ CONSULTATION_FILE = PersonalDataFile(
         "市町村の職員は自分の市町村の件数の集計だけを見られ、個々の記録は見られない"
     ),
     tables=(CLIENTS, CLIENT_KEYS, CONSULTATIONS, CONSENT_CHANGES, CLIENT_MERGES, LEGACY_IMPORTS),
+    notes=("自由記述の相談内容には、本人が話した場合、要配慮個人情報（病歴など）が含まれうる",),
 )
 
 REGISTER = ServiceRegister(
