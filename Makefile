@@ -15,7 +15,7 @@ ASYNCAPI_TOOLS := tools/asyncapi/node_modules/.installed
 # The Kubernetes version the rendered manifests are validated against.
 KUBERNETES_VERSION ?= 1.32.0
 
-.PHONY: up test lint typecheck unit bench soak clean tools ops asyncapi
+.PHONY: up test lint typecheck unit bench soak clean tools ops asyncapi personal-data
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,14 @@ up: $(STAMP)
 asyncapi: $(STAMP)
 	$(BIN)/tosei asyncapi --write docs/asyncapi
 
+# Regenerate docs/personal-data.md from the services' personal-data declarations (commit it).
+personal-data: $(STAMP)
+	$(BIN)/tosei personal-data --write docs/personal-data.md
+
 # The operators' and integrators' files, checked as they are in the repository.
 ops: $(STAMP) tools
 	$(BIN)/tosei asyncapi --check docs/asyncapi
+	$(BIN)/tosei personal-data --check docs/personal-data.md
 	node tools/asyncapi/lint.mjs docs/asyncapi/*.yaml
 	promtool check config deploy/prometheus/prometheus.yml
 	promtool check rules deploy/prometheus/alerts.yml

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from tosei_caseflow import metrics
 from tosei_caseflow.api import case_work, cases, experts, queue, reports
+from tosei_caseflow.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_caseflow.handlers.events import (
     on_case_opened,
     on_clients_merged,
@@ -54,6 +55,7 @@ SERVICE = ServiceSpec(
         "referrals to external experts, outcomes, and the council's KPI reports by fiscal year."
     ),
     migrations_package="tosei_caseflow.db.migrations",
+    personal_data=PERSONAL_DATA,
     publishes=(
         CaseAssigned,
         CaseTransferred,

@@ -22,6 +22,7 @@ from tosei_console.api import (
     oidc,
     signin,
 )
+from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_console.handlers.accounts import first_coordinator
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -56,6 +57,7 @@ SERVICE = ServiceSpec(
         "owns only accounts and sessions."
     ),
     migrations_package="tosei_console.db.migrations",
+    personal_data=PERSONAL_DATA,
     routers=routers,
     extend_app=extend_app,
     after_migrate=first_coordinator,

@@ -20,6 +20,7 @@ from tosei_intake.api import clients, consultations, imports
 from tosei_intake.cli import add_commands
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
+from tosei_intake.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_intake.handlers.events import on_case_assigned, on_case_transferred
 from tosei_intake.handlers.keys import refresh_keys
 
@@ -65,6 +66,7 @@ SERVICE = ServiceSpec(
         ".xlsx. Experts read the cases caseflow assigned to them."
     ),
     migrations_package="tosei_intake.db.migrations",
+    personal_data=PERSONAL_DATA,
     publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged, ClientsUnmerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
     # intake's own records (and who merged what, who recorded which consent); only

@@ -18,6 +18,7 @@ from tosei_common.catalogue.resilience import PlanItemAdded, PlanItemRetired, Pl
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_requests import metrics
 from tosei_requests.api import answers, books, briefings, carry_over, lists, request_items
+from tosei_requests.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_requests.handlers.events import on_plan_item
 
 
@@ -42,6 +43,7 @@ SERVICE = ServiceSpec(
         "prefecture's answers, and each request's lineage across the years."
     ),
     migrations_package="tosei_requests.db.migrations",
+    personal_data=PERSONAL_DATA,
     publishes=(
         RequestSubmitted,
         RequestAdopted,

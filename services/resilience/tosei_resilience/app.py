@@ -16,6 +16,7 @@ from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_imports, plan_items, reports
 from tosei_resilience.cli import add_commands
+from tosei_resilience.db.personal_data import REGISTER as PERSONAL_DATA
 
 
 def resilience_service() -> ServiceSpec:
@@ -41,6 +42,7 @@ def resilience_service() -> ServiceSpec:
             "with a bookmark per reader, and exports for council meetings."
         ),
         migrations_package="tosei_resilience.db.migrations",
+        personal_data=PERSONAL_DATA,
         publishes=(PlanItemAdded, PlanItemRevised, PlanItemRetired, FundingProgrammeChanged),
         routers=routers,
         setup_metrics=metrics.PlanMetrics,

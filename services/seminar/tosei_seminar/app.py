@@ -16,6 +16,7 @@ from tosei_common.catalogue.seminar import (
 )
 from tosei_common.platform.service import ServiceSpec
 from tosei_seminar.api import routers
+from tosei_seminar.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_seminar.metrics import SeminarMetrics, refresh
 
 SERVICE = ServiceSpec(
@@ -29,6 +30,7 @@ SERVICE = ServiceSpec(
         "keep the reference they are given. Coordinators manage seminars with a bearer token."
     ),
     migrations_package="tosei_seminar.db.migrations",
+    personal_data=PERSONAL_DATA,
     publishes=(
         SeminarScheduled,
         SeminarRescheduled,

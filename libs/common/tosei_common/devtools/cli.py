@@ -173,6 +173,16 @@ def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
     )
     asyncapi.set_defaults(run=_asyncapi)
 
+    personal_data = sub.add_parser(
+        "personal-data",
+        help="print the register of personal data (docs/personal-data.md), or write/check it",
+    )
+    personal_data.add_argument("--write", metavar="FILE", help="write the document to FILE")
+    personal_data.add_argument(
+        "--check", metavar="FILE", help="fail when FILE differs from the services' declarations"
+    )
+    personal_data.set_defaults(run=_personal_data)
+
     for spec in services.values():
         if spec.commands is not None:
             spec.commands(sub)
@@ -473,6 +483,30 @@ def _asyncapi(
         print(render_yaml(document), end="")
     else:
         print(json.dumps(document, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _personal_data(
+    args: argparse.Namespace, _settings: Settings, services: dict[str, ServiceSpec]
+) -> int:
+    from pathlib import Path
+
+    from tosei_common.platform.personal_data_doc import render_register, stale_register
+
+    if args.check:
+        problems = stale_register(services, Path(args.check))
+        for problem in problems:
+            print(
+                f"tosei personal-data: {problem} (regenerate with `make personal-data`)",
+                file=sys.stderr,
+            )
+        return 1 if problems else 0
+    text = render_register(services)
+    if args.write:
+        Path(args.write).write_text(text, encoding="utf-8")
+        print(f"wrote {args.write}")
+        return 0
+    print(text, end="")
     return 0
 
 

@@ -35,6 +35,7 @@ from tosei_common.platform.kafka import (
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.migrations import migrate, migrations_for
 from tosei_common.platform.outbox import Outbox, OutboxRelay, outbox_backlog
+from tosei_common.platform.personal_data import ServiceRegister
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.settings import Settings
 from tosei_common.platform.topic_setup import ensure_topics
@@ -83,6 +84,10 @@ class ServiceSpec:
     #: Adds what routers cannot carry to the service's app (the console's static files and
     #: its HTML answers to "sign in first").
     extend_app: Callable[[FastAPI], None] | None = None
+    #: Every column of every table the service owns, classified (personal, staff, pseudonym,
+    #: nothing personal), grouped into personal-information files: docs/personal-data.md is
+    #: generated from it and a test holds it to the schema the migrations build.
+    personal_data: ServiceRegister | None = None
 
     @property
     def schema(self) -> str:
