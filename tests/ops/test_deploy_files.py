@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tosei_common.platform.service import discover_services
+from tosei_common.platform.settings import SERVICE_PORTS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -162,3 +163,19 @@ def test_the_development_broker_is_no_dependency_of_the_production_image() -> No
     install = dockerfile[dockerfile.index("pip install") :].split("&&")[0]
     assert "./libs/common \\" in install  # no [extras]
     assert "-r " not in install
+
+
+def test_the_image_holds_every_service_and_a_pg_dump_for_compose_s_postgres() -> None:
+    """`tosei serve console` in docker-compose.yml runs on the same image as the others, and
+    `tosei backup` in a container needs pg_dump of the server's major version or newer."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    install = dockerfile[dockerfile.index("pip install") :].split("&&")[0]
+    for service in SERVICES:
+        assert f"./services/{service} \\" in install, service
+        assert str(SERVICE_PORTS[service]) in dockerfile.split("\nEXPOSE", 1)[1].splitlines()[0]
+    server = re.search(r"image: postgres:(\d+)", (ROOT / "docker-compose.yml").read_text())
+    client = re.search(r"ARG POSTGRES_CLIENT_MAJOR=(\d+)", dockerfile)
+    assert server
+    assert client
+    assert int(client[1]) >= int(server[1])
+    assert "postgresql-client-${POSTGRES_CLIENT_MAJOR}" in dockerfile
