@@ -54,7 +54,7 @@ async def test_changes_and_reads_of_confidential_notes_are_audited_per_client(de
         if e["action"] != "viewed":
             assert all(set(v) == {"old", "new"} for v in e["changes"].values()), e
 
-    reads = [(e["actor"], e["changes"]["part"]) for e in entries if e["action"] == "viewed"]
+    reads = [(e["actor"], e["viewed"]["part"]) for e in entries if e["action"] == "viewed"]
     assert ("desk:desk-kimura", "case_file") in reads
     assert ("desk:desk-kimura", "confidential_notes") not in reads
     assert ("coordinator:coordinator-sato", "confidential_notes") in reads

@@ -48,7 +48,7 @@ async def test_the_auditor_reads_per_person_who_changed_and_who_saw_a_clients_re
     assert body["total"] == len(entries)
     assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
     assert all(e["subject_id"] == client_id for e in entries)
-    kinds = {(e["entity"], e["action"], e["changes"].get("part")) for e in entries}
+    kinds = {(e["entity"], e["action"], (e["viewed"] or {}).get("part")) for e in entries}
     assert ("consultation", "registered", None) in kinds
     assert ("client", "viewed", "contacts") in kinds
     assert ("client", "viewed", "search_result") in kinds
@@ -62,7 +62,8 @@ async def test_the_auditor_reads_per_person_who_changed_and_who_saw_a_clients_re
     # every change is {field: {old, new}}; a read says which part, never what it showed
     for e in entries:
         if e["action"] == "viewed":
-            assert set(e["changes"]) <= {"part"}
+            assert e["changes"] == {}
+            assert set(e["viewed"]) == {"part", "filter", "entries"}
         else:
             assert all(set(v) == {"old", "new"} for v in e["changes"].values()), e
     reads = [e for e in entries if e["action"] == "viewed"]
@@ -116,6 +117,10 @@ async def test_the_auditor_reads_per_person_who_changed_and_who_saw_a_clients_re
             "SELECT count(*) FROM audit_log WHERE subject_id = $1", other["client_id"]
         )
         assert other_trail >= 1  # the other person's registration, and nothing of Yamada's
+        # as stored, not only as shown: every change is {field: {old, new}}
+        stored = await conn.fetch("SELECT changes FROM audit_log WHERE action <> 'viewed'")
+        for row in stored:
+            assert all(set(v) == {"old", "new"} for v in json.loads(row["changes"]).values())
 
 
 async def test_nobody_erases_the_trail_and_erasure_may_only_anonymise_it(

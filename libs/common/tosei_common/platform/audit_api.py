@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from tosei_common.platform.audit import VIEWED, AuditFilter, AuditRow, audit_filter
+from tosei_common.platform.audit import VIEWED, AuditFilter, AuditRow, audit_filter, field_changes
 from tosei_common.platform.audit_log import insert_entry, search
 from tosei_common.platform.auth import current_principal
 from tosei_common.platform.downloads import csv_download
@@ -26,7 +26,14 @@ from tosei_common.platform.principal import Principal, Role, ensure_role
 from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import TOKYO, japanese_date
 
-__all__ = ["CSV_HEADER", "AuditEntryOut", "AuditPageOut", "audit_log_router", "csv_row"]
+__all__ = [
+    "CSV_HEADER",
+    "AuditEntryOut",
+    "AuditPageOut",
+    "ViewedOut",
+    "audit_log_router",
+    "csv_row",
+]
 
 #: The most entries one CSV holds: a period longer than that is asked for in parts.
 CSV_LIMIT = 100_000
@@ -82,6 +89,23 @@ class FieldChangeOut(BaseModel):
     new: Any = Field(description="The value after (null: removed).")
 
 
+class ViewedOut(BaseModel):
+    """What a read entry says was shown (never the values shown)."""
+
+    part: str | None = Field(
+        default=None,
+        description="Which part of the record: contacts, confidential_notes, search_result, "
+        "list, export, attendee_list, … (null: the whole record).",
+        examples=["confidential_notes"],
+    )
+    filter: dict[str, str] | None = Field(
+        default=None, description="For a read of the audit log itself: what was asked for."
+    )
+    entries: int | None = Field(
+        default=None, description="For a read of the audit log itself: how many it showed."
+    )
+
+
 class AuditEntryOut(BaseModel):
     """One entry of the trail: who did what to (or saw) which record, when and why."""
 
@@ -96,13 +120,17 @@ class AuditEntryOut(BaseModel):
     )
     action: str = Field(description="What was done: corrected, merged, viewed, signed_in, …")
     reason: str | None
-    changes: dict[str, Any] = Field(
-        description='A change: {field: {"old": …, "new": …}}. A read (action "viewed"): which '
-        'part was shown, e.g. {"part": "confidential_notes"}; never the values read.'
+    changes: dict[str, FieldChangeOut] = Field(
+        description="What a change changed, field by field, old → new (empty for a read). "
+        "Entries written before the shape was shared are shown in it too."
+    )
+    viewed: ViewedOut | None = Field(
+        description='For a read (action "viewed"): what was shown; null for a change.'
     )
 
     @classmethod
     def of(cls, row: AuditRow) -> AuditEntryOut:
+        read = row.action == VIEWED
         return cls(
             id=row.id,
             at=row.at.astimezone(TOKYO),
@@ -112,7 +140,10 @@ class AuditEntryOut(BaseModel):
             subject_id=row.subject_id,
             action=row.action,
             reason=row.reason,
-            changes=row.changes,
+            changes={}
+            if read
+            else {k: FieldChangeOut(**v) for k, v in field_changes(row.changes).items()},
+            viewed=ViewedOut.model_validate(row.changes) if read else None,
         )
 
 
