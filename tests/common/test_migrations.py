@@ -30,6 +30,7 @@ async def test_migrations_applied_twice_leave_one_schema(
         "platform/0002_inbox",
         "platform/0003_idempotency",
         "platform/0004_audit",
+        "platform/0005_audit_reads",
         "service/0001_widgets",
     ]
     assert second == []

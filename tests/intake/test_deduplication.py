@@ -322,4 +322,4 @@ async def test_a_client_s_details_are_corrected_with_a_reason_and_the_wrong_phon
     assert (audited["actor"], audited["reason"]) == ("desk:sato", why)
     changes = json.loads(audited["changes"])
     assert changes["name"] == {"old": "高橋 一郎", "new": "髙橋 一郎"}
-    assert changes["phones"] == {"removed": ["017-723-1112"], "added": ["017-723-1111"]}
+    assert changes["phones"] == {"old": ["017-723-1112"], "new": ["017-723-1111"]}

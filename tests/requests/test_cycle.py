@@ -12,6 +12,7 @@ import pypdf
 
 from tests.requests.towns import (
     AOMORI,
+    AUDITOR,
     BRIEFING_2020,
     COORDINATOR,
     DOCTORS,
@@ -157,6 +158,13 @@ async def test_two_fiscal_years_of_joint_requests_from_drafts_to_lineage(
     assert last["after_agenda_fixed"] is True
     assert last["changes"]["requested_amount_yen"] == {"old": 1_200_000_000, "new": 1_500_000_000}
     assert not any(e["after_agenda_fixed"] for e in history[:-1])
+    # the auditors' trail says the same, by day as typed in the era
+    that_day = {"entity": "request_item", "from": "令和2年10月5日", "to": "2020-10-05"}
+    trail = await p.http.get("/audit-log", params=that_day, headers=AUDITOR)
+    assert trail.status_code == 200, trail.text
+    newest = trail.json()["entries"][0]
+    assert (newest["action"], newest["reason"]) == ("revised", last["reason"])
+    assert newest["changes"]["requested_amount_yen"] == last["changes"]["requested_amount_yen"]
 
     # the book, read back: PDF and xlsx
     pdf = await p.http.get("/briefings/2020/book.pdf", headers=COORDINATOR)

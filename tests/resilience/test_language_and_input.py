@@ -251,6 +251,19 @@ async def test_every_change_is_audited_with_who_and_why(plan: PlanClient, servic
     ]
     assert {r["entity_id"] for r in rows} == {added["id"]}
 
+    # the auditors' query, the same in every service: old → new, per member of staff
+    officer_asks = await plan.http.get("/audit-log", headers=officer(HIRANAI, "hiranai-kimura"))
+    assert officer_asks.status_code == 403
+    page = await plan.http.get(
+        "/audit-log", params={"actor": "coordinator:kikaku-sato"}, headers=AUDITOR
+    )
+    assert page.status_code == 200, page.text
+    (revised,) = page.json()["entries"]
+    assert revised["changes"]["estimated_cost_yen"]["new"] == 1
+    assert set(revised["changes"]["estimated_cost_yen"]) == {"old", "new"}
+    sheet = await plan.http.get("/audit-log.csv", headers=COORDINATOR)
+    assert sheet.content.decode("utf-8-sig").startswith("日時,日付（和暦）,操作した者")
+
 
 async def test_a_command_is_all_or_nothing_in_the_unit_of_work_it_is_given(
     service: Runtime,

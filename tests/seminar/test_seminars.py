@@ -420,15 +420,15 @@ async def test_the_history_names_what_changed_and_every_promotion(
         "会場を「青森市民ホール 大会議室」から「リンクステーションホール青森」に変更しました"
         "（2席→8席）。キャンセル待ちの2人が参加確定になりました"
     )
-    assert chosen["detail"]["capacity"] == {"from": 2, "to": 8}
-    assert len(chosen["detail"]["promoted"]) == 2
+    assert chosen["detail"]["capacity"] == {"old": 2, "new": 8}
+    assert len(chosen["detail"]["promoted"]["new"]) == 2
     changed = by_action["site.changed"]
     assert changed["summary"] == (
         "サテライト会場「平内町中央公民館 研修室」を変更しました"
         "（名称を「平内町中央公民館 大ホール」に、2席→3席）。"
         "キャンセル待ちの1人が参加確定になりました"
     )
-    assert len(changed["detail"]["promoted"]) == 1
+    assert len(changed["detail"]["promoted"]["new"]) == 1
     added = [c["summary"] for c in history if c["action"] == "venue.added"]
     assert added == [
         "候補会場「青森市民ホール 大会議室」を追加しました（2席）",

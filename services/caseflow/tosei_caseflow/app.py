@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from tosei_caseflow import metrics
 from tosei_caseflow.api import case_work, cases, experts, queue, reports
 from tosei_caseflow.db.personal_data import REGISTER as PERSONAL_DATA
+from tosei_caseflow.domain import access
 from tosei_caseflow.handlers.events import (
     on_case_opened,
     on_clients_merged,
@@ -56,6 +57,7 @@ SERVICE = ServiceSpec(
     ),
     migrations_package="tosei_caseflow.db.migrations",
     personal_data=PERSONAL_DATA,
+    audit_readers=access.AUDIT_READERS,
     publishes=(
         CaseAssigned,
         CaseTransferred,

@@ -21,6 +21,7 @@ from tosei_intake.cli import add_commands
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
 from tosei_intake.db.personal_data import REGISTER as PERSONAL_DATA
+from tosei_intake.domain import access
 from tosei_intake.handlers.events import on_case_assigned, on_case_transferred
 from tosei_intake.handlers.keys import refresh_keys
 
@@ -67,6 +68,7 @@ SERVICE = ServiceSpec(
     ),
     migrations_package="tosei_intake.db.migrations",
     personal_data=PERSONAL_DATA,
+    audit_readers=access.AUDIT_READERS,
     publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged, ClientsUnmerged),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
     # intake's own records (and who merged what, who recorded which consent); only

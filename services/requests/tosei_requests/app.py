@@ -19,6 +19,7 @@ from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_requests import metrics
 from tosei_requests.api import answers, books, briefings, carry_over, lists, request_items
 from tosei_requests.db.personal_data import REGISTER as PERSONAL_DATA
+from tosei_requests.domain import access
 from tosei_requests.handlers.events import on_plan_item
 
 
@@ -44,6 +45,7 @@ SERVICE = ServiceSpec(
     ),
     migrations_package="tosei_requests.db.migrations",
     personal_data=PERSONAL_DATA,
+    audit_readers=access.AUDIT_READERS,
     publishes=(
         RequestSubmitted,
         RequestAdopted,

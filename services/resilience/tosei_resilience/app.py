@@ -17,6 +17,7 @@ from tosei_resilience import metrics
 from tosei_resilience.api import feed, funding, lists, plan_imports, plan_items, reports
 from tosei_resilience.cli import add_commands
 from tosei_resilience.db.personal_data import REGISTER as PERSONAL_DATA
+from tosei_resilience.domain import access
 
 
 def resilience_service() -> ServiceSpec:
@@ -43,6 +44,7 @@ def resilience_service() -> ServiceSpec:
         ),
         migrations_package="tosei_resilience.db.migrations",
         personal_data=PERSONAL_DATA,
+        audit_readers=access.AUDIT_READERS,
         publishes=(PlanItemAdded, PlanItemRevised, PlanItemRetired, FundingProgrammeChanged),
         routers=routers,
         setup_metrics=metrics.PlanMetrics,

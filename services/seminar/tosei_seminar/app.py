@@ -17,6 +17,7 @@ from tosei_common.catalogue.seminar import (
 from tosei_common.platform.service import ServiceSpec
 from tosei_seminar.api import routers
 from tosei_seminar.db.personal_data import REGISTER as PERSONAL_DATA
+from tosei_seminar.domain import access
 from tosei_seminar.metrics import SeminarMetrics, refresh
 
 SERVICE = ServiceSpec(
@@ -31,6 +32,7 @@ SERVICE = ServiceSpec(
     ),
     migrations_package="tosei_seminar.db.migrations",
     personal_data=PERSONAL_DATA,
+    audit_readers=access.AUDIT_READERS,
     publishes=(
         SeminarScheduled,
         SeminarRescheduled,

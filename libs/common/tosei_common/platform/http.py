@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as ASGIMessage
 
 from tosei_common.platform.asyncapi import asyncapi_document
+from tosei_common.platform.audit_api import audit_log_router
 from tosei_common.platform.auth import verify_token
 from tosei_common.platform.db import CommitOutcomeUnknown, is_unavailable
 from tosei_common.platform.errors import Language, Message, ServiceError, preferred_language
@@ -100,6 +101,7 @@ def build_app(runtime: Runtime, *, lifespan: Callable[[FastAPI], Any] | None = N
     async def asyncapi() -> dict[str, Any]:
         return asyncapi_document(spec, runtime.broker)
 
+    app.include_router(audit_log_router(runtime, spec.audit_readers))
     if spec.extend_app is not None:
         spec.extend_app(app)
     if spec.routers is not None:

@@ -237,16 +237,18 @@ PLATFORM_TABLES: Sequence[Table] = (
     ),
     Table(
         "audit_log",
-        "変更の記録: 誰が・いつ・どの記録の・どの項目を・なぜ変更したか",
+        "変更と閲覧の記録（監査記録）: 誰が・いつ・どの記録の・どの項目を・なぜ変更したか、"
+        "誰が・いつ・誰の記録のどの部分を閲覧したか（閲覧した値そのものは記録しない）",
         {
             "id": not_personal("記録番号"),
-            "at": not_personal("変更日時"),
-            "actor": staff("変更した者の識別子"),
+            "at": not_personal("変更・閲覧の日時"),
+            "actor": staff("変更・閲覧した者の識別子"),
             "entity": not_personal("記録の種類"),
             "entity_id": pseudonym("記録のID"),
             "action": not_personal("操作の種類"),
             "reason": personal("変更の理由（自由記述）"),
-            "changes": personal("変更前後の値"),
+            "changes": personal("変更前後の値（閲覧の記録では、閲覧した部分の名前だけ）"),
+            "subject_id": pseudonym("記録が誰についてのものか（相談者ID・参加申込ID等）"),
         },
     ),
     Table(

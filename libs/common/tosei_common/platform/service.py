@@ -36,7 +36,7 @@ from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.migrations import migrate, migrations_for
 from tosei_common.platform.outbox import Outbox, OutboxRelay, outbox_backlog
 from tosei_common.platform.personal_data import ServiceRegister
-from tosei_common.platform.principal import Principal
+from tosei_common.platform.principal import Principal, Role
 from tosei_common.platform.settings import Settings
 from tosei_common.platform.topic_setup import ensure_topics
 from tosei_common.platform.topics import Topic
@@ -88,6 +88,9 @@ class ServiceSpec:
     #: nothing personal), grouped into personal-information files: docs/personal-data.md is
     #: generated from it and a test holds it to the schema the migrations build.
     personal_data: ServiceRegister | None = None
+    #: Who reads the service's audit trail (``GET /audit-log``): auditors, and the roles the
+    #: service's access rules say read everything (coordinators, mostly). Nobody changes it.
+    audit_readers: Sequence[Role] = (Role.AUDITOR,)
 
     @property
     def schema(self) -> str:

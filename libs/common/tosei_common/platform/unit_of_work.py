@@ -13,7 +13,6 @@ holds the event's inbox row).
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from tosei_common.platform.audit import Viewed, field_changes
+from tosei_common.platform.audit_log import insert_entry, record_views
 from tosei_common.platform.clock import Clock
 from tosei_common.platform.db import Connection, Pool
 from tosei_common.platform.events import Event
@@ -60,19 +61,26 @@ class UnitOfWork:
         *,
         changes: Mapping[str, Any] | None = None,
         reason: str | None = None,
+        subject: str | UUID | None = None,
     ) -> None:
-        """Record who did what to which record, when and why (never on a topic)."""
-        await self.conn.execute(
-            "INSERT INTO audit_log (at, actor, entity, entity_id, action, reason, changes)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
-            self.at,
-            self.actor,
-            entity,
-            str(entity_id),
-            action,
-            reason,
-            json.dumps(changes or {}, ensure_ascii=False, default=str),
+        """Record who did what to which record, when and why (never on a topic). ``changes``
+        are written as ``{field: {"old", "new"}}`` (``audit.field_changes``); ``subject`` is the
+        pseudonymous id of the person the record is about (a client id, a registration id)."""
+        await insert_entry(
+            self.conn,
+            at=self.at,
+            actor=self.actor,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            changes=field_changes(changes),
+            reason=reason,
+            subject=subject,
         )
+
+    async def viewed(self, *viewed: Viewed) -> None:
+        """Record that the caller was shown these records (閲覧記録): what, never the values."""
+        await record_views(self.conn, at=self.at, actor=self.actor, viewed=viewed)
 
 
 @asynccontextmanager

@@ -49,8 +49,8 @@ def router(runtime: Runtime) -> APIRouter:
 
     @api.get("/{case_id}", summary="A case with its whole history, across experts")
     async def get_case(case_id: UUID, who: Who) -> CaseDetail:
-        async with runtime.reading() as conn:
-            file = await reads.case_file(conn, who, case_id)
+        async with runtime.unit_of_work(who) as uow:
+            file = await reads.case_file(uow, who, case_id)
         return CaseDetail.of_file(file)
 
     @api.post("/{case_id}/assign", status_code=204, summary="Give the case to an expert by hand")

@@ -73,3 +73,13 @@ async def of_case(conn: Connection, case_id: UUID) -> list[TimelineRow]:
         )
         for r in rows
     ]
+
+
+async def audited_state(conn: Connection, case_id: UUID) -> dict[str, Any]:
+    """The case's row as the audit trail compares it before and after a change (JSON values;
+    the moment of the last change left out: every change moves it)."""
+    found = await conn.fetchval(
+        "SELECT (to_jsonb(c) - 'updated_at')::text FROM cases c WHERE case_id = $1", case_id
+    )
+    state: dict[str, Any] = json.loads(found) if found else {}
+    return state

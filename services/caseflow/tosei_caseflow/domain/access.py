@@ -33,6 +33,9 @@ READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR, Role.EXPERT)
 OVERSEERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
 #: Who reads session minutes' confidential notes: the case's experts, coordinators, auditors.
 CONFIDENTIAL = frozenset({Role.COORDINATOR, Role.AUDITOR, Role.EXPERT})
+#: Who reads caseflow's audit trail: the coordinators and auditors, who read everything
+#: (the confidential notes too); not the desk, which does not read those notes.
+AUDIT_READERS = (Role.COORDINATOR, Role.AUDITOR)
 
 
 def no_case(case_id: UUID) -> NotFound:

@@ -15,6 +15,7 @@ from tosei_caseflow.domain import access
 from tosei_caseflow.domain.experts import ExpertChanges, no_expert, speciality_codes
 from tosei_common.catalogue.caseflow import Track
 from tosei_common.catalogue.intake import Category
+from tosei_common.platform.audit import changed
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_common.region.text import name_key, pseudonym
@@ -59,13 +60,20 @@ async def change_expert(
 ) -> None:
     access.ensure_may_manage_experts(who)
     columns = changes.columns()
+    before = await experts_db.get(uow.conn, expert_id)
+    if before is None:
+        raise no_expert(expert_id)
     if not columns:
-        if await experts_db.get(uow.conn, expert_id) is None:
-            raise no_expert(expert_id)
         return
     if not await experts_db.update(uow.conn, expert_id, columns, uow.actor, uow.at):
         raise no_expert(expert_id)
-    await uow.audit("expert", expert_id, "changed", changes=columns)
+    was = {
+        "track": before.track.value,
+        "specialities": speciality_codes(before.specialities),
+        "weekly_capacity": before.weekly_capacity,
+        "active": before.active,
+    }
+    await uow.audit("expert", expert_id, "changed", changes=changed(was, columns, columns))
 
 
 async def register_external_expert(

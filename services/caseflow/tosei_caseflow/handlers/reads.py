@@ -27,8 +27,10 @@ from tosei_caseflow.domain.views import (
     TimelineRow,
 )
 from tosei_common.catalogue.caseflow import CaseState
+from tosei_common.platform.audit import Viewed
 from tosei_common.platform.db import Connection
 from tosei_common.platform.principal import Principal
+from tosei_common.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,10 @@ async def cases(conn: Connection, who: Principal, where: CaseFilter) -> list[Cas
     return await cases_db.listing(conn, replace(where, readable_by=readable_by))
 
 
-async def case_file(conn: Connection, who: Principal, case_id: UUID) -> CaseFile:
+async def case_file(uow: UnitOfWork, who: Principal, case_id: UUID) -> CaseFile:
+    """The case page, recorded as read (閲覧記録): the case file, and separately the sessions'
+    confidential notes when any is shown to this reader."""
+    conn = uow.conn
     access.readable_cases(who)
     case = await cases_db.row(conn, case_id)
     if case is None:
@@ -68,13 +73,18 @@ async def case_file(conn: Connection, who: Principal, case_id: UUID) -> CaseFile
     # a former expert reads the case, but no confidential notes written after they left
     visible = access.confidential_visible(who, tenures)
     can_change = access.may_change(who, case.expert_id)
+    timeline = [
+        TimelineEntry(row, visible(row.at)) for row in await timeline_db.of_case(conn, case_id)
+    ]
+    seen = [Viewed("case", case_id, case.client_id, "case_file")]
+    if any(e.shows_confidential and e.row.confidential for e in timeline):
+        seen.append(Viewed("case", case_id, case.client_id, "confidential_notes"))
+    await uow.viewed(*seen)
     return CaseFile(
         case=case,
         can_change=can_change,
         next_states=next_states(case.state) if can_change else [],
-        timeline=[
-            TimelineEntry(row, visible(row.at)) for row in await timeline_db.of_case(conn, case_id)
-        ],
+        timeline=timeline,
         sessions=await sessions_db.of_case(conn, case_id),
         referrals=await referrals_db.of_case(conn, case_id),
         outcomes=await outcomes_db.of_case(conn, case_id),

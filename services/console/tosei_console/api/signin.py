@@ -126,7 +126,7 @@ def router(runtime: Runtime) -> APIRouter:
     @routes.post("/logout")
     async def logout(request: Request, who: Posted) -> RedirectResponse:
         async with runtime.unit_of_work(who.account.principal()) as uow:
-            await sign_out(uow, request.cookies.get(SESSION_COOKIE, ""))
+            await sign_out(uow, who.account, request.cookies.get(SESSION_COOKIE, ""))
         answer = RedirectResponse("/login?signed_out=1", status_code=303)
         answer.delete_cookie(SESSION_COOKIE)
         return answer

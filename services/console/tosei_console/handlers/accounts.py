@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -61,6 +62,29 @@ def session_hash(cookie: str) -> str:
     return hashlib.sha256(cookie.encode()).hexdigest()
 
 
+#: What the audit trail records of a sign-in that failed.
+SIGN_IN_FAILED = "sign_in_failed"
+
+
+def login_pseudonym(normalised_login: str) -> str:
+    """How the audit trail names a login that has no account: its hash, so that repeated
+    tries of one login show as one, and a password typed into the login field is not kept."""
+    return "login:" + hashlib.sha256(normalised_login.encode()).hexdigest()[:16]
+
+
+async def _audit_sign_in(
+    uow: UnitOfWork, account: Account, action: str, cause: str | None = None, **changes: Any
+) -> None:
+    """A sign-in event of the account, about the account (its id is the subject)."""
+    await uow.audit(
+        "account",
+        account.account_id,
+        action,
+        changes={**({"cause": cause} if cause else {}), **changes},
+        subject=account.account_id,
+    )
+
+
 async def add_account(
     uow: UnitOfWork,
     *,
@@ -97,6 +121,7 @@ async def add_account(
         account.account_id,
         "added",
         changes={"login": account.login, "role": role.value, "municipality": code},
+        subject=account.account_id,
     )
     return account
 
@@ -104,20 +129,42 @@ async def add_account(
 async def sign_in(uow: UnitOfWork, login: str, password: str) -> NewSession | SignInRefused:
     """A new session for the right password; SignInRefused (saying nothing of which was
     wrong) otherwise. The attempt is counted in the command's transaction."""
-    found = await db.account_for_sign_in(uow.conn, normalise_login(login))
+    typed = normalise_login(login)
+    found = await db.account_for_sign_in(uow.conn, typed)
     if found is None:
         _verify(_DUMMY_HASH, password)
+        # a login nobody has may be someone's password typed in the wrong field: only its hash
+        await uow.audit(
+            "account",
+            login_pseudonym(typed),
+            SIGN_IN_FAILED,
+            changes={"cause": "unknown_login"},
+        )
         return SignInRefused(WRONG_CREDENTIALS)
     account, password_hash = found
     if locked(account, uow.at):
+        await _audit_sign_in(uow, account, SIGN_IN_FAILED, "locked")
         return SignInRefused(LOCKED)
     result = attempt(account, password_ok=_verify(password_hash, password), now=uow.at)
     await db.record_attempt(
         uow.conn, account.account_id, result.failed_attempts, result.locked_until
     )
     if not result.signed_in:
+        await _audit_sign_in(
+            uow,
+            account,
+            SIGN_IN_FAILED,
+            "wrong_password",
+            failed_attempts={"old": account.failed_attempts, "new": result.failed_attempts},
+        )
         if result.locked_until is not None:
-            await uow.audit("account", account.account_id, "locked_out")
+            await _audit_sign_in(
+                uow,
+                account,
+                "locked_out",
+                "too_many_failures",
+                locked_until={"old": None, "new": result.locked_until.isoformat()},
+            )
             return SignInRefused(LOCKED)
         return SignInRefused(WRONG_CREDENTIALS)
     if HASHER.check_needs_rehash(password_hash):
@@ -136,10 +183,20 @@ async def sign_in_verified(uow: UnitOfWork, login: str) -> NewSession | SignInRe
     console account of that login decides role and town; none, or an inactive or locked one,
     is refused."""
     found = await db.account_for_sign_in(uow.conn, normalise_login(login))
-    if found is None or not found[0].active:
+    if found is None:
+        await uow.audit(
+            "account",
+            login_pseudonym(normalise_login(login)),
+            SIGN_IN_FAILED,
+            changes={"cause": "provider_login_not_registered"},
+        )
         return SignInRefused(NOT_REGISTERED)
     account, _ = found
+    if not account.active:
+        await _audit_sign_in(uow, account, SIGN_IN_FAILED, "inactive")
+        return SignInRefused(NOT_REGISTERED)
     if locked(account, uow.at):
+        await _audit_sign_in(uow, account, SIGN_IN_FAILED, "locked")
         return SignInRefused(LOCKED)
     await db.record_attempt(uow.conn, account.account_id, 0, None)
     return await _new_session(uow, account, "signed_in_with_provider")
@@ -157,7 +214,7 @@ async def _new_session(uow: UnitOfWork, account: Account, how: str) -> NewSessio
         at=uow.at,
         expires_at=uow.at + SESSION_LIFETIME,
     )
-    await uow.audit("account", account.account_id, how)
+    await _audit_sign_in(uow, account, how)
     return NewSession(cookie=cookie, csrf_token=csrf, account=account)
 
 
@@ -170,8 +227,9 @@ async def names_by_actor(conn: Connection) -> dict[str, str]:
     return {a.principal().actor: a.display_name for a in await db.all_accounts(conn)}
 
 
-async def sign_out(uow: UnitOfWork, cookie: str) -> None:
+async def sign_out(uow: UnitOfWork, account: Account, cookie: str) -> None:
     await db.delete_session(uow.conn, session_hash(cookie))
+    await _audit_sign_in(uow, account, "signed_out")
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -36,14 +36,14 @@ def router(runtime: Runtime) -> APIRouter:
         who: Caller,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> list[ClientSummaryOut]:
-        async with runtime.reading() as conn:
-            found = await reads.search_clients(conn, who, q, limit=limit)
+        async with runtime.unit_of_work(who) as uow:
+            found = await reads.search_clients(uow, who, q, limit=limit)
         return [ClientSummaryOut.of(s) for s in found]
 
     @routes.get("/{client_id}", summary="A client with all their consultations")
     async def read(client_id: UUID, who: Caller) -> ClientOut:
-        async with runtime.reading() as conn:
-            view = await reads.client(conn, who, client_id)
+        async with runtime.unit_of_work(who) as uow:
+            view = await reads.client(uow, who, client_id)
         return ClientOut.of(view)
 
     @routes.get(
@@ -51,8 +51,8 @@ def router(runtime: Runtime) -> APIRouter:
         summary="Clients sharing a name or a contact with this one (candidates for a merge)",
     )
     async def possible_duplicates(client_id: UUID, who: Caller) -> list[ClientSummaryOut]:
-        async with runtime.reading() as conn:
-            found = await reads.possible_duplicates(conn, who, client_id)
+        async with runtime.unit_of_work(who) as uow:
+            found = await reads.possible_duplicates(uow, who, client_id)
         return [ClientSummaryOut.of(s) for s in found]
 
     @routes.patch(

@@ -85,8 +85,8 @@ def router(runtime: Runtime) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> ConsultationPage:
-        async with runtime.reading() as conn:
-            total, found = await reads.consultations(conn, who, covered, limit=limit, offset=offset)
+        async with runtime.unit_of_work(who) as uow:
+            total, found = await reads.consultations(uow, who, covered, limit=limit, offset=offset)
         return ConsultationPage(
             total=total, limit=limit, offset=offset, items=[ConsultationOut.of(c) for c in found]
         )
@@ -113,8 +113,8 @@ def router(runtime: Runtime) -> APIRouter:
     async def export(
         covered: Covered, who: Caller, format: ExportFormat = ExportFormat.CSV
     ) -> Response:
-        async with runtime.reading() as conn:
-            listed = await reads.council_list(conn, who, covered)
+        async with runtime.unit_of_work(who) as uow:
+            listed = await reads.council_list(uow, who, covered)
         lines = [export_row(c) for c in listed]
         name = f"相談一覧_{covered.period.label}"
         if format is ExportFormat.XLSX:
@@ -123,8 +123,8 @@ def router(runtime: Runtime) -> APIRouter:
 
     @routes.get("/{consultation_id}", summary="A consultation, its client and assigned expert")
     async def read(consultation_id: UUID, who: Caller) -> ConsultationOut:
-        async with runtime.reading() as conn:
-            found = await reads.consultation(conn, who, consultation_id)
+        async with runtime.unit_of_work(who) as uow:
+            found = await reads.consultation(uow, who, consultation_id)
         return ConsultationOut.of(found)
 
     return routes

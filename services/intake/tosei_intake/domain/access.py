@@ -27,6 +27,10 @@ from tosei_intake.domain.periods import ConsultationFilter
 _STAFF = (Role.DESK, Role.COORDINATOR)
 _READERS = (Role.DESK, Role.COORDINATOR, Role.AUDITOR)
 
+#: Who reads the desk's audit trail (who changed or read whose record): the auditor and the
+#: coordinators, who read everything. Not the desk staff, whose reads it records.
+AUDIT_READERS = (Role.COORDINATOR, Role.AUDITOR)
+
 
 def ensure_may_register(who: Principal) -> None:
     ensure_role(who, *_STAFF, doing="相談の登録")

@@ -71,7 +71,10 @@ def correct_client(client: Client, keys: list[Key], fix: ClientCorrection) -> Cl
             if (key := reduce(typed)) is not None and (kind, key) not in on_file
         ]
         if gone or new:
-            changes[word] = {"removed": [k.shown for k in gone], "added": [k.shown for k in new]}
+            before = [k.shown for k in keys if k.kind is kind]
+            dropped = {(k.kind, k.key) for k in gone}
+            kept = [k.shown for k in keys if k.kind is kind and (k.kind, k.key) not in dropped]
+            changes[word] = {"old": before, "new": kept + [k.shown for k in new]}
         removed += gone
         added += new
     if not changes:

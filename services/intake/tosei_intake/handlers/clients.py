@@ -30,14 +30,20 @@ async def merge_clients(
     merged = merge(states[survivor_id], states[duplicate_id], moving, at=uow.at)
     await clients_db.save_merge(uow.conn, merged, uow.actor)
     await uow.emit(*merged.events)
+    moved = [str(c) for c in merged.moved_consultations]
     await uow.audit(
         "client",
         survivor_id,
         "merged",
-        changes={
-            "merged_client_id": duplicate_id,
-            "consultation_ids": list(merged.moved_consultations),
-        },
+        changes={"merged_client_id": duplicate_id, "consultation_ids": moved},
+        subject=survivor_id,
+    )
+    await uow.audit(
+        "client",
+        duplicate_id,
+        "merged_into",
+        changes={"merged_into": {"old": None, "new": survivor_id}, "consultation_ids": moved},
+        subject=duplicate_id,
     )
     return merged
 
@@ -58,7 +64,9 @@ async def correct(uow: UnitOfWork, who: Principal, client_id: UUID, fix: ClientC
         )
     done = correct_client(client, await clients_db.keys_of(uow.conn, client_id), fix)
     await clients_db.save_correction(uow.conn, client_id, done, uow.actor, uow.at)
-    await uow.audit("client", client_id, "corrected", changes=done.changes, reason=fix.reason)
+    await uow.audit(
+        "client", client_id, "corrected", changes=done.changes, reason=fix.reason, subject=client_id
+    )
 
 
 async def unmerge_clients(
@@ -82,7 +90,19 @@ async def unmerge_clients(
         "client",
         standing.client_id,
         "unmerged",
-        changes={"unmerged_client_id": duplicate_id, "consultation_ids": event.case_ids},
+        changes={"unmerged_client_id": {"old": duplicate_id, "new": None}},
         reason=reason,
+        subject=standing.client_id,
+    )
+    await uow.audit(
+        "client",
+        duplicate_id,
+        "unmerged",
+        changes={
+            "merged_into": {"old": standing.client_id, "new": None},
+            "consultation_ids": event.case_ids,
+        },
+        reason=reason,
+        subject=duplicate_id,
     )
     return standing.client_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from uuid import UUID
 
+from tosei_common.platform.audit import created
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
@@ -65,6 +66,28 @@ async def record(
         uow.conn, registration, actor=uow.actor, at=uow.at, import_id=import_id
     )
     await uow.emit(*registration.events)
+    facts = registration.consultation
+    # The facts, not the personal values: the record itself holds those, and a copy here
+    # would be one more place for erasure to find them.
+    await uow.audit(
+        "consultation",
+        registration.consultation_id,
+        "registered",
+        changes=created(
+            {
+                "client_id": registration.client_id,
+                "client_created": registration.client_created,
+                "municipality": facts.municipality,
+                "categories": [c.value for c in facts.categories],
+                "channel": facts.channel.value,
+                "stage": facts.stage.value,
+                "consent_to_share": facts.consent_to_share,
+                "origin": facts.origin.value,
+                "import_id": import_id,
+            }
+        ),
+        subject=registration.client_id,
+    )
     return registration
 
 
@@ -78,7 +101,12 @@ async def correct(
     done = correct_consultation(consultation, fix, at=uow.at)
     await consultations_db.save_correction(uow.conn, done.consultation)
     await uow.audit(
-        "consultation", consultation_id, "corrected", changes=done.changes, reason=fix.reason
+        "consultation",
+        consultation_id,
+        "corrected",
+        changes=done.changes,
+        reason=fix.reason,
+        subject=consultation.client_id,
     )
     if done.event is not None:
         await uow.emit(done.event)
@@ -113,7 +141,14 @@ async def record_consent(
         "consultation",
         consultation_id,
         "consent_changed",
-        changes={"consent_to_share": change.consent_to_share, "given_on": str(change.given_on)},
+        changes={
+            "consent_to_share": {
+                "old": consultation.consent_to_share,
+                "new": change.consent_to_share,
+            },
+            "consent_given_on": {"old": None, "new": str(change.given_on)},
+        },
         reason=change.note,
+        subject=consultation.client_id,
     )
     await uow.emit(event)

@@ -1,5 +1,10 @@
 """Reading consultations and clients: load, and check who may read it (an expert: only the
-cases assigned to them)."""
+cases assigned to them).
+
+What shows a person's record (a consultation, a client, a list, a search, the council's
+export) is read in a unit of work and leaves a read entry per record shown (閲覧記録,
+``tosei_common.platform.audit.record_views``): who, when, which record, about whom, never
+what it says. Counts show nobody and are not recorded."""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
+from tosei_common.platform.audit import Viewed
 from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal
+from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
 from tosei_intake.domain import access
@@ -29,21 +36,29 @@ from tosei_intake.domain.reports import CountBy, CountRow, count_rows
 _MAX_MERGE_HOPS = 20
 
 
-async def consultation(conn: Connection, who: Principal, consultation_id: UUID) -> Consultation:
+def _seen(consultations: list[Consultation], part: str | None) -> list[Viewed]:
+    return [Viewed("consultation", c.id, c.client_id, part) for c in consultations]
+
+
+async def consultation(uow: UnitOfWork, who: Principal, consultation_id: UUID) -> Consultation:
     """One consultation; for an expert, only one of the cases currently assigned to them."""
     access.readable_cases(who)
-    found = await consultations_db.one(conn, consultation_id)
-    return access.readable_consultation(who, consultation_id, found)
+    found = await consultations_db.one(uow.conn, consultation_id)
+    shown = access.readable_consultation(who, consultation_id, found)
+    await uow.viewed(*_seen([shown], None))
+    return shown
 
 
 async def consultations(
-    conn: Connection, who: Principal, covered: ConsultationFilter, *, limit: int, offset: int
+    uow: UnitOfWork, who: Principal, covered: ConsultationFilter, *, limit: int, offset: int
 ) -> tuple[int, list[Consultation]]:
     """The number of consultations ``covered`` and one page of them, newest first (an expert:
     only their own cases)."""
     mine = dataclasses.replace(covered, expert_id=access.readable_cases(who))
-    total = await consultations_db.count(conn, mine)
-    return total, await consultations_db.listed(conn, mine, limit=limit, offset=offset)
+    total = await consultations_db.count(uow.conn, mine)
+    page = await consultations_db.listed(uow.conn, mine, limit=limit, offset=offset)
+    await uow.viewed(*_seen(page, "list"))
+    return total, page
 
 
 async def counts(
@@ -57,11 +72,12 @@ async def counts(
 
 
 async def council_list(
-    conn: Connection, who: Principal, covered: ConsultationFilter
+    uow: UnitOfWork, who: Principal, covered: ConsultationFilter
 ) -> list[Consultation]:
     """The consultations ``covered``, oldest first, as a register reads (the council's list)."""
     access.ensure_may_read_all(who, doing="相談一覧の出力")
-    newest_first = await consultations_db.listed(conn, covered, limit=None)
+    newest_first = await consultations_db.listed(uow.conn, covered, limit=None)
+    await uow.viewed(*_seen(newest_first, "export"))
     return newest_first[::-1]
 
 
@@ -75,9 +91,10 @@ class ClientView:
     consultations: list[Consultation]
 
 
-async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientView:
+async def client(uow: UnitOfWork, who: Principal, client_id: UUID) -> ClientView:
     """A client with all their consultations (an expert: only their own cases, and only a
     client they have a case of). A merged duplicate's id shows the client that absorbed it."""
+    conn = uow.conn
     mine = access.readable_cases(who)
     found = await clients_db.one(conn, client_id)
     hops = 0
@@ -91,6 +108,9 @@ async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientVie
     def shown(kind: KeyKind) -> list[str]:
         return spellings(k for k in keys if k.kind is kind)
 
+    await uow.viewed(
+        Viewed("client", found.id, found.id, "contacts"), *_seen(readable, "client_record")
+    )
     return ClientView(
         found,
         shown(KeyKind.NAME),
@@ -102,25 +122,31 @@ async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientVie
 
 
 async def search_clients(
-    conn: Connection, who: Principal, query: str, *, limit: int
+    uow: UnitOfWork, who: Principal, query: str, *, limit: int
 ) -> list[ClientSummary]:
     """Live clients by (part of) a name, furigana or business name, however spaced or spelled,
-    digits of a phone, or an e-mail address."""
+    digits of a phone, or an e-mail address (the terms searched for are not recorded: they are
+    the personal values themselves)."""
     access.ensure_may_read_all(who, doing="相談者の検索")
     terms = search_terms(query)
     if terms.empty:
         return []
-    return await clients_db.search(conn, terms, limit=limit)
+    found = await clients_db.search(uow.conn, terms, limit=limit)
+    await uow.viewed(*(Viewed("client", c.id, c.id, "search_result") for c in found))
+    return found
 
 
 async def possible_duplicates(
-    conn: Connection, who: Principal, client_id: UUID
+    uow: UnitOfWork, who: Principal, client_id: UUID
 ) -> list[ClientSummary]:
     """Live clients that share a name or a contact with this one: candidates for a merge."""
     access.ensure_may_read_all(who, doing="重複候補の確認")
+    conn = uow.conn
     if await clients_db.one(conn, client_id) is None:
         raise NotFound(f"相談者（{client_id}）は見つかりません", en=f"no client {client_id}")
     this = await clients_db.known(conn, [client_id])
     others = await clients_db.sharing_keys_with(conn, client_id)
     ids = [o.id for o in others if this and looks_like_the_same_person(this[0], o)]
-    return await clients_db.summaries(conn, ids)
+    found = await clients_db.summaries(conn, ids)
+    await uow.viewed(*(Viewed("client", c.id, c.id, "possible_duplicate") for c in found))
+    return found

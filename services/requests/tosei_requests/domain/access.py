@@ -24,6 +24,8 @@ from tosei_requests.domain.request_item import RequestItem, locked
 from tosei_requests.domain.status import ItemStatus
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.AUDITOR)
+#: Who reads the audit trail: coordinators, who read every item, and auditors.
+AUDIT_READERS = (Role.COORDINATOR, Role.AUDITOR)
 #: What an officer may still change on their town's own item (not on a joint one).
 OWN_ITEM_EDITABLE = frozenset(
     {ItemStatus.DRAFT, ItemStatus.SUBMITTED, ItemStatus.RETURNED, ItemStatus.ADOPTED}

@@ -17,6 +17,8 @@ from tosei_resilience.domain.labels import REGION_NAME, owner_name
 READERS = (Role.MUNICIPALITY, Role.COORDINATOR, Role.AUDITOR)
 #: Officers change their own town's items; coordinators any.
 EDITORS = (Role.MUNICIPALITY, Role.COORDINATOR)
+#: Who reads the plan's audit trail: coordinators, who change any item, and auditors.
+AUDIT_READERS = (Role.COORDINATOR, Role.AUDITOR)
 
 THIS_ITEM = Message("この計画事業", "this plan item")
 

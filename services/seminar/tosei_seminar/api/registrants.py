@@ -30,9 +30,9 @@ def router(rt: Runtime) -> APIRouter:
     api = APIRouter(prefix="/registrations/{reference}", tags=["registrations"])
 
     @api.get("", summary="A registrant's own registration")
-    async def read_own(reference: Reference) -> OwnRegistrationOut:
-        async with rt.reading() as conn:
-            return OwnRegistrationOut.of(await reads.own_registration(conn, reference))
+    async def read_own(reference: Reference, who: MaybeWho) -> OwnRegistrationOut:
+        async with rt.unit_of_work(access.actor_of(who)) as uow:
+            return OwnRegistrationOut.of(await reads.own_registration(uow, who, reference))
 
     @api.post("/cancel", summary="Cancel one's registration; the wait list moves up")
     async def cancel(reference: Reference, who: MaybeWho) -> CancelledOut:

@@ -91,9 +91,9 @@ def router(rt: Runtime) -> APIRouter:
         mode: AttendanceMode | None = None,
         attended: bool | None = None,
     ) -> RegistrantsOut:
-        async with rt.reading() as conn:
+        async with rt.unit_of_work(who) as uow:
             found = await reads.registrants(
-                conn, who, seminar_id, status=status, mode=mode, attended=attended
+                uow, who, seminar_id, status=status, mode=mode, attended=attended
             )
         return RegistrantsOut.of(found)
 

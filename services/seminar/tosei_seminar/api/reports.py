@@ -162,8 +162,8 @@ def router(rt: Runtime) -> APIRouter:
         responses=CSV,
     )
     async def attendees_csv(seminar_id: UUID, who: Who, attended: bool | None = None) -> Response:
-        async with rt.reading() as conn:
-            found = await reads.attendee_list(conn, who, seminar_id, attended=attended)
+        async with rt.unit_of_work(who) as uow:
+            found = await reads.attendee_list(uow, who, seminar_id, attended=attended)
         return csv_download(
             f"参加者名簿_{found.seminar.fiscal_year}.csv", ATTENDEE_HEADER, attendee_rows(found)
         )

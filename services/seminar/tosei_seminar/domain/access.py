@@ -26,6 +26,8 @@ STAFF = (Role.COORDINATOR, Role.AUDITOR)
 FIGURES = (*STAFF, Role.MUNICIPALITY)
 #: How an unknown member of the public is recorded until the command knows their registration.
 PUBLIC = "public:anonymous"
+#: Who reads the audit trail (who changed a seminar, who saw whose contacts): the staff above.
+AUDIT_READERS = STAFF
 
 
 def ensure_may_manage(who: Principal, doing: str = "研修会の企画・運営") -> None:

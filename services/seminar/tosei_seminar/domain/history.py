@@ -28,10 +28,31 @@ SEMINAR = "seminar"
 ROTATION = "rotation"
 
 
+#: Fields whose change the sentences show as before → after (the rest: what was set).
+_COMPARED = frozenset({"name", "municipality", "capacity", "stream_url"})
+
+
+def _as_recorded_before(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry in the platform's one shape (``{field: {"old", "new"}}``) as the sentences read
+    it: a compared field as ``{"from", "to"}``, any other as its new value (a removed one's
+    as it was). Entries written before the shape was shared (``{"from", "to"}`` and plain
+    values) read as they are."""
+    plain: dict[str, Any] = {}
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and set(value) == {"old", "new"}:
+            if key in _COMPARED:
+                plain[key] = {"from": value["old"], "to": value["new"]}
+            else:
+                plain[key] = value["old"] if value["new"] is None else value["new"]
+        else:
+            plain[key] = value
+    return plain
+
+
 def summary(entry: Entry) -> str:
     """What the entry did, in a sentence; entries recorded before places were named (ids only)
     still read, with what they carry."""
-    c = entry.changes
+    c = _as_recorded_before(entry.changes)
     if entry.action.startswith("seminar.") and entry.action != "seminar.created":
         state = entry.action.removeprefix("seminar.")
         if state in {s.value for s in SeminarState} and "from" in c:

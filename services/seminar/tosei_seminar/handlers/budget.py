@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from uuid import UUID
 
+from tosei_common.platform.audit import removed
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_seminar.db import budget as budget_db
@@ -51,7 +52,7 @@ async def remove(uow: UnitOfWork, who: Principal, seminar_id: UUID, line_id: UUI
     await loading.seminar(uow.conn, seminar_id, lock=True)
     if not await budget_db.delete(uow.conn, seminar_id, line_id):
         raise no_such_line(line_id)
-    await uow.audit(SEMINAR, seminar_id, "budget.removed", changes={"line_id": line_id})
+    await uow.audit(SEMINAR, seminar_id, "budget.removed", changes=removed({"line_id": line_id}))
 
 
 async def _save(uow: UnitOfWork, seminar_id: UUID, line: BudgetEntry) -> None:

@@ -31,7 +31,11 @@ async def check_in_registrant(
     if not await registrations_db.check_in(uow.conn, registration, uow.actor):
         raise changed_meanwhile()
     await uow.audit(
-        SEMINAR, seminar_id, "registration.checked_in", changes={"registration_id": registration.id}
+        SEMINAR,
+        seminar_id,
+        "registration.checked_in",
+        changes={"registration_id": registration.id, "attended": {"old": False, "new": True}},
+        subject=registration.id,
     )
     return registration, True
 
@@ -65,7 +69,11 @@ async def correct(
         SEMINAR,
         seminar_id,
         "attendance.corrected",
-        changes={"registration_id": registration.id, "attended": attended},
+        changes={
+            "registration_id": registration.id,
+            "attended": {"old": not attended, "new": attended},
+        },
         reason=reason,
+        subject=registration.id,
     )
     return registration, sum(1 for a in attendees if a.attended)

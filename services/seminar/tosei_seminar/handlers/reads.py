@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode
+from tosei_common.platform.audit import Viewed
 from tosei_common.platform.db import Connection
 from tosei_common.platform.principal import Principal
+from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_common.region.municipalities import Municipality
 from tosei_seminar.db import budget as budget_db
 from tosei_seminar.db import feedback as feedback_db
@@ -155,7 +157,7 @@ class Registrants:
 
 
 async def registrants(
-    conn: Connection,
+    uow: UnitOfWork,
     who: Principal,
     seminar_id: UUID,
     *,
@@ -165,15 +167,24 @@ async def registrants(
 ) -> Registrants:
     """The registrants (personal data: coordinators and auditors)."""
     statuses = [status] if status else list(RegistrationStatus)
-    return await _registrants(conn, who, seminar_id, statuses, mode=mode, attended=attended)
+    found = await _registrants(uow.conn, who, seminar_id, statuses, mode=mode, attended=attended)
+    await uow.viewed(*_seen(found, "contacts"))
+    return found
+
+
+def _seen(found: Registrants, part: str) -> list[Viewed]:
+    """Each registrant shown, as a read of their contacts (閲覧記録, one entry per person:
+    ``tosei_common.platform.audit.record_views`` says why)."""
+    return [Viewed("registration", r.id, r.id, part) for r in found.registrations]
 
 
 async def attendee_list(
-    conn: Connection, who: Principal, seminar_id: UUID, *, attended: bool | None
+    uow: UnitOfWork, who: Principal, seminar_id: UUID, *, attended: bool | None
 ) -> Registrants:
     """The organisers' list (名簿): everyone seated or waiting, the seated first, then each
     wait list in its order; a cancelled registration is not on it."""
-    found = await _registrants(conn, who, seminar_id, ON_THE_LIST, mode=None, attended=attended)
+    found = await _registrants(uow.conn, who, seminar_id, ON_THE_LIST, mode=None, attended=attended)
+    await uow.viewed(*_seen(found, "attendee_list"))
     seated_first = sorted(
         found.registrations, key=lambda r: r.status is not RegistrationStatus.ACCEPTED
     )
@@ -217,9 +228,15 @@ class OwnRegistration:
         return certificate_available(self.registration, self.seminar)
 
 
-async def own_registration(conn: Connection, reference: str) -> OwnRegistration:
-    """The registration the reference names (the reference is the registrant's credential)."""
+async def own_registration(
+    uow: UnitOfWork, who: Principal | None, reference: str
+) -> OwnRegistration:
+    """The registration the reference names (the reference is the registrant's credential).
+    Staff who look one up for a registrant (a phone call) are recorded as having read it."""
+    conn = uow.conn
     registration = await loading.registration(conn, reference)
+    if who is not None:
+        await uow.viewed(Viewed("registration", registration.id, registration.id, "registration"))
     seminar = await loading.seminar(conn, registration.seminar_id)
     place = next(
         p

@@ -85,7 +85,12 @@ async def register(
         SEMINAR,
         seminar_id,
         f"registration.{registration.status.value}",
-        changes={"registration_id": registration.id, "place_id": place.place_id},
+        changes={
+            "registration_id": registration.id,
+            "place_id": place.place_id,
+            "status": {"old": None, "new": registration.status.value},
+        },
+        subject=registration.id,
     )
     return replace(admission, registration=replace(registration, seq=seq))
 
@@ -112,8 +117,10 @@ async def cancel_registration(
         "registration.cancelled",
         changes={
             "registration_id": current.id,
+            "status": {"old": current.status.value, "new": "cancelled"},
             "promoted": [r.id for r in done.seating.promoted],
         },
+        subject=current.id,
     )
     return done
 
@@ -145,4 +152,5 @@ async def give_feedback(
         registration.seminar_id,
         "feedback.given",
         changes={"registration_id": registration.id},
+        subject=registration.id,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from uuid import UUID
 
+from tosei_common.platform.audit import removed
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_seminar.db import speakers as speakers_db
@@ -41,4 +42,6 @@ async def remove(uow: UnitOfWork, who: Principal, seminar_id: UUID, speaker_id: 
     speaker = await speakers_db.get(uow.conn, seminar_id, speaker_id)
     remove_speaker(seminar, speaker, speaker_id)
     await speakers_db.delete(uow.conn, seminar_id, speaker_id)
-    await uow.audit(SEMINAR, seminar_id, "speaker.removed", changes={"speaker_id": speaker_id})
+    await uow.audit(
+        SEMINAR, seminar_id, "speaker.removed", changes=removed({"speaker_id": speaker_id})
+    )

@@ -6,6 +6,7 @@ import uuid
 from uuid import UUID
 
 from tosei_common.catalogue.seminar import AttendanceMode
+from tosei_common.platform.audit import removed
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_common.region.municipalities import Municipality
@@ -44,7 +45,7 @@ async def remove(uow: UnitOfWork, who: Principal, seminar_id: UUID, venue_id: UU
     seminar = await loading.seminar(uow.conn, seminar_id, lock=True)
     venue = remove_venue(seminar, await venues_db.get(uow.conn, seminar_id, venue_id), venue_id)
     await venues_db.delete(uow.conn, seminar_id, venue_id)
-    recorded = {"venue_id": venue_id, "venue": venue.name}
+    recorded = removed({"venue_id": venue_id, "venue": venue.name})
     await uow.audit(SEMINAR, seminar_id, "venue.removed", changes=recorded)
 
 
