@@ -9,6 +9,7 @@ from tosei_caseflow.api import case_work, cases, experts, queue, reports
 from tosei_caseflow.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_caseflow.handlers.events import (
     on_case_opened,
+    on_client_erased,
     on_clients_merged,
     on_clients_unmerged,
     on_consent_changed,
@@ -28,6 +29,7 @@ from tosei_common.catalogue.caseflow import (
 )
 from tosei_common.catalogue.intake import (
     CaseOpened,
+    ClientErased,
     ClientsMerged,
     ClientsUnmerged,
     ConsentChanged,
@@ -73,10 +75,15 @@ SERVICE = ServiceSpec(
         ConsultationCorrected: on_consultation_corrected,
         ClientsMerged: on_clients_merged,
         ClientsUnmerged: on_clients_unmerged,
+        ClientErased: on_client_erased,
     },
     replay_handlers=REPLAY_HANDLERS,
     replay_keeps=("experts", "external_experts", "journal", "audit_log"),
     routers=routers,
     setup_metrics=metrics.CaseflowMetrics,
     refresh_metrics=metrics.refresh,
+    retention_follows=(
+        "erases its notes of a client's cases when intake announces client.erased "
+        "(no period of its own)"
+    ),
 )

@@ -17,6 +17,7 @@ from tosei_common.catalogue.seminar import (
 from tosei_common.platform.service import ServiceSpec
 from tosei_seminar.api import routers
 from tosei_seminar.db.personal_data import REGISTER as PERSONAL_DATA
+from tosei_seminar.handlers.retention import run_retention
 from tosei_seminar.metrics import SeminarMetrics, refresh
 
 SERVICE = ServiceSpec(
@@ -48,4 +49,5 @@ SERVICE = ServiceSpec(
     routers=routers,
     setup_metrics=SeminarMetrics,
     refresh_metrics=refresh,
+    retention=run_retention,
 )

@@ -15,6 +15,7 @@ from tosei_common.platform.personal_data import (
     Category,
     Column,
     PersonalDataFile,
+    Retention,
     ServiceRegister,
     Table,
 )
@@ -141,7 +142,7 @@ def _file_section(number: int, register: ServiceRegister, file: PersonalDataFile
         ("記録範囲", file.people),
         ("収集元", "、".join(file.sources)),
         ("収集方法", file.collection),
-        ("保存期間", file.retention.text),
+        ("保存期間", _period(file.retention)),
         ("提供先", file.recipients),
         ("閲覧できる者", file.access),
     ]
@@ -169,7 +170,18 @@ def _columns_table(service: str, table: Table) -> list[str]:
 
 
 def _own_period(column: Column) -> str:
-    return column.retention.text if column.retention is not None else ""
+    return _period(column.retention) if column.retention is not None else ""
+
+
+def _period(retention: Retention) -> str:
+    """The period as declared and, when the council can change it, by which setting (with the
+    period in force when it is not set)."""
+    if retention.setting_variable is None:
+        return retention.text
+    return (
+        f"{retention.text}（協議会が設定 `{retention.setting_variable}` で変えられる。"
+        f"既定は{retention.years}年。過ぎたものは `tosei retention` が消去する）"
+    )
 
 
 def _other_tables(registers: Sequence[ServiceRegister]) -> str:
