@@ -99,7 +99,9 @@ def client_of(runtime: Runtime) -> httpx.AsyncClient:
 async def platform(
     database: str, broker: TansuBroker, clock: SettableClock
 ) -> AsyncIterator[tuple[Runtime, Runtime, Runtime]]:
-    settings = fast_settings(retention_check_interval_s=0.2, retention_hour=3)
+    settings = fast_settings(
+        retention_schedule=True, retention_check_interval_s=0.2, retention_hour=3
+    )
     async with AsyncExitStack() as stack:
         runtimes = [
             await stack.enter_async_context(
