@@ -237,3 +237,11 @@ async def record_erasure(
         reason,
         list(consultation_ids),
     )
+
+
+async def erased_among(conn: Connection, client_ids: Sequence[UUID]) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT client_id FROM client_erasures WHERE client_id = ANY($1::uuid[])",
+        list(client_ids),
+    )
+    return [r["client_id"] for r in rows]

@@ -137,3 +137,13 @@ def ensure_not_erased(erased: bool) -> None:
             en="this client's personal data has already been erased",
             fields={"client_id": Message("消去済みの相談者です", "already erased")},
         )
+
+
+def ensure_none_erased(erased: Sequence[UUID]) -> None:
+    """A client whose personal data was erased cannot be merged (nothing is left to match)."""
+    if erased:
+        raise Conflict(
+            "個人情報を消去した相談者は統合できません",
+            en=f"clients whose personal data was erased cannot be merged: {erased[0]}",
+            fields={"client_id": Message("消去済みの相談者です", "already erased")},
+        )
