@@ -462,6 +462,8 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
         assert f"client {sasaki['client_id']}" not in said
         assert f"erase    seminar {held.id}" in said
         assert "caseflow    erases its notes" in said
+        # 土岐田's three cases and 相談 0郎's: five entries with text each
+        assert "of the cases above: cases with notes 4, journal entries with text 20" in said
         assert "dry run" in said
         assert await traces_in_every_schema(own_database, ["土岐田", "gonbee", "kango1@"])
         assert await count(own_database, "SELECT count(*) FROM intake.client_erasures") == 0

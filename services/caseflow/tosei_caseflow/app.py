@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from tosei_caseflow import metrics
 from tosei_caseflow.api import case_work, cases, experts, queue, reports
+from tosei_caseflow.db import erasure
 from tosei_caseflow.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_caseflow.handlers.events import (
     on_case_opened,
@@ -82,6 +83,7 @@ SERVICE = ServiceSpec(
     routers=routers,
     setup_metrics=metrics.CaseflowMetrics,
     refresh_metrics=metrics.refresh,
+    retention_preview=erasure.held_about,
     retention_follows=(
         "erases its notes of a client's cases when intake announces client.erased "
         "(no period of its own)"

@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from tosei_common.devtools.devstack import (
     Database,
@@ -329,11 +330,11 @@ def _retention(
     async def run() -> int:
         database = await resolve_database(settings)
         busy = 0
+        erased_cases: list[UUID] = []
         try:
-            for spec in chosen:
-                if spec.retention is None:
-                    if spec.retention_follows:
-                        print(f"{spec.name:<11} {spec.retention_follows}")
+            # the services with a job first: the others erase what the jobs' events name
+            for spec in sorted(chosen, key=lambda s: s.retention is None):
+                if spec.retention is None and spec.retention_follows is None:
                     continue
                 runtime = Runtime(
                     spec,
@@ -346,6 +347,14 @@ def _retention(
                 )
                 await runtime.open_database(application_name="tosei-retention")
                 try:
+                    if spec.retention is None:
+                        print(f"{spec.name:<11} {spec.retention_follows}")
+                        if spec.retention_preview is not None and erased_cases:
+                            async with runtime.reading() as conn:
+                                held = await spec.retention_preview(conn, erased_cases)
+                            counted = ", ".join(f"{k} {v}" for k, v in held.items())
+                            print(f"{'':<11} of the cases above: {counted}")
+                        continue
                     report = await runtime.run_retention(dry_run=args.dry_run)
                 finally:
                     await runtime.close_database()
@@ -353,6 +362,7 @@ def _retention(
                     print(f"{spec.name:<11} another retention run is under way; skipped")
                     busy += 1
                     continue
+                erased_cases += report.cases
                 print(report.render(), flush=True)
         finally:
             database.stop()

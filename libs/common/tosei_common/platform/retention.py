@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from uuid import UUID
 
 from tosei_common.platform.db import Connection
 from tosei_common.platform.personal_data import Retention
@@ -73,6 +74,8 @@ class RetentionReport:
     lines: list[RetentionLine] = field(default_factory=list)
     #: How many of what: {"clients erased": 3, "held": 1, …}
     counts: dict[str, int] = field(default_factory=dict)
+    #: The cases whose client was (would be) erased: what other services erase in turn.
+    cases: list[UUID] = field(default_factory=list)
 
     def add(self, record: str, action: str, why: str, count_as: str | None = None) -> None:
         self.lines.append(RetentionLine(record, action, why))
@@ -91,6 +94,9 @@ class RetentionReport:
 
 #: A service's retention job: (its units of work, its settings, dry run?, progress) → report.
 RetentionJob = Callable[[OpenUnitOfWork, Settings, bool, Say], Awaitable[RetentionReport]]
+
+#: What a service that follows client.erased holds about the given cases: {what: how many}.
+RetentionPreview = Callable[[Connection, Sequence[UUID]], Awaitable[dict[str, int]]]
 
 
 async def allow_erasure(conn: Connection) -> None:

@@ -41,6 +41,7 @@ from tosei_common.platform.principal import Principal
 from tosei_common.platform.retention import (
     RETENTION_ACTOR,
     RetentionJob,
+    RetentionPreview,
     RetentionReport,
     due_today,
 )
@@ -100,6 +101,9 @@ class ServiceSpec:
     retention: RetentionJob | None = None
     #: What the service erases without a job of its own (said by ``tosei retention``).
     retention_follows: str | None = None
+    #: What it holds about the cases whose clients the others' jobs erase (their reports'
+    #: ``cases``), counted for ``tosei retention``'s listing.
+    retention_preview: RetentionPreview | None = None
 
     @property
     def schema(self) -> str:

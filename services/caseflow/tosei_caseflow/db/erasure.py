@@ -61,3 +61,19 @@ async def record_erased(
         at,
         event_id,
     )
+
+
+async def held_about(conn: Connection, case_ids: Sequence[UUID]) -> dict[str, int]:
+    """What an erasure of these cases would overwrite (for the dry run's listing)."""
+    row = await conn.fetchrow(
+        """
+        SELECT count(DISTINCT case_id) AS cases, count(*) AS entries
+          FROM journal
+         WHERE case_id = ANY($1::uuid[])
+           AND (coalesce(reason, note, minutes, confidential) IS NOT NULL)
+           AND case_id NOT IN (SELECT case_id FROM erased_cases)
+        """,
+        list(case_ids),
+    )
+    assert row is not None
+    return {"cases with notes": row["cases"], "journal entries with text": row["entries"]}

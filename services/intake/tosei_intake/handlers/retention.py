@@ -160,6 +160,7 @@ async def run_retention(
             event = await erase_client(
                 uow, decision.client_id, basis=ErasureBasis.RETENTION, reason=reason
             )
+        report.cases += event.case_ids
         report.add(
             f"client {decision.client_id}",
             "erase" if dry_run else "erased",
