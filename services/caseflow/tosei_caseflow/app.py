@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from tosei_caseflow import metrics
 from tosei_caseflow.api import case_work, cases, experts, queue, reports
+from tosei_caseflow.db import erasure
 from tosei_caseflow.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_caseflow.domain import access
 from tosei_caseflow.handlers.events import (
     on_case_opened,
+    on_client_erased,
     on_clients_merged,
     on_clients_unmerged,
     on_consent_changed,
@@ -29,6 +31,7 @@ from tosei_common.catalogue.caseflow import (
 )
 from tosei_common.catalogue.intake import (
     CaseOpened,
+    ClientErased,
     ClientsMerged,
     ClientsUnmerged,
     ConsentChanged,
@@ -75,10 +78,16 @@ SERVICE = ServiceSpec(
         ConsultationCorrected: on_consultation_corrected,
         ClientsMerged: on_clients_merged,
         ClientsUnmerged: on_clients_unmerged,
+        ClientErased: on_client_erased,
     },
     replay_handlers=REPLAY_HANDLERS,
     replay_keeps=("experts", "external_experts", "journal", "audit_log"),
     routers=routers,
     setup_metrics=metrics.CaseflowMetrics,
     refresh_metrics=metrics.refresh,
+    retention_preview=erasure.held_about,
+    retention_follows=(
+        "erases its notes of a client's cases when intake announces client.erased "
+        "(no period of its own)"
+    ),
 )

@@ -5,9 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 from prometheus_client import Gauge
 
-from tosei_common.catalogue.caseflow import CaseAssigned, CaseTransferred
+from tosei_common.catalogue.caseflow import (
+    CaseAssigned,
+    CaseClosed,
+    CaseStateChanged,
+    CaseTransferred,
+)
 from tosei_common.catalogue.intake import (
     CaseOpened,
+    ClientErased,
     ClientsMerged,
     ClientsUnmerged,
     ConsentChanged,
@@ -24,6 +30,11 @@ from tosei_intake.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_intake.domain import access
 from tosei_intake.handlers.events import on_case_assigned, on_case_transferred
 from tosei_intake.handlers.keys import refresh_keys
+from tosei_intake.handlers.retention import (
+    on_case_closed,
+    on_case_state_changed,
+    run_retention,
+)
 
 
 class IntakeMetrics:
@@ -69,10 +80,23 @@ SERVICE = ServiceSpec(
     migrations_package="tosei_intake.db.migrations",
     personal_data=PERSONAL_DATA,
     audit_readers=access.AUDIT_READERS,
-    publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged, ClientsUnmerged),
-    handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
-    # intake's own records (and who merged what, who recorded which consent); only
-    # case_experts and case_expert_history are built from events and rebuilt by replay
+    publishes=(
+        CaseOpened,
+        ConsultationCorrected,
+        ConsentChanged,
+        ClientsMerged,
+        ClientsUnmerged,
+        ClientErased,
+    ),
+    handlers={
+        CaseAssigned: on_case_assigned,
+        CaseTransferred: on_case_transferred,
+        CaseClosed: on_case_closed,
+        CaseStateChanged: on_case_state_changed,
+    },
+    # intake's own records (and who merged what, who recorded which consent, holds and
+    # erasures); only case_experts, case_expert_history and case_closures are built from
+    # events and rebuilt by replay
     replay_keeps=(
         "clients",
         "client_keys",
@@ -81,10 +105,13 @@ SERVICE = ServiceSpec(
         "consent_changes",
         "client_merges",
         "audit_log",
+        "legal_holds",
+        "client_erasures",
     ),
     routers=routers,
     after_migrate=refresh_keys,
     setup_metrics=IntakeMetrics,
     refresh_metrics=refresh_metrics,
     commands=add_commands,
+    retention=run_retention,
 )

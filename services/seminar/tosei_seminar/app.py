@@ -18,6 +18,7 @@ from tosei_common.platform.service import ServiceSpec
 from tosei_seminar.api import routers
 from tosei_seminar.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_seminar.domain import access
+from tosei_seminar.handlers.retention import run_retention
 from tosei_seminar.metrics import SeminarMetrics, refresh
 
 SERVICE = ServiceSpec(
@@ -50,4 +51,5 @@ SERVICE = ServiceSpec(
     routers=routers,
     setup_metrics=SeminarMetrics,
     refresh_metrics=refresh,
+    retention=run_retention,
 )

@@ -203,3 +203,36 @@ class ClientsUnmerged(Event):
         examples=[["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"]],
     )
     unmerged_at: datetime = Field(examples=["2026-12-02T01:30:00Z"])
+
+
+class ErasureBasis(StrEnum):
+    RETENTION = "retention"  # 保存期間の満了
+    REQUEST = "request"  # 本人からの消去請求
+
+
+class ClientErased(Event):
+    """A client's personal data was erased at the desk (their retention period ended, or they
+    asked): every service that holds notes about their cases erases them too. The cases stay,
+    with their towns, categories, dates and outcomes, so the statistics do not change."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.client.erased.v1"
+    topic: ClassVar[Topic] = CLIENTS
+    subject_field: ClassVar[str] = "client_id"
+
+    client_id: UUID = Field(
+        description="The client whose personal data is erased (pseudonymous id).",
+        examples=["0f7c1c7a-3b41-4d7e-9a35-6a1f5c2d8e90"],
+    )
+    merged_client_ids: list[UUID] = Field(
+        default_factory=list,
+        description="Duplicate records once merged into the client, erased with it.",
+        examples=[["9a1d2e3f-4b5c-4d6e-8f70-1a2b3c4d5e6f"]],
+    )
+    case_ids: list[UUID] = Field(
+        description="Every case (consultation) of the client: erase what you hold about them.",
+        examples=[["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"]],
+    )
+    basis: ErasureBasis = Field(examples=["retention"])
+    erased_at: datetime = Field(
+        description="When intake erased it (UTC).", examples=["2031-04-01T18:00:00Z"]
+    )

@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from tosei_common.devtools.devstack import (
     Database,
@@ -159,6 +160,26 @@ def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
     )
     restore.set_defaults(run=_restore)
 
+    retention = sub.add_parser(
+        "retention",
+        help="anonymise what is past its retention period (docs/operations.md); --dry-run lists it",
+        description=(
+            "Erase the personal data of every record past its declared retention period "
+            "(docs/personal-data.md) on today's date in Japan: intake's clients whose cases all "
+            "closed long enough ago (caseflow erases its notes of their cases when it hears "
+            "client.erased), the seminar's registrants' contacts. Records under a legal hold "
+            "are listed and kept. The statistics stay as they are."
+        ),
+    )
+    retention.add_argument("services", nargs="*", metavar="SERVICE", help="default: all")
+    retention.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="go through every step in transactions that are rolled back: list what would be "
+        "erased and why, change nothing",
+    )
+    retention.set_defaults(run=_retention)
+
     asyncapi = sub.add_parser(
         "asyncapi",
         help="print a service's AsyncAPI 3 document, or write/check every service's",
@@ -293,6 +314,61 @@ def _restore(args: argparse.Namespace, settings: Settings, services: dict[str, S
         print(f"tosei restore: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _retention(
+    args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]
+) -> int:
+    from tosei_common.platform.service import Runtime
+
+    unknown = [n for n in args.services if n not in services]
+    if unknown:
+        print(f"tosei retention: unknown service {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    chosen = [services[n] for n in args.services] if args.services else list(services.values())
+
+    async def run() -> int:
+        database = await resolve_database(settings)
+        busy = 0
+        erased_cases: list[UUID] = []
+        try:
+            # the services with a job first: the others erase what the jobs' events name
+            for spec in sorted(chosen, key=lambda s: s.retention is None):
+                if spec.retention is None and spec.retention_follows is None:
+                    continue
+                runtime = Runtime(
+                    spec,
+                    settings,
+                    database_url=database.url,
+                    kafka_bootstrap=_bootstrap(settings),
+                    consume=False,
+                    relay=False,
+                    clock=SYSTEM_CLOCK,
+                )
+                await runtime.open_database(application_name="tosei-retention")
+                try:
+                    if spec.retention is None:
+                        print(f"{spec.name:<11} {spec.retention_follows}")
+                        if spec.retention_preview is not None and erased_cases:
+                            async with runtime.reading() as conn:
+                                held = await spec.retention_preview(conn, erased_cases)
+                            counted = ", ".join(f"{k} {v}" for k, v in held.items())
+                            print(f"{'':<11} of the cases above: {counted}")
+                        continue
+                    report = await runtime.run_retention(dry_run=args.dry_run)
+                finally:
+                    await runtime.close_database()
+                if report is None:
+                    print(f"{spec.name:<11} another retention run is under way; skipped")
+                    busy += 1
+                    continue
+                erased_cases += report.cases
+                print(report.render(), flush=True)
+        finally:
+            database.stop()
+        return 1 if busy else 0
+
+    return asyncio.run(run())
 
 
 def _bootstrap(settings: Settings) -> str:

@@ -104,6 +104,22 @@ class Retention:
     text: str
     years: int | None = None
     counted_from: str | None = None
+    #: The setting (``Settings`` field, ``TOSEI_<NAME>`` in the environment) by which the
+    #: council changes ``years``; the retention job erases by the period in force.
+    setting: str | None = None
+
+    def years_in_force(self, settings: object) -> int | None:
+        """The period the council set (``setting``), or the declared one."""
+        if self.setting is not None:
+            chosen = getattr(settings, self.setting, None)
+            if chosen is not None:
+                return int(chosen)
+        return self.years
+
+    @property
+    def setting_variable(self) -> str | None:
+        """The environment variable of ``setting``: ``TOSEI_RETENTION_DESK_YEARS``."""
+        return f"TOSEI_{self.setting.upper()}" if self.setting else None
 
 
 @dataclass(frozen=True)

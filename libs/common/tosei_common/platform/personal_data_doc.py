@@ -15,6 +15,7 @@ from tosei_common.platform.personal_data import (
     Category,
     Column,
     PersonalDataFile,
+    Retention,
     ServiceRegister,
     Table,
 )
@@ -92,11 +93,17 @@ libs/common/tosei_common/platform/personal_data.py）から作ります。直接
   して秘匿します。サービスごとのバックアップと復元（`tosei backup` / `tosei restore`、手順は
   `docs/operations.md`）があります。バックアップにも個人情報が含まれるため、その保管場所と
   保存期間は記録そのものと同じく管理してください。
-- **まだないもの（計画中）**: 下に記す保存期間を過ぎた記録を自動的に匿名化・消去する仕組み、
-  一人の本人について保有するすべての記録をまとめて出力する仕組み（開示請求への対応）、
-  利用停止・早期の消去、記録の閲覧の記録。これらができるまでは、
-  すべての記録は保存期間を過ぎても残ります。本人からの請求は、請求を受け付けた市町村の
-  手続に従い、協議会の事務局が上の画面で記録を確かめて対応することになります。
+- **保存期間を過ぎた記録の消去**: 下に記す保存期間を過ぎた相談者の記録と研修会の申込者の
+  連絡先は、毎日の処理（`tosei retention`、手順は `docs/operations.md`）で個人情報の項目だけを
+  「（消去済み）」または空にします。市町村・区分・日付・成果・件数は残すため、過去の年度の
+  集計は変わりません。変更の記録（audit_log）の理由と変更前後の値、再送された操作の控えも
+  同時に消去します。訴訟等による保存が設定された相談者は消去せず、設定・解除は理由とともに
+  記録します。本人からの消去請求には、協議会の事務局が期間の満了を待たずに同じ消去を行えます
+  （訴訟等による保存がある間はできません）。
+- **まだないもの（計画中）**: 一人の本人について保有するすべての記録をまとめて出力する仕組み
+  （開示請求への対応）、利用停止、記録の閲覧の記録。本人からの開示・利用停止の請求は、
+  請求を受け付けた市町村の手続に従い、協議会の事務局が上の画面で記録を確かめて対応する
+  ことになります。
 - 開示請求等を受け付ける組織の名称と所在地、ファイル簿への掲載の要否（本人の数が1,000人に
   満たないファイルなど）は、各市町村の定めによります。
 
@@ -146,7 +153,7 @@ def _file_section(number: int, register: ServiceRegister, file: PersonalDataFile
         ("記録範囲", file.people),
         ("収集元", "、".join(file.sources)),
         ("収集方法", file.collection),
-        ("保存期間", file.retention.text),
+        ("保存期間", _period(file.retention)),
         ("提供先", file.recipients),
         ("閲覧できる者", file.access),
     ]
@@ -174,7 +181,18 @@ def _columns_table(service: str, table: Table) -> list[str]:
 
 
 def _own_period(column: Column) -> str:
-    return column.retention.text if column.retention is not None else ""
+    return _period(column.retention) if column.retention is not None else ""
+
+
+def _period(retention: Retention) -> str:
+    """The period as declared and, when the council can change it, by which setting (with the
+    period in force when it is not set)."""
+    if retention.setting_variable is None:
+        return retention.text
+    return (
+        f"{retention.text}（協議会が設定 `{retention.setting_variable}` で変えられる。"
+        f"既定は{retention.years}年。過ぎたものは `tosei retention` が消去する）"
+    )
 
 
 def _other_tables(registers: Sequence[ServiceRegister]) -> str:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,13 @@ from tosei_common.platform.migrations import migrate, migrations_for
 from tosei_common.platform.outbox import Outbox, OutboxRelay, outbox_backlog
 from tosei_common.platform.personal_data import ServiceRegister
 from tosei_common.platform.principal import Principal, Role
+from tosei_common.platform.retention import (
+    RETENTION_ACTOR,
+    RetentionJob,
+    RetentionPreview,
+    RetentionReport,
+    due_today,
+)
 from tosei_common.platform.settings import Settings
 from tosei_common.platform.topic_setup import ensure_topics
 from tosei_common.platform.topics import Topic
@@ -91,6 +99,14 @@ class ServiceSpec:
     #: Who reads the service's audit trail (``GET /audit-log``): auditors, and the roles the
     #: service's access rules say read everything (coordinators, mostly). Nobody changes it.
     audit_readers: Sequence[Role] = (Role.AUDITOR,)
+    #: Anonymises what is past its retention period (``tosei retention``, and daily inside the
+    #: running service): tosei_common.platform.retention.
+    retention: RetentionJob | None = None
+    #: What the service erases without a job of its own (said by ``tosei retention``).
+    retention_follows: str | None = None
+    #: What it holds about the cases whose clients the others' jobs erase (their reports'
+    #: ``cases``), counted for ``tosei retention``'s listing.
+    retention_preview: RetentionPreview | None = None
 
     @property
     def schema(self) -> str:
@@ -241,6 +257,8 @@ class Runtime:
         self.broker_connected = asyncio.Event()
         self._connect_task: asyncio.Task[None] | None = None
         self._background: list[asyncio.Task[None]] = []
+        #: The Japan day of the last scheduled retention run of this process.
+        self.retention_ran_on: date | None = None
 
     @property
     def pool(self) -> Pool:
@@ -309,6 +327,10 @@ class Runtime:
             )
         self._connect_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
         self._every(HOUSEKEEPING_EVERY_S, self.housekeeping, "housekeeping")
+        if self.spec.retention is not None and self.settings.retention_schedule:
+            self._every(
+                self.settings.retention_check_interval_s, self.scheduled_retention, "retention"
+            )
 
     def _every(self, seconds: float, work: Callable[[], Awaitable[Any]], name: str) -> None:
         """Run ``work`` now and every ``seconds`` until stop; a failure waits for the next turn."""
@@ -331,6 +353,36 @@ class Runtime:
             deleted = await prune_idempotency_keys(conn, self.settings.idempotency_retention_hours)
         if deleted:
             log.info("%s: forgot %d idempotency keys", self.spec.name, deleted)
+
+    async def run_retention(self, *, dry_run: bool = False) -> RetentionReport | None:
+        """The service's retention job, once, on its clock's day; None when another process of
+        the service is running it right now (one at a time per schema)."""
+        job = self.spec.retention
+        if job is None:
+            return None
+        async with self.pool.acquire() as conn:
+            key = f"tosei.retention.{self.schema}"
+            if not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", key):
+                return None
+            try:
+                return await job(
+                    lambda actor: self.unit_of_work(actor or RETENTION_ACTOR),
+                    self.settings,
+                    dry_run,
+                    lambda line: log.info("%s: %s", self.spec.name, line),
+                )
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", key)
+
+    async def scheduled_retention(self) -> None:
+        """The daily run: from ``retention_hour`` in Japan, once per day."""
+        if not due_today(self.clock.now(), self.settings.retention_hour, self.retention_ran_on):
+            return
+        report = await self.run_retention()
+        if report is None:
+            return
+        self.retention_ran_on = report.today
+        log.info("%s: retention: %s", self.spec.name, report.render().splitlines()[0].strip())
 
     def processor(
         self,

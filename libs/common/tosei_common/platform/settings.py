@@ -108,6 +108,35 @@ class Settings(BaseSettings):
         "officers, integrators' events) hide counts of fewer than this many people as 「―」 "
         "(tosei_common.region.small_cells); 1 hides nothing. The council's statistical rule.",
     )
+    retention_desk_years: int | None = Field(
+        default=None,
+        ge=1,
+        description="Years the desk's records (intake's clients and consultations, caseflow's "
+        "notes) are kept after the client's last case closed. Unset: the declared period "
+        "(5, 案件の終結から5年). The council's rule.",
+    )
+    retention_seminar_contact_years: int | None = Field(
+        default=None,
+        ge=1,
+        description="Years a seminar registrant's e-mail and phone are kept after the seminar. "
+        "Unset: the declared period (1, 研修会の開催から1年).",
+    )
+    retention_schedule: bool = Field(
+        default=True,
+        description="Run the retention job inside the services once a day (false: only "
+        "`tosei retention` erases).",
+    )
+    retention_hour: int = Field(
+        default=3,
+        ge=0,
+        le=23,
+        description="The hour (Japan time) from which the daily retention run starts.",
+    )
+    retention_check_interval_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="How often a service looks whether today's retention run is due.",
+    )
     data_dir: Path = Path(".tosei")
     log_level: str = "INFO"
 

@@ -16,6 +16,7 @@ from tosei_common.platform.personal_data import (
     pseudonym,
     staff,
 )
+from tosei_common.platform.retention import DESK_RECORDS
 
 JOURNAL = Table(
     "journal",
@@ -144,14 +145,19 @@ CASE_FILE = PersonalDataFile(
         "総合相談窓口（intake）のイベント（仮名の識別子・区分・日付だけ）",
     ),
     collection="支援人材と窓口職員がコンソールまたは API で記録する",
-    retention=Retention("案件の終結から5年", years=5, counted_from="案件の終結"),
+    retention=DESK_RECORDS,
     access=(
         "窓口職員・協議会の事務局（すべての案件の変更・閲覧。窓口職員は非公開メモを見られない）、"
         "支援人材（自分が担当した、または担当している案件だけ。非公開メモは担当していた間に"
         "書かれたものまで）、監査担当（閲覧のみ）"
     ),
     tables=(JOURNAL, CASES, CASE_EXPERTS, CASE_TIMELINE, SESSIONS, REFERRALS, OUTCOMES),
-    notes=("相談者の氏名・連絡先はこのファイルにはなく、相談者IDで経営相談記録ファイルと結び付く",),
+    notes=(
+        "相談者の氏名・連絡先はこのファイルにはなく、相談者IDで経営相談記録ファイルと結び付く",
+        "総合相談窓口（intake）が相談者の個人情報を消去したとき（client.erased）、その案件の"
+        "理由・経過のメモ・面談の記録・非公開メモを「（消去済み）」にする。案件・面談・取次ぎ・"
+        "成果の区分・日付・件数は相談実績の集計のために残す",
+    ),
 )
 
 EXPERTS = Table(
@@ -209,6 +215,16 @@ REGISTER = ServiceRegister(
     declared_in=__name__,
     files=(CASE_FILE, EXPERT_FILE),
     other_tables=(
+        Table(
+            "erased_cases",
+            "相談者の個人情報を消去した案件（intake のイベントから作る写し）",
+            {
+                "case_id": pseudonym("案件ID"),
+                "client_id": pseudonym("相談者ID"),
+                "erased_at": not_personal("消去日時"),
+                "event_id": pseudonym("イベントID"),
+            },
+        ),
         Table(
             "client_merges",
             "統合された相談者（intake のイベントから作る写し）",

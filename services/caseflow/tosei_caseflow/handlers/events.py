@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tosei_caseflow.db import erasure, merges
 from tosei_caseflow.db import experts as experts_db
-from tosei_caseflow.db import merges
 from tosei_caseflow.domain.opening import assign_by_triage, assign_to_old_staff
 from tosei_caseflow.domain.triage import triage
 from tosei_caseflow.handlers.projection import (
@@ -14,6 +14,7 @@ from tosei_caseflow.handlers.projection import (
 from tosei_caseflow.handlers.record import record
 from tosei_common.catalogue.intake import (
     CaseOpened,
+    ClientErased,
     ClientsMerged,
     ClientsUnmerged,
     ConsentChanged,
@@ -22,6 +23,12 @@ from tosei_common.catalogue.intake import (
     Origin,
 )
 from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.retention import (
+    allow_erasure,
+    erase_audit_entries,
+    erase_stored_responses,
+    needles_of,
+)
 
 
 async def on_clients_merged(ctx: HandlerContext, event: ClientsMerged) -> None:
@@ -73,3 +80,16 @@ async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:
     change = assign_by_triage(event, decision, at=ctx.at)
     if change is not None:
         await record(ctx, change, actor="system:triage")
+
+
+async def on_client_erased(ctx: HandlerContext, event: ClientErased) -> None:
+    """intake erased a client: erase the free text caseflow holds about their cases (journal,
+    audit entries, stored responses). Cases, sessions, referrals and outcomes stay."""
+    cases = list(event.case_ids)
+    texts = needles_of(await erasure.journal_texts(ctx.conn, cases))
+    ids = [str(c) for c in cases]
+    await allow_erasure(ctx.conn)
+    await erase_audit_entries(ctx.conn, ids, texts)
+    await erase_stored_responses(ctx.conn, [*ids, *texts])
+    await erasure.erase_journal(ctx.conn, cases)
+    await erasure.record_erased(ctx.conn, cases, event.client_id, event.erased_at, ctx.envelope.id)

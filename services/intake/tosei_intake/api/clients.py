@@ -10,10 +10,23 @@ from fastapi import APIRouter, Depends, Query
 from tosei_common.platform.auth import Principal, current_principal
 from tosei_common.platform.service import Runtime
 from tosei_common.region.inputs import FreeText
-from tosei_intake.api.requests import ClientCorrectionIn, MergeIn, UnmergeIn
-from tosei_intake.api.responses import ClientOut, ClientSummaryOut, MergedOut
+from tosei_intake.api.requests import (
+    ClientCorrectionIn,
+    ErasureIn,
+    LegalHoldIn,
+    MergeIn,
+    UnmergeIn,
+)
+from tosei_intake.api.responses import (
+    ClientOut,
+    ClientSummaryOut,
+    ErasedOut,
+    LegalHoldOut,
+    MergedOut,
+)
 from tosei_intake.handlers import reads
 from tosei_intake.handlers.clients import correct, merge_clients, unmerge_clients
+from tosei_intake.handlers.retention import erase_on_request, lift_hold, place_hold
 
 Caller = Annotated[Principal, Depends(current_principal)]
 
@@ -83,5 +96,35 @@ def router(runtime: Runtime) -> APIRouter:
     async def unmerge(client_id: UUID, body: UnmergeIn, who: Caller) -> None:
         async with runtime.unit_of_work(who) as uow:
             await unmerge_clients(uow, who, client_id, body.reason)
+
+    @routes.post(
+        "/{client_id}/legal-hold",
+        status_code=201,
+        summary="Place a legal hold (訴訟等による保存, coordinators): nothing of the client is "
+        "erased, by the retention job or on request, until it is lifted",
+    )
+    async def hold(client_id: UUID, body: LegalHoldIn, who: Caller) -> LegalHoldOut:
+        async with runtime.unit_of_work(who) as uow:
+            hold_id = await place_hold(uow, who, client_id, body.reason)
+        return LegalHoldOut(hold_id=hold_id, client_id=client_id)
+
+    @routes.post(
+        "/{client_id}/legal-hold/lift",
+        status_code=204,
+        summary="Lift the client's legal hold (coordinators), with the reason",
+    )
+    async def lift(client_id: UUID, body: LegalHoldIn, who: Caller) -> None:
+        async with runtime.unit_of_work(who) as uow:
+            await lift_hold(uow, who, client_id, body.reason)
+
+    @routes.post(
+        "/{client_id}/erasure",
+        summary="Erase the client's personal data now (本人からの消去請求, coordinators), "
+        "with the reason; refused while a legal hold applies. The statistics stay",
+    )
+    async def erase(client_id: UUID, body: ErasureIn, who: Caller) -> ErasedOut:
+        async with runtime.unit_of_work(who) as uow:
+            erased = await erase_on_request(uow, who, client_id, body.reason)
+        return ErasedOut.of(erased)
 
     return routes

@@ -302,3 +302,23 @@ class UnmergeIn(BaseModel):
     reason: Annotated[str | None, FreeText(1000)] = Field(
         default=None, examples=["同姓同名の別人を統合してしまったため"]
     )
+
+
+class LegalHoldIn(BaseModel):
+    """Why the client's records must be kept (訴訟等による保存), or why the hold ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, FreeText(1000, multiline=True)] = Field(
+        examples=["令和8年(ワ)第123号事件の証拠として保存"]
+    )
+
+
+class ErasureIn(BaseModel):
+    """Why the client's personal data is erased before its period ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, FreeText(1000, multiline=True)] = Field(
+        examples=["本人からの消去請求（令和8年12月1日受付）"]
+    )

@@ -13,7 +13,15 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from tosei_common.catalogue import labels
-from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
+from tosei_common.catalogue.intake import (
+    BusinessStage,
+    Category,
+    Channel,
+    ClientErased,
+    ErasureBasis,
+    LegacyStatus,
+    Origin,
+)
 from tosei_common.platform.errors import Language
 from tosei_common.region.fiscal import fiscal_year, fiscal_year_label
 from tosei_common.region.inputs import phone_display
@@ -334,4 +342,29 @@ class ImportReportOut(BaseModel):
                 RejectedRowOut(file=p.file, line=p.line, reasons=p.reasons_in(language))
                 for p in report.rejected
             ],
+        )
+
+
+class LegalHoldOut(BaseModel):
+    hold_id: UUID
+    client_id: UUID
+
+
+class ErasedOut(BaseModel):
+    """What was erased: ids only (the personal data is gone)."""
+
+    client_id: UUID
+    merged_client_ids: list[UUID]
+    consultation_ids: list[UUID]
+    basis: ErasureBasis
+    erased_at: datetime
+
+    @classmethod
+    def of(cls, event: ClientErased) -> ErasedOut:
+        return cls(
+            client_id=event.client_id,
+            merged_client_ids=event.merged_client_ids,
+            consultation_ids=event.case_ids,
+            basis=event.basis,
+            erased_at=event.erased_at,
         )

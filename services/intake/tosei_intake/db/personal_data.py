@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from tosei_common.platform.personal_data import (
     PersonalDataFile,
-    Retention,
     ServiceRegister,
     Table,
     not_personal,
@@ -16,6 +15,7 @@ from tosei_common.platform.personal_data import (
     pseudonym,
     staff,
 )
+from tosei_common.platform.retention import DESK_RECORDS
 
 CLIENTS = Table(
     "clients",
@@ -118,6 +118,34 @@ LEGACY_IMPORTS = Table(
     },
 )
 
+LEGAL_HOLDS = Table(
+    "legal_holds",
+    "訴訟等による保存（設定されている間、相談者の記録は保存期間を過ぎても消去しない）",
+    {
+        "id": pseudonym("保存の設定ID"),
+        "client_id": pseudonym("相談者ID"),
+        "reason": personal("保存の理由（自由記述）"),
+        "placed_at": not_personal("設定日時"),
+        "placed_by": staff("設定した職員"),
+        "lifted_at": not_personal("解除日時"),
+        "lifted_by": staff("解除した職員"),
+        "lift_reason": personal("解除の理由（自由記述）"),
+    },
+)
+
+CLIENT_ERASURES = Table(
+    "client_erasures",
+    "個人情報を消去した相談者（保存期間の満了・本人からの消去請求）",
+    {
+        "client_id": pseudonym("相談者ID"),
+        "erased_at": not_personal("消去日時"),
+        "erased_by": staff("消去した職員（保存期間の満了による自動の消去は system:retention）"),
+        "basis": not_personal("消去の根拠（保存期間の満了・本人からの請求）"),
+        "reason": not_personal("消去の理由（請求の受付などの記録。本人の個人情報は書かない）"),
+        "consultation_ids": pseudonym("消去した相談のID"),
+    },
+)
+
 CONSULTATION_FILE = PersonalDataFile(
     name="経営相談記録ファイル（相談者・相談）",
     purpose=(
@@ -137,14 +165,30 @@ CONSULTATION_FILE = PersonalDataFile(
         "来所・電話・メール・オンラインの相談を窓口職員が登録する。旧窓口の台帳（CSV）は"
         "`tosei import-legacy` またはその画面から取り込む"
     ),
-    retention=Retention("案件の終結から5年", years=5, counted_from="案件の終結"),
+    retention=DESK_RECORDS,
     access=(
         "窓口職員・協議会の事務局（登録・訂正・閲覧）、監査担当（閲覧のみ）、"
         "支援人材（自分が担当した、または担当している案件の相談のみ閲覧）。"
         "市町村の職員は自分の市町村の件数の集計だけを見られ、個々の記録は見られない"
     ),
-    tables=(CLIENTS, CLIENT_KEYS, CONSULTATIONS, CONSENT_CHANGES, CLIENT_MERGES, LEGACY_IMPORTS),
-    notes=("自由記述の相談内容には、本人が話した場合、要配慮個人情報（病歴など）が含まれうる",),
+    tables=(
+        CLIENTS,
+        CLIENT_KEYS,
+        CONSULTATIONS,
+        CONSENT_CHANGES,
+        CLIENT_MERGES,
+        LEGACY_IMPORTS,
+        LEGAL_HOLDS,
+        CLIENT_ERASURES,
+    ),
+    notes=(
+        "自由記述の相談内容には、本人が話した場合、要配慮個人情報（病歴など）が含まれうる",
+        "保存期間を過ぎた相談者（すべての案件が終結してから期間が過ぎた人。再開した案件は"
+        "終結していないものとして数える。旧窓口から終結済みで引き継いだ案件は相談日を終結日と"
+        "みなす）の氏名・ふりがな・連絡先・事業者名・相談内容・備考は、毎日の消去の処理"
+        "（`tosei retention`）で「（消去済み）」または空にする。市町村・相談分野・事業の段階・"
+        "経路・日付・同意の有無は統計のために残す。訴訟等による保存が設定された相談者は消去しない",
+    ),
 )
 
 REGISTER = ServiceRegister(
@@ -161,6 +205,15 @@ REGISTER = ServiceRegister(
                 "track": not_personal("支援の区分（創業・経営）"),
                 "since": not_personal("担当の開始日時"),
                 "event_id": pseudonym("イベントID"),
+            },
+        ),
+        Table(
+            "case_closures",
+            "案件が終結した日時と再開（caseflow のイベントから作る写し。保存期間の起算に使う）",
+            {
+                "case_id": pseudonym("案件ID"),
+                "closed_at": not_personal("終結日時（再開して対応中なら空）"),
+                "changed_at": not_personal("終結・再開の日時"),
             },
         ),
         Table(

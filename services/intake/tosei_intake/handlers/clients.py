@@ -8,9 +8,11 @@ from tosei_common.platform.errors import Conflict, NotFound
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import clients as clients_db
+from tosei_intake.db import retention as retention_db
 from tosei_intake.domain import access
 from tosei_intake.domain.client_corrections import ClientCorrection, correct_client
 from tosei_intake.domain.clients import ClientState, Merge, merge, unmerge
+from tosei_intake.domain.retention import ensure_none_erased
 
 
 async def merge_clients(
@@ -26,6 +28,7 @@ async def merge_clients(
         if state is None:
             raise NotFound(f"相談者（{client_id}）は見つかりません", en=f"no client {client_id}")
         states[client_id] = state
+    ensure_none_erased(await retention_db.erased_among(uow.conn, [survivor_id, duplicate_id]))
     moving = await clients_db.consultation_ids(uow.conn, duplicate_id)
     merged = merge(states[survivor_id], states[duplicate_id], moving, at=uow.at)
     await clients_db.save_merge(uow.conn, merged, uow.actor)

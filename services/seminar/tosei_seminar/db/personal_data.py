@@ -18,7 +18,12 @@ from tosei_common.platform.personal_data import (
 )
 
 #: A registrant's contacts are needed until the seminar and its follow-up are over.
-CONTACTS = Retention("研修会の開催から1年", years=1, counted_from="研修会の開催")
+CONTACTS = Retention(
+    "研修会の開催から1年",
+    years=1,
+    counted_from="研修会の開催",
+    setting="retention_seminar_contact_years",
+)
 
 REGISTRATIONS = Table(
     "registrations",
@@ -40,6 +45,7 @@ REGISTRATIONS = Table(
         "email_key": personal("メールアドレス（照合用）", CONTACTS),
         "phone": personal("電話番号", CONTACTS),
         "phone_key": personal("電話番号（照合用）", CONTACTS),
+        "contacts_erased_at": not_personal("連絡先を消去した日時（保存期間の満了）"),
         "status": not_personal("申込の状態（参加確定・キャンセル待ち・取消し）"),
         "registered_at": not_personal("申込日時"),
         "accepted_at": not_personal("参加確定日時"),
