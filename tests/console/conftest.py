@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import argon2
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe  # type: ignore[import-untyped]
@@ -30,6 +31,7 @@ from tosei_caseflow.app import SERVICE as CASEFLOW
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
 from tosei_console.app import SERVICE as CONSOLE
+from tosei_console.handlers import accounts
 from tosei_console.handlers.accounts import add_account
 from tosei_intake.app import SERVICE as INTAKE
 
@@ -50,6 +52,21 @@ def chromium_path() -> str:
     if not found:
         pytest.fail(INSTALL_HINT, pytrace=False)
     return found
+
+
+#: The console's own hasher, as production runs it (test_password_hashing.py holds it to argon2id
+#: with argon2-cffi's RFC 9106 parameters).
+PRODUCTION_HASHER = accounts.HASHER
+#: argon2-cffi's profile for tests: still argon2id, hashed and verified for real, but in
+#: microseconds. The production parameters take ~0.1 s of CPU per hash or sign-in (0.5 s on a
+#: busy 2-core machine), in the event loop, and a journey hashes and verifies a dozen times.
+TEST_HASHER = argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "HASHER", TEST_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", TEST_HASHER.hash("no such account"))
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,10 @@ def fast_settings(**overrides: object) -> Settings:
         "relay_max_backoff_s": 1.0,
         "consumer_retry_backoff_s": 0.01,
         "db_pool_max": 5,
-        # Tansu takes about half the session timeout to let a consumer join its group.
-        "consumer_session_timeout_ms": 3000,
+        # Tansu lets a consumer join its group after about half the session timeout, but not
+        # sooner than a second: 2000 ms joins in ~1 s (3000 took ~2 s, and every service a test
+        # starts with a consumer waits for its join). Heartbeats go every 500 ms.
+        "consumer_session_timeout_ms": 2000,
         "auth_secret": "test-secret-of-at-least-thirty-two-bytes",
         # the daily retention run would erase other tests' old records (a hand-over of 2019
         # is past its period on TEST_NOW): only the tests of retention turn it on
