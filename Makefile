@@ -15,7 +15,7 @@ ASYNCAPI_TOOLS := tools/asyncapi/node_modules/.installed
 # The Kubernetes version the rendered manifests are validated against.
 KUBERNETES_VERSION ?= 1.32.0
 
-.PHONY: up test lint typecheck unit bench soak clean tools ops asyncapi personal-data
+.PHONY: up test reliability lint typecheck unit bench soak clean tools ops asyncapi personal-data
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ test: $(STAMP) ops
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+# The fault suite alone, writing its figures into docs/reliability.md (commit them).
+reliability: $(STAMP)
+	TOSEI_WRITE_RELIABILITY=1 $(BIN)/pytest tests/system
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import time
 import uuid
@@ -53,6 +54,19 @@ RUN = uuid.uuid4().hex[:6]
 FIGURES: list[Figure] = []
 
 
+def figures_document() -> Path:
+    """Where this run's figures go: a copy of docs/reliability.md among the test artefacts, so
+    that `make test` leaves the working tree as it found it; the document itself only when asked
+    (`make reliability`, TOSEI_WRITE_RELIABILITY=1), on a machine quiet enough to be quoted."""
+    document = Path(__file__).parents[2] / "docs" / "reliability.md"
+    if os.environ.get("TOSEI_WRITE_RELIABILITY") == "1":
+        return document
+    copy = Path(__file__).parents[2] / ".tosei" / "artefacts" / "reliability.md"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(document.read_text(encoding="utf-8"), encoding="utf-8")
+    return copy
+
+
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
     with database_server(tmp_path_factory.mktemp("pg")) as server:
@@ -67,7 +81,7 @@ async def stack(
         await platform.wait_ready()
         await register_experts(platform)
         yield platform
-    write_figures(FIGURES, Path(__file__).parents[2] / "docs" / "reliability.md")
+    write_figures(FIGURES, figures_document())
 
 
 @dataclass
