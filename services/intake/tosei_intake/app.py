@@ -10,13 +10,15 @@ from tosei_common.catalogue.intake import (
     CaseOpened,
     ClientsMerged,
     ClientsUnmerged,
+    ClientUseResumed,
+    ClientUseStopped,
     ConsentChanged,
     ConsultationCorrected,
     Origin,
 )
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime, ServiceSpec
-from tosei_intake.api import clients, consultations, imports
+from tosei_intake.api import clients, consultations, disclosure, imports
 from tosei_intake.cli import add_commands
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
@@ -52,7 +54,12 @@ async def refresh_metrics(runtime: Runtime) -> None:
 
 
 def routers(runtime: Runtime) -> list[APIRouter]:
-    return [consultations.router(runtime), clients.router(runtime), imports.router(runtime)]
+    return [
+        consultations.router(runtime),
+        clients.router(runtime),
+        disclosure.router(runtime),
+        imports.router(runtime),
+    ]
 
 
 SERVICE = ServiceSpec(
@@ -67,7 +74,15 @@ SERVICE = ServiceSpec(
     ),
     migrations_package="tosei_intake.db.migrations",
     personal_data=PERSONAL_DATA,
-    publishes=(CaseOpened, ConsultationCorrected, ConsentChanged, ClientsMerged, ClientsUnmerged),
+    publishes=(
+        CaseOpened,
+        ConsultationCorrected,
+        ConsentChanged,
+        ClientsMerged,
+        ClientsUnmerged,
+        ClientUseStopped,
+        ClientUseResumed,
+    ),
     handlers={CaseAssigned: on_case_assigned, CaseTransferred: on_case_transferred},
     # intake's own records (and who merged what, who recorded which consent); only
     # case_experts and case_expert_history are built from events and rebuilt by replay
@@ -78,6 +93,7 @@ SERVICE = ServiceSpec(
         "consultations",
         "consent_changes",
         "client_merges",
+        "client_use_stops",
         "audit_log",
     ),
     routers=routers,

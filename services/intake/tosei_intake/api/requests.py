@@ -302,3 +302,13 @@ class UnmergeIn(BaseModel):
     reason: Annotated[str | None, FreeText(1000)] = Field(
         default=None, examples=["同姓同名の別人を統合してしまったため"]
     )
+
+
+class UseStopIn(BaseModel):
+    """Why the use of the records is stopped (or resumed): the person's request as received."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, FreeText(1000)] = Field(
+        default=None, examples=["本人から利用停止の請求（令和8年12月2日 窓口にて受付）"]
+    )

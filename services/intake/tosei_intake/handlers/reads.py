@@ -7,11 +7,14 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
+from tosei_common.platform.audit_reads import audit_rows
 from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
+from tosei_intake.db import disclosure as disclosure_db
+from tosei_intake.db import use_stops as use_stops_db
 from tosei_intake.domain import access
 from tosei_intake.domain.clients import (
     Client,
@@ -22,8 +25,11 @@ from tosei_intake.domain.clients import (
     spellings,
 )
 from tosei_intake.domain.consultations import Consultation
+from tosei_intake.domain.disclosure import IntakeDisclosure
+from tosei_intake.domain.disclosure import disclosure as assemble_disclosure
 from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import CountBy, CountRow, count_rows
+from tosei_intake.domain.use_stops import UseStop
 
 #: A merged client's id leads to the client that absorbed it; merges form short chains.
 _MAX_MERGE_HOPS = 20
@@ -73,6 +79,8 @@ class ClientView:
     emails: list[str]
     merged_client_ids: list[UUID]
     consultations: list[Consultation]
+    #: The standing stop of the records' use (利用停止中), if any.
+    use_stop: UseStop | None = None
 
 
 async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientView:
@@ -98,6 +106,7 @@ async def client(conn: Connection, who: Principal, client_id: UUID) -> ClientVie
         shown(KeyKind.EMAIL),
         await clients_db.merged_into(conn, found.id),
         readable,
+        await use_stops_db.standing(conn, found.id),
     )
 
 
@@ -110,7 +119,9 @@ async def search_clients(
     terms = search_terms(query)
     if terms.empty:
         return []
-    return await clients_db.search(conn, terms, limit=limit)
+    return await clients_db.search(
+        conn, terms, limit=limit, include_stopped=access.sees_stopped_clients(who)
+    )
 
 
 async def possible_duplicates(
@@ -124,3 +135,24 @@ async def possible_duplicates(
     others = await clients_db.sharing_keys_with(conn, client_id)
     ids = [o.id for o in others if this and looks_like_the_same_person(this[0], o)]
     return await clients_db.summaries(conn, ids)
+
+
+async def disclosure(conn: Connection, who: Principal, client_id: UUID) -> IntakeDisclosure:
+    """Everything intake holds about one person (本人開示; coordinators): the client record,
+    the records merged into it, every consultation, and what was done to each and why."""
+    access.ensure_may_answer_requests(who, doing="本人開示")
+    view = await client(conn, who, client_id)
+    survivor = view.client.id
+    records = [survivor, *view.merged_client_ids]
+    keys = await clients_db.keys_of(conn, survivor)
+    consultation_ids = [c.id for c in view.consultations]
+    return assemble_disclosure(
+        view.client,
+        keys,
+        view.consultations,
+        await disclosure_db.consent_changes(conn, consultation_ids),
+        await disclosure_db.merges(conn, survivor),
+        await use_stops_db.history(conn, records),
+        await audit_rows(conn, "client", records),
+        await audit_rows(conn, "consultation", consultation_ids),
+    )
