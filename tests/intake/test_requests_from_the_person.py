@@ -33,6 +33,7 @@ async def test_a_disclosure_holds_every_record_its_corrections_and_a_stop_of_use
             "reason": "市町村の選択誤り",
             "municipality": "青森市",
             "description": "創業計画の相談",
+            "business_name": "津軽りんご工房株式会社",
         },
         headers=DESK,
     )
@@ -77,7 +78,9 @@ async def test_a_disclosure_holds_every_record_its_corrections_and_a_stop_of_use
             "りんごの加工品で創業したい。創業計画と日本政策金融公庫の融資を知りたい。",
             "創業計画の相談",
         ),
+        "事業者名・屋号": ("津軽りんご工房", "津軽りんご工房株式会社"),
     }
+    assert corrected["consultation"]["business_name"] == "津軽りんご工房株式会社"
     assert corrected["history"][1]["action_label"] == "外部専門家への共有の同意の変更"
     assert bundle["consultations"][1]["consultation"]["description"] == "販路開拓の相談"
 

@@ -46,6 +46,10 @@ FIELDS = {
     "description": "相談内容",
     "consent_to_share": "外部専門家への共有の同意",
     "given_on": "本人が意思を示した日",
+    "person_name": "相談時の氏名",
+    "phone": "相談時の電話番号",
+    "email": "相談時のメールアドレス",
+    "business_name": "事業者名・屋号",
 }
 
 
