@@ -64,7 +64,12 @@ async def test_a_disclosure_holds_every_record_its_corrections_and_a_stop_of_use
     assert bundle["business_names"] == ["津軽りんご工房"]
     assert [h["action_label"] for h in bundle["history"]] == ["訂正"]
     assert bundle["history"][0]["changes"] == [
-        {"field": "phones", "label": "電話番号", "old": None, "new": "080-1234-5678"}
+        {
+            "field": "phones",
+            "label": "電話番号",
+            "old": "017-723-1111",
+            "new": "017-723-1111、080-1234-5678",
+        }
     ]
     corrected = bundle["consultations"][0]
     assert corrected["consultation"]["description"] == "創業計画の相談"  # as corrected
