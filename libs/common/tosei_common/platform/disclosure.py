@@ -35,6 +35,8 @@ class AuditRow:
     action: str
     reason: str | None
     changes: dict[str, Any]
+    #: The person the entry is about (a client id, a registration id), when it says.
+    subject_id: str | None = None
 
 
 class FieldChangeOut(BaseModel):

@@ -40,9 +40,10 @@ async def history_of(conn: Connection, registration_ids: Sequence[UUID]) -> list
     ids = [str(i) for i in registration_ids]
     rows = await conn.fetch(
         """
-        SELECT at, actor, entity, entity_id, action, reason, changes FROM audit_log
-        WHERE (entity = 'registration' AND entity_id = ANY($1::text[]))
-           OR (entity = 'seminar' AND changes->>'registration_id' = ANY($1::text[]))
+        SELECT at, actor, entity, entity_id, action, reason, changes, subject_id FROM audit_log
+        WHERE action <> 'viewed'  -- reads of a registration are no part of its history
+          AND ((entity = 'registration' AND entity_id = ANY($1::text[]))
+               OR subject_id = ANY($1::text[]))
         ORDER BY at, id
         """,
         ids,
@@ -56,6 +57,7 @@ async def history_of(conn: Connection, registration_ids: Sequence[UUID]) -> list
             r["action"],
             r["reason"],
             json.loads(r["changes"]),
+            r["subject_id"],
         )
         for r in rows
     ]

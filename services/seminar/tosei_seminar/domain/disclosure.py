@@ -90,9 +90,7 @@ def disclosure(
     """Each registration with its seminar, place, answers and history, oldest first."""
     history_of: dict[str, list[AuditRow]] = {}
     for row in history:
-        history_of.setdefault(str(row.changes.get("registration_id", row.entity_id)), []).append(
-            row
-        )
+        history_of.setdefault(row.subject_id or row.entity_id, []).append(row)
     return [
         DisclosedRegistration(
             r,
