@@ -34,6 +34,7 @@ from tosei_console.app import SERVICE as CONSOLE
 from tosei_console.handlers import accounts
 from tosei_console.handlers.accounts import add_account
 from tosei_intake.app import SERVICE as INTAKE
+from tosei_seminar.app import SERVICE as SEMINAR
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / ".tosei" / "artefacts" / "console"
@@ -88,6 +89,7 @@ class Stack:
     console_runtime: Runtime
     caseflow_runtime: Runtime
     provider: FakeProvider | None = None
+    seminar: str | None = None
 
     async def account(self, login: str, role: str, name: str, **extra: Any) -> str:
         async with self.console_runtime.unit_of_work("test:setup") as uow:
@@ -106,7 +108,8 @@ class Stack:
 
     async def api(self, service: str, path: str, headers: dict[str, str] | None = None) -> Any:
         """What a service's API says (as a coordinator); None while it has nothing there."""
-        base = {"intake": self.intake, "caseflow": self.caseflow}[service]
+        base = {"intake": self.intake, "caseflow": self.caseflow, "seminar": self.seminar}[service]
+        assert base is not None, f"the stack serves no {service} (mark the test)"
         async with httpx.AsyncClient(base_url=base) as http:
             response = await http.get(path, headers=headers or COORDINATOR)
         if response.status_code == 404:
@@ -126,7 +129,8 @@ class Stack:
 
 @pytest.fixture
 async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
-    """The console on intake and caseflow; marked ``oidc``, also an identity provider it trusts."""
+    """The console on intake and caseflow; marked ``oidc``, also an identity provider it trusts;
+    marked ``seminar``, the seminar service too."""
     suffix = uuid.uuid4().hex[:8]
     provider = FakeProvider() if request.node.get_closest_marker("oidc") else None
     async with AsyncExitStack() as running:
@@ -134,6 +138,12 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
         caseflow = await running.enter_async_context(start(CASEFLOW, schema=f"caseflow_{suffix}"))
         intake_url = await running.enter_async_context(serving(build_app(intake)))
         caseflow_url = await running.enter_async_context(serving(build_app(caseflow)))
+        seminar_url: str | None = None
+        if request.node.get_closest_marker("seminar"):
+            seminar = await running.enter_async_context(
+                start(SEMINAR, schema=f"seminar_{suffix}", connected=False)
+            )
+            seminar_url = await running.enter_async_context(serving(build_app(seminar)))
         oidc: dict[str, str] = {}
         if provider is not None:
             issuer = await running.enter_async_context(serving(provider.app()))
@@ -143,12 +153,13 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
                 "console_oidc_client_secret": CLIENT_SECRET,
                 "console_oidc_label": "青森市職員アカウント",
             }
-        settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url, **oidc)
+        urls = {"seminar_url": seminar_url} if seminar_url else {}
+        settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url, **urls, **oidc)
         console = await running.enter_async_context(
             start(CONSOLE, settings, schema=f"console_{suffix}", connected=False)
         )
         console_url = await running.enter_async_context(serving(build_app(console)))
-        yield Stack(console_url, intake_url, caseflow_url, console, caseflow, provider)
+        yield Stack(console_url, intake_url, caseflow_url, console, caseflow, provider, seminar_url)
 
 
 class Screens:

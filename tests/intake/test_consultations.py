@@ -271,6 +271,8 @@ async def test_integrators_find_both_topics_in_the_asyncapi_document(
         "jp.tosei.intake.client.merged.v1",
         "jp.tosei.intake.client.unmerged.v1",
         "jp.tosei.intake.client.erased.v1",
+        "jp.tosei.intake.client.use_stopped.v1",
+        "jp.tosei.intake.client.use_resumed.v1",
     }
     assert "tosei.caseflow.cases" in document["channels"]  # what intake reads
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tosei_caseflow import metrics
-from tosei_caseflow.api import case_work, cases, experts, queue, reports
+from tosei_caseflow.api import case_work, cases, disclosure, experts, queue, reports
 from tosei_caseflow.db import erasure
 from tosei_caseflow.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_caseflow.domain import access
 from tosei_caseflow.handlers.events import (
     on_case_opened,
     on_client_erased,
+    on_client_use_resumed,
+    on_client_use_stopped,
     on_clients_merged,
     on_clients_unmerged,
     on_consent_changed,
@@ -34,6 +36,8 @@ from tosei_common.catalogue.intake import (
     ClientErased,
     ClientsMerged,
     ClientsUnmerged,
+    ClientUseResumed,
+    ClientUseStopped,
     ConsentChanged,
     ConsultationCorrected,
 )
@@ -47,6 +51,7 @@ def routers(runtime: Runtime) -> list[APIRouter]:
         queue.router(runtime),
         experts.router(runtime),
         reports.router(runtime),
+        disclosure.router(runtime),
     ]
 
 
@@ -79,6 +84,8 @@ SERVICE = ServiceSpec(
         ClientsMerged: on_clients_merged,
         ClientsUnmerged: on_clients_unmerged,
         ClientErased: on_client_erased,
+        ClientUseStopped: on_client_use_stopped,
+        ClientUseResumed: on_client_use_resumed,
     },
     replay_handlers=REPLAY_HANDLERS,
     replay_keeps=("experts", "external_experts", "journal", "audit_log"),

@@ -56,7 +56,11 @@ class Answer:
         return found
 
 
-SERVICE_NAMES = {"intake": "相談受付サービス", "caseflow": "案件管理サービス"}
+SERVICE_NAMES = {
+    "intake": "相談受付サービス",
+    "caseflow": "案件管理サービス",
+    "seminar": "研修会サービス",
+}
 
 
 class Upstream:

@@ -16,13 +16,15 @@ from tosei_common.catalogue.intake import (
     ClientErased,
     ClientsMerged,
     ClientsUnmerged,
+    ClientUseResumed,
+    ClientUseStopped,
     ConsentChanged,
     ConsultationCorrected,
     Origin,
 )
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.service import Runtime, ServiceSpec
-from tosei_intake.api import clients, consultations, imports
+from tosei_intake.api import clients, consultations, disclosure, imports
 from tosei_intake.cli import add_commands
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
@@ -64,7 +66,12 @@ async def refresh_metrics(runtime: Runtime) -> None:
 
 
 def routers(runtime: Runtime) -> list[APIRouter]:
-    return [consultations.router(runtime), clients.router(runtime), imports.router(runtime)]
+    return [
+        consultations.router(runtime),
+        clients.router(runtime),
+        disclosure.router(runtime),
+        imports.router(runtime),
+    ]
 
 
 SERVICE = ServiceSpec(
@@ -87,6 +94,8 @@ SERVICE = ServiceSpec(
         ClientsMerged,
         ClientsUnmerged,
         ClientErased,
+        ClientUseStopped,
+        ClientUseResumed,
     ),
     handlers={
         CaseAssigned: on_case_assigned,
@@ -104,6 +113,7 @@ SERVICE = ServiceSpec(
         "consultations",
         "consent_changes",
         "client_merges",
+        "client_use_stops",
         "audit_log",
         "legal_holds",
         "client_erasures",

@@ -1,7 +1,7 @@
 """The certificate of attendance (修了証): an A4 landscape PDF in Japanese, one page per person.
 
-The font is Noto Sans CJK JP from the ``noto-cjk-sans-jp-regular`` package, so no machine needs a
-system font; fpdf2 embeds only the glyphs used (a certificate is about 15 KB).
+The font is Noto Sans CJK JP (``tosei_common.platform.pdf``, which the console's disclosure uses
+too); fpdf2 embeds only the glyphs used (a certificate is about 15 KB).
 """
 
 from __future__ import annotations
@@ -9,17 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
+from tosei_common.platform.pdf import FAMILY, japanese_pdf
 from tosei_common.region.fiscal import fiscal_year_label, japanese_date
-
-FONT_PACKAGE = "noto_cjk_sans_jp_regular"
-FONT_FILE = "NotoSansCJKjp-Regular.otf"
-FAMILY = "NotoSansJP"
-
 
 #: The joint programme the towns run the seminar under (its own title is the seminar's).
 PROGRAMME = "在宅医療推進のための共同セミナー"
@@ -48,13 +43,13 @@ class Certificate:
 
 def render(certificates: Sequence[Certificate]) -> bytes:
     """One PDF with a page per certificate."""
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_title("修了証")
-    pdf.set_author("東青圏域 在宅医療合同研修会")
-    pdf.set_creator("Tosei seminar")
-    with resources.as_file(resources.files(FONT_PACKAGE) / FONT_FILE) as font:
-        pdf.add_font(FAMILY, fname=str(font))
+    with japanese_pdf(
+        orientation="L",
+        title="修了証",
+        author="東青圏域 在宅医療合同研修会",
+        creator="Tosei seminar",
+    ) as pdf:
+        pdf.set_auto_page_break(False)
         for certificate in certificates:
             _page(pdf, certificate)
     return bytes(pdf.output())

@@ -236,3 +236,43 @@ class ClientErased(Event):
     erased_at: datetime = Field(
         description="When intake erased it (UTC).", examples=["2031-04-01T18:00:00Z"]
     )
+
+
+class ClientUseStopped(Event):
+    """The person asked the desk to stop using their records (利用停止), and a coordinator did:
+    their cases take no new referral to external experts, and no new consultation is filed
+    under them, until the use is resumed. Consumers holding the client's cases should stop
+    sharing them outward. The reason stays in intake."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.client.use_stopped.v1"
+    topic: ClassVar[Topic] = CLIENTS
+    subject_field: ClassVar[str] = "client_id"
+
+    client_id: UUID = Field(
+        description="The client (pseudonymous id).",
+        examples=["0f7c1c7a-3b41-4d7e-9a35-6a1f5c2d8e90"],
+    )
+    case_ids: list[UUID] = Field(
+        description="The client's cases (consultations) when the use was stopped.",
+        examples=[["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"]],
+    )
+    stopped_at: datetime = Field(examples=["2026-12-02T01:30:00Z"])
+
+
+class ClientUseResumed(Event):
+    """The stop of a client's records' use is lifted (the person withdrew the request, or it
+    was made in error): their cases may be referred again."""
+
+    ce_type: ClassVar[str] = "jp.tosei.intake.client.use_resumed.v1"
+    topic: ClassVar[Topic] = CLIENTS
+    subject_field: ClassVar[str] = "client_id"
+
+    client_id: UUID = Field(
+        description="The client (pseudonymous id).",
+        examples=["0f7c1c7a-3b41-4d7e-9a35-6a1f5c2d8e90"],
+    )
+    case_ids: list[UUID] = Field(
+        description="The client's cases (consultations) when the use was resumed.",
+        examples=[["5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11"]],
+    )
+    resumed_at: datetime = Field(examples=["2026-12-09T01:30:00Z"])

@@ -137,6 +137,14 @@ class Settings(BaseSettings):
         gt=0,
         description="How often a service looks whether today's retention run is due.",
     )
+    disclose_confidential_notes: bool = Field(
+        default=False,
+        description="Whether a disclosure to the person (本人開示) includes the experts' "
+        "confidential notes on their sessions. Off by default: the notes are the experts' own "
+        "assessments, which the council treats as information whose disclosure would hinder "
+        "its support work (個人情報保護法 第78条第1項第7号); the bundle then says how many notes "
+        "exist and that they were withheld, and why. The council decides (docs/disclosure.md).",
+    )
     data_dir: Path = Path(".tosei")
     log_level: str = "INFO"
 

@@ -57,6 +57,11 @@ class CaseSummary(BaseModel):
     next_action_on: date | None
     satisfaction: int | None
     closed_at: Moment | None
+    client_use_stopped: bool = Field(
+        default=False,
+        description="The client asked that their records' use be stopped (利用停止中): no "
+        "referral to external experts.",
+    )
 
     @classmethod
     def fields_of(cls, case: CaseRow) -> dict[str, Any]:

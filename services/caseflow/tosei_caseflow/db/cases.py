@@ -33,6 +33,7 @@ def _case(row: asyncpg.Record) -> Case:
         expert_id=row["expert_id"],
         updated_at=row["updated_at"],
         experts=frozenset(row["experts"]),
+        use_stopped=row["use_stopped"],
     )
 
 
@@ -55,6 +56,7 @@ def _row(row: asyncpg.Record) -> CaseRow:
         next_action_on=row["next_action_on"],
         satisfaction=row["satisfaction"],
         closed_at=row["closed_at"],
+        client_use_stopped=row["client_use_stopped"],
     )
 
 
@@ -63,7 +65,9 @@ async def lock(conn: Connection, case_id: UUID) -> Case | None:
     row = await conn.fetchrow(
         """
         SELECT c.*, ARRAY(SELECT x.expert_id FROM case_experts x WHERE x.case_id = c.case_id)
-                    AS experts
+                    AS experts,
+               EXISTS (SELECT 1 FROM client_use_stops u WHERE u.client_id = c.client_id)
+                    AS use_stopped
         FROM cases c WHERE c.case_id = $1
         FOR UPDATE OF c
         """,
@@ -176,7 +180,9 @@ async def set_state(
 async def row(conn: Connection, case_id: UUID) -> CaseRow | None:
     found = await conn.fetchrow(
         """
-        SELECT c.*, e.name AS expert_name
+        SELECT c.*, e.name AS expert_name,
+               EXISTS (SELECT 1 FROM client_use_stops u WHERE u.client_id = c.client_id)
+                   AS client_use_stopped
         FROM cases c LEFT JOIN experts e USING (expert_id)
         WHERE c.case_id = $1
         """,
@@ -198,7 +204,9 @@ async def listing(conn: Connection, where: CaseFilter) -> list[CaseRow]:
     """Cases newest first, filtered."""
     rows = await conn.fetch(
         """
-        SELECT c.*, e.name AS expert_name
+        SELECT c.*, e.name AS expert_name,
+               EXISTS (SELECT 1 FROM client_use_stops u WHERE u.client_id = c.client_id)
+                   AS client_use_stopped
         FROM cases c LEFT JOIN experts e USING (expert_id)
         WHERE ($1::uuid IS NULL OR EXISTS (
                   SELECT 1 FROM case_experts x WHERE x.case_id = c.case_id AND x.expert_id = $1))
@@ -223,8 +231,9 @@ async def listing(conn: Connection, where: CaseFilter) -> list[CaseRow]:
 async def queue(conn: Connection) -> list[CaseRow]:
     """Cases waiting for an expert, oldest first."""
     rows = await conn.fetch(
-        "SELECT *, NULL::text AS expert_name FROM cases WHERE state = 'open'"
-        " ORDER BY opened_at, case_id"
+        "SELECT *, NULL::text AS expert_name, EXISTS (SELECT 1 FROM client_use_stops u"
+        " WHERE u.client_id = cases.client_id) AS client_use_stopped"
+        " FROM cases WHERE state = 'open' ORDER BY opened_at, case_id"
     )
     return [_row(r) for r in rows]
 
@@ -292,3 +301,11 @@ async def correct(
         at,
     )
     return str(done).endswith(" 1")
+
+
+async def of_client(conn: Connection, client_id: UUID) -> list[UUID]:
+    """The ids of a client's cases, oldest first."""
+    rows = await conn.fetch(
+        "SELECT case_id FROM cases WHERE client_id = $1 ORDER BY opened_at, case_id", client_id
+    )
+    return [r["case_id"] for r in rows]

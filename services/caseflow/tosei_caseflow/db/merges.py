@@ -55,3 +55,17 @@ async def unmerge_clients(
         unmerged,
         list(case_ids),
     )
+
+
+async def stop_use(conn: Connection, client_id: UUID, since: datetime) -> None:
+    """The client's records' use is stopped (intake's client.use_stopped)."""
+    await conn.execute(
+        "INSERT INTO client_use_stops (client_id, since) VALUES ($1, $2)"
+        " ON CONFLICT (client_id) DO UPDATE SET since = EXCLUDED.since",
+        client_id,
+        since,
+    )
+
+
+async def resume_use(conn: Connection, client_id: UUID) -> None:
+    await conn.execute("DELETE FROM client_use_stops WHERE client_id = $1", client_id)

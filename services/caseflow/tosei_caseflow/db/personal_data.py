@@ -234,5 +234,13 @@ REGISTER = ServiceRegister(
                 "merged_at": not_personal("統合日時"),
             },
         ),
+        Table(
+            "client_use_stops",
+            "本人の請求で記録の利用が停止されている相談者（intake のイベントから作る写し）",
+            {
+                "client_id": pseudonym("相談者ID"),
+                "since": not_personal("利用停止の日時"),
+            },
+        ),
     ),
 )

@@ -134,3 +134,8 @@ def reads_records(who: Principal) -> bool:
     """Whether ``who`` reads the records behind the figures (staff and auditors): a municipal
     officer reads aggregates only, their small cells hidden (``kpi_cells``)."""
     return who.role in OVERSEERS
+
+
+def ensure_may_answer_requests(who: Principal) -> None:
+    """A person's request to see what is held about them is the council's to answer."""
+    ensure_role(who, Role.COORDINATOR, doing="本人開示")

@@ -53,6 +53,8 @@ class Case:
     expert_id: UUID | None
     updated_at: datetime  # when its last event happened
     experts: frozenset[UUID] = frozenset()  # every expert who has had it, the current one too
+    #: The client asked that their records' use be stopped (intake's client.use_stopped).
+    use_stopped: bool = False
 
 
 @dataclass(frozen=True)

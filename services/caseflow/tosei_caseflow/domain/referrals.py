@@ -61,6 +61,18 @@ def check_consent(consent_to_share: bool) -> None:
         )
 
 
+def check_use_not_stopped(use_stopped: bool) -> None:
+    """A person who asked that their records' use be stopped is not shared outward."""
+    if use_stopped:
+        raise Conflict(
+            "相談者の請求により、この相談者の記録の利用は停止されています。外部専門家への派遣"
+            "依頼はできません（利用停止の解除は協議会の事務局が行います）",
+            en="the client asked that their records' use be stopped; the case cannot be "
+            "referred to external experts (a coordinator lifts the stop)",
+            reason="use_stopped",
+        )
+
+
 def check_status_change(current: ReferralStatus, target: ReferralStatus) -> None:
     if target in NEXT[current]:
         return
@@ -98,6 +110,7 @@ def refer(
     at: datetime,
 ) -> Change:
     """Ask an external expert to help; needs the client's consent and a case being worked on."""
+    check_use_not_stopped(case.use_stopped)
     check_consent(case.consent_to_share)
     check_working(case.state, Message("外部専門家への派遣依頼", "refer the case"))
     external = ensure_active_external(external, external_expert_id)

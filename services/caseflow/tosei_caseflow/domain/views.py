@@ -42,6 +42,8 @@ class CaseRow:
     next_action_on: date | None
     satisfaction: int | None
     closed_at: datetime | None
+    #: The client asked that their records' use be stopped (利用停止中).
+    client_use_stopped: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from tosei_common.catalogue.intake import (
     ClientErased,
     ClientsMerged,
     ClientsUnmerged,
+    ClientUseResumed,
+    ClientUseStopped,
     ConsentChanged,
     ConsultationCorrected,
     LegacyStatus,
@@ -44,6 +46,15 @@ async def on_clients_unmerged(ctx: HandlerContext, event: ClientsUnmerged) -> No
     await merges.unmerge_clients(
         ctx.conn, event.client_id, event.unmerged_client_id, event.case_ids
     )
+
+
+async def on_client_use_stopped(ctx: HandlerContext, event: ClientUseStopped) -> None:
+    """The person asked that their records' use be stopped: no referral of their cases."""
+    await merges.stop_use(ctx.conn, event.client_id, event.stopped_at)
+
+
+async def on_client_use_resumed(ctx: HandlerContext, event: ClientUseResumed) -> None:
+    await merges.resume_use(ctx.conn, event.client_id)
 
 
 async def on_consent_changed(ctx: HandlerContext, event: ConsentChanged) -> None:

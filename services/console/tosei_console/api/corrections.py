@@ -98,6 +98,14 @@ async def _after(
     service's Japanese message next to the field it names."""
     if answer.ok:
         return RedirectResponse(f"/clients/{client_id}?done={done}", status_code=303)
+    return await after_client_form(request, who, client_id, answer, form_name, form)
+
+
+async def after_client_form(
+    request: Request, who: Visitor, client_id: uuid.UUID, answer: Answer, form_name: str, form: Any
+) -> Response:
+    """A refused form of the client's page: the page again, with the form as typed and the
+    service's message next to the field it names (or the refusal page, for a 403 or a 503)."""
     if answer.status not in (409, 422):
         return refused_page(request, who, answer)
     typed = {k: str(v) for k, v in form.items()}

@@ -241,6 +241,21 @@ class ConsultationCorrectionIn(BaseModel):
     description: Annotated[str | None, FreeText(values.DESCRIPTION_MAX, multiline=True)] = Field(
         default=None, examples=["販路開拓（道の駅での販売）について相談。"]
     )
+    person_name: Annotated[
+        str | None, FreeText(values.NAME_MAX), AfterValidator(_recognisable_or_none)
+    ] = Field(default=None, description="相談時の氏名", examples=["山田 太郎"])
+    furigana: Annotated[str | None, FreeText(values.NAME_MAX)] = Field(
+        default=None, description="相談時のふりがな", examples=["やまだ たろう"]
+    )
+    phone: Annotated[str | None, Field(max_length=values.PHONE_MAX), Phone()] = Field(
+        default=None, description="相談時の電話番号", examples=["017-723-1111"]
+    )
+    email: Annotated[str | None, Field(max_length=values.EMAIL_MAX), Email()] = Field(
+        default=None, description="相談時のメールアドレス", examples=["taro.yamada@example.jp"]
+    )
+    business_name: Annotated[str | None, FreeText(values.NAME_MAX)] = Field(
+        default=None, description="事業者名・屋号", examples=["津軽りんご工房"]
+    )
 
     def correction(self) -> ConsultationCorrection:
         return ConsultationCorrection(
@@ -250,6 +265,11 @@ class ConsultationCorrectionIn(BaseModel):
             stage=self.stage,
             channel=self.channel,
             description=self.description,
+            person_name=self.person_name,
+            furigana=self.furigana,
+            phone=self.phone,
+            email=self.email,
+            business_name=self.business_name,
         )
 
 
@@ -321,4 +341,14 @@ class ErasureIn(BaseModel):
 
     reason: Annotated[str, FreeText(1000, multiline=True)] = Field(
         examples=["本人からの消去請求（令和8年12月1日受付）"]
+    )
+
+
+class UseStopIn(BaseModel):
+    """Why the use of the records is stopped (or resumed): the person's request as received."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, FreeText(1000)] = Field(
+        default=None, examples=["本人から利用停止の請求（令和8年12月2日 窓口にて受付）"]
     )

@@ -164,6 +164,10 @@ class ClientSummaryOut(BaseModel):
     furigana: str | None
     consultations: int
     last_consulted_at: datetime | None
+    use_stopped: bool = Field(
+        description="The person asked that their records' use be stopped (利用停止中); only "
+        "coordinators and auditors find such a client."
+    )
 
     @classmethod
     def of(cls, s: ClientSummary) -> ClientSummaryOut:
@@ -173,6 +177,7 @@ class ClientSummaryOut(BaseModel):
             furigana=s.furigana,
             consultations=s.consultations,
             last_consulted_at=s.last_consulted_at,
+            use_stopped=s.use_stopped,
         )
 
 
@@ -186,6 +191,10 @@ class ClientOut(BaseModel):
     merged_client_ids: list[UUID] = Field(description="Duplicates merged into this client.")
     created_at: datetime
     created_by: str
+    use_stopped_since: datetime | None = Field(
+        description="Since when the records' use is stopped at the person's request (利用停止中)."
+    )
+    use_stop_reason: str | None
     consultations: list[ConsultationOut]
 
     @classmethod
@@ -201,6 +210,8 @@ class ClientOut(BaseModel):
             merged_client_ids=view.merged_client_ids,
             created_at=client.created_at,
             created_by=client.created_by,
+            use_stopped_since=view.use_stop.stopped_at if view.use_stop else None,
+            use_stop_reason=view.use_stop.reason if view.use_stop else None,
             consultations=[ConsultationOut.of(c) for c in view.consultations],
         )
 

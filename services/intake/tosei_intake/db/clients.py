@@ -191,7 +191,9 @@ async def merged_into(conn: Connection, client_id: UUID) -> list[UUID]:
 
 _SUMMARY = """
     SELECT c.id, c.name, c.furigana,
-           count(s.id) AS consultations, max(s.consulted_at) AS last_consulted_at
+           count(s.id) AS consultations, max(s.consulted_at) AS last_consulted_at,
+           EXISTS (SELECT 1 FROM client_use_stops u
+                   WHERE u.client_id = c.id AND u.resumed_at IS NULL) AS use_stopped
     FROM clients c LEFT JOIN consultations s ON s.client_id = c.id
 """
 
@@ -203,17 +205,22 @@ def _summary(row: asyncpg.Record) -> ClientSummary:
         furigana=row["furigana"],
         consultations=row["consultations"],
         last_consulted_at=row["last_consulted_at"],
+        use_stopped=row["use_stopped"],
     )
 
 
-async def search(conn: Connection, terms: SearchTerms, *, limit: int) -> list[ClientSummary]:
+async def search(
+    conn: Connection, terms: SearchTerms, *, limit: int, include_stopped: bool = True
+) -> list[ClientSummary]:
     """Live clients with a name, furigana or business key containing ``name_part``, a phone key
     containing ``phone_part`` or an e-mail containing ``email_part``; most recently consulted
-    first."""
+    first. ``include_stopped=False`` leaves out clients whose records' use is stopped."""
     rows = await conn.fetch(
         _SUMMARY
         + """
         WHERE c.merged_into IS NULL
+          AND ($6 OR NOT EXISTS (SELECT 1 FROM client_use_stops u
+                                 WHERE u.client_id = c.id AND u.resumed_at IS NULL))
           AND c.id IN (
               SELECT client_id FROM client_keys
               WHERE ($1::text IS NOT NULL AND kind = ANY($5::text[]) AND strpos(key, $1) > 0)
@@ -228,6 +235,7 @@ async def search(conn: Connection, terms: SearchTerms, *, limit: int) -> list[Cl
         terms.email_part,
         limit,
         sorted(NAME_LIKE),
+        include_stopped,
     )
     return [_summary(r) for r in rows]
 

@@ -252,7 +252,8 @@ async def save_correction(conn: Connection, corrected: Consultation) -> None:
     await conn.execute(
         """
         UPDATE consultations
-        SET municipality = $2, categories = $3, stage = $4, channel = $5, description = $6
+        SET municipality = $2, categories = $3, stage = $4, channel = $5, description = $6,
+            person_name = $7, furigana = $8, phone = $9, email = $10, business_name = $11
         WHERE id = $1
         """,
         corrected.id,
@@ -261,4 +262,9 @@ async def save_correction(conn: Connection, corrected: Consultation) -> None:
         corrected.stage.value,
         corrected.channel.value,
         corrected.description,
+        corrected.person_name,
+        corrected.furigana,
+        corrected.phone,
+        corrected.email,
+        corrected.business_name,
     )

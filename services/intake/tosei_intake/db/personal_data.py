@@ -107,6 +107,20 @@ CLIENT_MERGES = Table(
     },
 )
 
+CLIENT_USE_STOPS = Table(
+    "client_use_stops",
+    "本人の請求による利用停止と、その解除（誰が・いつ・なぜ）",
+    {
+        "client_id": pseudonym("相談者ID"),
+        "stopped_at": not_personal("利用停止の日時"),
+        "stopped_by": staff("利用を停止した職員"),
+        "reason": personal("利用停止の理由（自由記述）"),
+        "resumed_at": not_personal("解除の日時"),
+        "resumed_by": staff("解除した職員"),
+        "resume_reason": personal("解除の理由（自由記述）"),
+    },
+)
+
 LEGACY_IMPORTS = Table(
     "legacy_imports",
     "旧窓口の相談台帳の取り込み（一回の取り込みにつき一行）",
@@ -180,6 +194,7 @@ CONSULTATION_FILE = PersonalDataFile(
         LEGACY_IMPORTS,
         LEGAL_HOLDS,
         CLIENT_ERASURES,
+        CLIENT_USE_STOPS,
     ),
     notes=(
         "自由記述の相談内容には、本人が話した場合、要配慮個人情報（病歴など）が含まれうる",

@@ -52,6 +52,18 @@ def ensure_may_merge(who: Principal) -> None:
     ensure_role(who, Role.COORDINATOR, doing="相談者の統合")
 
 
+def ensure_may_answer_requests(who: Principal, doing: str) -> None:
+    """A person's requests about their own records (開示・利用停止) are the council's to
+    answer: coordinators only."""
+    ensure_role(who, Role.COORDINATOR, doing=doing)
+
+
+def sees_stopped_clients(who: Principal) -> bool:
+    """Whether a search shows clients whose records' use is stopped (marked): coordinators and
+    auditors; desk staff no longer find them."""
+    return who.role in (Role.COORDINATOR, Role.AUDITOR)
+
+
 def counts_scope(who: Principal, covered: ConsultationFilter) -> ConsultationFilter:
     """The consultations whose counts ``who`` may read: a municipal officer, their own town's
     (counts only: their own town's people are still not theirs to read one by one)."""

@@ -178,6 +178,8 @@ class ClientSummary:
     furigana: str | None
     consultations: int
     last_consulted_at: datetime | None
+    #: The person asked that their records' use be stopped (利用停止中).
+    use_stopped: bool = False
 
 
 @dataclass(frozen=True)

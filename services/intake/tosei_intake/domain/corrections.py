@@ -27,6 +27,13 @@ class ConsultationCorrection:
     stage: BusinessStage | None = None
     channel: Channel | None = None
     description: str | None = None
+    # the person as given at this consultation (the client's own name and contacts, by which
+    # they are recognised, are corrected on the client)
+    person_name: str | None = None
+    furigana: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    business_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,11 @@ def correct_consultation(
         "stage": fix.stage,
         "channel": fix.channel,
         "description": fix.description,
+        "person_name": fix.person_name,
+        "furigana": fix.furigana,
+        "phone": fix.phone,
+        "email": fix.email,
+        "business_name": fix.business_name,
     }
     changes = {
         name: {"old": _plain(getattr(consultation, name)), "new": _plain(value)}

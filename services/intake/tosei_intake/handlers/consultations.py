@@ -12,7 +12,8 @@ from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_common.region.text import name_key
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
-from tosei_intake.domain import access
+from tosei_intake.db import use_stops as use_stops_db
+from tosei_intake.domain import access, use_stops
 from tosei_intake.domain.consent import ConsentChange, change_consent
 from tosei_intake.domain.consultations import (
     Consultation,
@@ -61,6 +62,10 @@ async def record(
         new_client_id=uuid.uuid4(),
         legacy_staff=legacy_staff,
     )
+    if not registration.client_created and await use_stops_db.standing(
+        uow.conn, registration.client_id
+    ):
+        raise use_stops.refused_registration(registration.client_id)
     await clients_db.save_registration(uow.conn, registration, uow.actor, uow.at)
     await consultations_db.insert(
         uow.conn, registration, actor=uow.actor, at=uow.at, import_id=import_id

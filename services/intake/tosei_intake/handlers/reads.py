@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tosei_common.platform.audit import Viewed
+from tosei_common.platform.audit_reads import audit_rows
 from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
+from tosei_intake.db import disclosure as disclosure_db
+from tosei_intake.db import use_stops as use_stops_db
 from tosei_intake.domain import access
 from tosei_intake.domain.clients import (
     Client,
@@ -29,8 +32,11 @@ from tosei_intake.domain.clients import (
     spellings,
 )
 from tosei_intake.domain.consultations import Consultation
+from tosei_intake.domain.disclosure import IntakeDisclosure
+from tosei_intake.domain.disclosure import disclosure as assemble_disclosure
 from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import CountBy, CountRow, count_rows
+from tosei_intake.domain.use_stops import UseStop
 
 #: A merged client's id leads to the client that absorbed it; merges form short chains.
 _MAX_MERGE_HOPS = 20
@@ -89,6 +95,8 @@ class ClientView:
     emails: list[str]
     merged_client_ids: list[UUID]
     consultations: list[Consultation]
+    #: The standing stop of the records' use (利用停止中), if any.
+    use_stop: UseStop | None = None
 
 
 async def client(uow: UnitOfWork, who: Principal, client_id: UUID) -> ClientView:
@@ -118,6 +126,7 @@ async def client(uow: UnitOfWork, who: Principal, client_id: UUID) -> ClientView
         shown(KeyKind.EMAIL),
         await clients_db.merged_into(conn, found.id),
         readable,
+        await use_stops_db.standing(conn, found.id),
     )
 
 
@@ -131,7 +140,9 @@ async def search_clients(
     terms = search_terms(query)
     if terms.empty:
         return []
-    found = await clients_db.search(uow.conn, terms, limit=limit)
+    found = await clients_db.search(
+        uow.conn, terms, limit=limit, include_stopped=access.sees_stopped_clients(who)
+    )
     await uow.viewed(*(Viewed("client", c.id, c.id, "search_result") for c in found))
     return found
 
@@ -150,3 +161,25 @@ async def possible_duplicates(
     found = await clients_db.summaries(conn, ids)
     await uow.viewed(*(Viewed("client", c.id, c.id, "possible_duplicate") for c in found))
     return found
+
+
+async def disclosure(uow: UnitOfWork, who: Principal, client_id: UUID) -> IntakeDisclosure:
+    """Everything intake holds about one person (本人開示; coordinators): the client record,
+    the records merged into it, every consultation, and what was done to each and why."""
+    access.ensure_may_answer_requests(who, doing="本人開示")
+    conn = uow.conn
+    view = await client(uow, who, client_id)
+    survivor = view.client.id
+    records = [survivor, *view.merged_client_ids]
+    keys = await clients_db.keys_of(conn, survivor)
+    consultation_ids = [c.id for c in view.consultations]
+    return assemble_disclosure(
+        view.client,
+        keys,
+        view.consultations,
+        await disclosure_db.consent_changes(conn, consultation_ids),
+        await disclosure_db.merges(conn, survivor),
+        await use_stops_db.history(conn, records),
+        await audit_rows(conn, "client", records),
+        await audit_rows(conn, "consultation", consultation_ids),
+    )

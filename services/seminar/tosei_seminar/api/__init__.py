@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from tosei_common.platform.service import Runtime
 from tosei_seminar.api import (
     budget,
+    disclosure,
     places,
     registrants,
     registrations,
@@ -29,4 +30,5 @@ def routers(rt: Runtime) -> list[APIRouter]:
         registrations.router(rt),
         registrants.router(rt),
         reports.router(rt),
+        disclosure.router(rt),
     ]

@@ -9,6 +9,7 @@ import asyncpg
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 from tosei_common.platform.db import Connection
+from tosei_seminar.domain.disclosure import Lookup
 from tosei_seminar.domain.identity import Identity
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
 from tosei_seminar.domain.reports import Attendee
@@ -216,3 +217,48 @@ async def attendees(conn: Connection, seminar_id: UUID) -> list[Attendee]:
         )
         for r in rows
     ]
+
+
+# a registrant's requests about their own records ---------------------------------------------
+
+
+async def registrations_of(conn: Connection, person: Lookup) -> list[Registration]:
+    """Every registration with the e-mail or the phone (under the name, when given)."""
+    rows = await conn.fetch(
+        _REGISTRATION
+        + """
+        WHERE ((email_key IS NOT NULL AND email_key = $1)
+               OR (phone_key IS NOT NULL AND phone_key = $2))
+          AND ($3::text IS NULL OR name_key = $3)
+        ORDER BY registered_at, seq
+        """,
+        person.email_key,
+        person.phone_key,
+        person.name_key,
+    )
+    return [_registration(r) for r in rows]
+
+
+async def save_contacts(conn: Connection, corrected: Registration, keys: Identity) -> None:
+    await conn.execute(
+        """
+        UPDATE registrations
+        SET name = $2, name_kana = $3, organisation = $4, email = $5, phone = $6,
+            name_key = $7, email_key = $8, phone_key = $9
+        WHERE id = $1
+        """,
+        corrected.id,
+        corrected.name,
+        corrected.name_kana,
+        corrected.organisation,
+        corrected.email,
+        corrected.phone,
+        keys.name_key,
+        keys.email_key,
+        keys.phone_key,
+    )
+
+
+async def lock(conn: Connection, registration_id: UUID) -> Registration | None:
+    row = await conn.fetchrow(_REGISTRATION + " WHERE id = $1 FOR UPDATE", registration_id)
+    return _registration(row) if row else None

@@ -1,0 +1,157 @@
+"""A registrant's requests about their own records: what the seminar holds about them
+(本人開示), found by their contacts since registrants are nobody's clients, and correcting
+their name and contacts.
+
+Registrants are found by an e-mail address or a phone number (the name alone never identifies
+anyone); a name given as well narrows the search to registrations under that name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from tosei_common.platform.disclosure import AuditRow
+from tosei_common.platform.errors import Message, Unprocessable
+from tosei_common.region.text import email_key, name_key, phone_key
+from tosei_seminar.domain.identity import Identity, identity
+from tosei_seminar.domain.registration import Registration
+from tosei_seminar.domain.seminar import Seminar, SeminarState
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The keys a person is looked for by."""
+
+    name_key: str | None
+    email_key: str | None
+    phone_key: str | None
+
+
+def lookup(name: str | None, email: str | None, phone: str | None) -> Lookup:
+    """The keys to look for, or a 422 naming the field: an e-mail or a phone is needed."""
+    problems: dict[str, Message] = {}
+    e_key, p_key = email_key(email), phone_key(phone)
+    if email and e_key is None:
+        problems["email"] = Message(
+            "メールアドレスの形式ではありません（例: hanako@example.jp）", "not an e-mail address"
+        )
+    if phone and p_key is None:
+        problems["phone"] = Message(
+            "電話番号の形式ではありません（例: 017-723-1111）", "not a Japanese phone number"
+        )
+    if not problems and e_key is None and p_key is None:
+        problems["email"] = Message(
+            "本人を探すメールアドレスか電話番号を入力してください（氏名だけでは探せません）",
+            "give an e-mail address or a phone number (a name alone identifies nobody)",
+        )
+    if problems:
+        raise Unprocessable(
+            "、".join(f"{k}: {v.ja}" for k, v in problems.items()),
+            en="; ".join(f"{k}: {v.en}" for k, v in problems.items()),
+            fields=problems,
+        )
+    return Lookup(name_key(name) or None if name else None, e_key, p_key)
+
+
+@dataclass(frozen=True)
+class FeedbackGiven:
+    satisfaction: int
+    usefulness: int
+    comment: str | None
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class DisclosedRegistration:
+    registration: Registration
+    seminar: Seminar
+    place_name: str
+    feedback: FeedbackGiven | None
+    history: list[AuditRow]
+
+    @property
+    def certificate_issuable(self) -> bool:
+        """An attendee of a held seminar gets a certificate (修了証) on request."""
+        return (
+            self.seminar.state is SeminarState.HELD and self.registration.checked_in_at is not None
+        )
+
+
+def disclosure(
+    registrations: Sequence[Registration],
+    seminars: dict[Any, Seminar],
+    place_names: dict[Any, str],
+    feedback: dict[Any, FeedbackGiven],
+    history: Iterable[AuditRow],
+) -> list[DisclosedRegistration]:
+    """Each registration with its seminar, place, answers and history, oldest first."""
+    history_of: dict[str, list[AuditRow]] = {}
+    for row in history:
+        history_of.setdefault(row.subject_id or row.entity_id, []).append(row)
+    return [
+        DisclosedRegistration(
+            r,
+            seminars[r.seminar_id],
+            place_names.get(r.place_id, ""),
+            feedback.get(r.id),
+            history_of.get(str(r.id), []),
+        )
+        for r in sorted(registrations, key=lambda r: r.registered_at)
+    ]
+
+
+# correcting a registrant's name and contacts -----------------------------------------------------
+
+#: What a correction may change: the registrant's own details (not their role or town, which
+#: the figures count, nor the place, which is a seat).
+CORRECTABLE = ("name", "name_kana", "organisation", "email", "phone")
+
+
+@dataclass(frozen=True)
+class ContactCorrection:
+    reason: str | None
+    name: str | None = None
+    name_kana: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactsCorrected:
+    registration: Registration
+    keys: Identity
+    changes: dict[str, dict[str, str | None]]
+
+
+def correct_contacts(registration: Registration, fix: ContactCorrection) -> ContactsCorrected:
+    """The registration with its name and contacts corrected, what changed (old → new), and
+    its new matching keys. A correction says why and changes something; an empty string
+    clears an optional field (not the name, nor both contacts)."""
+    if not fix.reason or not fix.reason.strip():
+        raise Unprocessable(
+            "訂正の理由を入力してください",
+            en="say why it is corrected",
+            fields={"reason": Message("訂正の理由を入力してください", "required")},
+        )
+    changes: dict[str, dict[str, str | None]] = {}
+    values: dict[str, str | None] = {}
+    for name in CORRECTABLE:
+        wanted = getattr(fix, name)
+        if wanted is None:
+            continue
+        value = wanted.strip() or None
+        if value != getattr(registration, name):
+            changes[name] = {"old": getattr(registration, name), "new": value}
+            values[name] = value
+    corrected = replace(registration, **values)  # type: ignore[arg-type]
+    if not changes:
+        raise Unprocessable(
+            "訂正する項目がありません（今の内容と同じです）",
+            en="nothing to correct: the values are those on file",
+        )
+    keys = identity(corrected.name or "", corrected.email, corrected.phone)
+    return ContactsCorrected(corrected, keys, changes)
