@@ -47,7 +47,8 @@ RAW_LATENCY = Topic("bench.raw.latency", "raw aiokafka baseline", partitions=6)
 RAW_TOPICS = [RAW_THROUGHPUT, RAW_LATENCY]
 EVENTS = Topic("tosei.bench.samples", "pipeline benchmark events", partitions=6)
 PAYLOAD_BYTES = 500
-HANDLER_INSERT = os.environ.get("TOSEI_BENCH_HANDLER_INSERT") == "1"
+#: The consumer's handler effect, switched by the parent between runs (see ``ConsumerProcess``).
+HANDLER = {"insert": False}
 
 
 class BenchSample(Event):
@@ -65,7 +66,7 @@ class BenchSample(Event):
 async def record_sample(ctx: HandlerContext, event: BenchSample) -> None:
     """With --handler-insert the handler adds one row per event, as a simple domain effect does;
     without it the effect is the inbox row alone, which measures the plumbing."""
-    if HANDLER_INSERT:
+    if HANDLER["insert"]:
         await ctx.conn.execute("INSERT INTO samples (n) VALUES ($1)", event.n)
 
 
@@ -138,6 +139,10 @@ async def _consume(pipe: Connection, mode: str, bootstrap: str, database_url: st
         request = await loop.run_in_executor(None, pipe.recv)
         if request is None:
             break
+        if isinstance(request, tuple):  # ("insert", bool): the handler's effect from now on
+            HANDLER["insert"] = bool(request[1])
+            pipe.send("ok")
+            continue
         expected = int(request)
         while len(done) < expected:  # noqa: ASYNC110 - polled across a process boundary
             await asyncio.sleep(0.01)
@@ -183,6 +188,12 @@ class ConsumerProcess:
         result: dict[str, float] = self.pipe.recv()
         return result
 
+    def handler_inserts(self, insert: bool) -> None:
+        """From now on the handler adds one row per event (True) or only the inbox row."""
+        self.pipe.send(("insert", insert))
+        if not self.pipe.poll(30) or self.pipe.recv() != "ok":
+            raise RuntimeError("the consumer did not switch its handler")
+
     def close(self) -> None:
         self.pipe.send(None)
         self.process.join(30)
@@ -223,7 +234,7 @@ async def _at_rate(rate: int, total: int, action: Callable[[int], Awaitable[None
 
 
 async def raw_throughput(
-    bootstrap: str, consumer: ConsumerProcess, count: int
+    bootstrap: str, consumer: ConsumerProcess, count: int, tag: str
 ) -> tuple[float, float]:
     """Produce ``count`` messages as fast as aiokafka can; return produce and end-to-end msg/s."""
     value = b"x" * PAYLOAD_BYTES
@@ -233,7 +244,8 @@ async def raw_throughput(
     await producer.start()
     started = time.time()
     futures = [
-        await producer.send(RAW_THROUGHPUT.name, value, key=f"t{n}".encode()) for n in range(count)
+        await producer.send(RAW_THROUGHPUT.name, value, key=f"t{tag}-{n}".encode())
+        for n in range(count)
     ]
     await asyncio.gather(*futures)
     produced = time.time()
@@ -243,7 +255,7 @@ async def raw_throughput(
 
 
 async def raw_latency(
-    bootstrap: str, consumer: ConsumerProcess, rate: int, seconds: float
+    bootstrap: str, consumer: ConsumerProcess, rate: int, seconds: float, tag: str
 ) -> Figures:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0)
     await producer.start()
@@ -251,7 +263,7 @@ async def raw_latency(
     total = int(rate * seconds)
 
     async def send(n: int) -> None:
-        key = f"l{n}"
+        key = f"l{tag}-{n}"
         sent_at[key] = time.time()
         await producer.send(RAW_LATENCY.name, b"x" * PAYLOAD_BYTES, key=key.encode())
 
@@ -326,23 +338,62 @@ def _latency_figures(rate: int, started: dict[str, float], done: dict[str, float
     )
 
 
+# the run: repetitions, each pairing a raw figure with the pipeline's, minutes apart ---------------
+
+
+@dataclass
+class Row:
+    """One line of the report: per repetition a raw figure, a pipeline figure, or both."""
+
+    label: str
+    raw: list[float]
+    pipeline: list[float]
+    fmt: str = ",.0f"
+
+    def ratios(self) -> list[float]:
+        return [p / max(r, 1e-9) for r, p in zip(self.raw, self.pipeline, strict=False)]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def spread(values: list[float], fmt: str) -> str:
+    """``median (min–max)``, or the single value of a single repetition."""
+    if not values:
+        return ""
+    if len(values) == 1:
+        return format(values[0], fmt)
+    return f"{median(values):{fmt}} ({min(values):{fmt}}–{max(values):{fmt}})"
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--reps", type=int, default=5, help="repetitions of every measurement")
     parser.add_argument("--events", type=int, default=30_000, help="messages per throughput run")
     parser.add_argument("--rate", type=int, default=1_000, help="events/s for the latency runs")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each latency run")
     parser.add_argument("--per-tx", type=int, default=100, help="events per producing transaction")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--json", action="store_true", help="print every repetition as JSON too")
+    parser.add_argument(
+        "--handlers",
+        choices=("both", "inbox", "insert"),
+        default="both",
+        help="the consumer's handler effect in the throughput runs: the inbox row alone "
+        "(the plumbing), one more row per event (a simple domain effect), or both (default)",
+    )
     parser.add_argument(
         "--handler-insert",
-        action="store_true",
-        help="the consumer's handler inserts one row per event (default: inbox row only)",
+        action="store_const",
+        const="insert",
+        dest="handlers",
+        help="the same as --handlers insert",
     )
     args = parser.parse_args()
-    if args.handler_insert:
-        os.environ["TOSEI_BENCH_HANDLER_INSERT"] = "1"  # read by the consumer process
 
     data_dir = Path(tempfile.mkdtemp(prefix="tosei-bench-"))
     broker = TansuBroker(free_port(), data_dir / "tansu.log")
@@ -352,22 +403,14 @@ async def main() -> int:
     admin = await asyncpg.connect(server.url)
     await admin.execute(f'CREATE DATABASE "{name}"')
     database_url = with_database(server.url, name)
+    runs: list[dict[str, float]] = []
     try:
         await ensure_topics(broker.bootstrap, RAW_TOPICS)
         print(
-            f"broker {broker.bootstrap} (Tansu), database {server.origin}, {os.cpu_count()} cores",
+            f"broker {broker.bootstrap} (Tansu), database {server.origin}, {os.cpu_count()} cores; "
+            f"{args.reps} repetitions",
             flush=True,
         )
-
-        raw_consumer = ConsumerProcess("raw", broker.bootstrap, database_url)
-        try:
-            print(f"raw aiokafka: {args.events} × {PAYLOAD_BYTES} B produce→consume …", flush=True)
-            raw_produce, raw_e2e = await raw_throughput(broker.bootstrap, raw_consumer, args.events)
-            print(f"raw aiokafka: latency at {args.rate}/s for {args.seconds:.0f}s …", flush=True)
-            raw_lat = await raw_latency(broker.bootstrap, raw_consumer, args.rate, args.seconds)
-        finally:
-            raw_consumer.close()
-
         settings = Settings(db_pool_max=10, log_level="WARNING")
         producer = Runtime(
             bench_spec("bench_producer", consume=False),
@@ -377,15 +420,21 @@ async def main() -> int:
         )
         await producer.start()
         await producer.wait_connected()
+        raw_consumer = ConsumerProcess("raw", broker.bootstrap, database_url)
         consumer = ConsumerProcess("pipeline", broker.bootstrap, database_url)
         try:
-            await pipeline_throughput(producer, consumer, 500, args.per_tx)  # warm up
-            print(f"pipeline: {args.events} events outbox→relay→consumer→inbox …", flush=True)
-            pipe = await pipeline_throughput(producer, consumer, args.events, args.per_tx)
-            print(f"pipeline: latency at {args.rate}/s for {args.seconds:.0f}s …", flush=True)
-            pipe_lat = await pipeline_latency(producer, consumer, args.rate, args.seconds)
+            # warm up both: the first runs pay for connections, metadata and first fetches
+            await raw_throughput(broker.bootstrap, raw_consumer, 2000, "warm")
+            await pipeline_throughput(producer, consumer, 500, args.per_tx)
+            for rep in range(args.reps):
+                runs.append(
+                    await one_repetition(
+                        args, rep, broker.bootstrap, producer, consumer, raw_consumer
+                    )
+                )
         finally:
             consumer.close()
+            raw_consumer.close()
             await producer.stop()
     finally:
         broker.stop()
@@ -393,63 +442,91 @@ async def main() -> int:
         await admin.close()
         server.stop()
 
-    report(args.rate, raw_produce, raw_e2e, raw_lat, pipe, pipe_lat, as_json=args.json)
+    report(args, runs)
     return 0
 
 
-def report(
-    rate: int,
-    raw_produce: float,
-    raw_e2e: float,
-    raw_lat: Figures,
-    pipe: Figures,
-    pipe_lat: Figures,
-    *,
-    as_json: bool,
-) -> None:
-    ratio = pipe.throughput / raw_e2e
-    print()
-    print(f"{'':30}{'raw aiokafka':>14}{'pipeline':>12}{'pipeline/raw':>14}")
-    print(f"{'produce msg/s':30}{raw_produce:>14,.0f}")
-    print(f"{'produce→consume msg/s':30}{raw_e2e:>14,.0f}{pipe.throughput:>12,.0f}{ratio:>14.2f}")
-    for label, raw_ms, pipe_ms in (
-        ("p50", raw_lat.p50_ms, pipe_lat.p50_ms),
-        ("p99", raw_lat.p99_ms, pipe_lat.p99_ms),
-    ):
-        print(
-            f"{label + ' latency ms @ ' + str(rate) + '/s':30}{raw_ms:>14.1f}{pipe_ms:>12.1f}"
-            f"{pipe_ms / max(raw_ms, 1e-9):>14.1f}"
-        )
-    print(f"{'  of which insert→acknowledged':30}{'':14}{pipe_lat.relay_p50_ms:>12.1f}  (p50)")
-    print(f"{'':30}{'':14}{pipe_lat.relay_p99_ms:>12.1f}  (p99)")
+async def one_repetition(
+    args: argparse.Namespace,
+    rep: int,
+    bootstrap: str,
+    producer: Runtime,
+    consumer: ConsumerProcess,
+    raw_consumer: ConsumerProcess,
+) -> dict[str, float]:
+    """Every measurement once, each pipeline figure right after the raw one it is divided by."""
+    run: dict[str, float] = {}
+    say = f"[{rep + 1}/{args.reps}]"
+    print(f"{say} throughput, {args.events} × {PAYLOAD_BYTES} B …", flush=True)
+    run["raw_produce"], run["raw_e2e"] = await raw_throughput(
+        bootstrap, raw_consumer, args.events, str(rep)
+    )
+    for insert in (False, True):
+        if args.handlers == ("inbox" if insert else "insert"):
+            continue
+        consumer.handler_inserts(insert)
+        figures = await pipeline_throughput(producer, consumer, args.events, args.per_tx)
+        run["pipe_insert_e2e" if insert else "pipe_e2e"] = figures.throughput
+    consumer.handler_inserts(False)
+    print(f"{say} latency at {args.rate}/s for {args.seconds:.0f}s …", flush=True)
+    raw_lat = await raw_latency(bootstrap, raw_consumer, args.rate, args.seconds, str(rep))
+    pipe_lat = await pipeline_latency(producer, consumer, args.rate, args.seconds)
+    run.update(
+        raw_p50=raw_lat.p50_ms,
+        raw_p99=raw_lat.p99_ms,
+        pipe_p50=pipe_lat.p50_ms,
+        pipe_p99=pipe_lat.p99_ms,
+        relay_p50=pipe_lat.relay_p50_ms,
+        relay_p99=pipe_lat.relay_p99_ms,
+    )
+    return run
+
+
+def report(args: argparse.Namespace, runs: list[dict[str, float]]) -> None:
+    def col(key: str) -> list[float]:
+        return [run[key] for run in runs if key in run]
+
+    rate = args.rate
+    rows = [
+        Row("produce msg/s", col("raw_produce"), []),
+        Row("produce→consume msg/s", col("raw_e2e"), col("pipe_e2e")),
+        Row("… with one insert per event", col("raw_e2e"), col("pipe_insert_e2e")),
+        Row(f"p50 latency ms at {rate}/s", col("raw_p50"), col("pipe_p50"), fmt=".1f"),
+        Row(f"p99 latency ms at {rate}/s", col("raw_p99"), col("pipe_p99"), fmt=".1f"),
+        Row("… of which insert→acknowledged p50", [], col("relay_p50"), fmt=".1f"),
+        Row("… of which insert→acknowledged p99", [], col("relay_p99"), fmt=".1f"),
+    ]
     print()
     print(
-        f"goal: pipeline throughput ≥ 1/3 of raw produce→consume: {ratio:.2f} "
-        f"({'met' if ratio >= 1 / 3 else 'NOT met'})"
+        f"median (min–max) of {len(runs)} repetitions; ratios are per repetition, then the median"
     )
-    print(
-        f"goal: pipeline p99 < 50 ms at {rate}/s: {pipe_lat.p99_ms:.1f} ms "
-        f"({'met' if pipe_lat.p99_ms < 50 else 'NOT met'})"
-    )
-    if as_json:
+    print()
+    print("|  | raw aiokafka | pipeline | pipeline / raw |")
+    print("|---|---:|---:|---:|")
+    for row in rows:
+        if not row.raw and not row.pipeline:
+            continue
+        ratios = row.ratios() if row.raw and row.pipeline else []
         print(
-            json.dumps(
-                {
-                    "raw": {
-                        "produce": raw_produce,
-                        "produce_consume": raw_e2e,
-                        "p50_ms": raw_lat.p50_ms,
-                        "p99_ms": raw_lat.p99_ms,
-                    },
-                    "pipeline": {
-                        "produce_consume": pipe.throughput,
-                        "p50_ms": pipe_lat.p50_ms,
-                        "p99_ms": pipe_lat.p99_ms,
-                    },
-                    "throughput_ratio": ratio,
-                }
-            )
+            f"| {row.label} | {spread(row.raw, row.fmt)} | {spread(row.pipeline, row.fmt)} "
+            f"| {spread(ratios, '.2f')} |"
         )
+    print()
+    goals: list[tuple[str, bool]] = []
+    if col("pipe_e2e"):
+        ratio = median(rows[1].ratios())
+        goals.append((f"throughput ≥ 1/3 of raw produce→consume: {ratio:.2f}", ratio >= 1 / 3))
+    if col("pipe_insert_e2e"):
+        ratio = median(rows[2].ratios())
+        goals.append((f"with one insert per event ≥ 1/5 of raw: {ratio:.2f}", ratio >= 1 / 5))
+    p99_ratio = median(rows[4].ratios())
+    worst = max(col("pipe_p99"))
+    goals.append((f"p99 at {rate}/s ≤ 2 × raw p99: {p99_ratio:.2f}", p99_ratio <= 2.0))
+    goals.append((f"p99 at {rate}/s < 50 ms in every repetition: worst {worst:.1f} ms", worst < 50))
+    for text, met in goals:
+        print(f"goal: {text} ({'met' if met else 'NOT met'})")
+    if args.json:
+        print(json.dumps({"repetitions": runs}))
 
 
 if __name__ == "__main__":
