@@ -21,7 +21,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,7 +34,7 @@ from pydantic import Field
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tosei_common.devtools.devstack import TansuBroker, free_port, resolve_database
-from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.consumer import BatchContext, BatchHandler, Delivery
 from tosei_common.platform.db import with_database
 from tosei_common.platform.events import Envelope, Event
 from tosei_common.platform.service import Runtime, ServiceSpec
@@ -63,11 +63,14 @@ class BenchSample(Event):
     padding: str = Field(default="")
 
 
-async def record_sample(ctx: HandlerContext, event: BenchSample) -> None:
-    """With --handler-insert the handler adds one row per event, as a simple domain effect does;
-    without it the effect is the inbox row alone, which measures the plumbing."""
+async def record_samples(ctx: BatchContext, deliveries: Sequence[Delivery]) -> None:
+    """With the insert effect the handler adds one row per event, as a simple domain effect does,
+    all of a batch's rows in one statement (a batch handler); without it the effect is the inbox
+    row alone, which measures the plumbing."""
     if HANDLER["insert"]:
-        await ctx.conn.execute("INSERT INTO samples (n) VALUES ($1)", event.n)
+        await ctx.conn.execute(
+            "INSERT INTO samples (n) SELECT unnest($1::int[])", [d.event.n for d in deliveries]
+        )
 
 
 def bench_spec(name: str, *, consume: bool) -> ServiceSpec:
@@ -77,7 +80,7 @@ def bench_spec(name: str, *, consume: bool) -> ServiceSpec:
         description="benchmark",
         migrations_package="bench.migrations",
         publishes=(BenchSample,),
-        handlers={BenchSample: record_sample} if consume else {},
+        handlers={BenchSample: BatchHandler(record_samples)} if consume else {},
     )
 
 

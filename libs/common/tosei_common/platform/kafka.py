@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -17,7 +18,7 @@ from faststream.middlewares import AckPolicy
 
 from tosei_common.platform.consumer import BatchProcessor, DeadLetter, Record, Unavailable
 from tosei_common.platform.metrics import PipelineMetrics
-from tosei_common.platform.outbox import OutboxRow
+from tosei_common.platform.outbox import Acknowledgements, OutboxRow
 from tosei_common.platform.settings import Settings
 from tosei_common.platform.topics import Topic
 
@@ -84,8 +85,9 @@ class RelayProducer:
             self._started = False
             await self._producer.stop()
 
-    async def send(self, rows: Sequence[OutboxRow]) -> list[BaseException | None]:
-        """Send every row, then wait for every acknowledgement; per row None or its error."""
+    async def send(self, rows: Sequence[OutboxRow]) -> Awaitable[Acknowledgements]:
+        """Hand every row to the producer, in order; return what waits for the acknowledgements
+        (per row None or its error), so the relay can read the next batch meanwhile."""
         futures: list[asyncio.Future[Any] | BaseException] = []
         for row in rows:
             try:
@@ -99,18 +101,22 @@ class RelayProducer:
                 )
             except Exception as exc:
                 futures.append(exc)
-        results: list[BaseException | None] = []
-        for future in futures:
-            if isinstance(future, BaseException):
-                results.append(future)
-                continue
-            try:
-                await future
-            except Exception as exc:
-                results.append(exc)
-            else:
-                results.append(None)
-        return results
+        return _acknowledgements(futures)
+
+
+async def _acknowledgements(futures: list[asyncio.Future[Any] | BaseException]) -> Acknowledgements:
+    results: Acknowledgements = []
+    for future in futures:
+        if isinstance(future, BaseException):
+            results.append(future)
+            continue
+        try:
+            await future
+        except Exception as exc:
+            results.append(exc)
+        else:
+            results.append(None)
+    return results
 
 
 def dead_letter_sender(broker: KafkaBroker, consumer_name: str) -> Any:
@@ -147,6 +153,7 @@ class EventSubscription:
         self._pause_s = 0.0
         self._subscriber: Any = None
         self._lag_labels: set[tuple[str, str]] = set()
+        self.committer = OffsetCommitter(group_id)
 
     def attach(self, broker: KafkaBroker) -> None:
         """Register the subscriber on the broker; it starts with the broker."""
@@ -195,7 +202,9 @@ class EventSubscription:
                 consumer.resume(*[tp for tp in paused if tp in consumer.assignment()])
             return
         self._pause_s = 0.0
-        await consumer.commit(_next_offsets(records))
+        # The batch's effects are committed: its offsets may go, without holding up the next
+        # batch for the broker's answer.
+        self.committer.commit(consumer, _next_offsets(records))
         for topic, count in Counter(r.topic for r in records).items():
             self.metrics.consumer_records.labels(topic=topic).inc(count)
 
@@ -227,6 +236,83 @@ class EventSubscription:
         for topic, partition in self._lag_labels - labels:
             self.metrics.consumer_lag.remove(topic, partition)
         self._lag_labels = labels
+
+
+class OffsetCommitter:
+    """The one task that commits a subscriber's offsets, in the background.
+
+    ``commit`` only records the newest offset per partition and returns; the task sends what has
+    gathered, one commit request at a time, so batches are handled while a commit is on its way
+    and a commit request covers every batch handled since the last one. Offsets only ever move
+    forward here, and only offsets whose batch's transaction has committed are given to it. A
+    commit that fails (a rebalance took the partition, the broker is away) is retried with the
+    newer offsets that came in since, for the partitions still owned; what is never committed
+    is read again by the next owner, and the inbox absorbs the repeat.
+    """
+
+    def __init__(self, group_id: str) -> None:
+        self.group_id = group_id
+        self._pending: dict[TopicPartition, int] = {}
+        self._consumer: AIOKafkaConsumer | None = None
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
+
+    def commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+        """Commit ``offsets`` soon (each the next offset to read on its partition)."""
+        self._consumer = consumer
+        for tp, offset in offsets.items():
+            self._pending[tp] = max(self._pending.get(tp, offset), offset)
+        self._idle.clear()
+        self._wake.set()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name=f"{self.group_id}-commits")
+
+    async def flush(self, timeout: float = 5.0) -> None:
+        """Wait until what was given is committed (or ``timeout`` passed)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+
+    async def stop(self) -> None:
+        """Stop committing (after the consumer stopped: what is left cannot be committed)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            consumer, offsets = self._consumer, self._pending
+            self._pending = {}
+            if consumer is not None:
+                owned = consumer.assignment()
+                offsets = {tp: o for tp, o in offsets.items() if tp in owned}
+            if consumer is None or not offsets:
+                self._settle()
+                continue
+            try:
+                await consumer.commit(offsets)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                log.warning("%s: committing offsets failed (%s); retrying", self.group_id, exc)
+                for tp, offset in offsets.items():
+                    self._pending[tp] = max(self._pending.get(tp, offset), offset)
+                self._wake.set()
+                await asyncio.sleep(min(5.0, 0.1 * 2**failures))
+                continue
+            failures = 0
+            self._settle()
+
+    def _settle(self) -> None:
+        if not self._pending:
+            self._idle.set()
 
 
 async def _skip_decoding(_: Any) -> None:

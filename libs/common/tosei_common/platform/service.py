@@ -401,6 +401,10 @@ class Runtime:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self._background.clear()
+        if self.subscription is not None:
+            # Commit what was handled; a batch finishing after this is read again by the next
+            # member of the group (the inbox absorbs the repeat), as after a crash.
+            await self.subscription.committer.flush()
         if self.relay is not None:
             await self.relay.stop()
         if self.relay_producer is not None:
@@ -408,6 +412,8 @@ class Runtime:
                 await self.relay_producer.stop()
         with contextlib.suppress(Exception):
             await self.broker.stop()
+        if self.subscription is not None:
+            await self.subscription.committer.stop()
         await self.close_database()
 
     async def refresh_metrics(self) -> None:
