@@ -21,8 +21,10 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import ClassVar
@@ -33,10 +35,13 @@ from pydantic import Field
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tosei_caseflow.app import SERVICE as CASEFLOW
+from tosei_common.catalogue.intake import BusinessStage, CaseOpened, Category, Channel, Origin
 from tosei_common.devtools.devstack import TansuBroker, free_port, resolve_database
 from tosei_common.platform.consumer import BatchContext, BatchHandler, Delivery
 from tosei_common.platform.db import with_database
-from tosei_common.platform.events import Envelope, Event
+from tosei_common.platform.events import Envelope, Event, source_of
+from tosei_common.platform.replay import replay_service
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_common.platform.settings import Settings
 from tosei_common.platform.topic_setup import ensure_topics
@@ -341,6 +346,81 @@ def _latency_figures(rate: int, started: dict[str, float], done: dict[str, float
     )
 
 
+# replay: tosei replay caseflow --into … over case.opened events ------------------------------
+
+
+async def produce_cases_opened(bootstrap: str, count: int) -> None:
+    """``count`` case.opened events on intake's topic, as intake publishes them."""
+    await ensure_topics(bootstrap, [CaseOpened.topic])
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_batch_size=256 * 1024
+    )
+    await producer.start()
+    source = source_of("intake")
+    opened = datetime(2026, 4, 1, tzinfo=UTC)
+    try:
+        futures = []
+        for n in range(count):
+            event = CaseOpened(
+                case_id=uuid.uuid4(),
+                client_id=uuid.uuid4(),
+                municipality=("022012", "023019", "023035", "023043", "023078")[n % 5],
+                stage=list(BusinessStage)[n % len(BusinessStage)],
+                categories=[list(Category)[n % len(Category)]],
+                channel=list(Channel)[n % len(Channel)],
+                origin=Origin.NEW_DESK,
+                consent_to_share=n % 2 == 0,
+                opened_at=opened + timedelta(minutes=n),
+            )
+            envelope = Envelope.wrap(event, source=source, time=event.opened_at)
+            futures.append(
+                await producer.send(
+                    CaseOpened.topic.name,
+                    envelope.data,
+                    key=envelope.subject.encode(),
+                    headers=envelope.headers(),
+                )
+            )
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def raw_read(bootstrap: str, topic: str, count: int) -> float:
+    """Records/s of a plain aiokafka consumer reading ``count`` records of ``topic``."""
+    started = time.perf_counter()
+    consumer = await _assigned_consumer(bootstrap, topic)
+    read = 0
+    try:
+        while read < count:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=5000)
+            read += sum(len(records) for records in batch.values())
+    finally:
+        await consumer.stop()
+    return count / (time.perf_counter() - started)
+
+
+async def replay_caseflow(bootstrap: str, database_url: str, count: int) -> dict[str, float]:
+    """``tosei replay caseflow --into bench_caseflow_replay``: records/s over the whole command
+    and the seconds it spent after the last record making sure the topics had nothing more."""
+    said: list[str] = []
+    started = time.perf_counter()
+    code = await replay_service(
+        CASEFLOW,
+        Settings(log_level="WARNING"),
+        database_url=database_url,
+        kafka_bootstrap=bootstrap,
+        into="bench_caseflow_replay",
+        out=said.append,
+    )
+    took = time.perf_counter() - started
+    replayed = next(line for line in said if line.startswith("replayed "))
+    ending = next(line for line in said if "making sure" in line)
+    if code != 0 or int(replayed.split()[1]) != count:
+        raise RuntimeError(f"the replay did not read {count} records: {said}")
+    return {"replay": count / took, "replay_ending_s": float(ending.split()[1].rstrip("s"))}
+
+
 # the run: repetitions, each pairing a raw figure with the pipeline's, minutes apart ---------------
 
 
@@ -382,6 +462,12 @@ async def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each latency run")
     parser.add_argument("--per-tx", type=int, default=100, help="events per producing transaction")
     parser.add_argument("--json", action="store_true", help="print every repetition as JSON too")
+    parser.add_argument(
+        "--replay-records",
+        type=int,
+        default=100_000,
+        help="case.opened events for the replay runs (0: no replay runs)",
+    )
     parser.add_argument(
         "--handlers",
         choices=("both", "inbox", "insert"),
@@ -429,6 +515,9 @@ async def main() -> int:
             # warm up both: the first runs pay for connections, metadata and first fetches
             await raw_throughput(broker.bootstrap, raw_consumer, 2000, "warm")
             await pipeline_throughput(producer, consumer, 500, args.per_tx)
+            if args.replay_records:
+                print(f"{args.replay_records} case.opened events for the replay …", flush=True)
+                await produce_cases_opened(broker.bootstrap, args.replay_records)
             for rep in range(args.reps):
                 runs.append(
                     await one_repetition(
@@ -482,6 +571,10 @@ async def one_repetition(
         relay_p50=pipe_lat.relay_p50_ms,
         relay_p99=pipe_lat.relay_p99_ms,
     )
+    if args.replay_records:
+        print(f"{say} replay of {args.replay_records} case.opened into caseflow …", flush=True)
+        run["raw_read"] = await raw_read(bootstrap, CaseOpened.topic.name, args.replay_records)
+        run.update(await replay_caseflow(bootstrap, producer.database_url, args.replay_records))
     return run
 
 
@@ -498,6 +591,12 @@ def report(args: argparse.Namespace, runs: list[dict[str, float]]) -> None:
         Row(f"p99 latency ms at {rate}/s", col("raw_p99"), col("pipe_p99"), fmt=".1f"),
         Row("… of which insert→acknowledged p50", [], col("relay_p50"), fmt=".1f"),
         Row("… of which insert→acknowledged p99", [], col("relay_p99"), fmt=".1f"),
+        Row(
+            f"replay caseflow, {args.replay_records:,} case.opened: records/s",
+            col("raw_read"),
+            col("replay"),
+        ),
+        Row("… of which s after the last record", [], col("replay_ending_s"), fmt=".2f"),
     ]
     print()
     print(
@@ -526,6 +625,9 @@ def report(args: argparse.Namespace, runs: list[dict[str, float]]) -> None:
     worst = max(col("pipe_p99"))
     goals.append((f"p99 at {rate}/s ≤ 2 × raw p99: {p99_ratio:.2f}", p99_ratio <= 2.0))
     goals.append((f"p99 at {rate}/s < 50 ms in every repetition: worst {worst:.1f} ms", worst < 50))
+    if col("replay"):
+        slowest = min(col("replay"))
+        goals.append((f"replay ≥ 20,000 records/s: slowest {slowest:,.0f}", slowest >= 20_000))
     for text, met in goals:
         print(f"goal: {text} ({'met' if met else 'NOT met'})")
     if args.json:

@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -335,6 +336,16 @@ def _next_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:
     return last
 
 
+@dataclass
+class ReplayRead:
+    """What one ``replay_topics`` read: records handled, seconds in all, and of those the
+    seconds spent after the last record making sure nothing more was there."""
+
+    records: int = 0
+    seconds: float = 0.0
+    ending_s: float = 0.0
+
+
 async def replay_topics(
     processor: BatchProcessor,
     bootstrap: str,
@@ -342,20 +353,30 @@ async def replay_topics(
     *,
     progress: Any = None,
     quiet_ms: int = 1000,
-) -> int:
+    max_records: int = 5000,
+) -> ReplayRead:
     """Feed every record of ``topics``, from the beginning up to now, through ``processor``.
 
     No consumer group is used and nothing is committed: the live consumer's position is untouched.
     "Now" is the moment the replay began: records produced later are left for the live consumer.
-    The end is found by reading until a poll of ``quiet_ms`` brings nothing (the Tansu broker's
-    ListOffsets answer undercounts batched partitions, so end offsets are not trusted).
-    Returns the number of records handled.
+    A partition is read to its end when the consumer's position reaches the high watermark its
+    last fetch reported, or it brought a record produced after the replay began (the broker's
+    ListOffsets answer is not used: Tansu's undercounts batched partitions). Should the fetches
+    say nothing of a partition, a poll of ``quiet_ms`` that brings nothing ends the read (the
+    only end there was before: it cost ``quiet_ms`` per replay).
     """
+    began = time.monotonic()
     started_ms = int(time.time() * 1000)
+    read = ReplayRead()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, fetch_max_wait_ms=50
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        fetch_max_wait_ms=50,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
     )
     await consumer.start()
+    last_record = began
     try:
         await consumer.topics()  # fetch metadata
         partitions = [
@@ -364,31 +385,49 @@ async def replay_topics(
             for p in sorted(consumer.partitions_for_topic(t.name) or ())
         ]
         if not partitions:
-            return 0
+            return read
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        read = 0
-        while True:
-            batch = await consumer.getmany(timeout_ms=quiet_ms, max_records=1000)
+        reading = set(partitions)
+        while reading:
+            batch = await consumer.getmany(timeout_ms=quiet_ms, max_records=max_records)
             if not batch:
-                return read
-            records: list[Record] = [
-                r for items in batch.values() for r in items if r.timestamp <= started_ms
-            ]
+                break
+            records: list[Record] = []
+            for tp, items in batch.items():
+                before = [r for r in items if r.timestamp <= started_ms]
+                records += before
+                if len(before) < len(items):
+                    reading.discard(tp)  # the rest of it came after the replay began
+            reading -= {tp for tp in reading if await _at_end(consumer, tp)}
             if not records:
                 continue
-            while True:
-                try:
-                    await processor.process(records)
-                    break
-                except Unavailable as exc:
-                    log.warning("replay paused: %s", exc)
-                    await asyncio.sleep(1.0)
-            read += len(records)
+            await _process_until_done(processor, records)
+            read.records += len(records)
+            last_record = time.monotonic()
             if progress is not None:
-                progress(read)
+                progress(read.records)
     finally:
         await consumer.stop()
+        read.seconds = time.monotonic() - began
+        read.ending_s = time.monotonic() - last_record if read.records else read.seconds
+    return read
+
+
+async def _process_until_done(processor: BatchProcessor, records: list[Record]) -> None:
+    """Process the records, waiting out a database that is away for as long as it takes."""
+    while True:
+        try:
+            await processor.process(records)
+            return
+        except Unavailable as exc:
+            log.warning("replay paused: %s", exc)
+            await asyncio.sleep(1.0)
+
+
+async def _at_end(consumer: AIOKafkaConsumer, tp: TopicPartition) -> bool:
+    highwater = consumer.highwater(tp)
+    return highwater is not None and await consumer.position(tp) >= highwater
 
 
 #: A consumer group's position on one partition: (topic, partition) → the next offset to read.
