@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.partitioner import DefaultPartitioner
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.kafka import Topic as FastStreamTopic
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -58,11 +59,13 @@ def create_broker(
 
 
 class RelayProducer:
-    """The outbox relay's own aiokafka producer.
+    """The outbox relay's own aiokafka producer, which sends rows as record batches.
 
     Publishing each row through FastStream's ``publish`` cost about 60 µs of command objects and
-    middleware per event, three times the send itself, and capped the relay near 18,000 events/s;
-    the relay counts what it publishes in its own metrics instead.
+    middleware per event, three times the send itself; aiokafka's own ``send`` still costs a
+    future, a partitioner call and an accumulator lookup per record. The relay builds one record
+    batch per partition instead (the partition chosen by the same partitioner that ``send`` uses,
+    so a key lands where any other producer puts it) and gets one acknowledgement per batch.
     """
 
     def __init__(self, bootstrap: str, *, client_id: str, request_timeout_ms: int) -> None:
@@ -75,6 +78,7 @@ class RelayProducer:
             max_batch_size=256 * 1024,
             request_timeout_ms=request_timeout_ms,
         )
+        self._partitioner = DefaultPartitioner()
         self._started = False
 
     async def start(self) -> None:
@@ -89,34 +93,79 @@ class RelayProducer:
     async def send(self, rows: Sequence[OutboxRow]) -> Awaitable[Acknowledgements]:
         """Hand every row to the producer, in order; return what waits for the acknowledgements
         (per row None or its error), so the relay can read the next batch meanwhile."""
-        futures: list[asyncio.Future[Any] | BaseException] = []
-        for row in rows:
+        results: list[BaseException | None] = [None] * len(rows)
+        waiting: list[tuple[asyncio.Future[Any], list[int]]] = []
+        for (topic, partition), indexes in (await self._by_partition(rows, results)).items():
+            batch, in_batch = self._producer.create_batch(), []
+            for i in indexes:
+                if _append(batch, rows[i]):
+                    in_batch.append(i)
+                    continue
+                # the batch is full: send it and start the next one with this row
+                waiting.append(await self._send_batch(batch, topic, partition, in_batch))
+                batch, in_batch = self._producer.create_batch(), [i]
+                if not _append(batch, rows[i]):
+                    results[i] = ValueError(f"outbox row {rows[i].seq} is too large to send")
+                    in_batch = []
+            if in_batch:
+                waiting.append(await self._send_batch(batch, topic, partition, in_batch))
+        return _acknowledgements(waiting, results)
+
+    async def _by_partition(
+        self, rows: Sequence[OutboxRow], results: list[BaseException | None]
+    ) -> dict[tuple[str, int], list[int]]:
+        """The rows' indexes per (topic, partition), each list in the rows' order."""
+        partitions: dict[str, list[int]] = {}
+        grouped: dict[tuple[str, int], list[int]] = {}
+        for i, row in enumerate(rows):
             try:
-                futures.append(
-                    await self._producer.send(
-                        row.topic,
-                        row.envelope.data,
-                        key=row.key.encode(),
-                        headers=row.envelope.headers(),
-                    )
-                )
+                if row.topic not in partitions:
+                    partitions[row.topic] = list(await self._producer.partitions_for(row.topic))
+                known = partitions[row.topic]
+                partition = self._partitioner(row.key.encode(), known, known)
             except Exception as exc:
-                futures.append(exc)
-        return _acknowledgements(futures)
+                results[i] = exc
+                continue
+            grouped.setdefault((row.topic, partition), []).append(i)
+        return grouped
+
+    async def _send_batch(
+        self,
+        batch: Any,
+        topic: str,
+        partition: int,
+        indexes: list[int],
+    ) -> tuple[asyncio.Future[Any], list[int]]:
+        try:
+            future: asyncio.Future[Any] = await self._producer.send_batch(
+                batch, topic, partition=partition
+            )
+        except Exception as exc:
+            future = asyncio.get_running_loop().create_future()
+            future.set_exception(exc)
+        return future, indexes
 
 
-async def _acknowledgements(futures: list[asyncio.Future[Any] | BaseException]) -> Acknowledgements:
-    results: Acknowledgements = []
-    for future in futures:
-        if isinstance(future, BaseException):
-            results.append(future)
-            continue
+def _append(batch: Any, row: OutboxRow) -> bool:
+    """Add the row to the record batch; False when the batch has no room left for it."""
+    added = batch.append(
+        key=row.key.encode(),
+        value=row.envelope.data,
+        timestamp=None,
+        headers=row.envelope.headers(),
+    )
+    return added is not None
+
+
+async def _acknowledgements(
+    waiting: list[tuple[asyncio.Future[Any], list[int]]], results: list[BaseException | None]
+) -> Acknowledgements:
+    for future, indexes in waiting:
         try:
             await future
         except Exception as exc:
-            results.append(exc)
-        else:
-            results.append(None)
+            for i in indexes:
+                results[i] = exc
     return results
 
 
@@ -339,7 +388,7 @@ def _next_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:
 @dataclass
 class ReplayRead:
     """What one ``replay_topics`` read: records handled, seconds in all, and of those the
-    seconds spent after the last record making sure nothing more was there."""
+    seconds spent polling after the last record, making sure nothing more was there."""
 
     records: int = 0
     seconds: float = 0.0
@@ -362,8 +411,8 @@ async def replay_topics(
     A partition is read to its end when the consumer's position reaches the high watermark its
     last fetch reported, or it brought a record produced after the replay began (the broker's
     ListOffsets answer is not used: Tansu's undercounts batched partitions). Should the fetches
-    say nothing of a partition, a poll of ``quiet_ms`` that brings nothing ends the read (the
-    only end there was before: it cost ``quiet_ms`` per replay).
+    say nothing of a partition, ``quiet_ms`` of polls that bring nothing end the read (the only
+    end there was before: it cost ``quiet_ms`` per replay).
     """
     began = time.monotonic()
     started_ms = int(time.time() * 1000)
@@ -376,7 +425,7 @@ async def replay_topics(
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )
     await consumer.start()
-    last_record = began
+    handling: asyncio.Future[None] | None = None
     try:
         await consumer.topics()  # fetch metadata
         partitions = [
@@ -390,35 +439,60 @@ async def replay_topics(
         await consumer.seek_to_beginning(*partitions)
         reading = set(partitions)
         while reading:
-            batch = await consumer.getmany(timeout_ms=quiet_ms, max_records=max_records)
+            polled = time.monotonic()
+            batch = await consumer.getmany(timeout_ms=min(100, quiet_ms), max_records=max_records)
+            # the polls after the last record only make sure that nothing more is there
+            read.ending_s = 0.0 if batch else read.ending_s + time.monotonic() - polled
             if not batch:
-                break
-            records: list[Record] = []
-            for tp, items in batch.items():
-                before = [r for r in items if r.timestamp <= started_ms]
-                records += before
-                if len(before) < len(items):
-                    reading.discard(tp)  # the rest of it came after the replay began
+                reading -= {tp for tp in reading if await _at_end(consumer, tp)}
+                if read.ending_s * 1000 >= quiet_ms:
+                    break
+                continue
+            records = _produced_before(started_ms, batch, reading)
             reading -= {tp for tp in reading if await _at_end(consumer, tp)}
             if not records:
                 continue
-            await _process_until_done(processor, records)
+            # The next batch is fetched and unpacked while this one is in the database; a
+            # batch starts only after the one before it committed (per-key order).
+            if handling is not None:
+                await handling
             read.records += len(records)
-            last_record = time.monotonic()
-            if progress is not None:
-                progress(read.records)
+            handling = asyncio.ensure_future(
+                _process_until_done(processor, records, progress, read.records)
+            )
+        if handling is not None:
+            await handling
     finally:
+        if handling is not None and not handling.done():
+            handling.cancel()
         await consumer.stop()
         read.seconds = time.monotonic() - began
-        read.ending_s = time.monotonic() - last_record if read.records else read.seconds
     return read
 
 
-async def _process_until_done(processor: BatchProcessor, records: list[Record]) -> None:
+def _produced_before(
+    started_ms: int, batch: dict[TopicPartition, list[Any]], reading: set[TopicPartition]
+) -> list[Record]:
+    """The batch's records produced before the replay began; a partition that brought a later
+    one is no longer read (the rest of it is the live consumer's)."""
+    records: list[Record] = []
+    for tp, items in batch.items():
+        before = [r for r in items if r.timestamp <= started_ms]
+        records += before
+        if len(before) < len(items):
+            reading.discard(tp)
+    return records
+
+
+async def _process_until_done(
+    processor: BatchProcessor, records: list[Record], progress: Any, read: int
+) -> None:
     """Process the records, waiting out a database that is away for as long as it takes."""
     while True:
         try:
             await processor.process(records)
+            if progress is not None:
+                progress(read)
             return
         except Unavailable as exc:
             log.warning("replay paused: %s", exc)
