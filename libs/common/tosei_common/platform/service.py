@@ -254,13 +254,16 @@ class Runtime:
         """A connection for reads (a command's own connection when inside one)."""
         return self.pool.acquire()
 
-    async def open_database(self, application_name: str | None = None) -> None:
+    async def open_database(
+        self, application_name: str | None = None, *, durable_commits: bool = True
+    ) -> None:
         """Open the pool on the runtime's schema and bring the schema up to date."""
         self._pool = await create_pool(
             self.database_url,
             self.schema,
             self.settings,
             application_name=application_name or f"tosei-{self.spec.name}",
+            durable_commits=durable_commits,
         )
         async with self.pool.acquire() as conn:
             applied = await migrate(conn, self.schema, migrations_for(self.spec.migrations_package))
