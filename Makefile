@@ -15,7 +15,7 @@ ASYNCAPI_TOOLS := tools/asyncapi/node_modules/.installed
 # The Kubernetes version the rendered manifests are validated against.
 KUBERNETES_VERSION ?= 1.32.0
 
-.PHONY: up test reliability lint typecheck unit bench soak clean tools ops asyncapi personal-data
+.PHONY: up test reliability lint typecheck unit bench bench-felt soak clean tools ops asyncapi personal-data
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ reliability: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
+
+# Start-up, the desk's POST /consultations and case.assigned through the real services, memory.
+bench-felt: $(STAMP)
+	$(BIN)/python bench/felt.py
 
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py

@@ -11,6 +11,8 @@ import pytest
 from tests.caseflow.conftest import COORDINATOR, DESK, Desk, opened
 from tests.support.publish import publish
 from tests.support.waiting import eventually, header, read_topic
+from tosei_caseflow.db import merges
+from tosei_caseflow.handlers.projection import project_cases_opened
 from tosei_common.catalogue.caseflow import CASES
 from tosei_common.catalogue.intake import BusinessStage, Category, LegacyStatus, Origin
 from tosei_common.devtools.devstack import TansuBroker
@@ -149,3 +151,30 @@ async def test_with_no_expert_on_the_track_a_new_case_waits_in_the_queue(desk: D
     assert (await desk.case(case_id))["state"] == "open"
     queue = (await desk.client.get("/queue", headers=DESK)).json()["cases"]
     assert [c["case_id"] for c in queue] == [case_id]
+
+
+async def test_a_batch_of_case_opened_registers_each_case_once_and_for_its_surviving_client(
+    caseflow: Runtime,
+) -> None:
+    """The batch projection (a replay's and the consumer's): a case announced twice in one
+    batch is registered once, with the first event's timeline entry; a client merged into a
+    client merged in turn counts as the last survivor; a repeat of the batch registers nothing."""
+    at = caseflow.clock.now()
+    merged, middle, survivor = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    first, other = opened(client_id=merged, opened_at=at), opened(opened_at=at)
+    ids = [uuid.uuid4() for _ in range(3)]
+    batch = [(first, ids[0]), (first, ids[1]), (other, ids[2])]
+    async with caseflow.pool.acquire() as conn, conn.transaction():
+        await merges.merge_clients(conn, middle, merged, [], at)
+        await merges.merge_clients(conn, survivor, middle, [], at)
+        assert await project_cases_opened(conn, batch) == {ids[0], ids[2]}
+        assert await project_cases_opened(conn, batch) == set()
+        clients = await conn.fetch("SELECT case_id, client_id FROM cases")
+        entries = await conn.fetch("SELECT event_id, case_id, kind FROM case_timeline")
+    assert {r["case_id"]: r["client_id"] for r in clients} == {
+        first.case_id: survivor,
+        other.case_id: other.client_id,
+    }
+    assert sorted((r["event_id"], r["case_id"], r["kind"]) for r in entries) == sorted(
+        [(ids[0], first.case_id, "opened"), (ids[2], other.case_id, "opened")]
+    )

@@ -14,9 +14,10 @@ from tests.support.clock import TEST_NOW
 from tests.support.metrics import metric_total
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually, header, read_topic
-from tests.support.widgets import ECHOES, WIDGETS, WidgetChanged, widget_service
+from tests.support.widgets import BATCH_CALLS, ECHOES, WIDGETS, WidgetChanged, widget_service
 from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.events import Envelope, source_of
+from tosei_common.platform.kafka import dead_letter_sender
 from tosei_common.platform.outbox import Outbox, OutsideTransaction
 from tosei_common.platform.service import Runtime
 
@@ -306,3 +307,55 @@ async def test_the_relay_forgets_rows_published_long_ago_and_keeps_the_rest(
 
 async def _equals(value: Any, expected: Any) -> bool:
     return bool(await value == expected)
+
+
+async def test_a_batch_handler_handles_a_batch_in_one_call_and_each_event_once(
+    broker: TansuBroker, schema: str, start: Start
+) -> None:
+    """A batch with a poison event in its middle and an event delivered twice: the batch call
+    fails, each event is then handled alone, the poison goes to the DLQ, the others have their
+    effect once and in order; a clean batch is one call."""
+    spec = widget_service(schema, batch=True)
+    async with start(spec, consume=False) as rt:
+        a, b = unique("a"), unique("b")
+        await emit(
+            rt,
+            WidgetChanged(widget_id=a, seq=0),
+            WidgetChanged(widget_id=b, seq=0),
+            WidgetChanged(widget_id=b, seq=1, fail=True),
+            WidgetChanged(widget_id=a, seq=1),
+            WidgetChanged(widget_id=a, seq=2),
+        )
+        records = list(await read_topic(broker.bootstrap, WIDGETS.name, expect=5))
+        processor = rt.processor(dead_letter_sender(rt.broker, spec.group_id))
+        BATCH_CALLS.clear()
+
+        result = await processor.process([*records, records[0]])  # the first one twice
+
+        assert BATCH_CALLS[0] == 5  # the batch's five distinct events in one call, which fails
+        assert len(result.handled) == 4
+        assert result.duplicates == 1
+        assert await changes(rt, a) == [0, 1, 2]
+        assert await changes(rt, b) == [0]
+        assert [letter.reason for letter in result.dead] == ["handler_failed"]
+        dlq = await read_topic(broker.bootstrap, WIDGETS.dlq.name, expect=1)
+        assert [header(r, "ce_subject") for r in dlq] == [b]
+
+        # Read again (a redelivery): nothing has a second effect; a clean batch is one call.
+        BATCH_CALLS.clear()
+        clean = [r for r in records if header(r, "ce_subject") == a]
+        again = await processor.process(clean)
+        assert again.duplicates == 3
+        assert BATCH_CALLS == []
+        await emit(rt, *(WidgetChanged(widget_id=b, seq=n) for n in (1, 2, 3)))
+        fresh = await read_topic(broker.bootstrap, WIDGETS.name, expect=8)
+        news = [
+            r
+            for r in fresh
+            if (r.partition, r.offset) not in {(x.partition, x.offset) for x in records}
+        ]
+        await processor.process(news)
+        assert BATCH_CALLS == [3]
+        assert await changes(rt, b) == [0, 1, 2, 3]
+        echoes = await read_topic(broker.bootstrap, ECHOES.name, expect=7)
+        assert len(echoes) == 7  # 4 + 3 echoes, each emitted once

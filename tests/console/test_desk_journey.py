@@ -57,6 +57,16 @@ async def test_the_desk_registers_a_consultation_and_the_expert_finds_it(
     listed = await stack.api("intake", "/consultations")
     assert listed["total"] == 1  # the double click registered once
     await stack.assigned(case_url.rsplit("/", 1)[1], expert_id)
+    client_id = listed["items"][0]["client_id"]
+
+    async def intake_knows_the_expert() -> bool:
+        known = await stack.api("intake", f"/clients/{client_id}")
+        return bool(known and known["consultations"][0]["assigned_expert"])
+
+    await eventually(intake_knows_the_expert)
+    await desk.open(f"/clients/{client_id}")
+    # intake holds the expert's id only; the name comes from caseflow's registry
+    await expect(page.locator("table tbody tr").first).to_contain_text("佐々木 健")
 
     # The same person again, typed another way: the desk is told before saving.
     await desk.open("/desk/new")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from tosei_common.platform.auth import current_principal
-from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.consumer import BatchContext, BatchHandler, Delivery, HandlerContext
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.events import Event
 from tosei_common.platform.principal import Principal, Role, ensure_role
@@ -53,6 +54,28 @@ async def record_widget_change(ctx: HandlerContext, event: WidgetChanged) -> Non
         ctx.envelope.id,
     )
     await ctx.outbox.add(ctx.conn, WidgetEchoed(widget_id=event.widget_id, seq=event.seq))
+
+
+#: The sizes of the lists ``record_widget_changes`` was called with, newest last.
+BATCH_CALLS: list[int] = []
+
+
+async def record_widget_changes(ctx: BatchContext, deliveries: Sequence[Delivery]) -> None:
+    """The same effect as ``record_widget_change``, for a whole run of events in two statements."""
+    BATCH_CALLS.append(len(deliveries))
+    for delivery in deliveries:
+        if delivery.event.fail:
+            raise HandlerFailure(f"widget {delivery.event.widget_id} asked to fail")
+    await ctx.conn.execute(
+        "INSERT INTO widget_changes (widget_id, seq, event_id)"
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[])",
+        [d.event.widget_id for d in deliveries],
+        [d.event.seq for d in deliveries],
+        [d.envelope.id for d in deliveries],
+    )
+    await ctx.emit(
+        *(WidgetEchoed(widget_id=d.event.widget_id, seq=d.event.seq) for d in deliveries)
+    )
 
 
 class NewWidgetChange(BaseModel):
@@ -114,14 +137,16 @@ def widget_routes(runtime: Runtime) -> list[APIRouter]:
     return [router]
 
 
-def widget_service(name: str, *, consume: bool = True) -> ServiceSpec:
-    """A service that publishes widget events and (optionally) records them when consumed."""
+def widget_service(name: str, *, consume: bool = True, batch: bool = False) -> ServiceSpec:
+    """A service that publishes widget events and (optionally) records them when consumed,
+    one event per call or (``batch``) a run of events per call."""
+    handler = BatchHandler(record_widget_changes) if batch else record_widget_change
     return ServiceSpec(
         name=name,
         title=f"testkit {name}",
         description="Test service for the platform plumbing.",
         migrations_package="tests.support.migrations",
         publishes=(WidgetChanged, WidgetEchoed),
-        handlers={WidgetChanged: record_widget_change} if consume else {},
+        handlers={WidgetChanged: handler} if consume else {},
         routers=widget_routes,
     )

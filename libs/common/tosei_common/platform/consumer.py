@@ -58,8 +58,50 @@ class HandlerContext(UnitOfWork):
     envelope: Envelope
     replaying: bool = False
 
+    def batch(self) -> BatchContext:
+        """The same transaction as a batch handler's context."""
+        return BatchContext(self.conn, self.at, self.actor, self.outbox, self.replaying)
+
 
 EventHandler = Callable[[HandlerContext, Any], Awaitable[None]]
+
+
+@dataclass
+class BatchContext(UnitOfWork):
+    """A batch handler's unit of work: the transaction that holds every event's inbox row."""
+
+    replaying: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One event of a batch, with its envelope (its id, time and subject)."""
+
+    envelope: Envelope
+    event: Any
+
+
+class BatchHandler:
+    """Handles a run of events of one type in one call, so that it can write their effects in
+    one statement (a multi-row INSERT, ``unnest`` arrays or COPY) instead of one per event.
+
+    The consumer gives it the events of a batch that are new to the inbox, consecutive and of
+    its type, in offset order, all in the batch's one transaction; its effect must equal that of
+    handling them one after the other (the same aggregate may appear twice). When the batch's
+    transaction fails, each event is handled alone, as for any handler (called with a list of
+    one, with retries, and a dead letter for one that keeps failing). Register it in
+    ``ServiceSpec.handlers`` like a function; called with one event it handles a list of one.
+    """
+
+    def __init__(self, handle: Callable[[BatchContext, Sequence[Delivery]], Awaitable[None]]):
+        self.handle = handle
+        self.__name__ = getattr(handle, "__name__", type(self).__name__)
+        self.__doc__ = handle.__doc__
+
+    async def __call__(self, ctx: HandlerContext, event: Any) -> None:
+        await self.handle(ctx.batch(), [Delivery(ctx.envelope, event)])
+
+
 #: Publishes a dead letter and waits for the broker's acknowledgement.
 SendDeadLetter = Callable[["DeadLetter"], Awaitable[None]]
 
@@ -186,13 +228,21 @@ class BatchProcessor:
         repeated: list[_Item] = []
         async with self.pool.acquire() as conn, conn.transaction():
             fresh = await _claim(conn, items)
+            new: list[_Item] = []
             for item in items:
                 if item.envelope.id not in fresh:
                     repeated.append(item)
                     continue
                 fresh.discard(item.envelope.id)  # the same id twice in one batch: once
-                await item.handler(self._context(conn, item), item.event)
-                handled.append(item.envelope)
+                new.append(item)
+            for run in _runs(new):
+                handler = run[0].handler
+                if isinstance(handler, BatchHandler):
+                    context = self._context(conn, run[0]).batch()
+                    await handler.handle(context, [Delivery(i.envelope, i.event) for i in run])
+                else:
+                    await handler(self._context(conn, run[0]), run[0].event)
+                handled.extend(i.envelope for i in run)
         result.handled.extend(handled)
         for item in repeated:
             self._duplicate(item, result)
@@ -295,6 +345,18 @@ class BatchProcessor:
             letter.dlq_topic,
             letter.error,
         )
+
+
+def _runs(items: list[_Item]) -> list[list[_Item]]:
+    """The items in order, cut into runs: consecutive items of one batch handler go together,
+    every other item is a run of its own."""
+    runs: list[list[_Item]] = []
+    for item in items:
+        if runs and isinstance(item.handler, BatchHandler) and runs[-1][-1].handler is item.handler:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 async def _claim(conn: Connection, items: Sequence[_Item]) -> set[Any]:

@@ -78,10 +78,27 @@ def check_schema_name(schema: str) -> str:
 
 
 async def create_pool(
-    dsn: str, schema: str, settings: Settings, *, application_name: str | None = None
+    dsn: str,
+    schema: str,
+    settings: Settings,
+    *,
+    application_name: str | None = None,
+    durable_commits: bool = True,
 ) -> Pool:
-    """A pool whose connections see ``schema`` (then ``public``) and speak UTC."""
+    """A pool whose connections see ``schema`` (then ``public``) and speak UTC.
+
+    ``durable_commits=False`` lets a commit return before its WAL is flushed, for work that is
+    redone whole after a crash (a replay into a schema not yet swapped in); never for a live
+    consumer, whose offsets are committed on the strength of its commits.
+    """
     check_schema_name(schema)
+    server_settings = {
+        "search_path": f"{schema},public",
+        "application_name": application_name or f"tosei-{schema}",
+        "TimeZone": "UTC",
+    }
+    if not durable_commits:
+        server_settings["synchronous_commit"] = "off"
     try:
         pool = await asyncpg.create_pool(
             dsn,
@@ -90,11 +107,7 @@ async def create_pool(
             min_size=settings.db_pool_min,
             max_size=settings.db_pool_max,
             command_timeout=settings.db_command_timeout_s,
-            server_settings={
-                "search_path": f"{schema},public",
-                "application_name": application_name or f"tosei-{schema}",
-                "TimeZone": "UTC",
-            },
+            server_settings=server_settings,
         )
     except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc

@@ -81,8 +81,11 @@ class OutboxRow:
         return self.envelope.subject
 
 
-#: Sends rows to the broker; returns, per row and in order, None when acknowledged or the error.
-SendBatch = Callable[[Sequence[OutboxRow]], Awaitable[list[BaseException | None]]]
+#: Per row and in order: None when the broker acknowledged it, else the error.
+Acknowledgements = list[BaseException | None]
+#: Hands rows to the producer in order and returns, without waiting for the broker, what awaits
+#: their acknowledgements; the relay hands over the next batch only after this returned.
+SendBatch = Callable[[Sequence[OutboxRow]], Awaitable[Awaitable[Acknowledgements]]]
 
 
 def acknowledged_prefix(
@@ -205,34 +208,66 @@ class OutboxRelay:
         self._wake.set()
 
     async def _drain_forever(self, conn: Connection) -> None:
-        acknowledged: list[OutboxRow] = []  # sent and acknowledged, marked in the next statement
+        """Fetch, send and mark, with one batch on its way to the broker while the next is read.
+
+        Batch N+1 is fetched (and handed to the producer) while N waits for its
+        acknowledgements, so the round trips to PostgreSQL and to the broker overlap instead of
+        adding up. N is marked in the statement that fetches N+2, right after its last
+        acknowledgement. The producer keeps the order: it sends one request per partition at a
+        time, N's records before N+1's. When any row of N fails, N+1 is awaited too and the
+        per-key rule is applied to both together, so a later row of a failed key is not marked.
+        """
+        acknowledged: list[OutboxRow] = []  # acknowledged, marked in the next statement
+        in_flight: _InFlight | None = None
         failures = 0
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
-                # Marking rides on the next fetch, which follows the acknowledgement at once:
-                # an acknowledged row never waits for new work to be marked published.
-                rows = await self._mark_and_fetch(conn, acknowledged)
+                rows = await self._mark_and_fetch(
+                    conn, acknowledged, exclude=in_flight.rows if in_flight else ()
+                )
                 acknowledged = []
-                if not rows:
-                    await self._prune_when_due(conn)
-                    await self._wait_for_work()
+                following = _InFlight(rows, await self._hand_over(rows)) if rows else None
+                if in_flight is None:
+                    if following is None:
+                        await self._prune_when_due(conn)
+                        await self._wait_for_work()
+                    in_flight = following
                     continue
-                results = await self.send(rows)
-                marked = set(acknowledged_prefix(rows, results))
-                acknowledged = [row for row in rows if row.seq in marked]
-                if len(marked) < len(rows):
-                    await self._mark_and_fetch(conn, acknowledged, 0)
-                    acknowledged = []
-                    await self._record_failures(conn, rows, results)
-                    failures += 1
-                    await self._sleep(min(self.max_backoff_s, 0.1 * 2**failures))
+                results = await in_flight.results
+                if all(error is None for error in results):
+                    acknowledged = in_flight.rows
+                    in_flight = following
+                    failures = 0
                     continue
-                failures = 0
+                # A failure: settle the batch behind it as well, mark what may be marked,
+                # count the failures, and start again from the unpublished rows after a pause.
+                sent, outcome = list(in_flight.rows), list(results)
+                if following is not None:
+                    sent += following.rows
+                    outcome += await following.results
+                in_flight = None
+                acknowledged = [r for r in sent if r.seq in set(acknowledged_prefix(sent, outcome))]
+                await self._mark_and_fetch(conn, acknowledged, limit=0)
+                acknowledged = []
+                await self._record_failures(conn, sent, outcome)
+                failures += 1
+                await self._sleep(min(self.max_backoff_s, 0.1 * 2**failures))
         finally:
+            if in_flight is not None and not conn.is_closed():
+                with contextlib.suppress(Exception):
+                    results = await asyncio.wait_for(in_flight.results, 5)
+                    acknowledged += [
+                        r
+                        for r in in_flight.rows
+                        if r.seq in set(acknowledged_prefix(in_flight.rows, results))
+                    ]
             if acknowledged and not conn.is_closed():
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self._mark_and_fetch(conn, acknowledged, 0), 5)
+                    await asyncio.wait_for(self._mark_and_fetch(conn, acknowledged, limit=0), 5)
+
+    async def _hand_over(self, rows: list[OutboxRow]) -> asyncio.Future[Acknowledgements]:
+        return asyncio.ensure_future(await self.send(rows))
 
     async def _prune_when_due(self, conn: Connection) -> None:
         """Once an hour, when idle, forget rows published long ago (the topics keep them)."""
@@ -250,9 +285,15 @@ class OutboxRelay:
             )
 
     async def _mark_and_fetch(
-        self, conn: Connection, acknowledged: list[OutboxRow], limit: int | None = None
+        self,
+        conn: Connection,
+        acknowledged: Sequence[OutboxRow],
+        *,
+        exclude: Sequence[OutboxRow] = (),
+        limit: int | None = None,
     ) -> list[OutboxRow]:
-        """Mark acknowledged rows published and fetch the next unpublished ones, in one trip."""
+        """Mark acknowledged rows published and fetch the next unpublished ones, in one trip;
+        rows in ``exclude`` (sent, not yet acknowledged) are not fetched again."""
         seqs = [row.seq for row in acknowledged]
         records = await conn.fetch(
             """
@@ -263,11 +304,13 @@ class OutboxRelay:
             SELECT seq, id, topic, aggregate_id, type, source, occurred_at, payload
             FROM outbox
             WHERE published_at IS NULL AND NOT (seq = ANY($1::bigint[]))
+              AND NOT (seq = ANY($3::bigint[]))
             ORDER BY seq
             LIMIT $2
             """,
             seqs,
             self.batch_size if limit is None else limit,
+            [row.seq for row in exclude],
         )
         for topic, count in Counter(row.topic for row in acknowledged).items():
             self.metrics.outbox_published.labels(topic=topic).inc(count)
@@ -301,6 +344,14 @@ class OutboxRelay:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+@dataclass
+class _InFlight:
+    """A batch handed to the producer, and the task that waits for its acknowledgements."""
+
+    rows: list[OutboxRow]
+    results: asyncio.Future[Acknowledgements]
 
 
 def _row(record: asyncpg.Record) -> OutboxRow:

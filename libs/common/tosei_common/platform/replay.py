@@ -50,7 +50,10 @@ async def replay_service(
     runtime = Runtime(
         spec, settings, database_url=database_url, kafka_bootstrap=kafka_bootstrap, schema=target
     )
-    await runtime.open_database(application_name="tosei-replay")
+    # The rebuilt schema is used only once complete (and swapped in by a durable commit, which
+    # flushes everything before it): a crash halfway means replaying again, so the batches'
+    # commits need not wait for the disk.
+    await runtime.open_database(application_name="tosei-replay", durable_commits=False)
     started = time.monotonic()
     try:
         read = await _rebuild(runtime, live, target, kafka_bootstrap, out)
@@ -87,17 +90,21 @@ async def _rebuild(
         for table in (*spec.replay_keeps, "idempotency_keys"):
             await copy_table(conn, live, target, table)
     read = 0
+    ending = 0.0
     for replayed, handlers in (
         (spec.consumed_topics, spec.handlers),
         (spec.replay_topics, spec.replay_handlers),
     ):
         if replayed:
-            read += await replay_topics(
+            done = await replay_topics(
                 runtime.processor(keep_dead_letter, handlers, replaying=True),
                 kafka_bootstrap,
                 replayed,
-                progress=progress,
+                progress=lambda n, before=read: progress(before + n),
             )
+            read += done.records
+            ending += done.ending_s
+    out(f"… {ending:.2f}s of it after the last record, making sure there was nothing more")
     async with runtime.pool.acquire() as conn:
         await conn.execute(
             "UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL"

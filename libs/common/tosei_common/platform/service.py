@@ -275,13 +275,16 @@ class Runtime:
         """A connection for reads (a command's own connection when inside one)."""
         return self.pool.acquire()
 
-    async def open_database(self, application_name: str | None = None) -> None:
+    async def open_database(
+        self, application_name: str | None = None, *, durable_commits: bool = True
+    ) -> None:
         """Open the pool on the runtime's schema and bring the schema up to date."""
         self._pool = await create_pool(
             self.database_url,
             self.schema,
             self.settings,
             application_name=application_name or f"tosei-{self.spec.name}",
+            durable_commits=durable_commits,
         )
         async with self.pool.acquire() as conn:
             applied = await migrate(conn, self.schema, migrations_for(self.spec.migrations_package))
@@ -456,6 +459,10 @@ class Runtime:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self._background.clear()
+        if self.subscription is not None:
+            # Commit what was handled; a batch finishing after this is read again by the next
+            # member of the group (the inbox absorbs the repeat), as after a crash.
+            await self.subscription.committer.flush()
         if self.relay is not None:
             await self.relay.stop()
         if self.relay_producer is not None:
@@ -463,6 +470,8 @@ class Runtime:
                 await self.relay_producer.stop()
         with contextlib.suppress(Exception):
             await self.broker.stop()
+        if self.subscription is not None:
+            await self.subscription.committer.stop()
         await self.close_database()
 
     async def refresh_metrics(self) -> None:

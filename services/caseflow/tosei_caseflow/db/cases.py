@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
@@ -119,6 +121,71 @@ async def insert(
         closed_at,
     )
     return status.endswith(" 1")
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """A case to register, as ``insert`` takes it."""
+
+    case_id: UUID
+    client_id: UUID
+    municipality: str
+    stage: str
+    categories: Sequence[str]
+    channel: str
+    origin: str
+    consent_to_share: bool
+    opened_at: datetime
+    legacy_status: str | None
+    legacy_staff: str | None
+    track: str
+    state: str
+    closed_at: datetime | None
+
+
+async def insert_many(conn: Connection, new: Sequence[NewCase]) -> set[UUID]:
+    """Register many cases in one statement; return the ids of those that did not exist yet
+    (of a case given twice, the first is registered)."""
+    if not new:
+        return set()
+    rows = await conn.fetch(
+        """
+        INSERT INTO cases (case_id, client_id, municipality, stage, categories, channel, origin,
+                           consent_to_share, opened_at, legacy_status, legacy_staff,
+                           initial_track, track, state, closed_at, updated_at)
+        SELECT r.case_id, r.client_id, r.municipality, r.stage, r.categories, r.channel,
+               r.origin, r.consent_to_share, r.opened_at, r.legacy_status, r.legacy_staff,
+               r.track, r.track, r.state, r.closed_at, r.opened_at
+        FROM jsonb_to_recordset($1::jsonb) AS r(
+            case_id uuid, client_id uuid, municipality text, stage text, categories text[],
+            channel text, origin text, consent_to_share boolean, opened_at timestamptz,
+            legacy_status text, legacy_staff text, track text, state text,
+            closed_at timestamptz)
+        ON CONFLICT (case_id) DO NOTHING
+        RETURNING case_id
+        """,
+        json.dumps([_case_json(c) for c in new]),
+    )
+    return {r["case_id"] for r in rows}
+
+
+def _case_json(case: NewCase) -> dict[str, object]:
+    return {
+        "case_id": str(case.case_id),
+        "client_id": str(case.client_id),
+        "municipality": case.municipality,
+        "stage": case.stage,
+        "categories": list(case.categories),
+        "channel": case.channel,
+        "origin": case.origin,
+        "consent_to_share": case.consent_to_share,
+        "opened_at": case.opened_at.isoformat(),
+        "legacy_status": case.legacy_status,
+        "legacy_staff": case.legacy_staff,
+        "track": case.track,
+        "state": case.state,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+    }
 
 
 async def set_expert(

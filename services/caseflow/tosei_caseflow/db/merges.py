@@ -22,6 +22,24 @@ async def surviving_client(conn: Connection, client_id: UUID) -> UUID:
     return client_id
 
 
+async def surviving_clients(conn: Connection, client_ids: Sequence[UUID]) -> dict[UUID, UUID]:
+    """``surviving_client`` of many client ids in one statement: id → the client it stands for."""
+    rows = await conn.fetch(
+        """
+        WITH RECURSIVE chain (start, client_id, depth, seen) AS (
+            SELECT c, c, 0, ARRAY[c] FROM unnest($1::uuid[]) AS c
+            UNION ALL
+            SELECT chain.start, m.client_id, chain.depth + 1, chain.seen || m.client_id
+            FROM chain JOIN client_merges m ON m.merged_client_id = chain.client_id
+            WHERE NOT m.client_id = ANY(chain.seen)
+        )
+        SELECT DISTINCT ON (start) start, client_id FROM chain ORDER BY start, depth DESC
+        """,
+        list(set(client_ids)),
+    )
+    return {r["start"]: r["client_id"] for r in rows}
+
+
 async def merge_clients(
     conn: Connection, survivor: UUID, merged: UUID, case_ids: Sequence[UUID], at: datetime
 ) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from uuid import UUID
+
 from tosei_caseflow.db import erasure, merges
 from tosei_caseflow.db import experts as experts_db
 from tosei_caseflow.domain.opening import assign_by_triage, assign_to_old_staff
 from tosei_caseflow.domain.triage import triage
 from tosei_caseflow.handlers.projection import (
-    project_case_opened,
+    project_cases_opened,
     project_consent_changed,
     project_corrected,
 )
@@ -24,7 +27,7 @@ from tosei_common.catalogue.intake import (
     LegacyStatus,
     Origin,
 )
-from tosei_common.platform.consumer import HandlerContext
+from tosei_common.platform.consumer import BatchContext, BatchHandler, Delivery, HandlerContext
 from tosei_common.platform.retention import (
     allow_erasure,
     erase_audit_entries,
@@ -67,17 +70,26 @@ async def on_consultation_corrected(ctx: HandlerContext, event: ConsultationCorr
     await project_corrected(ctx.conn, event, ctx.envelope.id)
 
 
-async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:
-    """Register the case, then give it to an expert.
+async def on_cases_opened(ctx: BatchContext, deliveries: Sequence[Delivery]) -> None:
+    """Register the cases, then give each to an expert.
 
-    New-desk cases are triaged. Handed-over cases keep their old status and go to their old
-    staff member when that person is one of our experts; otherwise (or when closed) they are not
-    triaged and wait, unassigned, in the queue. While replaying, the assignment made live comes
-    back as its own event, so nothing is decided here again.
+    The cases of a whole batch are registered in a few statements; the assignments follow one
+    case after the other, in order (each triage sees the loads the previous one left). New-desk
+    cases are triaged. Handed-over cases keep their old status and go to their old staff member
+    when that person is one of our experts; otherwise (or when closed) they are not triaged and
+    wait, unassigned, in the queue. While replaying, the assignment made live comes back as its
+    own event, so nothing is decided here again.
     """
-    created = await project_case_opened(ctx.conn, event, ctx.envelope.id)
-    if not created or ctx.replaying or event.legacy_status is LegacyStatus.CLOSED:
+    opened: list[tuple[CaseOpened, UUID]] = [(d.event, d.envelope.id) for d in deliveries]
+    created = await project_cases_opened(ctx.conn, opened)
+    if ctx.replaying:
         return
+    for event, event_id in opened:
+        if event_id in created and event.legacy_status is not LegacyStatus.CLOSED:
+            await _assign(ctx, event)
+
+
+async def _assign(ctx: BatchContext, event: CaseOpened) -> None:
     if event.origin is not Origin.NEW_DESK:
         staff = (
             await experts_db.by_staff_key(ctx.conn, event.legacy_staff)
@@ -91,6 +103,10 @@ async def on_case_opened(ctx: HandlerContext, event: CaseOpened) -> None:
     change = assign_by_triage(event, decision, at=ctx.at)
     if change is not None:
         await record(ctx, change, actor="system:triage")
+
+
+#: case.opened is handled a batch at a time (a replay of years of cases in seconds).
+on_case_opened = BatchHandler(on_cases_opened)
 
 
 async def on_client_erased(ctx: HandlerContext, event: ClientErased) -> None:

@@ -7,7 +7,7 @@ function takes everything it writes from the event (ids, times), never from the 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -40,12 +40,50 @@ E = TypeVar("E", bound=Event)
 
 async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUID) -> bool:
     """Register the case; False when it was registered already."""
-    closed = event.legacy_status is LegacyStatus.CLOSED
-    created = await cases.insert(
+    return bool(await project_cases_opened(conn, [(event, event_id)]))
+
+
+async def project_cases_opened(
+    conn: Connection, opened: Sequence[tuple[CaseOpened, UUID]]
+) -> set[UUID]:
+    """Register many cases in three statements (however many there are); return the ids of the
+    events that registered one (not those of cases registered already, nor a case's repeat)."""
+    # replay may meet a merge of this client before the case that it merged
+    survivors = await merges.surviving_clients(conn, [event.client_id for event, _ in opened])
+    first: dict[UUID, tuple[CaseOpened, UUID]] = {}
+    for event, event_id in opened:
+        first.setdefault(event.case_id, (event, event_id))
+    created = await cases.insert_many(
+        conn, [_new_case(event, survivors[event.client_id]) for event, _ in first.values()]
+    )
+    registered = [first[case_id] for case_id in first if case_id in created]
+    await timeline.add_many(
         conn,
+        [
+            (
+                event_id,
+                event.case_id,
+                "opened",
+                event.opened_at,
+                {
+                    "origin": event.origin.value,
+                    "channel": event.channel.value,
+                    "stage": event.stage.value,
+                    "categories": [c.value for c in event.categories],
+                    "legacy_status": event.legacy_status.value if event.legacy_status else None,
+                },
+            )
+            for event, event_id in registered
+        ],
+    )
+    return {event_id for _, event_id in registered}
+
+
+def _new_case(event: CaseOpened, client_id: UUID) -> cases.NewCase:
+    closed = event.legacy_status is LegacyStatus.CLOSED
+    return cases.NewCase(
         case_id=event.case_id,
-        # replay may meet a merge of this client before the case that it merged
-        client_id=await merges.surviving_client(conn, event.client_id),
+        client_id=client_id,
         municipality=event.municipality,
         stage=event.stage.value,
         categories=[c.value for c in event.categories],
@@ -59,22 +97,6 @@ async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUI
         state=(CaseState.CLOSED if closed else CaseState.OPEN).value,
         closed_at=event.opened_at if closed else None,
     )
-    if created:
-        await timeline.add(
-            conn,
-            event_id,
-            event.case_id,
-            "opened",
-            event.opened_at,
-            {
-                "origin": event.origin.value,
-                "channel": event.channel.value,
-                "stage": event.stage.value,
-                "categories": [c.value for c in event.categories],
-                "legacy_status": event.legacy_status.value if event.legacy_status else None,
-            },
-        )
-    return created
 
 
 async def project_assigned(conn: Connection, event: CaseAssigned, event_id: UUID) -> None:

@@ -4,7 +4,7 @@ their details, merge two, and undo a mistaken merge."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,12 +32,24 @@ async def client_page(
         title=f"相談者 {answer.body['name']}",
         client=answer.body,
         duplicates=duplicates.body if duplicates.ok else [],
+        expert_names=await expert_names(who, answer.body["consultations"]),
         merged=request.query_params.get("merged"),
         done=DONE.get(request.query_params.get("done", "")),
         **(refused.context() if refused else NOT_REFUSED),
         may_correct=who.account.role in (Role.DESK, Role.COORDINATOR),
         status_code=refused.status_code if refused else 200,
     )
+
+
+async def expert_names(who: Visitor, consultations: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the experts the client's cases are assigned to: intake knows only their
+    ids (the registry is caseflow's), so they are looked up there when there is one to show."""
+    if not any(c.get("assigned_expert") for c in consultations):
+        return {}
+    listed = await who.services.get("caseflow", "/experts")
+    if not listed.ok:
+        return {}
+    return {e["expert_id"]: e["name"] for e in listed.body["experts"]}
 
 
 DONE = {
