@@ -12,7 +12,7 @@ from uuid import UUID
 from tosei_common.platform.audit import VIEWED, AuditFilter, AuditRow, Viewed
 from tosei_common.platform.db import Connection
 
-__all__ = ["insert_entry", "record_views", "search"]
+__all__ = ["history", "insert_entry", "record_views", "search"]
 
 
 def _json(value: Mapping[str, Any]) -> str:
@@ -115,17 +115,42 @@ async def search(
         f" AS changes FROM audit_log{where} ORDER BY at DESC, id DESC{paging}",
         *args,
     )
-    return int(total), [
-        AuditRow(
-            id=r["id"],
-            at=r["at"],
-            actor=r["actor"],
-            entity=r["entity"],
-            entity_id=r["entity_id"],
-            subject_id=r["subject_id"],
-            action=r["action"],
-            reason=r["reason"],
-            changes=json.loads(r["changes"]),
-        )
-        for r in rows
-    ]
+    return int(total), [_row(r) for r in rows]
+
+
+async def history(
+    conn: Connection,
+    entity: str,
+    entity_ids: Sequence[object],
+    *,
+    subjects: Sequence[object] = (),
+) -> list[AuditRow]:
+    """What was done to the records ``entity_ids`` of one kind, and to anything about the
+    people ``subjects``, oldest first: what a disclosure shows of a record's history. Reads of
+    the records (``viewed``) are no part of it."""
+    rows = await conn.fetch(
+        "SELECT id, at, actor, entity, entity_id, subject_id, action, reason, changes::text"
+        " AS changes FROM audit_log"
+        " WHERE action <> $1"
+        "   AND ((entity = $2 AND entity_id = ANY($3::text[])) OR subject_id = ANY($4::text[]))"
+        " ORDER BY at, id",
+        VIEWED,
+        entity,
+        [str(i) for i in entity_ids],
+        [str(i) for i in subjects],
+    )
+    return [_row(r) for r in rows]
+
+
+def _row(r: Any) -> AuditRow:
+    return AuditRow(
+        id=r["id"],
+        at=r["at"],
+        actor=r["actor"],
+        entity=r["entity"],
+        entity_id=r["entity_id"],
+        subject_id=r["subject_id"],
+        action=r["action"],
+        reason=r["reason"],
+        changes=json.loads(r["changes"]),
+    )

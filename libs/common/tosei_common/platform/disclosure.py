@@ -4,17 +4,18 @@ audit trail holds it, told in Japanese words, and the answer's common header.
 A person asking what is held about them is also told what was corrected, when and why; each
 service reads its own ``audit_log`` (never another's) and shows each change as the field's
 Japanese name with the old and the new value (the entries themselves are read by
-``tosei_common.platform.audit_reads``).
+``tosei_common.platform.audit_log.history``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from tosei_common.platform.audit import AuditRow
 
 __all__ = [
     "AuditRow",
@@ -22,21 +23,6 @@ __all__ = [
     "HistoryEntryOut",
     "history",
 ]
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    """One entry of a service's audit trail."""
-
-    at: datetime
-    actor: str
-    entity: str
-    entity_id: str
-    action: str
-    reason: str | None
-    changes: dict[str, Any]
-    #: The person the entry is about (a client id, a registration id), when it says.
-    subject_id: str | None = None
 
 
 class FieldChangeOut(BaseModel):

@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
+from tosei_common.platform import audit_log
 from tosei_common.platform.audit import Viewed
-from tosei_common.platform.audit_reads import audit_rows
 from tosei_common.platform.db import Connection
 from tosei_common.platform.errors import NotFound
 from tosei_common.platform.principal import Principal
@@ -180,6 +180,6 @@ async def disclosure(uow: UnitOfWork, who: Principal, client_id: UUID) -> Intake
         await disclosure_db.consent_changes(conn, consultation_ids),
         await disclosure_db.merges(conn, survivor),
         await use_stops_db.history(conn, records),
-        await audit_rows(conn, "client", records),
-        await audit_rows(conn, "consultation", consultation_ids),
+        await audit_log.history(conn, "client", records),
+        await audit_log.history(conn, "consultation", consultation_ids),
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from uuid import UUID
 
+from tosei_common.platform import audit_log
+from tosei_common.platform.audit import AuditRow
 from tosei_common.platform.db import Connection
-from tosei_common.platform.disclosure import AuditRow
 from tosei_seminar.domain.disclosure import FeedbackGiven
 
 
@@ -35,29 +35,8 @@ async def feedback_of(
 
 
 async def history_of(conn: Connection, registration_ids: Sequence[UUID]) -> list[AuditRow]:
-    """What was done to the registrations: the seminar's audit entries that name them
+    """What was done to the registrations: the seminar's audit entries about their registrants
     (registered, checked in, cancelled, attendance corrected…) and their own (corrections)."""
-    ids = [str(i) for i in registration_ids]
-    rows = await conn.fetch(
-        """
-        SELECT at, actor, entity, entity_id, action, reason, changes, subject_id FROM audit_log
-        WHERE action <> 'viewed'  -- reads of a registration are no part of its history
-          AND ((entity = 'registration' AND entity_id = ANY($1::text[]))
-               OR subject_id = ANY($1::text[]))
-        ORDER BY at, id
-        """,
-        ids,
+    return await audit_log.history(
+        conn, "registration", registration_ids, subjects=registration_ids
     )
-    return [
-        AuditRow(
-            r["at"],
-            r["actor"],
-            r["entity"],
-            r["entity_id"],
-            r["action"],
-            r["reason"],
-            json.loads(r["changes"]),
-            r["subject_id"],
-        )
-        for r in rows
-    ]
