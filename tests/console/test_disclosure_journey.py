@@ -1,5 +1,6 @@
 """A coordinator answers a person's requests in the browser: one PDF (and one JSON) of all the
-three services hold about them, read back here, and stopping the use of their records."""
+three services hold about them, read back here, stopping the use of their records, and erasing
+them (not while a legal hold stands, and not without the confirmation)."""
 
 from __future__ import annotations
 
@@ -124,3 +125,80 @@ async def test_a_coordinator_discloses_everything_held_and_stops_its_use(
     assert await stack.api("intake", "/clients?q=山田", headers=DESK) == []
     await sato.open("/clients?q=山田")
     await expect(page.locator("table")).to_contain_text("利用停止中")
+
+
+async def test_a_coordinator_erases_a_client_only_once_the_hold_is_lifted_and_confirmed(
+    stack: Stack, person: Any
+) -> None:
+    await stack.account("sato", "coordinator", "佐藤 明")
+    await stack.account("kimura", "desk", "木村 由美")
+    async with httpx.AsyncClient(base_url=stack.intake, headers=DESK) as intake:
+        made = await intake.post("/consultations", json=consultation())
+        assert made.status_code == 201, made.text
+    client_id = made.json()["client_id"]
+
+    # the desk sees the client, but none of the forms
+    kimura = await person()
+    await kimura.sign_in("kimura")
+    await kimura.open(f"/clients/{client_id}")
+    await expect(kimura.page.get_by_role("heading", level=1)).to_contain_text("山田 太郎")
+    for form in ("訴訟等による保存", "消去（本人からの消去請求）"):
+        await expect(kimura.page.get_by_role("heading", name=form)).to_have_count(0)
+
+    sato = await person()
+    await sato.sign_in("sato")
+    page = sato.page
+    await sato.open(f"/clients/{client_id}")
+    hold = page.get_by_role("button", name="訴訟等による保存を設定する")
+    await hold.click()
+    await expect(page.get_by_role("alert")).to_contain_text("理由")
+    await page.get_by_label("保存の理由（訴訟・調査の内容など）").fill("令和8年(ワ)第123号事件")
+    await hold.click()
+    await expect(page.get_by_role("status")).to_contain_text("訴訟等による保存を設定しました")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("訴訟等による保存")
+    await expect(page.get_by_text("理由: 令和8年(ワ)第123号事件")).to_be_visible()
+    await sato.keep("client-held")
+
+    # no erasure while the hold stands: intake's message, the typed values kept
+    erase = page.get_by_role("button", name="個人情報を消去する")
+    reason = page.get_by_label("消去の理由（ご本人の請求の内容）")
+    confirm = page.get_by_label("消去すると元に戻せないことを確認しました")
+    await reason.fill("本人からの消去請求")
+    await confirm.check()
+    await erase.click()
+    await expect(page.get_by_role("alert")).to_contain_text("訴訟等による保存")
+    await expect(reason).to_have_value("本人からの消去請求")
+    await expect(confirm).to_be_checked()
+    await sato.keep("client-erasure-refused-held")
+
+    await page.get_by_role("button", name="訴訟等による保存を解除する").click()
+    await expect(page.get_by_role("alert")).to_contain_text("理由")
+    await page.get_by_label("保存を解除する理由").fill("判決確定")
+    await page.get_by_role("button", name="訴訟等による保存を解除する").click()
+    await expect(page.get_by_role("status")).to_contain_text("訴訟等による保存を解除しました")
+    await expect(page.get_by_role("heading", level=1)).not_to_contain_text("訴訟等による保存")
+
+    # not without the confirmation: nothing is asked of intake
+    await reason.fill("本人からの消去請求")
+    await erase.click()
+    await expect(page.get_by_role("alert")).to_contain_text("確認にチェックが入っていない")
+    await expect(page.locator(".field-error")).to_contain_text("にチェックを入れてください")
+    await expect(reason).to_have_value("本人からの消去請求")
+    await sato.keep("client-erasure-unconfirmed")
+    kept = await stack.api("intake", f"/clients/{client_id}")
+    assert kept["name"] == "山田 太郎"
+    assert kept["erased_at"] is None
+
+    await confirm.check()
+    await erase.click()
+    await expect(page.get_by_role("status")).to_contain_text("個人情報を消去しました")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("（消去済み）")
+    await expect(page.get_by_role("note")).to_contain_text("個人情報は")
+    for action in ("本人開示（PDF・JSON）", "記録の利用を停止する", "個人情報を消去する"):
+        await expect(page.get_by_role("button", name=action)).to_have_count(0)
+        await expect(page.get_by_role("link", name=action)).to_have_count(0)
+    await expect(page.get_by_role("button", name="訴訟等による保存を設定する")).to_have_count(0)
+    await sato.keep("client-erased")
+    erased = await stack.api("intake", f"/clients/{client_id}")
+    assert erased["name"] == "（消去済み）"
+    assert erased["erased_at"] is not None

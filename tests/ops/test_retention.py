@@ -401,12 +401,22 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
 
         # a lawsuit keeps 村上's records ----------------------------------------------------
         async with client_of(intake) as http:
+            reasonless = await http.post(
+                f"/clients/{murakami['client_id']}/legal-hold", json={}, headers=COORDINATOR
+            )
+            assert reasonless.status_code == 422, reasonless.text
+            assert reasonless.json()["message"] == "訴訟等による保存の理由を入力してください"
+            assert reasonless.json()["fields"][0]["field"] == "reason"
             hold = await http.post(
                 f"/clients/{murakami['client_id']}/legal-hold",
                 json={"reason": "令和2年(ワ)第45号事件の証拠として保存"},
                 headers=COORDINATOR,
             )
             assert hold.status_code == 201, hold.text
+            standing = await http.get(f"/clients/{murakami['client_id']}", headers=COORDINATOR)
+            assert standing.json()["legal_hold_reason"] == "令和2年(ワ)第45号事件の証拠として保存"
+            assert standing.json()["legal_hold_since"] is not None
+            assert standing.json()["erased_at"] is None
             refused = await http.post(
                 f"/clients/{murakami['client_id']}/erasure",
                 json={"reason": "本人からの消去請求"},
@@ -510,6 +520,11 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
             )
             assert erased.status_code == 200, erased.text
             assert erased.json()["consultation_ids"] == [murakami["id"]]
+            shown = (
+                await http.get(f"/clients/{murakami['client_id']}", headers=COORDINATOR)
+            ).json()
+            assert shown["erased_at"] == erased.json()["erased_at"]
+            assert shown["legal_hold_since"] is None
             twice = await http.post(
                 f"/clients/{murakami['client_id']}/erasure",
                 json={"reason": "本人からの消去請求"},

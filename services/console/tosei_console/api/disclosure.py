@@ -1,6 +1,7 @@
-"""本人開示 and 利用停止: a coordinator answers a person's requests about their own records —
-one JSON bundle and one readable PDF of everything held about them across the services, and
-stopping (or resuming) the use of their records."""
+"""本人開示, 利用停止 and 消去: a coordinator answers a person's requests about their own
+records — one JSON bundle and one readable PDF of everything held about them across the
+services, stopping (or resuming) the use of their records, and erasing them early; and keeps
+them from any erasure while a legal hold (訴訟等による保存) stands."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from tosei_common.platform.downloads import download
 from tosei_common.platform.service import Runtime
+from tosei_console.api.clients import client_page
 from tosei_console.api.corrections import after_client_form
-from tosei_console.api.pages import Posted, Signed, Visitor, render
+from tosei_console.api.pages import Posted, Refused, Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.disclosure_pdf import render as render_pdf
 from tosei_console.domain.disclosure import DisclosureBundle
@@ -34,11 +36,29 @@ async def bundled(
     return refused_page(request, who, found)
 
 
+#: The erasure form's checkbox: nothing is asked of intake without it.
+CONFIRMED = "消去すると元に戻せないことを確認しました"
+
+
+def _unconfirmed(typed: dict[str, str]) -> Refused:
+    return Refused(
+        "erasure",
+        typed,
+        {"confirm": f"「{CONFIRMED}」にチェックを入れてください"},
+        "消去の確認にチェックが入っていないため、消去していません",
+        422,
+    )
+
+
 def _use_command(action: str, done: str) -> Callable[..., Awaitable[Response]]:
-    """The form post that stops (or resumes) the use of the client's records, with a reason."""
+    """The form post that stops (or resumes) the use of the client's records, places or lifts
+    a legal hold, or erases the client (that one only when confirmed), with a reason."""
 
     async def use(request: Request, who: Posted, client_id: uuid.UUID) -> Response:
         form = await request.form()
+        if action == "erasure" and form.get("confirm") != "yes":
+            typed = {k: str(v) for k, v in form.items()}
+            return await client_page(request, who, client_id, _unconfirmed(typed))
         answer = await who.services.post(
             "intake", f"/clients/{client_id}/{action}", {"reason": form.get("reason") or None}
         )
@@ -94,7 +114,13 @@ def router(_: Runtime) -> APIRouter:
             ascii_filename="disclosure.pdf",
         )
 
-    for action, done in (("stop-use", "use_stopped"), ("resume-use", "use_resumed")):
+    for action, done in (
+        ("stop-use", "use_stopped"),
+        ("resume-use", "use_resumed"),
+        ("legal-hold", "held"),
+        ("legal-hold/lift", "hold_lifted"),
+        ("erasure", "erased"),
+    ):
         routes.add_api_route(
             f"/clients/{{client_id}}/{action}",
             _use_command(action, done),

@@ -329,8 +329,8 @@ class LegalHoldIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, FreeText(1000, multiline=True)] = Field(
-        examples=["令和8年(ワ)第123号事件の証拠として保存"]
+    reason: Annotated[str | None, FreeText(1000, multiline=True)] = Field(
+        default=None, examples=["令和8年(ワ)第123号事件の証拠として保存"]
     )
 
 
@@ -339,8 +339,8 @@ class ErasureIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, FreeText(1000, multiline=True)] = Field(
-        examples=["本人からの消去請求（令和8年12月1日受付）"]
+    reason: Annotated[str | None, FreeText(1000, multiline=True)] = Field(
+        default=None, examples=["本人からの消去請求（令和8年12月1日受付）"]
     )
 
 

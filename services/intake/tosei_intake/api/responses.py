@@ -195,6 +195,13 @@ class ClientOut(BaseModel):
         description="Since when the records' use is stopped at the person's request (利用停止中)."
     )
     use_stop_reason: str | None
+    legal_hold_since: datetime | None = Field(
+        description="Since when a legal hold (訴訟等による保存) keeps the client from erasure."
+    )
+    legal_hold_reason: str | None
+    erased_at: datetime | None = Field(
+        description="When the client's personal data was erased (消去済み); None: it was not."
+    )
     consultations: list[ConsultationOut]
 
     @classmethod
@@ -212,6 +219,9 @@ class ClientOut(BaseModel):
             created_by=client.created_by,
             use_stopped_since=view.use_stop.stopped_at if view.use_stop else None,
             use_stop_reason=view.use_stop.reason if view.use_stop else None,
+            legal_hold_since=view.legal_hold.placed_at if view.legal_hold else None,
+            legal_hold_reason=view.legal_hold.reason if view.legal_hold else None,
+            erased_at=view.erased_at,
             consultations=[ConsultationOut.of(c) for c in view.consultations],
         )
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from tosei_common.platform.db import Connection
 from tosei_common.platform.retention import ERASED, japan_day
-from tosei_intake.domain.retention import CaseAtDesk, ClientOnFile
+from tosei_intake.domain.retention import CaseAtDesk, ClientOnFile, StandingHold
 
 # what caseflow said -----------------------------------------------------------------------------
 
@@ -122,6 +122,25 @@ async def lift_hold(
         at,
         actor,
         reason,
+    )
+    return found
+
+
+async def standing_hold(conn: Connection, client_id: UUID) -> StandingHold | None:
+    row = await conn.fetchrow(
+        "SELECT placed_at, placed_by, reason FROM legal_holds"
+        " WHERE client_id = $1 AND lifted_at IS NULL",
+        client_id,
+    )
+    if row is None:
+        return None
+    return StandingHold(row["placed_at"], row["placed_by"], row["reason"])
+
+
+async def erased_at(conn: Connection, client_id: UUID) -> datetime | None:
+    """When the client's personal data was erased; None: it was not."""
+    found: datetime | None = await conn.fetchval(
+        "SELECT erased_at FROM client_erasures WHERE client_id = $1", client_id
     )
     return found
 

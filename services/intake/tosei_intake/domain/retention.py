@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -39,6 +39,15 @@ class ClientOnFile:
     client_id: UUID
     cases: Sequence[CaseAtDesk]
     held: bool
+
+
+@dataclass(frozen=True)
+class StandingHold:
+    """The legal hold in place on a client (訴訟等による保存): since when, by whom, why."""
+
+    placed_at: datetime
+    placed_by: str
+    reason: str
 
 
 class Verdict(StrEnum):

@@ -20,7 +20,8 @@ from datetime import datetime
 from uuid import UUID
 
 from tosei_common.catalogue.intake import ClientUseResumed, ClientUseStopped
-from tosei_common.platform.errors import Conflict, Message, Unprocessable
+from tosei_common.platform.errors import Conflict, Message
+from tosei_intake.domain.reasons import required_reason
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,6 @@ class UseStop:
         return self.resumed_at is None
 
 
-def _reason(reason: str | None, doing: str) -> str:
-    if reason is None or not reason.strip():
-        raise Unprocessable(
-            f"{doing}の理由を入力してください",
-            en="say why",
-            fields={"reason": Message(f"{doing}の理由を入力してください", "required")},
-        )
-    return reason
-
-
 def stop(
     client_id: UUID,
     standing: UseStop | None,
@@ -60,7 +51,7 @@ def stop(
     at: datetime,
 ) -> tuple[UseStop, ClientUseStopped]:
     """A new stop, or a 409 when one stands already."""
-    said = _reason(reason, "利用停止")
+    said = required_reason(reason, "利用停止")
     if standing is not None:
         raise Conflict(
             "この相談者の記録は既に利用停止中です",
@@ -81,7 +72,7 @@ def resume(
     at: datetime,
 ) -> tuple[UseStop, ClientUseResumed]:
     """The standing stop lifted, or a 409 when none stands."""
-    said = _reason(reason, "利用停止の解除")
+    said = required_reason(reason, "利用停止の解除")
     if standing is None:
         raise Conflict(
             "この相談者の記録は利用停止されていません",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from tosei_common.platform import audit_log
@@ -21,6 +22,7 @@ from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_intake.db import clients as clients_db
 from tosei_intake.db import consultations as consultations_db
 from tosei_intake.db import disclosure as disclosure_db
+from tosei_intake.db import retention as retention_db
 from tosei_intake.db import use_stops as use_stops_db
 from tosei_intake.domain import access
 from tosei_intake.domain.clients import (
@@ -36,6 +38,7 @@ from tosei_intake.domain.disclosure import IntakeDisclosure
 from tosei_intake.domain.disclosure import disclosure as assemble_disclosure
 from tosei_intake.domain.periods import ConsultationFilter
 from tosei_intake.domain.reports import CountBy, CountRow, count_rows
+from tosei_intake.domain.retention import StandingHold
 from tosei_intake.domain.use_stops import UseStop
 
 #: A merged client's id leads to the client that absorbed it; merges form short chains.
@@ -97,6 +100,10 @@ class ClientView:
     consultations: list[Consultation]
     #: The standing stop of the records' use (利用停止中), if any.
     use_stop: UseStop | None = None
+    #: The legal hold in place (訴訟等による保存), if any.
+    legal_hold: StandingHold | None = None
+    #: When the client's personal data was erased (消去済み), if it was.
+    erased_at: datetime | None = None
 
 
 async def client(uow: UnitOfWork, who: Principal, client_id: UUID) -> ClientView:
@@ -127,6 +134,8 @@ async def client(uow: UnitOfWork, who: Principal, client_id: UUID) -> ClientView
         await clients_db.merged_into(conn, found.id),
         readable,
         await use_stops_db.standing(conn, found.id),
+        await retention_db.standing_hold(conn, found.id),
+        await retention_db.erased_at(conn, found.id),
     )
 
 

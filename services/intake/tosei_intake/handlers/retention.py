@@ -28,6 +28,7 @@ from tosei_common.platform.retention import (
 from tosei_common.platform.settings import Settings
 from tosei_common.platform.unit_of_work import UnitOfWork, rehearsal
 from tosei_intake.db import retention as retention_db
+from tosei_intake.domain.reasons import required_reason
 from tosei_intake.domain.retention import (
     Verdict,
     decide,
@@ -64,9 +65,10 @@ async def _locked(uow: UnitOfWork, client_id: UUID) -> tuple[bool, bool, bool]:
     return found
 
 
-async def place_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: str) -> UUID:
+async def place_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: str | None) -> UUID:
     """訴訟等による保存: nothing of the client is erased until the hold is lifted."""
     ensure_role(who, Role.COORDINATOR, doing="訴訟等による保存の設定")
+    reason = required_reason(reason, "訴訟等による保存")
     _, _, held = await _locked(uow, client_id)
     ensure_hold_can_be_placed(held)
     hold_id = uuid4()
@@ -75,8 +77,9 @@ async def place_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: s
     return hold_id
 
 
-async def lift_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: str) -> None:
+async def lift_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: str | None) -> None:
     ensure_role(who, Role.COORDINATOR, doing="訴訟等による保存の解除")
+    reason = required_reason(reason, "訴訟等による保存の解除")
     await _locked(uow, client_id)
     lifted = await retention_db.lift_hold(uow.conn, client_id, reason, uow.actor, uow.at)
     ensure_hold_can_be_lifted(lifted is not None)
@@ -130,11 +133,12 @@ async def erase_client(
 
 
 async def erase_on_request(
-    uow: UnitOfWork, who: Principal, client_id: UUID, reason: str
+    uow: UnitOfWork, who: Principal, client_id: UUID, reason: str | None
 ) -> ClientErased:
     """本人からの消去請求: a coordinator erases the client now, unless a legal hold applies."""
     ensure_role(who, Role.COORDINATOR, doing="相談者の記録の消去")
-    return await erase_client(uow, client_id, basis=ErasureBasis.REQUEST, reason=reason)
+    said = required_reason(reason, "消去")
+    return await erase_client(uow, client_id, basis=ErasureBasis.REQUEST, reason=said)
 
 
 async def run_retention(
