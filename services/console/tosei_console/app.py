@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_console import cli
 from tosei_console.api import (
+    audit,
     cases,
     clients,
     corrections,
@@ -42,6 +43,7 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         handover.router(runtime),
         experts.router(runtime),
         kpi.router(runtime),
+        audit.router(runtime),
     ]
 
 

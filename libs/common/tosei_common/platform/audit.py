@@ -30,6 +30,8 @@ from tosei_common.platform.errors import Message, Unprocessable
 from tosei_common.region.fiscal import TOKYO, DateParseError, parse_date
 
 __all__ = [
+    "ACTION_NAMES",
+    "ENTITY_NAMES",
     "VIEWED",
     "AuditFilter",
     "AuditRow",
@@ -90,6 +92,41 @@ class Viewed:
     subject: str | UUID | None = None
     #: What was shown when it is not the whole record: ``contacts``, ``confidential_notes``…
     part: str | None = None
+
+
+#: How the auditors' CSV and the console name the kinds of record and the actions the
+#: services record most.
+ENTITY_NAMES: dict[str, str] = {
+    "client": "相談者",
+    "consultation": "相談",
+    "case": "案件",
+    "expert": "支援人材",
+    "external_expert": "外部専門家",
+    "seminar": "研修会",
+    "registration": "参加申込",
+    "rotation": "当番の輪番",
+    "account": "コンソールのアカウント",
+    "audit_log": "監査記録",
+    "plan_item": "計画事業",
+    "funding_programme": "交付金・補助金",
+    "request_item": "要望事項",
+    "briefing": "要望説明会",
+    "answer": "県の回答",
+}
+ACTION_NAMES: dict[str, str] = {
+    VIEWED: "閲覧",
+    "corrected": "訂正",
+    "registered": "登録",
+    "merged": "統合",
+    "unmerged": "統合の取り消し",
+    "consent_changed": "共有同意の変更",
+    "signed_in": "ログイン",
+    "signed_in_with_provider": "ログイン（自治体の認証基盤）",
+    "sign_in_failed": "ログインの失敗",
+    "locked_out": "ロック",
+    "added": "追加",
+    "signed_out": "ログアウト",
+}
 
 
 # --- the auditors' query --------------------------------------------------------------------

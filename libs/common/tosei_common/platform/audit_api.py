@@ -18,7 +18,15 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from tosei_common.platform.audit import VIEWED, AuditFilter, AuditRow, audit_filter, field_changes
+from tosei_common.platform.audit import (
+    ACTION_NAMES,
+    ENTITY_NAMES,
+    VIEWED,
+    AuditFilter,
+    AuditRow,
+    audit_filter,
+    field_changes,
+)
 from tosei_common.platform.audit_log import insert_entry, search
 from tosei_common.platform.auth import current_principal
 from tosei_common.platform.downloads import csv_download
@@ -27,7 +35,9 @@ from tosei_common.platform.service import Runtime
 from tosei_common.region.fiscal import TOKYO, japanese_date
 
 __all__ = [
+    "ACTION_NAMES",
     "CSV_HEADER",
+    "ENTITY_NAMES",
     "AuditEntryOut",
     "AuditPageOut",
     "ViewedOut",
@@ -37,38 +47,6 @@ __all__ = [
 
 #: The most entries one CSV holds: a period longer than that is asked for in parts.
 CSV_LIMIT = 100_000
-
-#: How the CSV names the kinds of record and the actions the services record most.
-ENTITY_NAMES: dict[str, str] = {
-    "client": "相談者",
-    "consultation": "相談",
-    "case": "案件",
-    "expert": "支援人材",
-    "external_expert": "外部専門家",
-    "seminar": "研修会",
-    "registration": "参加申込",
-    "rotation": "当番の輪番",
-    "account": "コンソールのアカウント",
-    "audit_log": "監査記録",
-    "plan_item": "計画事業",
-    "funding_programme": "交付金・補助金",
-    "request_item": "要望事項",
-    "briefing": "要望説明会",
-    "answer": "県の回答",
-}
-ACTION_NAMES: dict[str, str] = {
-    VIEWED: "閲覧",
-    "corrected": "訂正",
-    "registered": "登録",
-    "merged": "統合",
-    "unmerged": "統合の取り消し",
-    "consent_changed": "共有同意の変更",
-    "signed_in": "ログイン",
-    "signed_in_with_provider": "ログイン（自治体の認証基盤）",
-    "sign_in_failed": "ログインの失敗",
-    "locked_out": "ロック",
-    "signed_out": "ログアウト",
-}
 
 CSV_HEADER = (
     "日時",

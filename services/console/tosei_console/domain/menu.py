@@ -20,13 +20,14 @@ CASES = MenuItem("/cases", "案件")
 FOLLOW_UPS = MenuItem("/follow-ups", "期限切れのフォローアップ")
 EXPERTS = MenuItem("/experts", "支援人材")
 KPI = MenuItem("/kpi", "実績")
+AUDIT = MenuItem("/audit", "監査記録")
 
 _MENUS: dict[Role, tuple[MenuItem, ...]] = {
     Role.DESK: (DESK, CLIENTS, CASES),
     Role.EXPERT: (CASES, FOLLOW_UPS),
-    Role.COORDINATOR: (DESK, CLIENTS, HANDOVER, CASES, FOLLOW_UPS, EXPERTS, KPI),
+    Role.COORDINATOR: (DESK, CLIENTS, HANDOVER, CASES, FOLLOW_UPS, EXPERTS, KPI, AUDIT),
     Role.MUNICIPALITY: (KPI,),
-    Role.AUDITOR: (CASES, KPI),
+    Role.AUDITOR: (CASES, KPI, AUDIT),
 }
 
 

@@ -227,6 +227,11 @@ async def names_by_actor(conn: Connection) -> dict[str, str]:
     return {a.principal().actor: a.display_name for a in await db.all_accounts(conn)}
 
 
+async def names_by_id(conn: Connection) -> dict[str, str]:
+    """``{account id: "田中 花子"}``: how the console's own trail names the accounts it is about."""
+    return {str(a.account_id): a.display_name for a in await db.all_accounts(conn)}
+
+
 async def sign_out(uow: UnitOfWork, account: Account, cookie: str) -> None:
     await db.delete_session(uow.conn, session_hash(cookie))
     await _audit_sign_in(uow, account, "signed_out")
