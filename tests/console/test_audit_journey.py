@@ -62,7 +62,7 @@ async def test_an_auditor_finds_who_read_a_client_and_downloads_it(
     await page.get_by_label("期間（から）").fill("2026-12-01")
     await page.get_by_label("期間（まで）").fill("2026-11-01")
     await page.get_by_role("button", name="表示する").click()
-    await expect(page.locator("#f-to-error")).to_contain_text("より前")
+    await expect(page.locator("#f-to-error")).to_contain_text("期間の始まりより前")
     await expect(page.get_by_role("alert")).to_contain_text("期間の終わり")
     await expect(page.get_by_label("期間（まで）")).to_have_attribute("aria-invalid", "true")
     await expect(page.get_by_label("期間（から）")).to_have_value("2026-12-01")

@@ -81,11 +81,13 @@ async def test_the_auditor_reads_per_person_who_changed_and_who_saw_a_clients_re
     assert bad.status_code == 422
     assert bad.json()["fields"][0]["field"] == "from"
     assert "存在しない日付" in bad.json()["message"]
+    assert bad.json()["message"].startswith("期間の始まり")  # the field as a person calls it
     backwards = await http.get(
         "/audit-log", params={"from": "2026-10-02", "to": "2026-10-01"}, headers=AUDITOR
     )
     assert backwards.status_code == 422
     assert backwards.json()["fields"][0]["field"] == "to"
+    assert backwards.json()["fields"][0]["message"] == "期間の始まりより前の日付です"
 
     # the CSV for Japanese Excel
     sheet = await http.get("/audit-log.csv", params={"subject": client_id}, headers=AUDITOR)

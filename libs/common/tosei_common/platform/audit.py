@@ -144,6 +144,10 @@ class AuditFilter:
     end: datetime | None = None
 
 
+#: The query parameters of a period, as a person reads them.
+PERIOD_FIELDS = {"from": "期間の始まり", "to": "期間の終わり"}
+
+
 def _day(field: str, text: str | None) -> date | None:
     if text is None or not text.strip():
         return None
@@ -151,7 +155,7 @@ def _day(field: str, text: str | None) -> date | None:
         return parse_date(text)
     except DateParseError as exc:
         raise Unprocessable(
-            f"{field}: {exc.message.ja}",
+            f"{PERIOD_FIELDS[field]}（{field}）: {exc.message.ja}",
             en=f"{field}: {exc.message.en}",
             fields={field: exc.message},
         ) from exc
@@ -177,7 +181,7 @@ def audit_filter(
         raise Unprocessable(
             f"期間の終わり（{last}）が始まり（{first}）より前です",
             en=f"the period ends ({last}) before it starts ({first})",
-            fields={"to": Message("from より前の日付です", "is before from")},
+            fields={"to": Message("期間の始まりより前の日付です", "is before from")},
         )
     return AuditFilter(
         subject=subject or None,
