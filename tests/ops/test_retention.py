@@ -23,7 +23,7 @@ import pytest
 
 from tests.caseflow.conftest import COORDINATOR as CASEFLOW_COORDINATOR
 from tests.caseflow.conftest import expert_token
-from tests.intake.helpers import COORDINATOR, DESK, consultation
+from tests.intake.helpers import AUDITOR, COORDINATOR, DESK, consultation
 from tests.seminar.conftest import COORDINATOR as SEMINAR_COORDINATOR
 from tests.seminar.conftest import ok, open_seminar, person
 from tests.support.auth import bearer
@@ -372,6 +372,17 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
                 )["reference"]
                 for n in range(4)
             ]
+            # a registrant's e-mail corrected: the wrong one lives on in the audit trail
+            ok(
+                await http.patch(
+                    f"/registrations/{references[0]}/contacts",
+                    json={
+                        "reason": "メールアドレスの誤り",
+                        "email": "kango0-new@byouin.example.org",
+                    },
+                    headers=SEMINAR_COORDINATOR,
+                )
+            )
             clock.set(japan_moment("2021-10-17 14:00"))
             for reference in references[:3]:
                 ok(
@@ -484,7 +495,9 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
         assert "seminar.registrations.name" in await traces_in_every_schema(
             own_database, ["青森 太郎1"]
         )
-        assert await traces_in_every_schema(own_database, ["kango1@", "0172-33-1200"]) == []
+        assert (
+            await traces_in_every_schema(own_database, ["kango0@", "kango1@", "0172-33-1200"]) == []
+        )
         async with client_of(intake) as http:
             shown = (await http.get(f"/consultations/{tokita['id']}", headers=DESK)).json()
             replayed = await http.post(
@@ -531,6 +544,13 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
                 headers=COORDINATOR,
             )
             assert twice.status_code == 409, twice.text
+            # the auditors read what was done about the person, with its reasons erased
+            trail = await http.get(
+                "/audit-log", params={"subject": murakami["client_id"]}, headers=AUDITOR
+            )
+            assert trail.status_code == 200, trail.text
+            actions = {e["action"] for e in trail.json()["entries"]}
+            assert {"legal_hold.placed", "legal_hold.lifted", "erased"} <= actions, actions
 
         async def murakami_gone() -> bool:
             return not await traces_in_every_schema(own_database, MURAKAMI_TRACES)

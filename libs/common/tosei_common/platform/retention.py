@@ -115,11 +115,16 @@ def needles_of(values: Sequence[str | None]) -> list[str]:
 
 
 async def erase_audit_entries(
-    conn: Connection, entity_ids: Sequence[str], needles: Sequence[str] = ()
+    conn: Connection,
+    entity_ids: Sequence[str],
+    needles: Sequence[str] = (),
+    *,
+    actions: Sequence[str] = (),
 ) -> int:
     """Overwrite the reason and every value of ``changes`` (the keys stay: which fields were
-    changed, and when, by whom, remains) of the audit entries about ``entity_ids`` and of any
-    entry whose reason or changes mention one of ``needles``. Call ``allow_erasure`` first."""
+    changed, and when, by whom, remains) of the audit entries about ``entity_ids`` (only those
+    of ``actions``, when given) and of any entry whose reason or changes mention one of
+    ``needles``. Call ``allow_erasure`` first."""
     marker = json.dumps(ERASED, ensure_ascii=False)
     status: str = await conn.execute(
         """
@@ -129,7 +134,8 @@ async def erase_audit_entries(
                    WHEN 'object' THEN (SELECT coalesce(jsonb_object_agg(k, $4::jsonb), '{}')
                                          FROM jsonb_object_keys(changes) AS k)
                    ELSE $4::jsonb END
-         WHERE entity_id = ANY($1::text[])
+         WHERE (entity_id = ANY($1::text[])
+                AND (cardinality($5::text[]) = 0 OR action = ANY($5::text[])))
             OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS n
                         WHERE strpos(coalesce(reason, ''), n) > 0
                            OR strpos(changes::text, n) > 0)
@@ -138,6 +144,7 @@ async def erase_audit_entries(
         list(needles),
         ERASED,
         marker,
+        list(actions),
     )
     return int(status.rsplit(" ", 1)[-1])
 

@@ -73,7 +73,7 @@ async def place_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: s
     ensure_hold_can_be_placed(held)
     hold_id = uuid4()
     await retention_db.place_hold(uow.conn, hold_id, client_id, reason, uow.actor, uow.at)
-    await uow.audit("client", client_id, "legal_hold.placed", reason=reason)
+    await uow.audit("client", client_id, "legal_hold.placed", reason=reason, subject=client_id)
     return hold_id
 
 
@@ -83,7 +83,7 @@ async def lift_hold(uow: UnitOfWork, who: Principal, client_id: UUID, reason: st
     await _locked(uow, client_id)
     lifted = await retention_db.lift_hold(uow.conn, client_id, reason, uow.actor, uow.at)
     ensure_hold_can_be_lifted(lifted is not None)
-    await uow.audit("client", client_id, "legal_hold.lifted", reason=reason)
+    await uow.audit("client", client_id, "legal_hold.lifted", reason=reason, subject=client_id)
 
 
 # erasing ----------------------------------------------------------------------------------------
@@ -120,6 +120,7 @@ async def erase_client(
         "erased",
         changes={"basis": basis.value, "consultation_ids": [str(c) for c in cases]},
         reason=reason,
+        subject=client_id,
     )
     event = ClientErased(
         client_id=client_id,

@@ -19,7 +19,11 @@ from tosei_common.region.inputs import Email, FreeText, Phone, phone_display
 from tosei_common.region.municipalities import municipality
 from tosei_common.region.text import phone_key
 from tosei_seminar.api.requests import Body, Reason
-from tosei_seminar.domain.disclosure import ContactCorrection, DisclosedRegistration
+from tosei_seminar.domain.disclosure import (
+    CONTACTS_CORRECTED,
+    ContactCorrection,
+    DisclosedRegistration,
+)
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
 from tosei_seminar.domain.seminar import SeminarState
@@ -34,7 +38,7 @@ ACTIONS = {
     "registration.checked_in": "受付（来場）",
     "attendance.corrected": "出席の訂正",
     "feedback.given": "アンケートへの回答",
-    "registration.contacts_corrected": "氏名・連絡先の訂正",
+    CONTACTS_CORRECTED: "氏名・連絡先の訂正",
 }
 FIELDS = {
     "name": "氏名",

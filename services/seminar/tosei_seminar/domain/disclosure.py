@@ -20,6 +20,9 @@ from tosei_seminar.domain.identity import Identity, identity
 from tosei_seminar.domain.registration import Registration
 from tosei_seminar.domain.seminar import Seminar, SeminarState
 
+#: The audit action of a registrant's name or contacts corrected (old → new).
+CONTACTS_CORRECTED = "registration.contacts_corrected"
+
 
 @dataclass(frozen=True)
 class Lookup:

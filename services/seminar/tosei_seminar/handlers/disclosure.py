@@ -12,6 +12,7 @@ from tosei_seminar.db import registrations as registrations_db
 from tosei_seminar.db import seminars as seminars_db
 from tosei_seminar.domain import access
 from tosei_seminar.domain.disclosure import (
+    CONTACTS_CORRECTED,
     ContactCorrection,
     DisclosedRegistration,
     correct_contacts,
@@ -68,7 +69,7 @@ async def correct(
     await uow.audit(
         "registration",
         current.id,
-        "registration.contacts_corrected",
+        CONTACTS_CORRECTED,
         changes=done.changes,
         reason=fix.reason,
         subject=current.id,

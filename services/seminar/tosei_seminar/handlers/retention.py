@@ -9,6 +9,7 @@ from tosei_common.platform.retention import (
     RetentionReport,
     Say,
     allow_erasure,
+    erase_audit_entries,
     erase_stored_responses,
     needles_of,
 )
@@ -16,6 +17,7 @@ from tosei_common.platform.settings import Settings
 from tosei_common.platform.unit_of_work import UnitOfWork, rehearsal
 from tosei_seminar.db import retention as retention_db
 from tosei_seminar.db.personal_data import CONTACTS
+from tosei_seminar.domain.disclosure import CONTACTS_CORRECTED
 from tosei_seminar.domain.retention import contacts_due
 
 SEMINAR = "seminar"
@@ -27,6 +29,8 @@ async def erase_contacts(uow: UnitOfWork, seminar_id: UUID, reason: str) -> int:
     ids, values = await retention_db.contacts_of(uow.conn, seminar_id)
     await allow_erasure(uow.conn)
     await erase_stored_responses(uow.conn, needles_of(values))
+    # a correction keeps the contact it replaced in the audit trail, which the row no longer has
+    await erase_audit_entries(uow.conn, ids, needles_of(values), actions=(CONTACTS_CORRECTED,))
     erased = await retention_db.erase_contacts(uow.conn, seminar_id, uow.at)
     await uow.audit(
         SEMINAR,
