@@ -557,3 +557,17 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
 
         await eventually(murakami_gone, timeout=30)
         assert await figures(intake, caseflow, seminar, held.id) == before
+
+
+async def test_a_dry_run_on_a_schema_behind_its_migrations_changes_nothing(
+    own_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dry run that migrated would change the database it promises not to touch (and, with a
+    newer command than the running services, their schema under them)."""
+    assert await tosei(monkeypatch, own_database, "retention", "--dry-run", "intake") == 1
+    said = capsys.readouterr().out
+    assert "the schema lacks" in said
+    assert "tosei migrate intake" in said
+    assert (
+        await count(own_database, "SELECT count(*) FROM pg_namespace WHERE nspname = 'intake'") == 0
+    )

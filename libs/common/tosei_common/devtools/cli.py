@@ -345,8 +345,20 @@ def _retention(
                     relay=False,
                     clock=SYSTEM_CLOCK,
                 )
-                await runtime.open_database(application_name="tosei-retention")
+                # a dry run changes nothing, the schema included: it does not migrate
+                lacking = await runtime.open_database(
+                    application_name="tosei-retention", migrate_schema=not args.dry_run
+                )
                 try:
+                    if lacking:
+                        print(
+                            f"{spec.name:<11} the schema lacks {len(lacking)} migration(s)"
+                            f" ({lacking[0]} …): run `tosei migrate {spec.name}` first;"
+                            " a dry run changes nothing",
+                            flush=True,
+                        )
+                        busy += 1
+                        continue
                     if spec.retention is None:
                         print(f"{spec.name:<11} {spec.retention_follows}")
                         if spec.retention_preview is not None and erased_cases:

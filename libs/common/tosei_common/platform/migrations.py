@@ -120,6 +120,23 @@ async def migrate(conn: Connection, schema: str, plan: list[Migration]) -> list[
     return applied_now
 
 
+async def pending(conn: Connection, schema: str, plan: list[Migration]) -> list[str]:
+    """The labels of ``plan``'s files that ``schema`` has not applied, read without changing
+    anything (all of them when the schema or its record of migrations does not exist)."""
+    check_schema_name(schema)
+    if not await conn.fetchval(
+        "SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = $1"
+        " AND tablename = 'schema_migrations')",
+        schema,
+    ):
+        return [m.label for m in plan]
+    recorded = {
+        (r["source"], r["version"])
+        for r in await conn.fetch(f"SELECT source, version FROM {schema}.schema_migrations")
+    }
+    return [m.label for m in plan if (m.source, m.version) not in recorded]
+
+
 async def drop_schema(conn: Connection, schema: str) -> None:
     """Remove a schema and everything in it (replay targets, tests)."""
     check_schema_name(schema)

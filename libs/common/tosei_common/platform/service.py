@@ -34,7 +34,7 @@ from tosei_common.platform.kafka import (
     dead_letter_sender,
 )
 from tosei_common.platform.metrics import PipelineMetrics
-from tosei_common.platform.migrations import migrate, migrations_for
+from tosei_common.platform.migrations import migrate, migrations_for, pending
 from tosei_common.platform.outbox import Outbox, OutboxRelay, outbox_backlog
 from tosei_common.platform.personal_data import ServiceRegister
 from tosei_common.platform.principal import Principal, Role
@@ -276,9 +276,14 @@ class Runtime:
         return self.pool.acquire()
 
     async def open_database(
-        self, application_name: str | None = None, *, durable_commits: bool = True
-    ) -> None:
-        """Open the pool on the runtime's schema and bring the schema up to date."""
+        self,
+        application_name: str | None = None,
+        *,
+        durable_commits: bool = True,
+        migrate_schema: bool = True,
+    ) -> list[str]:
+        """Open the pool on the runtime's schema and bring the schema up to date; with
+        ``migrate_schema=False`` change nothing and return the migrations it lacks."""
         self._pool = await create_pool(
             self.database_url,
             self.schema,
@@ -286,13 +291,18 @@ class Runtime:
             application_name=application_name or f"tosei-{self.spec.name}",
             durable_commits=durable_commits,
         )
+        plan = migrations_for(self.spec.migrations_package)
+        if not migrate_schema:
+            async with self.pool.acquire() as conn:
+                return await pending(conn, self.schema, plan)
         async with self.pool.acquire() as conn:
-            applied = await migrate(conn, self.schema, migrations_for(self.spec.migrations_package))
+            applied = await migrate(conn, self.schema, plan)
             told = await run_after_migrate(self.spec, conn, self.clock)
         if applied:
             log.info("%s: applied migrations %s", self.schema, ", ".join(applied))
         for line in told:
             log.warning("%s: %s", self.spec.name, line)
+        return []
 
     async def close_database(self) -> None:
         if self._pool is not None:
