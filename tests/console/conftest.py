@@ -12,7 +12,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ from tosei_console.app import SERVICE as CONSOLE
 from tosei_console.handlers import accounts
 from tosei_console.handlers.accounts import add_account
 from tosei_intake.app import SERVICE as INTAKE
+from tosei_requests.app import SERVICE as REQUESTS
+from tosei_resilience.app import SERVICE as RESILIENCE
 from tosei_seminar.app import SERVICE as SEMINAR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +92,9 @@ class Stack:
     caseflow_runtime: Runtime
     provider: FakeProvider | None = None
     seminar: str | None = None
+    resilience: str | None = None
+    requests: str | None = None
+    runtimes: dict[str, Runtime] = field(default_factory=dict)
 
     async def account(self, login: str, role: str, name: str, **extra: Any) -> str:
         async with self.console_runtime.unit_of_work("test:setup") as uow:
@@ -108,7 +113,13 @@ class Stack:
 
     async def api(self, service: str, path: str, headers: dict[str, str] | None = None) -> Any:
         """What a service's API says (as a coordinator); None while it has nothing there."""
-        base = {"intake": self.intake, "caseflow": self.caseflow, "seminar": self.seminar}[service]
+        base = {
+            "intake": self.intake,
+            "caseflow": self.caseflow,
+            "seminar": self.seminar,
+            "resilience": self.resilience,
+            "requests": self.requests,
+        }[service]
         assert base is not None, f"the stack serves no {service} (mark the test)"
         async with httpx.AsyncClient(base_url=base) as http:
             response = await http.get(path, headers=headers or COORDINATOR)
@@ -130,7 +141,8 @@ class Stack:
 @pytest.fixture
 async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
     """The console on intake and caseflow; marked ``oidc``, also an identity provider it trusts;
-    marked ``seminar``, the seminar service too."""
+    marked ``seminar``, the seminar service too; marked ``resilience``, the plan's service;
+    marked ``requests``, the requests service and the plan's (whose items requests link)."""
     suffix = uuid.uuid4().hex[:8]
     provider = FakeProvider() if request.node.get_closest_marker("oidc") else None
     async with AsyncExitStack() as running:
@@ -139,11 +151,31 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
         intake_url = await running.enter_async_context(serving(build_app(intake)))
         caseflow_url = await running.enter_async_context(serving(build_app(caseflow)))
         seminar_url: str | None = None
+        runtimes: dict[str, Runtime] = {"intake": intake, "caseflow": caseflow}
         if request.node.get_closest_marker("seminar"):
             seminar = await running.enter_async_context(
                 start(SEMINAR, schema=f"seminar_{suffix}", connected=False)
             )
             seminar_url = await running.enter_async_context(serving(build_app(seminar)))
+            runtimes["seminar"] = seminar
+        wants_requests = request.node.get_closest_marker("requests") is not None
+        urls: dict[str, str] = {}
+        if wants_requests or request.node.get_closest_marker("resilience"):
+            resilience = await running.enter_async_context(
+                start(RESILIENCE, schema=f"resilience_{suffix}")
+            )
+            urls["resilience_url"] = await running.enter_async_context(
+                serving(build_app(resilience))
+            )
+            runtimes["resilience"] = resilience
+        if wants_requests:
+            requests_service = await running.enter_async_context(
+                start(REQUESTS, schema=f"requests_{suffix}")
+            )
+            urls["requests_url"] = await running.enter_async_context(
+                serving(build_app(requests_service))
+            )
+            runtimes["requests"] = requests_service
         oidc: dict[str, str] = {}
         if provider is not None:
             issuer = await running.enter_async_context(serving(provider.app()))
@@ -153,13 +185,25 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
                 "console_oidc_client_secret": CLIENT_SECRET,
                 "console_oidc_label": "青森市職員アカウント",
             }
-        urls = {"seminar_url": seminar_url} if seminar_url else {}
+        if seminar_url:
+            urls["seminar_url"] = seminar_url
         settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url, **urls, **oidc)
         console = await running.enter_async_context(
             start(CONSOLE, settings, schema=f"console_{suffix}", connected=False)
         )
         console_url = await running.enter_async_context(serving(build_app(console)))
-        yield Stack(console_url, intake_url, caseflow_url, console, caseflow, provider, seminar_url)
+        yield Stack(
+            console_url,
+            intake_url,
+            caseflow_url,
+            console,
+            caseflow,
+            provider,
+            seminar_url,
+            urls.get("resilience_url"),
+            urls.get("requests_url"),
+            runtimes,
+        )
 
 
 class Screens:

@@ -60,6 +60,8 @@ SERVICE_NAMES = {
     "intake": "相談受付サービス",
     "caseflow": "案件管理サービス",
     "seminar": "研修会サービス",
+    "resilience": "国土強靱化地域計画サービス",
+    "requests": "重点要望サービス",
 }
 
 
