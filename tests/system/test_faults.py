@@ -262,7 +262,7 @@ async def test_a_second_caseflow_joins_the_group_under_load_and_leaves(stack: Pl
             second.send_signal(signal.SIGTERM)
             await asyncio.to_thread(second.wait, 30)
 
-    # whatever an earlier phase dead-lettered (the poison phase's three) stays; a rebalance adds none
+    # what an earlier phase dead-lettered (the poison phase's three) stays; a rebalance adds none
     letters_before = await dead_letters(stack.bootstrap)
     phase = Phase(stack, "rebalance", "a second caseflow joins the consumer group, then leaves")
     outcome, ended = await phase.run(join_and_leave)
