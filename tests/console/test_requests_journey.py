@@ -76,7 +76,12 @@ async def draft_and_submit(
     await page.get_by_label(department).check()
     await page.get_by_label("現状と課題").fill("現状の説明です。\n課題の説明です。")
     await page.get_by_label("要望内容").fill("整備の促進を要望する。")
-    await link_plan_item(page, search, plan_label)
+    # the search without the script: the button sends the form back with what was typed
+    await page.get_by_label("事業名で検索").fill(search)
+    await page.get_by_role("button", name="検索する").click()
+    await page.locator("#plan-results").get_by_label(plan_label).check()
+    await expect(page.get_by_label("要望事項（件名）")).to_have_value(title)
+    await expect(page.get_by_label(department)).to_be_checked()
     await page.get_by_role("button", name="作成する（下書き）").click()
     await expect(page.locator("#item-status")).to_have_text("作成中")
     await page.get_by_role("button", name="提出する").click()
@@ -287,6 +292,22 @@ async def test_two_towns_request_and_the_coordinator_briefs_answers_and_carries_
     await expect(lineage.nth(1)).to_contain_text("前年度の2026-001から継続")
     await expect(page.locator("#first-requested")).to_contain_text("令和8年度")
     await coordinator.keep("requests-lineage")
+
+    # an auditor reads the year and its briefing, and is offered no change
+    await stack.account("kansa", "auditor", "三上 監査")
+    auditor = await person()
+    await auditor.sign_in("kansa")
+    await menu(auditor.page, "重点要望")
+    await auditor.open("/requests?fiscal_year=2026")
+    await expect(auditor.page.locator("#request-items tbody tr")).to_have_count(2)
+    await expect(auditor.page.get_by_role("button", name="採択する")).to_have_count(0)
+    await expect(auditor.page.get_by_role("link", name="新しい要望を作成する")).to_have_count(0)
+    await auditor.open("/requests/2026/briefing")
+    await expect(auditor.page.locator("#agenda-entries tbody tr")).to_have_count(2)
+    await expect(auditor.page.locator("#agenda-form")).to_have_count(0)
+    await expect(
+        auditor.page.get_by_role("link", name="要望書（PDF）をダウンロード")
+    ).to_be_visible()
 
 
 async def hiranai_row_then_aomori(rows: Any) -> None:

@@ -290,7 +290,8 @@ async def _refused_form(
     year: int,
     item: dict[str, Any] | None = None,
 ) -> Response:
-    if answer.status not in (403, 409, 422) or (answer.status == 403 and not answer.field_messages):
+    # a change on an older version (409) is said on its own page, with the way to reload
+    if answer.status not in (403, 422) or (answer.status == 403 and not answer.field_messages):
         return refused_page(request, who, answer)
     errors = answer.field_messages
     validation = isinstance(answer.body, dict) and answer.body.get("error") == "validation_failed"
