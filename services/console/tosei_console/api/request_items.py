@@ -216,7 +216,7 @@ async def _year_items(
 async def _draft(request: Request, who: Visitor, form: FormData) -> Response:
     year = str(form.get("fiscal_year") or "")
     shown_year = int(year) if year.isdigit() else who.runtime.clock.fiscal_year()
-    if form.get("action") == "search":
+    if _searching(form):
         return await _item_form(request, who, year=shown_year, values=_typed(form))
     answer = await who.services.post(
         SERVICE,
@@ -235,7 +235,7 @@ async def _revise(request: Request, who: Visitor, item_id: uuid.UUID, form: Form
         return refused_page(request, who, shown)
     item = shown.body
     year = item["fiscal_year"]
-    if form.get("action") == "search":
+    if _searching(form):
         return await _item_form(request, who, year=year, values=_typed(form), item=item)
     body = forms.revision_body(form, _content(form))
     answer = await who.services.patch(SERVICE, f"/request-items/{item_id}", body)
@@ -261,6 +261,12 @@ async def _move(request: Request, who: Visitor, item_id: uuid.UUID, form: FormDa
         return refused_page(request, who, answer)
     typed = {k: str(v) for k, v in form.items()}
     return await item_page_of(request, who, item_id, Refused.of(f"move-{to}", typed, answer))
+
+
+def _searching(form: FormData) -> bool:
+    """The form came back for a plan-item search (the 検索する button, which is also what
+    Enter presses in the form): with nothing to search for, it is the form sent."""
+    return form.get("action") == "search" and bool(str(form.get("plan_q") or "").strip())
 
 
 def _typed(form: FormData) -> dict[str, Any]:
