@@ -10,7 +10,9 @@ import asyncpg
 import httpx
 
 from tests.requests.towns import (
+    AOMORI,
     COORDINATOR,
+    DESK,
     HIRANAI,
     SIDEWALK,
     Programme,
@@ -22,7 +24,13 @@ from tests.resilience.plan import SNOW_PLOUGHS, PlanClient
 from tests.support.publish import publish
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually
-from tosei_common.catalogue.resilience import PlanItemField, PlanItemRevised, PlanItemStatus
+from tosei_common.catalogue.resilience import (
+    PlanItemField,
+    PlanItemRetired,
+    PlanItemRevised,
+    PlanItemStatus,
+    RetirementReason,
+)
 from tosei_common.devtools.devstack import TansuBroker
 from tosei_common.platform.clock import japan_moment
 from tosei_common.platform.http import build_app
@@ -141,6 +149,49 @@ async def test_the_same_plan_item_event_delivered_twice_has_one_effect(
     await eventually(handled_twice)
     found = await programme.get(f"/request-items/{request['id']}")
     assert found["plan_items"][0]["version"] == 2
+
+
+async def test_a_person_finds_plan_items_to_link_by_a_part_of_the_title(
+    programme: Programme, broker: TansuBroker
+) -> None:
+    ploughs = plan_item_added(7, title="冬期道路交通確保のための除雪機械の更新")
+    radio = plan_item_added(3, AOMORI, title="防災行政無線のデジタル化（ＪＲ　青森駅周辺）")
+    untitled = plan_item_added(9, title=None)  # published before titles travelled
+    gone = plan_item_added(5, title="除雪ステーションの整備")
+    retired = PlanItemRetired(
+        item_id=gone.item_id,
+        number=5,
+        municipality=HIRANAI,
+        reason=RetirementReason.ABOLISHED,
+        version=2,
+        retired_at=japan_moment("2020-05-02 10:00"),
+    )
+    await publish(broker.bootstrap, [ploughs, radio, untitled, gone, retired], source="resilience")
+
+    async def all_copied() -> Any:
+        found = await programme.get("/plan-items?include_retired=true", officer(HIRANAI))
+        return found["count"] == 4 and found
+
+    await eventually(all_copied)
+    # a part of the title, typed in full- or half-width, with or without spaces
+    found = await programme.get("/plan-items?title=除雪", officer(HIRANAI))
+    assert [i["number"] for i in found["items"]] == [7]  # the retired 除雪ステーション left out
+    assert found["items"][0]["label"] == (
+        "国土強靱化地域計画 事業番号7「冬期道路交通確保のための除雪機械の更新」（平内町・計画）"
+    )
+    found = await programme.get("/plan-items?title=jr青森", officer(HIRANAI))
+    assert [(i["number"], i["municipality_name"]) for i in found["items"]] == [(3, "青森市")]
+    found = await programme.get("/plan-items?title=除雪&include_retired=true", COORDINATOR)
+    assert [(i["number"], i["retired"]) for i in found["items"]] == [(5, True), (7, False)]
+    # by id: the items a form already links, shown again with their labels
+    found = await programme.get(f"/plan-items?id={radio.item_id}&id={untitled.item_id}")
+    assert [(i["number"], i["title"]) for i in found["items"]] == [(3, radio.title), (9, None)]
+
+    refused = await programme.http.get("/plan-items?title=除雪", headers=DESK)
+    assert refused.status_code == 403
+    refused = await programme.http.get("/plan-items?title=除%07雪", headers=officer(HIRANAI))
+    assert refused.status_code == 422
+    assert refused.json()["fields"][0]["field"] == "title"
 
 
 COPY = (

@@ -22,6 +22,9 @@ from tosei_console.api import (
     home,
     kpi,
     oidc,
+    request_answers,
+    request_briefing,
+    request_items,
     signin,
 )
 from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
@@ -44,6 +47,9 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         experts.router(runtime),
         kpi.router(runtime),
         audit.router(runtime),
+        request_items.router(runtime),
+        request_briefing.router(runtime),
+        request_answers.router(runtime),
     ]
 
 

@@ -17,7 +17,15 @@ from tosei_common.catalogue.requests import (
 from tosei_common.catalogue.resilience import PlanItemAdded, PlanItemRetired, PlanItemRevised
 from tosei_common.platform.service import Runtime, ServiceSpec
 from tosei_requests import metrics
-from tosei_requests.api import answers, books, briefings, carry_over, lists, request_items
+from tosei_requests.api import (
+    answers,
+    books,
+    briefings,
+    carry_over,
+    lists,
+    plan_items,
+    request_items,
+)
 from tosei_requests.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_requests.domain import access
 from tosei_requests.handlers.events import on_plan_item
@@ -31,6 +39,7 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         books.router(runtime),
         answers.router(runtime),
         lists.router(runtime),
+        plan_items.router(runtime),
     ]
 
 

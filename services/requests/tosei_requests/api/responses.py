@@ -107,6 +107,11 @@ class PlanItemLinkOut(BaseModel):
         )
 
 
+class PlanItemsOut(BaseModel):
+    count: int
+    items: list[PlanItemLinkOut]
+
+
 class AnswerOut(BaseModel):
     received_on: date
     text: str

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemStatus
 from tosei_common.platform.db import Connection
-from tosei_requests.domain.plan_items import PlanItemCopy
+from tosei_requests.domain.plan_items import PlanItemCopy, PlanItemSearch
 
 _COLUMNS = "item_id, number, title, municipality, status, version, changed_fields, changed_at"
 
@@ -39,6 +39,28 @@ async def by_ids(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, PlanItemCo
         f"SELECT {_COLUMNS} FROM plan_items WHERE item_id = ANY($1::uuid[])", list(ids)
     )
     return {row["item_id"]: _copy(row) for row in rows}
+
+
+async def search(conn: Connection, which: PlanItemSearch) -> list[PlanItemCopy]:
+    """The copies a search finds, by number; titles reduced as ``search_key`` reduces the
+    query (NFKC, no spaces, lower case)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM plan_items
+         WHERE ($1::text IS NULL OR strpos(
+                    lower(regexp_replace(normalize(title, NFKC), '[[:space:]]+', '', 'g')), $1
+                ) > 0)
+           AND (cardinality($2::uuid[]) = 0 OR item_id = ANY($2::uuid[]))
+           AND ($3 OR status <> 'retired')
+         ORDER BY number, item_id
+         LIMIT $4
+        """,
+        which.title_key,
+        list(which.ids),
+        which.include_retired,
+        which.limit,
+    )
+    return [_copy(row) for row in rows]
 
 
 async def save(conn: Connection, copy: PlanItemCopy) -> None:

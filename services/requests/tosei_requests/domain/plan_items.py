@@ -7,6 +7,8 @@ before titles travelled carry none: the copy keeps the last title it saw (None u
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -22,6 +24,8 @@ from tosei_common.region.municipalities import municipality
 from tosei_requests.domain.labels import PLAN_STATUS, WHOLE_REGION
 
 PlanItemEvent = PlanItemAdded | PlanItemRevised | PlanItemRetired
+
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,25 @@ def apply(current: PlanItemCopy | None, event: PlanItemEvent) -> PlanItemCopy | 
     if current is not None and current.version >= event.version:
         return None
     return copy_of(event, None if current is None else current.title)
+
+
+@dataclass(frozen=True)
+class PlanItemSearch:
+    """Which copies a search lists (for a person linking plan items to a request): those whose
+    title contains ``title`` (as a search key), or those of ``ids``; retired ones only when
+    asked, since a new link to a retired item is refused."""
+
+    title: str | None = None
+    ids: tuple[UUID, ...] = ()
+    include_retired: bool = False
+    limit: int = 20
+
+    @property
+    def title_key(self) -> str | None:
+        return None if self.title is None else search_key(self.title)
+
+
+def search_key(text: str) -> str:
+    """A title reduced for search: NFKC, no spaces, lower case (ＪＲ　津軽線 finds JR津軽線).
+    The SQL of the search reduces the stored titles the same way."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()

@@ -23,7 +23,7 @@ from tosei_requests.domain.book import Book, compose_book
 from tosei_requests.domain.briefing import Briefing
 from tosei_requests.domain.departments import Department
 from tosei_requests.domain.lineage import Lineage, lineage
-from tosei_requests.domain.plan_items import PlanItemCopy
+from tosei_requests.domain.plan_items import PlanItemCopy, PlanItemSearch
 from tosei_requests.domain.request_item import ItemFilter, RequestItem
 from tosei_requests.domain.revisions import HistoryEntry
 from tosei_requests.domain.years import RequestYear
@@ -165,3 +165,9 @@ async def answers(conn: Connection, who: Principal | None, fiscal_year: int) -> 
         departments=await departments_db.by_code(conn),
         summary=summarise(fiscal_year, [e.item for e in entries], given),
     )
+
+
+async def plan_items(conn: Connection, who: Principal, which: PlanItemSearch) -> list[PlanItemCopy]:
+    """The plan items of the service's copy a person may link, found by title or id."""
+    access.ensure_may_read(who)
+    return await plan_items_db.search(conn, which)
