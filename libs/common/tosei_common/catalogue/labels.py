@@ -125,6 +125,9 @@ PLAN_ITEM_FIELD: dict[PlanItemField, str] = {
     PlanItemField.KPIS: "重要業績指標（KPI）",
 }
 
+#: What a retirement changes besides the status (fields no revision sets).
+PLAN_RETIREMENT_FIELD: dict[str, str] = {"retirement": "廃止理由", "superseded_by": "分割・統合先"}
+
 FUNDING_PROGRAMME_FIELD: dict[FundingProgrammeField, str] = {
     FundingProgrammeField.NAME: "名称",
     FundingProgrammeField.MINISTRY: "所管府省庁",

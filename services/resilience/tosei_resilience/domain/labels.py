@@ -77,5 +77,7 @@ def programme_field_label(name: str) -> str:
     return _PROGRAMME_FIELD_BY_NAME.get(name, name)
 
 
-_ITEM_FIELD_BY_NAME = {f.value: label for f, label in ITEM_FIELD.items()}
+_ITEM_FIELD_BY_NAME = {f.value: label for f, label in ITEM_FIELD.items()} | (
+    catalogue_labels.PLAN_RETIREMENT_FIELD
+)
 _PROGRAMME_FIELD_BY_NAME = {f.value: label for f, label in PROGRAMME_FIELD.items()}
