@@ -22,6 +22,10 @@ from tosei_console.api import (
     home,
     kpi,
     oidc,
+    plan,
+    plan_changes,
+    plan_funding,
+    plan_reports,
     signin,
 )
 from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
@@ -44,6 +48,11 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         experts.router(runtime),
         kpi.router(runtime),
         audit.router(runtime),
+        # plan_changes before plan: /plan/items/new is not an item's id
+        plan_changes.router(runtime),
+        plan.router(runtime),
+        plan_reports.router(runtime),
+        plan_funding.router(runtime),
     ]
 
 
