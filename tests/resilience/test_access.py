@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -69,6 +71,54 @@ async def test_an_officer_cannot_change_another_town_s_item_and_nothing_is_writt
         "（計画事業 No.1「冬期道路交通確保のための除雪機械の更新」は平内町の事業です）",
     }
     assert await _writes(service) == before
+
+
+async def test_each_item_says_whether_the_reader_may_change_it_and_why_not(
+    plan: PlanClient,
+) -> None:
+    hiranai = await plan.add(SNOW_PLOUGHS, officer(HIRANAI))
+    regional = await plan.add(
+        item(SNOW_PLOUGHS, municipality="圏域全体", title="圏域共同の除雪情報共有システム"),
+        COORDINATOR,
+    )
+    done = await plan.retire(await plan.add(SNOW_PLOUGHS, officer(HIRANAI)), officer(HIRANAI))
+
+    def said(listed: dict[str, Any]) -> dict[int, tuple[bool, str | None]]:
+        return {i["number"]: (i["can_change"], i["cannot_change_because"]) for i in listed["items"]}
+
+    everything = {"include_retired": "true"}
+    assert said(await plan.get("/plan-items", officer(HIRANAI), **everything)) == {
+        1: (True, None),
+        2: (
+            False,
+            "計画事業 No.2「圏域共同の除雪情報共有システム」は圏域全体の事業です。"
+            "変更できるのはコーディネーターだけです",
+        ),
+        3: (
+            False,
+            "計画事業 No.3「冬期道路交通確保のための除雪機械の更新」は廃止済みのため変更できません",
+        ),
+    }
+    assert said(await plan.get("/plan-items", officer(AOMORI), **everything))[1] == (
+        False,
+        "青森市の職員が変更できるのは青森市の計画事業だけです"
+        "（計画事業 No.1「冬期道路交通確保のための除雪機械の更新」は平内町の事業です）",
+    )
+    assert said(await plan.get("/plan-items", COORDINATOR, **everything)) == {
+        1: (True, None),
+        2: (True, None),
+        3: (False, done["cannot_change_because"]),
+    }
+    auditor = await plan.get(f"/plan-items/{hiranai['id']}", AUDITOR)
+    assert auditor["can_change"] is False
+    assert auditor["cannot_change_because"] == (
+        "計画事業を変更できるのはコーディネーターと市町村の職員だけです"
+    )
+    past = await plan.get(f"/plan-items/{regional['id']}", COORDINATOR, as_of="2024/5/1")
+    assert (past["can_change"], past["cannot_change_because"]) == (
+        False,
+        "過去の時点の計画です。変更は今の計画で行ってください",
+    )
 
 
 async def test_an_officer_cannot_add_an_item_for_another_town(

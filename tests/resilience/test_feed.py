@@ -177,3 +177,5 @@ async def test_the_feed_and_the_history_name_the_codes_they_show(plan: PlanClien
         retirement["changes"]["retirement"]["old_label"],
         retirement["changes"]["retirement"]["new_label"],
     ) == (None, "廃止")
+    # a retirement's fields are named in words too, not by their code
+    assert retirement["changed_fields_label"] == "進捗状況、廃止理由"

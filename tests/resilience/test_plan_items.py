@@ -38,7 +38,7 @@ async def test_an_added_item_shows_its_names_codes_and_first_version(plan: PlanC
     assert added["fiscal_years_label"] == "令和4年度～令和8年度"
     assert added["status"] == "planned"
     assert added["kpis"][0]["target_fiscal_year"] == 2026
-    assert await plan.get(f"/plan-items/{added['id']}") == added
+    assert await plan.get(f"/plan-items/{added['id']}", officer(HIRANAI)) == added
 
 
 async def test_a_revision_records_the_changed_fields_old_and_new_who_and_why(
@@ -217,9 +217,17 @@ async def test_the_plan_as_of_a_past_date_comes_from_the_revision_history(
     # the past state of the whole plan matches the current state, item by item, today
     now = await plan.get("/plan-items", include_retired="true")
     today = await plan.get("/plan-items", include_retired="true", as_of="2024-03-25T16:00:00+09:00")
-    assert [{**i, "review_flags": [], "needs_review": False} for i in now["items"]] == today[
-        "items"
-    ]
+    past = "過去の時点の計画です。変更は今の計画で行ってください"
+    assert [
+        {
+            **i,
+            "review_flags": [],
+            "needs_review": False,
+            "can_change": False,
+            "cannot_change_because": past,
+        }
+        for i in now["items"]
+    ] == today["items"]
 
 
 async def test_one_item_as_of_a_date_and_not_before_it_existed(

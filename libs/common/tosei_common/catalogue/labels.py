@@ -12,6 +12,13 @@ from tosei_common.catalogue.caseflow import (
     TransferReason,
 )
 from tosei_common.catalogue.intake import BusinessStage, Category, Channel, LegacyStatus, Origin
+from tosei_common.catalogue.resilience import (
+    FundingCondition,
+    FundingProgrammeField,
+    PlanItemField,
+    PlanItemStatus,
+    RetirementReason,
+)
 
 STAGE: dict[BusinessStage, str] = {
     BusinessStage.PLANNING: "創業予定",
@@ -92,6 +99,55 @@ OUTCOME_TYPE: dict[OutcomeType, str] = {
     OutcomeType.FINANCING_OBTAINED: "資金調達",
     OutcomeType.JOBS_CREATED: "雇用創出",
     OutcomeType.SUCCESSION_DONE: "事業承継",
+}
+
+# The regional resilience plan (国土強靱化地域計画): the plan's service and the console's screens
+# read the same words.
+
+PLAN_ITEM_STATUS: dict[PlanItemStatus, str] = {
+    PlanItemStatus.PLANNED: "計画",
+    PlanItemStatus.IN_PROGRESS: "実施中",
+    PlanItemStatus.DONE: "完了",
+    PlanItemStatus.RETIRED: "廃止",
+}
+
+PLAN_ITEM_FIELD: dict[PlanItemField, str] = {
+    PlanItemField.TITLE: "事業名",
+    PlanItemField.MUNICIPALITY: "実施主体",
+    PlanItemField.RISK_SCENARIO: "起きてはならない最悪の事態",
+    PlanItemField.POLICY_AREA: "施策分野",
+    PlanItemField.LEAD_DEPARTMENT: "担当部署",
+    PlanItemField.ESTIMATED_COST: "概算事業費",
+    PlanItemField.FISCAL_YEAR_FROM: "実施年度（開始）",
+    PlanItemField.FISCAL_YEAR_TO: "実施年度（終了）",
+    PlanItemField.STATUS: "進捗状況",
+    PlanItemField.FUNDING_PROGRAMMES: "活用する交付金・補助金",
+    PlanItemField.KPIS: "重要業績指標（KPI）",
+}
+
+#: What a retirement changes besides the status (fields no revision sets).
+PLAN_RETIREMENT_FIELD: dict[str, str] = {"retirement": "廃止理由", "superseded_by": "分割・統合先"}
+
+FUNDING_PROGRAMME_FIELD: dict[FundingProgrammeField, str] = {
+    FundingProgrammeField.NAME: "名称",
+    FundingProgrammeField.MINISTRY: "所管府省庁",
+    FundingProgrammeField.CONDITION: "地域計画との関係",
+    FundingProgrammeField.CONDITION_NOTE: "要件の内容",
+    FundingProgrammeField.EFFECTIVE_FROM: "適用年度",
+}
+
+FUNDING_CONDITION: dict[FundingCondition, str] = {
+    FundingCondition.NONE: "位置付け不要",
+    FundingCondition.PRIORITISED: "重点化",
+    FundingCondition.REQUIRED: "要件化",
+}
+
+RETIREMENT_REASON: dict[RetirementReason, str] = {
+    RetirementReason.COMPLETED: "事業完了",
+    RetirementReason.ABOLISHED: "廃止",
+    RetirementReason.SPLIT: "分割",
+    RetirementReason.MERGED: "統合",
+    RetirementReason.OTHER: "その他",
 }
 
 

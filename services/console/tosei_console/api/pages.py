@@ -22,6 +22,7 @@ from tosei_console.domain.accounts import Account
 from tosei_console.domain.charts import shown, total
 from tosei_console.domain.figures import mean_of, percent_of
 from tosei_console.domain.menu import menu_for
+from tosei_console.domain.plan_forms import number_text
 from tosei_console.handlers import accounts
 from tosei_console.upstream import Answer, Caller, Upstream
 
@@ -65,6 +66,7 @@ TEMPLATES.filters["expert_option"] = lambda e: (
 TEMPLATES.filters["external_option"] = lambda e: (
     f"{e['name']}（{e['organisation']}・{e['speciality']}）"
 )
+TEMPLATES.filters["number"] = number_text
 TEMPLATES.filters["total"] = total
 TEMPLATES.filters["percent_of"] = percent_of
 TEMPLATES.filters["mean_of"] = mean_of

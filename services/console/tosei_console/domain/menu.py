@@ -21,6 +21,7 @@ FOLLOW_UPS = MenuItem("/follow-ups", "期限切れのフォローアップ")
 EXPERTS = MenuItem("/experts", "支援人材")
 KPI = MenuItem("/kpi", "実績")
 AUDIT = MenuItem("/audit", "監査記録")
+PLAN = MenuItem("/plan", "国土強靱化計画")
 REQUESTS = MenuItem("/requests", "重点要望")
 
 _MENUS: dict[Role, tuple[MenuItem, ...]] = {
@@ -34,11 +35,12 @@ _MENUS: dict[Role, tuple[MenuItem, ...]] = {
         FOLLOW_UPS,
         EXPERTS,
         KPI,
+        PLAN,
         REQUESTS,
         AUDIT,
     ),
-    Role.MUNICIPALITY: (KPI, REQUESTS),
-    Role.AUDITOR: (CASES, KPI, REQUESTS, AUDIT),
+    Role.MUNICIPALITY: (KPI, PLAN, REQUESTS),
+    Role.AUDITOR: (CASES, KPI, PLAN, REQUESTS, AUDIT),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from tosei_common.platform.errors import Forbidden, Message
 from tosei_common.platform.principal import Principal, Role, ensure_role
 from tosei_resilience.domain.labels import REGION_NAME, owner_name
+from tosei_resilience.domain.plan_item import PlanItem
 
 #: Every town reads every item; auditors read everything.
 READERS = (Role.MUNICIPALITY, Role.COORDINATOR, Role.AUDITOR)
@@ -73,6 +74,26 @@ def ensure_may_edit(who: Principal, owner: str | None, what: Message = THIS_ITEM
             en=f"an officer of {name} changes only {name}'s plan items; "
             f"{what.en} belongs to {owner_name(owner)}",
         )
+
+
+def change_refusal(who: Principal, item: PlanItem) -> Message | None:
+    """Why ``who`` may not change ``item`` now (None: they may), in the words a refusal of the
+    change would use: so a screen offers only the changes that would be accepted, and says why."""
+    if who.role not in EDITORS:
+        return Message(
+            "計画事業を変更できるのはコーディネーターと市町村の職員だけです",
+            "only coordinators and municipal officers change plan items",
+        )
+    try:
+        ensure_may_edit(who, item.municipality, item.label)
+    except Forbidden as refused:
+        return refused.message
+    if item.retirement is not None:
+        return Message(
+            f"{item.label.ja}は廃止済みのため変更できません",
+            f"{item.label.en} is retired; a retired item is not revised",
+        )
+    return None
 
 
 def ensure_may_move(who: Principal, old_owner: str | None, new_owner: str | None) -> None:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from tosei_common.catalogue.resilience import (
-    Derivation,
-    FundingCondition,
-    FundingProgrammeField,
-    PlanItemField,
-    PlanItemStatus,
-    RetirementReason,
-)
+from tosei_common.catalogue import labels as catalogue_labels
+from tosei_common.catalogue.resilience import Derivation
 from tosei_common.region.fiscal import fiscal_year_label
 from tosei_common.region.inputs import check_text
 from tosei_common.region.municipalities import (
@@ -27,48 +21,12 @@ REGION_NAME = "圏域全体"
 #: Words that mean "the whole region" where a municipality is asked for.
 REGION_WORDS = frozenset({REGION_NAME, "圏域", "東青圏域", "全域", "region"})
 
-STATUS = {
-    PlanItemStatus.PLANNED: "計画",
-    PlanItemStatus.IN_PROGRESS: "実施中",
-    PlanItemStatus.DONE: "完了",
-    PlanItemStatus.RETIRED: "廃止",
-}
-
-ITEM_FIELD = {
-    PlanItemField.TITLE: "事業名",
-    PlanItemField.MUNICIPALITY: "実施主体",
-    PlanItemField.RISK_SCENARIO: "起きてはならない最悪の事態",
-    PlanItemField.POLICY_AREA: "施策分野",
-    PlanItemField.LEAD_DEPARTMENT: "担当部署",
-    PlanItemField.ESTIMATED_COST: "概算事業費",
-    PlanItemField.FISCAL_YEAR_FROM: "実施年度（開始）",
-    PlanItemField.FISCAL_YEAR_TO: "実施年度（終了）",
-    PlanItemField.STATUS: "進捗状況",
-    PlanItemField.FUNDING_PROGRAMMES: "活用する交付金・補助金",
-    PlanItemField.KPIS: "重要業績指標（KPI）",
-}
-
-PROGRAMME_FIELD = {
-    FundingProgrammeField.NAME: "名称",
-    FundingProgrammeField.MINISTRY: "所管府省庁",
-    FundingProgrammeField.CONDITION: "地域計画との関係",
-    FundingProgrammeField.CONDITION_NOTE: "要件の内容",
-    FundingProgrammeField.EFFECTIVE_FROM: "適用年度",
-}
-
-CONDITION = {
-    FundingCondition.NONE: "位置付け不要",
-    FundingCondition.PRIORITISED: "重点化",
-    FundingCondition.REQUIRED: "要件化",
-}
-
-RETIREMENT = {
-    RetirementReason.COMPLETED: "事業完了",
-    RetirementReason.ABOLISHED: "廃止",
-    RetirementReason.SPLIT: "分割",
-    RetirementReason.MERGED: "統合",
-    RetirementReason.OTHER: "その他",
-}
+# The words other services and the console read too live in the catalogue's labels.
+STATUS = catalogue_labels.PLAN_ITEM_STATUS
+ITEM_FIELD = catalogue_labels.PLAN_ITEM_FIELD
+PROGRAMME_FIELD = catalogue_labels.FUNDING_PROGRAMME_FIELD
+CONDITION = catalogue_labels.FUNDING_CONDITION
+RETIREMENT = catalogue_labels.RETIREMENT_REASON
 
 DERIVATION = {Derivation.SPLIT: "分割", Derivation.MERGED: "統合"}
 
@@ -119,5 +77,7 @@ def programme_field_label(name: str) -> str:
     return _PROGRAMME_FIELD_BY_NAME.get(name, name)
 
 
-_ITEM_FIELD_BY_NAME = {f.value: label for f, label in ITEM_FIELD.items()}
+_ITEM_FIELD_BY_NAME = {f.value: label for f, label in ITEM_FIELD.items()} | (
+    catalogue_labels.PLAN_RETIREMENT_FIELD
+)
 _PROGRAMME_FIELD_BY_NAME = {f.value: label for f, label in PROGRAMME_FIELD.items()}

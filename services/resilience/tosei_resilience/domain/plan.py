@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from tosei_common.catalogue.resilience import PlanItemStatus
+from tosei_common.region.said import Message
 from tosei_resilience.domain.funding import FundingProgramme, ProgrammeRevision
 from tosei_resilience.domain.plan_item import PlanItem
 from tosei_resilience.domain.reference import Goal, PolicyArea, Scenario
@@ -47,6 +48,15 @@ class PlanView:
     lists: Lists
     open_flags: dict[UUID, list[ReviewFlag]]  # only for the current plan
     numbers: dict[UUID, int]  # 事業番号 of the items named as origins or successors
+    #: Why the reader may not change an item (absent: they may), for the items listed.
+    refusals: dict[UUID, Message] = field(default_factory=dict)
+
+
+#: What a screen says of an item of the plan as it stood on a past date.
+PAST_PLAN = Message(
+    "過去の時点の計画です。変更は今の計画で行ってください",
+    "this is the plan as it stood then; changes are made to the plan as it is now",
+)
 
 
 @dataclass(frozen=True)

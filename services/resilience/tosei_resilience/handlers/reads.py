@@ -17,7 +17,14 @@ from tosei_resilience.db import review_flags as review_flags_db
 from tosei_resilience.domain import access
 from tosei_resilience.domain.feed import FeedPage, reader_of
 from tosei_resilience.domain.funding import FundingProgramme, no_such_programme
-from tosei_resilience.domain.plan import HistoryView, ItemFilter, Lists, PlanView, ProgrammeDetail
+from tosei_resilience.domain.plan import (
+    PAST_PLAN,
+    HistoryView,
+    ItemFilter,
+    Lists,
+    PlanView,
+    ProgrammeDetail,
+)
 from tosei_resilience.domain.plan_item import PlanItem, no_such_item
 from tosei_resilience.domain.review import ReviewFlag
 from tosei_resilience.domain.summary import AnnualSummary, summarise_year
@@ -43,7 +50,7 @@ async def plan(
         )
     else:
         items = await plan_items_db.items_as_of(conn, as_of, which)
-    return await _view(conn, items, current=as_of is None)
+    return await _view(conn, who, items, current=as_of is None)
 
 
 async def item(
@@ -56,7 +63,7 @@ async def item(
         found = await plan_items_db.item_as_of(conn, item_id, as_of)
     if found is None:
         raise _no_item(item_id, as_of)
-    return await _view(conn, [found], current=as_of is None)
+    return await _view(conn, who, [found], current=as_of is None)
 
 
 def _no_item(item_id: UUID, as_of: datetime | None) -> NotFound:
@@ -69,7 +76,9 @@ def _no_item(item_id: UUID, as_of: datetime | None) -> NotFound:
     )
 
 
-async def _view(conn: Connection, items: list[PlanItem], *, current: bool) -> PlanView:
+async def _view(
+    conn: Connection, who: Principal, items: list[PlanItem], *, current: bool
+) -> PlanView:
     flags: dict[UUID, list[ReviewFlag]] = {}
     if current and items:
         for flag in await review_flags_db.review_flags(
@@ -82,7 +91,12 @@ async def _view(conn: Connection, items: list[PlanItem], *, current: bool) -> Pl
             flags.setdefault(flag.item_id, []).append(flag)
     related = {r for i in items for r in (*i.derived_from, *i.superseded_by)}
     numbers = await plan_items_db.numbers_of(conn, related) if related else {}
-    return PlanView(items, await _lists(conn), flags, numbers)
+    refusals = {
+        i.id: refused
+        for i in items
+        if (refused := access.change_refusal(who, i) if current else PAST_PLAN) is not None
+    }
+    return PlanView(items, await _lists(conn), flags, numbers, refusals)
 
 
 async def history(conn: Connection, who: Principal, item_id: UUID) -> HistoryView:

@@ -104,6 +104,17 @@ class PlanItemOut(Owned):
     retirement_label: str | None
     superseded_by: list[Related]
     version: int
+    can_change: bool = Field(
+        description="Whether you may revise, retire, split or merge it now (the service still "
+        "decides when you send the change)."
+    )
+    cannot_change_because: str | None = Field(
+        description="Why you may not (Japanese, as the refusal would say it); None when you may.",
+        examples=[
+            "平内町の職員が変更できるのは平内町の計画事業だけです"
+            "（計画事業 No.2「…」は青森市の事業です）"
+        ],
+    )
     needs_review: bool
     review_flags: list[ReviewFlagOut]
 
@@ -188,6 +199,7 @@ def policy_area(a: PolicyArea | None, code: str) -> PolicyAreaOut:
 def item(i: PlanItem, view: PlanView) -> PlanItemOut:
     lists = view.lists
     flags = view.open_flags.get(i.id, [])
+    refusal = view.refusals.get(i.id)
     return PlanItemOut(
         id=i.id,
         number=i.number,
@@ -212,6 +224,8 @@ def item(i: PlanItem, view: PlanView) -> PlanItemOut:
         retirement_label=i.retirement and labels.RETIREMENT[i.retirement],
         superseded_by=related(i.superseded_by, view.numbers),
         version=i.version,
+        can_change=refusal is None,
+        cannot_change_because=None if refusal is None else refusal.ja,
         needs_review=bool(flags),
         review_flags=[flag(f) for f in flags],
     )
