@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.console.conftest import Screens, Stack
 from tests.seminar.conftest import COORDINATOR, ON_THE_DAY, Seminar, ok, open_seminar
@@ -27,12 +27,13 @@ pytestmark = [
     # Each person's browser comes from its own address, as through the console's proxy.
     pytest.mark.console_settings(console_client_address_header="X-Client-Address"),
 ]
+HEADER = "X-Client-Address"
 
 TITLE = "地域で支える在宅医療 — 退院から看取りまで"
 
 
 async def from_address(screens: Screens, address: str) -> Screens:
-    await screens.page.context.set_extra_http_headers({"X-Client-Address": address})
+    await screens.page.context.set_extra_http_headers({HEADER: address})
     return screens
 
 
@@ -75,7 +76,7 @@ async def fill_registration(page: Page, town: str, *, name: str, email: str) -> 
 
 
 async def test_a_resident_registers_online_and_an_eleventh_waits_until_someone_cancels(
-    stack: Stack, person: Any, clock: SettableClock
+    stack: Stack, person: Any, browser: Browser, clock: SettableClock
 ) -> None:
     resident = await from_address(await person(phone=True), "203.0.113.10")
     page = resident.page
@@ -98,6 +99,25 @@ async def test_a_resident_registers_online_and_an_eleventh_waits_until_someone_c
     ):
         await expect(facts).to_contain_text(said)
     await resident.keep("seminar")
+
+    # without JavaScript the town's own button shows its ways to attend (a plain GET)
+    plain = await browser.new_context(
+        locale="ja-JP", java_script_enabled=False, extra_http_headers={HEADER: "203.0.113.9"}
+    )
+    try:
+        no_js = await plain.new_page()
+        await no_js.goto(f"{stack.console}/seminar/{seminar.id}/register")
+        await no_js.get_by_label("お住まい・お勤めの市町村").select_option("平内町")
+        await no_js.get_by_role("button", name="この市町村の参加方法を表示する").click()
+        assert "municipality=" in no_js.url
+        names = await no_js.locator(".mode-choice .mode-name").all_inner_texts()
+        assert names == [
+            "サテライト会場：平内町中央公民館 研修室",
+            "オンライン",
+            "会場参加：青森市民ホール 大会議室",
+        ]
+    finally:
+        await plain.close()
 
     # the form: the town first; its ways to attend come in the service's order, with seats
     await page.get_by_role("link", name="参加を申し込む").click()
