@@ -142,7 +142,9 @@ class Stack:
 async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
     """The console on intake and caseflow; marked ``oidc``, also an identity provider it trusts;
     marked ``seminar``, the seminar service too; marked ``resilience``, the plan's service;
-    marked ``requests``, the requests service and the plan's (whose items requests link)."""
+    marked ``requests``, the requests service and the plan's (whose items requests link);
+    ``console_settings(**values)`` sets the console's settings (its rate limits, its trusted
+    client-address header)."""
     suffix = uuid.uuid4().hex[:8]
     provider = FakeProvider() if request.node.get_closest_marker("oidc") else None
     async with AsyncExitStack() as running:
@@ -187,7 +189,14 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
             }
         if seminar_url:
             urls["seminar_url"] = seminar_url
-        settings = fast_settings(intake_url=intake_url, caseflow_url=caseflow_url, **urls, **oidc)
+        chosen = request.node.get_closest_marker("console_settings")
+        settings = fast_settings(
+            intake_url=intake_url,
+            caseflow_url=caseflow_url,
+            **urls,
+            **oidc,
+            **(chosen.kwargs if chosen else {}),
+        )
         console = await running.enter_async_context(
             start(CONSOLE, settings, schema=f"console_{suffix}", connected=False)
         )

@@ -97,6 +97,7 @@ def test_compose_has_no_secret_with_a_default_and_env_example_names_them_all() -
         "TOSEI_CONSOLE_OIDC_ISSUER",
         "TOSEI_CONSOLE_OIDC_CLIENT_ID",
         "TOSEI_CONSOLE_OIDC_CLIENT_SECRET",
+        "TOSEI_CONSOLE_CLIENT_ADDRESS_HEADER",
     }
     required = set(REQUIRED.findall(text))
     assert {

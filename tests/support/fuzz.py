@@ -25,7 +25,16 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
     """Serve ``app`` on a free loopback port for the duration; yield its base URL."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+        # As `tosei serve` runs them: uvicorn would otherwise believe X-Forwarded-For from a
+        # loopback peer, and every test client is one.
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            lifespan="off",
+            log_level="warning",
+            proxy_headers=False,
+        )
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -21,6 +21,7 @@ from tosei_console.api import (
     handover,
     home,
     kpi,
+    my_registration,
     oidc,
     plan,
     plan_changes,
@@ -29,6 +30,8 @@ from tosei_console.api import (
     request_answers,
     request_briefing,
     request_items,
+    public,
+    seminar_public,
     signin,
 )
 from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
@@ -59,12 +62,15 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         request_items.router(runtime),
         request_briefing.router(runtime),
         request_answers.router(runtime),
+        seminar_public.router(runtime),
+        my_registration.router(runtime),
     ]
 
 
 def extend_app(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     signin.install_answers(app)
+    public.install_answers(app)
 
 
 SERVICE = ServiceSpec(
@@ -72,8 +78,9 @@ SERVICE = ServiceSpec(
     title="Tosei console — 連携事業コンソール",
     description=(
         "The Japanese web console for the people of the consultation desk: desk staff, experts "
-        "and the council's coordinators sign in and work through the services' HTTP APIs. It "
-        "owns only accounts and sessions."
+        "and the council's coordinators sign in and work through the services' HTTP APIs; the "
+        "public registers for the seminar on its pages without an account. It owns only "
+        "accounts and sessions."
     ),
     migrations_package="tosei_console.db.migrations",
     personal_data=PERSONAL_DATA,

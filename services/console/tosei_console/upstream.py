@@ -1,8 +1,11 @@
-"""The services' HTTP APIs, called as the signed-in person.
+"""The services' HTTP APIs, called as the signed-in person, or as the public.
 
-Each call carries a short-lived token minted here for the person (role, name, municipality) with
-the platform's auth secret; tokens stay on the server, never in the browser. The services answer
-in Japanese (``Accept-Language: ja``) and the pages show their messages as they are.
+Each call of a signed-in person carries a short-lived token minted here for them (role, name,
+municipality) with the platform's auth secret; tokens stay on the server, never in the browser.
+The public pages (the seminar's registration) call as nobody: no Authorization header at all,
+so a service answers them exactly as it answers anyone on the internet (``Upstream.public()``).
+The services answer in Japanese (``Accept-Language: ja``) and the pages show their messages as
+they are.
 """
 
 from __future__ import annotations
@@ -81,6 +84,10 @@ class Upstream:
     def as_(self, who: Principal) -> Caller:
         return Caller(self, who)
 
+    def public(self) -> PublicCaller:
+        """Calls without credentials: what a service shows and allows anyone."""
+        return PublicCaller(self)
+
     def _token(self, who: Principal) -> str:
         return mint_token(
             self.settings.auth_secret,
@@ -96,7 +103,7 @@ class Upstream:
 
     async def call(
         self,
-        who: Principal,
+        who: Principal | None,
         service: str,
         method: str,
         path: str,
@@ -107,10 +114,9 @@ class Upstream:
         data: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Answer:
-        headers = {
-            "Authorization": f"Bearer {self._token(who)}",
-            "Accept-Language": "ja",
-        }
+        headers = {"Accept-Language": "ja"}
+        if who is not None:
+            headers["Authorization"] = f"Bearer {self._token(who)}"
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
@@ -141,23 +147,27 @@ class Upstream:
         return Answer(response.status_code, body, dict(response.headers))
 
 
-@dataclass(frozen=True)
-class Caller:
+class Calls:
+    """The verbs of a call to a service, as someone (``caller``) or as nobody (None)."""
+
     upstream: Upstream
-    who: Principal
+
+    @property
+    def caller(self) -> Principal | None:
+        raise NotImplementedError
 
     async def get(self, service: str, path: str, **params: Any) -> Answer:
-        return await self.upstream.call(self.who, service, "GET", path, params=params)
+        return await self.upstream.call(self.caller, service, "GET", path, params=params)
 
     async def post(
         self, service: str, path: str, body: Any, *, idempotency_key: str | None = None
     ) -> Answer:
         return await self.upstream.call(
-            self.who, service, "POST", path, json=body, idempotency_key=idempotency_key
+            self.caller, service, "POST", path, json=body, idempotency_key=idempotency_key
         )
 
     async def patch(self, service: str, path: str, body: Any) -> Answer:
-        return await self.upstream.call(self.who, service, "PATCH", path, json=body)
+        return await self.upstream.call(self.caller, service, "PATCH", path, json=body)
 
     async def put(self, service: str, path: str, body: Any) -> Answer:
         return await self.upstream.call(self.who, service, "PUT", path, json=body)
@@ -172,5 +182,34 @@ class Caller:
         idempotency_key: str | None = None,
     ) -> Answer:
         return await self.upstream.call(
-            self.who, service, "POST", path, files=files, data=data, idempotency_key=idempotency_key
+            self.caller,
+            service,
+            "POST",
+            path,
+            files=files,
+            data=data,
+            idempotency_key=idempotency_key,
         )
+
+
+@dataclass(frozen=True)
+class Caller(Calls):
+    """Calls as the signed-in person (their token)."""
+
+    upstream: Upstream
+    who: Principal
+
+    @property
+    def caller(self) -> Principal | None:
+        return self.who
+
+
+@dataclass(frozen=True)
+class PublicCaller(Calls):
+    """Calls as the public: no Authorization header."""
+
+    upstream: Upstream
+
+    @property
+    def caller(self) -> Principal | None:
+        return None

@@ -19,6 +19,7 @@ from tosei_common.catalogue.resilience import (
     PlanItemStatus,
     RetirementReason,
 )
+from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 
 STAGE: dict[BusinessStage, str] = {
     BusinessStage.PLANNING: "創業予定",
@@ -153,3 +154,24 @@ RETIREMENT_REASON: dict[RetirementReason, str] = {
 
 def categories(codes: list[Category] | tuple[Category, ...]) -> list[str]:
     return [CATEGORY[c] for c in codes]
+
+
+#: 職種 of a seminar registrant (the seminar service's answers and the public form).
+ATTENDEE_ROLE: dict[AttendeeRole, str] = {
+    AttendeeRole.PHYSICIAN: "医師",
+    AttendeeRole.NURSE: "看護師",
+    AttendeeRole.VISITING_NURSE: "訪問看護師",
+    AttendeeRole.CARE_WORKER: "介護職員",
+    AttendeeRole.CARE_MANAGER: "介護支援専門員",
+    AttendeeRole.PHARMACIST: "薬剤師",
+    AttendeeRole.DENTAL: "歯科医師・歯科衛生士",
+    AttendeeRole.RESIDENT: "住民",
+    AttendeeRole.OTHER: "その他",
+}
+
+#: 参加方法 of a seminar registrant.
+ATTENDANCE_MODE: dict[AttendanceMode, str] = {
+    AttendanceMode.VENUE: "会場参加",
+    AttendanceMode.VIEWING_SITE: "サテライト会場",
+    AttendanceMode.ONLINE: "オンライン",
+}

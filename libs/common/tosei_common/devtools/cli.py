@@ -481,6 +481,11 @@ def _serve(args: argparse.Namespace, settings: Settings, services: dict[str, Ser
             log_level=settings.log_level.lower(),
             access_log=False,
             timeout_graceful_shutdown=5,
+            # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: a proxy on the same
+            # host, or any local process, could then name any client address. The console
+            # reads the client's address from the one header its settings name
+            # (TOSEI_CONSOLE_CLIENT_ADDRESS_HEADER), and no service trusts any other.
+            proxy_headers=False,
         )
         try:
             await uvicorn.Server(config).serve()

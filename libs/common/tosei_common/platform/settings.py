@@ -81,6 +81,28 @@ class Settings(BaseSettings):
         default="自治体のアカウント",
         description="How the sign-in button names the provider (「…でログイン」).",
     )
+    console_client_address_header: str | None = Field(
+        default=None,
+        description="The header that carries the client's address when the console runs behind "
+        "a proxy (e.g. X-Real-IP, or X-Forwarded-For whose last address is used). Unset: the "
+        "connection's peer address; no header is ever believed unless named here. Only set it "
+        "when every request reaches the console through that proxy.",
+    )
+    console_registration_limit: int = Field(
+        default=5,
+        ge=1,
+        description="Seminar registrations (form posts) one client address may send per "
+        "console_registration_window_s on the public pages. Small enough that one address "
+        "cannot take a small viewing site's seats (10–20) before the organisers notice.",
+    )
+    console_registration_window_s: int = Field(default=3600, ge=1)
+    console_lookup_limit: int = Field(
+        default=60,
+        ge=1,
+        description="Reference lookups (my registration, cancel, feedback, certificate) one "
+        "client address may make per console_lookup_window_s.",
+    )
+    console_lookup_window_s: int = Field(default=600, ge=1)
     broker_port: int = Field(default=19092, description="Port of the bundled Tansu broker.")
     auth_secret: str = DEVELOPMENT_AUTH_SECRET
     pseudonym_secret: str = Field(
