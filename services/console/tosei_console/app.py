@@ -27,10 +27,10 @@ from tosei_console.api import (
     plan_changes,
     plan_funding,
     plan_reports,
+    public,
     request_answers,
     request_briefing,
     request_items,
-    public,
     seminar_public,
     signin,
 )

@@ -170,7 +170,7 @@ class Calls:
         return await self.upstream.call(self.caller, service, "PATCH", path, json=body)
 
     async def put(self, service: str, path: str, body: Any) -> Answer:
-        return await self.upstream.call(self.who, service, "PUT", path, json=body)
+        return await self.upstream.call(self.caller, service, "PUT", path, json=body)
 
     async def upload(
         self,
