@@ -85,7 +85,7 @@ class MailOutbox:
     def __init__(self, settings: Settings, clock: Clock = SYSTEM_CLOCK) -> None:
         self.clock = clock
         #: Where links in mails point: the console as people's browsers reach it.
-        self.console_url = (settings.console_public_url or settings.url_of("console")).rstrip("/")
+        self.console_url = console_link_base(settings)
         self.sender = settings.mail_from
 
     async def add(self, conn: Connection, *mails: Mail) -> list[UUID]:
@@ -118,6 +118,15 @@ class MailOutbox:
             ],
         )
         return ids
+
+
+def console_link_base(settings: Settings) -> str:
+    """The console's address for links in mails: TOSEI_CONSOLE_PUBLIC_URL, else this machine's
+    console (a wildcard bind address is no address to browse to)."""
+    if settings.console_public_url:
+        return settings.console_public_url.rstrip("/")
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    return f"http://{host}:{settings.port_of('console')}"
 
 
 # sending ------------------------------------------------------------------------------------

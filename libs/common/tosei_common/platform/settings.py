@@ -29,7 +29,8 @@ SERVICE_PORTS: dict[str, int] = {
 class Settings(BaseSettings):
     """Everything a service or the ``tosei`` command reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="TOSEI_", extra="ignore")
+    # An empty variable is an unset one (compose's `${TOSEI_SMTP_PORT:-}` leaves the default).
+    model_config = SettingsConfigDict(env_prefix="TOSEI_", extra="ignore", env_ignore_empty=True)
 
     database_url: str | None = Field(
         default=None,
