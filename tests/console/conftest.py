@@ -24,10 +24,12 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from tests.support.auth import bearer
 from tests.support.fuzz import serving
+from tests.support.mailbox import TestMailbox
 from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeProvider
 from tests.support.runtime import Start, fast_settings
 from tests.support.waiting import eventually
 from tosei_caseflow.app import SERVICE as CASEFLOW
+from tosei_common.devtools.devstack import free_port
 from tosei_common.platform.http import build_app
 from tosei_common.platform.service import Runtime
 from tosei_console.app import SERVICE as CONSOLE
@@ -95,6 +97,9 @@ class Stack:
     resilience: str | None = None
     requests: str | None = None
     runtimes: dict[str, Runtime] = field(default_factory=dict)
+    #: Marked ``seminar``: the SMTP server the seminar sends to (its mails as .eml files), whose
+    #: links point at this console.
+    mailbox: TestMailbox | None = None
 
     async def account(self, login: str, role: str, name: str, **extra: Any) -> str:
         async with self.console_runtime.unit_of_work("test:setup") as uow:
@@ -141,10 +146,10 @@ class Stack:
 @pytest.fixture
 async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
     """The console on intake and caseflow; marked ``oidc``, also an identity provider it trusts;
-    marked ``seminar``, the seminar service too; marked ``resilience``, the plan's service;
-    marked ``requests``, the requests service and the plan's (whose items requests link);
-    ``console_settings(**values)`` sets the console's settings (its rate limits, its trusted
-    client-address header)."""
+    marked ``seminar``, the seminar service too, mailing to a mailbox of the test's own
+    (``Stack.mailbox``); marked ``resilience``, the plan's service; marked ``requests``, the
+    requests service and the plan's (whose items requests link); ``console_settings(**values)``
+    sets the console's settings (its rate limits, its trusted client-address header)."""
     suffix = uuid.uuid4().hex[:8]
     provider = FakeProvider() if request.node.get_closest_marker("oidc") else None
     async with AsyncExitStack() as running:
@@ -154,9 +159,15 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
         caseflow_url = await running.enter_async_context(serving(build_app(caseflow)))
         seminar_url: str | None = None
         runtimes: dict[str, Runtime] = {"intake": intake, "caseflow": caseflow}
+        console_port = free_port()  # known before the console starts: the seminar's mail links
+        mailbox: TestMailbox | None = None
         if request.node.get_closest_marker("seminar"):
+            mailbox = request.getfixturevalue("mailbox")
+            mailing = fast_settings(
+                **mailbox.settings(), console_public_url=f"http://127.0.0.1:{console_port}"
+            )
             seminar = await running.enter_async_context(
-                start(SEMINAR, schema=f"seminar_{suffix}", connected=False)
+                start(SEMINAR, mailing, schema=f"seminar_{suffix}", connected=False)
             )
             seminar_url = await running.enter_async_context(serving(build_app(seminar)))
             runtimes["seminar"] = seminar
@@ -200,7 +211,7 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
         console = await running.enter_async_context(
             start(CONSOLE, settings, schema=f"console_{suffix}", connected=False)
         )
-        console_url = await running.enter_async_context(serving(build_app(console)))
+        console_url = await running.enter_async_context(serving(build_app(console), console_port))
         yield Stack(
             console_url,
             intake_url,
@@ -212,6 +223,7 @@ async def stack(start: Start, request: pytest.FixtureRequest) -> AsyncIterator[S
             urls.get("resilience_url"),
             urls.get("requests_url"),
             runtimes,
+            mailbox,
         )
 
 

@@ -98,6 +98,8 @@ def test_compose_has_no_secret_with_a_default_and_env_example_names_them_all() -
         "TOSEI_CONSOLE_OIDC_CLIENT_ID",
         "TOSEI_CONSOLE_OIDC_CLIENT_SECRET",
         "TOSEI_CONSOLE_CLIENT_ADDRESS_HEADER",
+        *(f"TOSEI_SMTP_{name}" for name in ("HOST", "PORT", "USERNAME", "PASSWORD")),
+        *("TOSEI_SMTP_STARTTLS", "TOSEI_SMTP_TLS", "TOSEI_MAIL_FROM"),
     }
     required = set(REQUIRED.findall(text))
     assert {

@@ -489,6 +489,14 @@ async def test_retention_erases_a_past_year_s_people_and_leaves_its_figures_as_t
 
         after = await figures(intake, caseflow, seminar, held.id)
         assert after == before
+        # the mails to the registrants (never sent here: no SMTP server) lost their addresses
+        # and bodies with the contacts; what was to be sent when stays
+        mails = await count(
+            own_database,
+            "SELECT count(*) FROM seminar.mail_outbox WHERE erased_at IS NOT NULL"
+            " AND recipient IS NULL AND body_text IS NULL AND kind <> ''",
+        )
+        assert mails == await count(own_database, "SELECT count(*) FROM seminar.mail_outbox") > 0
         assert await traces_in_every_schema(own_database, TOKITA_TRACES) == []
         # the scan finds what is kept: the held client, the names on certificates
         assert await traces_in_every_schema(own_database, MURAKAMI_TRACES)

@@ -21,9 +21,10 @@ from tosei_common.devtools.devstack import free_port
 
 
 @contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """Serve ``app`` on a free loopback port for the duration; yield its base URL."""
-    port = free_port()
+async def serving(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
+    """Serve ``app`` on a loopback port (a free one unless given) for the duration; yield its
+    base URL."""
+    port = port or free_port()
     server = uvicorn.Server(
         # As `tosei serve` runs them: uvicorn would otherwise believe X-Forwarded-For from a
         # loopback peer, and every test client is one.

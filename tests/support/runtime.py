@@ -26,6 +26,10 @@ def fast_settings(**overrides: object) -> Settings:
         # the daily retention run would erase other tests' old records (a hand-over of 2019
         # is past its period on TEST_NOW): only the tests of retention turn it on
         "retention_schedule": False,
+        # mail: no SMTP server unless a test gives one (tests/support/mailbox.py); quick retries
+        "mail_poll_interval_s": 0.1,
+        "mail_retry_backoff_s": 0.1,
+        "mail_max_backoff_s": 0.3,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -52,4 +52,5 @@ SERVICE = ServiceSpec(
     setup_metrics=SeminarMetrics,
     refresh_metrics=refresh,
     retention=run_retention,
+    sends_mail=True,
 )

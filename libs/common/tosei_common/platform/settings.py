@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The secret used when TOSEI_AUTH_SECRET is not set. Good for a laptop, never for production:
@@ -29,7 +29,8 @@ SERVICE_PORTS: dict[str, int] = {
 class Settings(BaseSettings):
     """Everything a service or the ``tosei`` command reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="TOSEI_", extra="ignore")
+    # An empty variable is an unset one (compose's `${TOSEI_SMTP_PORT:-}` leaves the default).
+    model_config = SettingsConfigDict(env_prefix="TOSEI_", extra="ignore", env_ignore_empty=True)
 
     database_url: str | None = Field(
         default=None,
@@ -167,6 +168,57 @@ class Settings(BaseSettings):
         "its support work (個人情報保護法 第78条第1項第7号); the bundle then says how many notes "
         "exist and that they were withheld, and why. The council decides (docs/disclosure.md).",
     )
+    # Mail to people (the seminar's registrants): tosei_common.platform.mail.
+    smtp_host: str | None = Field(
+        default=None,
+        description="The SMTP server mail is sent through. Unset: `tosei up` starts the "
+        "development mailbox (every message a .eml file under <data_dir>/mail/); a service "
+        "run otherwise keeps its mails in its outbox, unsent, and says so at start.",
+    )
+    smtp_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Its port. Unset: 465 with smtp_tls, 587 with smtp_starttls, else 25.",
+    )
+    smtp_username: str | None = Field(
+        default=None, description="Login at the SMTP server (unset: no login)."
+    )
+    smtp_password: str | None = Field(default=None, description="Its password (a secret).")
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the connection with STARTTLS (submission, port 587)."
+    )
+    smtp_tls: bool = Field(
+        default=False, description="Connect with TLS from the start (SMTPS, port 465)."
+    )
+    smtp_timeout_s: float = Field(
+        default=30.0, gt=0, description="How long one SMTP exchange may wait for the server."
+    )
+    mail_from: str = Field(
+        default="東青圏域 在宅医療合同研修会 <no-reply@tosei.example.jp>",
+        description="The From of every mail (display name and address); its domain also names "
+        "the Message-IDs.",
+    )
+    mail_max_attempts: int = Field(
+        default=10,
+        ge=1,
+        description="Attempts before a mail is given up (kept, counted by "
+        "tosei_mail_undeliverable); a mail the server refuses for good (5xx) is given up at once.",
+    )
+    mail_retry_backoff_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Pause after a mail's first failed attempt; it doubles with each further one.",
+    )
+    mail_max_backoff_s: float = Field(
+        default=3600.0, gt=0, description="The longest pause between a mail's attempts."
+    )
+    mail_poll_interval_s: float = Field(
+        default=2.0, gt=0, description="How often the mail relay looks for mails to send."
+    )
+    mail_dev_port: int = Field(
+        default=8025, description="Port of the development mailbox `tosei up` starts."
+    )
     data_dir: Path = Path(".tosei")
     log_level: str = "INFO"
 
@@ -210,6 +262,22 @@ class Settings(BaseSettings):
         if len(secret.encode()) < 32:
             raise ValueError("TOSEI_AUTH_SECRET must be at least 32 bytes (HS256 key length)")
         return secret
+
+    @model_validator(mode="after")
+    def _one_kind_of_tls(self) -> Settings:
+        if self.smtp_tls and self.smtp_starttls:
+            raise ValueError(
+                "TOSEI_SMTP_TLS (TLS from the start) and TOSEI_SMTP_STARTTLS (an upgrade) "
+                "exclude each other: set one"
+            )
+        return self
+
+    @property
+    def smtp_port_in_use(self) -> int:
+        """The SMTP port: as set, else the usual one for the chosen kind of TLS."""
+        if self.smtp_port is not None:
+            return self.smtp_port
+        return 465 if self.smtp_tls else 587 if self.smtp_starttls else 25
 
     def port_of(self, service: str) -> int:
         """The HTTP port a service answers on."""

@@ -3,8 +3,9 @@
 A command is one transaction. Its unit of work holds that transaction's connection, the one
 moment the command happens (the service clock's ``now``, read once, so everything the command
 records carries the same time), who does it, and the two things every change leaves behind:
-the events it announces (``emit``: the outbox, in the same transaction) and the audit entry
-(``audit``: who, when, what, why). Handlers take a unit of work and the caller; they never see
+the events it announces (``emit``: the outbox, in the same transaction), the mails it sends to
+people (``send_mail``: the mail outbox, likewise) and the audit entry (``audit``: who, when,
+what, why). Handlers take a unit of work and the caller; they never see
 the pool, the runtime or the clock.
 
 Event handlers get one too (``HandlerContext``, which is a unit of work whose connection already
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,7 @@ from tosei_common.platform.audit_log import insert_entry, record_views
 from tosei_common.platform.clock import Clock
 from tosei_common.platform.db import Connection, Pool
 from tosei_common.platform.events import Event
+from tosei_common.platform.mail import Mail, MailOutbox
 from tosei_common.platform.outbox import Outbox
 from tosei_common.region.fiscal import TOKYO, fiscal_year
 
@@ -39,6 +41,10 @@ class UnitOfWork:
     at: datetime
     actor: str
     outbox: Outbox
+    #: The service's mail outbox, when it writes to people (``ServiceSpec.sends_mail``).
+    mail: MailOutbox | None = field(default=None, kw_only=True)
+    #: How many mails this unit of work added (the runtime wakes its mail relay after commit).
+    mails_added: int = field(default=0, kw_only=True)
 
     @property
     def today(self) -> date:
@@ -52,6 +58,15 @@ class UnitOfWork:
     async def emit(self, *events: Event) -> list[UUID]:
         """Announce ``events``: they are published exactly when this transaction commits."""
         return await self.outbox.add(self.conn, *events)
+
+    async def send_mail(self, *mails: Mail) -> list[UUID]:
+        """Send ``mails``: they are sent (by the mail relay) exactly when this transaction
+        commits, and never when it rolls back."""
+        if self.mail is None:
+            raise RuntimeError("this service sends no mail (ServiceSpec.sends_mail)")
+        ids = await self.mail.add(self.conn, *mails)
+        self.mails_added += len(ids)
+        return ids
 
     async def audit(
         self,
@@ -85,11 +100,11 @@ class UnitOfWork:
 
 @asynccontextmanager
 async def unit_of_work(
-    pool: Pool, outbox: Outbox, clock: Clock, actor: str
+    pool: Pool, outbox: Outbox, clock: Clock, actor: str, mail: MailOutbox | None = None
 ) -> AsyncIterator[UnitOfWork]:
     """Open a command's transaction; it commits when the block ends and rolls back on error."""
     async with pool.acquire() as conn, conn.transaction():
-        yield UnitOfWork(conn=conn, at=clock.now(), actor=actor, outbox=outbox)
+        yield UnitOfWork(conn=conn, at=clock.now(), actor=actor, outbox=outbox, mail=mail)
 
 
 class _Rehearsed(Exception):

@@ -70,6 +70,31 @@ FEEDBACK = Table(
     },
 )
 
+MAIL_OUTBOX = Table(
+    "mail_outbox",
+    "申込者に送るメール（申込・繰上げ・取消し・日時の変更・中止・開催後のアンケートのお知らせ）",
+    {
+        "seq": not_personal("作成順"),
+        "id": pseudonym("メールID（Message-ID）"),
+        "kind": not_personal("お知らせの種類"),
+        "about": pseudonym("申込ID"),
+        "recipient": personal("宛先のメールアドレス", CONTACTS),
+        "subject": personal("件名", CONTACTS),
+        "body_text": personal("本文（氏名・受付番号・参加の方法を含む）", CONTACTS),
+        "body_html": personal("本文のHTML版", CONTACTS),
+        "image_cids": not_personal("本文に埋め込む画像の識別子"),
+        "image_pngs": pseudonym("受付番号のQRコード（画像）"),
+        "occurred_at": not_personal("お知らせの元になった変更の日時"),
+        "created_at": not_personal("作成日時"),
+        "next_attempt_at": not_personal("次に送信を試みる日時"),
+        "attempts": not_personal("送信を試みた回数"),
+        "last_error": personal("最後の送信失敗の内容（宛先を含むことがある）", CONTACTS),
+        "sent_at": not_personal("送信日時"),
+        "given_up_at": not_personal("送信をあきらめた日時"),
+        "erased_at": not_personal("宛先と本文を消去した日時（保存期間の満了）"),
+    },
+)
+
 REGISTRANT_FILE = PersonalDataFile(
     name="在宅医療・介護連携研修会 参加申込者ファイル",
     purpose=(
@@ -81,15 +106,20 @@ REGISTRANT_FILE = PersonalDataFile(
     collection="本人が公開の申込画面または API で申し込む。受付は事務局が記録する",
     retention=Retention(
         "氏名・ふりがな・所属・職種など修了証の記載事項は、修了証を発行したとおり保存する"
-        "（期間の定めなし）。連絡先（メールアドレス・電話番号）は研修会の開催から1年",
+        "（期間の定めなし）。連絡先（メールアドレス・電話番号）と送ったメールの宛先・本文は"
+        "研修会の開催から1年",
     ),
     access=(
         "協議会の事務局（運営・閲覧）、監査担当（閲覧のみ）。市町村の職員は出席と"
         "アンケートの集計だけを見られ（自由記述の感想は見られない）、個々の申込は見られない。"
         "本人は申込番号で自分の申込だけを確認・取消しできる"
     ),
-    tables=(REGISTRATIONS, FEEDBACK),
-    notes=("修了証（PDF）は申込の記録からその都度作るもので、別に保存はしない",),
+    tables=(REGISTRATIONS, FEEDBACK, MAIL_OUTBOX),
+    notes=(
+        "修了証（PDF）は申込の記録からその都度作るもので、別に保存はしない",
+        "メールは本サービスから SMTP サーバーへ直接送り、イベント（Kafka）には載せない。"
+        "消去の後も、いつ何のお知らせを送ったか（種類・日時）は残る",
+    ),
 )
 
 SPEAKERS = Table(

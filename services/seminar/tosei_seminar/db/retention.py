@@ -59,3 +59,20 @@ async def erase_contacts(conn: Connection, seminar_id: UUID, at: datetime) -> in
         at,
     )
     return int(status.rsplit(" ", 1)[-1])
+
+
+async def erase_mails(conn: Connection, seminar_id: UUID, at: datetime) -> int:
+    """Erase the addresses and bodies of every mail to the seminar's registrants (sent, waiting
+    or given up: none is sent afterwards); what was sent when stays."""
+    status: str = await conn.execute(
+        """
+        UPDATE mail_outbox m
+           SET recipient = NULL, subject = NULL, body_text = NULL, body_html = NULL,
+               last_error = NULL, image_cids = '{}', image_pngs = '{}', erased_at = $2
+          FROM registrations r
+         WHERE m.about = r.id AND r.seminar_id = $1 AND m.erased_at IS NULL
+        """,
+        seminar_id,
+        at,
+    )
+    return int(status.rsplit(" ", 1)[-1])

@@ -23,12 +23,15 @@ from tosei_seminar.domain.arrangements import (
     set_online,
 )
 from tosei_seminar.domain.history import SEMINAR
+from tosei_seminar.domain.seminar import Seminar
 from tosei_seminar.handlers import loading
+from tosei_seminar.handlers import notices as notify
 
 
-async def save(uow: UnitOfWork, seminar_id: UUID, change: PlaceChange, action: str) -> None:
+async def save(uow: UnitOfWork, seminar: Seminar, change: PlaceChange, action: str) -> None:
     """Persist a place's change, whom it seated and the seminar's own change; emit the events
-    (the place's first, then the promotions) and audit it."""
+    (the place's first, then the promotions), audit it and tell those it seated."""
+    seminar_id = seminar.id
     if change.created:
         await places_db.insert(uow.conn, seminar_id, change.place, uow.actor, uow.at)
     elif change.removed:
@@ -43,6 +46,7 @@ async def save(uow: UnitOfWork, seminar_id: UUID, change: PlaceChange, action: s
     if change.seating.promoted:
         changes = {**changes, "promoted": [r.id for r in change.seating.promoted]}
     await uow.audit(SEMINAR, seminar_id, action, changes=changes)
+    await notify.promoted(uow, change.seminar or seminar, change.seating.promoted)
 
 
 async def put_online(
@@ -68,7 +72,7 @@ async def put_online(
         actor=uow.actor,
         at=uow.at,
     )
-    await save(uow, seminar_id, change, "online.set")
+    await save(uow, seminar, change, "online.set")
 
 
 async def add(
@@ -92,7 +96,7 @@ async def add(
         capacity=capacity,
         at=uow.at,
     )
-    await save(uow, seminar_id, change, "site.added")
+    await save(uow, seminar, change, "site.added")
     return change.place.place_id
 
 
@@ -120,7 +124,7 @@ async def change(
         capacity=capacity,
         at=uow.at,
     )
-    await save(uow, seminar_id, decided, "site.changed")
+    await save(uow, seminar, decided, "site.changed")
 
 
 async def remove(uow: UnitOfWork, who: Principal, seminar_id: UUID, site_id: UUID) -> None:
@@ -130,4 +134,4 @@ async def remove(uow: UnitOfWork, who: Principal, seminar_id: UUID, site_id: UUI
     site = await places_db.lock(uow.conn, seminar_id, site_id)
     registered = await registrations_db.count_at_place(uow.conn, site_id) if site else 0
     decided = remove_site(seminar, site, site_id, registered=registered, at=uow.at)
-    await save(uow, seminar_id, decided, "site.removed")
+    await save(uow, seminar, decided, "site.removed")

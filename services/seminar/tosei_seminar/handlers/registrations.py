@@ -20,7 +20,7 @@ from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_seminar.db import feedback as feedback_db
 from tosei_seminar.db import places as places_db
 from tosei_seminar.db import registrations as registrations_db
-from tosei_seminar.domain import access
+from tosei_seminar.domain import access, notices
 from tosei_seminar.domain.attendance import already_answered, take_feedback
 from tosei_seminar.domain.history import SEMINAR
 from tosei_seminar.domain.identity import already_registered, identity
@@ -36,6 +36,7 @@ from tosei_seminar.domain.registration import (
     ensure_registering,
 )
 from tosei_seminar.handlers import loading
+from tosei_seminar.handlers import notices as notify
 
 
 def as_registrant(uow: UnitOfWork, who: Principal | None, registration_id: UUID) -> UnitOfWork:
@@ -92,6 +93,13 @@ async def register(
         },
         subject=registration.id,
     )
+    await notify.send(
+        uow,
+        seminar_id,
+        lambda places, head: [
+            notices.registered(seminar, registration, places, admission.position, head)
+        ],
+    )
     return replace(admission, registration=replace(registration, seq=seq))
 
 
@@ -122,6 +130,12 @@ async def cancel_registration(
         },
         subject=current.id,
     )
+    await notify.send(
+        uow,
+        seminar.id,
+        lambda places, head: [notices.cancelled(seminar, done.registration, places, head)],
+    )
+    await notify.promoted(uow, seminar, done.seating.promoted)
     return done
 
 

@@ -25,18 +25,20 @@ SEMINAR = "seminar"
 
 async def erase_contacts(uow: UnitOfWork, seminar_id: UUID, reason: str) -> int:
     """Erase the e-mail and phone of every registration of the seminar (names stay, as on
-    their certificates), and the stored responses that showed them."""
+    their certificates), the stored responses that showed them, and the addresses and bodies of
+    the mails sent to them."""
     ids, values = await retention_db.contacts_of(uow.conn, seminar_id)
     await allow_erasure(uow.conn)
     await erase_stored_responses(uow.conn, needles_of(values))
     # a correction keeps the contact it replaced in the audit trail, which the row no longer has
     await erase_audit_entries(uow.conn, ids, needles_of(values), actions=(CONTACTS_CORRECTED,))
     erased = await retention_db.erase_contacts(uow.conn, seminar_id, uow.at)
+    mails = await retention_db.erase_mails(uow.conn, seminar_id, uow.at)
     await uow.audit(
         SEMINAR,
         seminar_id,
         "registrations.contacts_erased",
-        changes={"registrations": len(ids)},
+        changes={"registrations": len(ids), "mails": mails},
         reason=reason,
     )
     return erased

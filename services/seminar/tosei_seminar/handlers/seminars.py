@@ -7,17 +7,19 @@ import uuid
 from datetime import date, time
 from uuid import UUID
 
+from tosei_common.catalogue.seminar import SeminarRescheduled
 from tosei_common.platform.principal import Principal
 from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_seminar.db import places as places_db
 from tosei_seminar.db import registrations as registrations_db
 from tosei_seminar.db import rotation as rotation_db
 from tosei_seminar.db import seminars as seminars_db
-from tosei_seminar.domain import access, rotation
+from tosei_seminar.domain import access, notices, rotation
 from tosei_seminar.domain.history import SEMINAR
 from tosei_seminar.domain.lifecycle import move
-from tosei_seminar.domain.seminar import SeminarState, plan, revise, schedule_from
+from tosei_seminar.domain.seminar import Seminar, SeminarState, plan, revise, schedule_from
 from tosei_seminar.handlers import loading
+from tosei_seminar.handlers import notices as notify
 
 
 async def create(
@@ -69,6 +71,13 @@ async def update(
     await seminars_db.update(uow.conn, change.seminar)
     await uow.emit(*change.events)
     await uow.audit(SEMINAR, seminar_id, "seminar.updated", changes=change.changes)
+    if any(isinstance(e, SeminarRescheduled) for e in change.events):
+        told = await notify.on_the_list(uow, seminar_id)
+        await notify.send(
+            uow,
+            seminar_id,
+            lambda places, head: notices.rescheduled(seminar, change.seminar, told, places, head),
+        )
 
 
 async def change_state(
@@ -103,4 +112,22 @@ async def change_state(
     await uow.audit(
         SEMINAR, seminar_id, f"seminar.{state.value}", changes=change.changes, reason=reason
     )
+    await _tell_of(uow, change.seminar)
     return state
+
+
+async def _tell_of(uow: UnitOfWork, seminar: Seminar) -> None:
+    """A cancelled seminar is told to everyone on its list; a held one thanks those who came
+    and asks for their feedback (the natural moment: the coordinator closes the day)."""
+    if seminar.state is SeminarState.CANCELLED:
+        told = await notify.on_the_list(uow, seminar.id)
+        await notify.send(
+            uow, seminar.id, lambda places, head: notices.called_off(seminar, told, places, head)
+        )
+    elif seminar.state is SeminarState.HELD:
+        came = await notify.attendees(uow, seminar.id)
+        await notify.send(
+            uow,
+            seminar.id,
+            lambda places, head: notices.feedback_invitation(seminar, came, places, head),
+        )

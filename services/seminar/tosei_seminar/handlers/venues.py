@@ -70,4 +70,4 @@ async def choose(uow: UnitOfWork, who: Principal, seminar_id: UUID, venue_id: UU
         actor=uow.actor,
         at=uow.at,
     )
-    await save(uow, seminar_id, change, "venue.chosen")
+    await save(uow, seminar, change, "venue.chosen")
