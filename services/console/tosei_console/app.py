@@ -13,6 +13,7 @@ from tosei_console import cli
 from tosei_console.api import (
     audit,
     cases,
+    check_in,
     clients,
     corrections,
     desk,
@@ -22,6 +23,8 @@ from tosei_console.api import (
     home,
     kpi,
     oidc,
+    seminar_reports,
+    seminars,
     signin,
 )
 from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
@@ -44,6 +47,9 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         experts.router(runtime),
         kpi.router(runtime),
         audit.router(runtime),
+        seminars.router(runtime),
+        check_in.router(runtime),
+        seminar_reports.router(runtime),
     ]
 
 

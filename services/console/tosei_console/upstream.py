@@ -159,6 +159,12 @@ class Caller:
     async def patch(self, service: str, path: str, body: Any) -> Answer:
         return await self.upstream.call(self.who, service, "PATCH", path, json=body)
 
+    async def put(self, service: str, path: str, body: Any) -> Answer:
+        return await self.upstream.call(self.who, service, "PUT", path, json=body)
+
+    async def delete(self, service: str, path: str) -> Answer:
+        return await self.upstream.call(self.who, service, "DELETE", path)
+
     async def upload(
         self,
         service: str,

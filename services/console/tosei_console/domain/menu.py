@@ -21,13 +21,14 @@ FOLLOW_UPS = MenuItem("/follow-ups", "期限切れのフォローアップ")
 EXPERTS = MenuItem("/experts", "支援人材")
 KPI = MenuItem("/kpi", "実績")
 AUDIT = MenuItem("/audit", "監査記録")
+SEMINARS = MenuItem("/seminars", "研修会")
 
 _MENUS: dict[Role, tuple[MenuItem, ...]] = {
     Role.DESK: (DESK, CLIENTS, CASES),
     Role.EXPERT: (CASES, FOLLOW_UPS),
-    Role.COORDINATOR: (DESK, CLIENTS, HANDOVER, CASES, FOLLOW_UPS, EXPERTS, KPI, AUDIT),
-    Role.MUNICIPALITY: (KPI,),
-    Role.AUDITOR: (CASES, KPI, AUDIT),
+    Role.COORDINATOR: (DESK, CLIENTS, HANDOVER, CASES, FOLLOW_UPS, EXPERTS, KPI, SEMINARS, AUDIT),
+    Role.MUNICIPALITY: (KPI, SEMINARS),
+    Role.AUDITOR: (CASES, KPI, SEMINARS, AUDIT),
 }
 
 
