@@ -16,7 +16,9 @@ from playwright.async_api import Page, expect
 
 from tests.console.conftest import Screens, Stack, chromium_path
 from tests.console.fake_camera import browser_with_camera, qr_video
+from tests.seminar.conftest import open_seminar, register
 from tests.seminar.conftest import person as registrant
+from tests.seminar.test_registrations import check_in_everyone_and_hold
 from tosei_common.platform.clock import SettableClock, japan_moment
 
 pytestmark = [pytest.mark.slow, pytest.mark.seminar]
@@ -87,7 +89,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await door.keep("check-in-phone")
     # typed as people read it out: lower case, no hyphens
     typed = references["nurse"].replace("-", "").lower()
-    await door.page.get_by_label("受付番号を入力するか").fill(typed)
+    await door.page.get_by_role("textbox", name="受付番号").fill(typed)
     await door.page.get_by_role("button", name="確認する").click()
     await expect(door.page.locator("#person")).to_contain_text("青森 太郎1")
     await expect(door.page.locator("#person-mode")).to_contain_text("会場参加")
@@ -97,12 +99,12 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await expect(door.page.locator("#count-venue")).to_contain_text("会場参加 1 ／ 2人")
     await door.keep("check-in-done")
     # someone on the wait list has no seat to check in to
-    await door.page.get_by_label("受付番号を入力するか").fill(references["waiting"])
+    await door.page.get_by_role("textbox", name="受付番号").fill(references["waiting"])
     await door.page.get_by_role("button", name="確認する").click()
     await expect(door.page.locator("#person-status")).to_contain_text("キャンセル待ち 1番目")
     await expect(door.page.get_by_role("button", name="受付する")).to_have_count(0)
     await door.keep("check-in-waitlisted")
-    await door.page.get_by_label("受付番号を入力するか").fill("ABCD-EFGH-JKMN-PQRS")
+    await door.page.get_by_role("textbox", name="受付番号").fill("ABCD-EFGH-JKMN-PQRS")
     await door.page.get_by_role("button", name="確認する").click()
     await expect(door.page.locator("#lookup-error")).to_contain_text("見つかりません")
 
@@ -124,7 +126,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
         # the camera starts again by itself for the next person (here: the same code again)
         await expect(scanner.page.locator("#person")).to_contain_text("受付済みです")
         await context.close()
-    await door.page.get_by_label("受付番号を入力するか").fill(references["physician"])
+    await door.page.get_by_role("textbox", name="受付番号").fill(references["physician"])
     await door.page.get_by_role("button", name="確認する").click()
     await door.page.get_by_role("button", name="受付する").click()
     await expect(door.page.locator("#count-total")).to_contain_text("受付済み 3人 ／ 参加確定 4人")
@@ -140,7 +142,11 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await expect(page.locator(".moves")).to_have_count(0)
     await sato.keep("seminar-held")
 
-    await page.get_by_role("link", name="出席の報告").click()
+    await (
+        page.get_by_role("navigation", name="この研修会の画面")
+        .get_by_role("link", name="出席の報告")
+        .click()
+    )
     await expect(page.locator("#attended")).to_have_text("3人")
     await expect(page.locator("#registered")).to_have_text("4人")
     await expect(page.locator("#chart-by-role-desc")).to_contain_text("看護師 1人")
@@ -249,8 +255,8 @@ async def _plan_the_budget(sato: Screens) -> None:
     )
     await expect(page.locator("#planned-total")).to_have_text("125,000円")
     # the hall's bill arrives: the actual amount
-    await page.get_by_label("会場使用料（青森市民ホール）の実績").fill("44,200")
     hall = page.locator("#budget-lines tr", has_text="会場使用料（青森市民ホール）")
+    await hall.get_by_label("実績").fill("44,200")
     await hall.get_by_role("button", name=re.compile("^変更")).click()
     await expect(page.locator("#actual-total")).to_have_text("44,200円")
     await sato.keep("seminar-budget")
@@ -315,3 +321,49 @@ async def _downloaded_csv(page: Page, link: str) -> list[list[str]]:
     data = (await download.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel reads it as such
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+async def test_auditors_read_without_forms_and_officers_read_the_figures_only(
+    stack: Stack, person: Any, clock: SettableClock
+) -> None:
+    async with httpx.AsyncClient(base_url=stack.seminar or "") as http:
+        seminar = await open_seminar(http)
+        references = [
+            (await register(http, seminar, registrant(n)))["reference"] for n in range(1, 4)
+        ]
+        hiranai = registrant(9, municipality="平内町", mode="viewing_site", role="visiting_nurse")
+        references.append((await register(http, seminar, hiranai))["reference"])
+        await check_in_everyone_and_hold(http, seminar, references, clock)
+    await stack.account("kansa", "auditor", "監査 一郎")
+    await stack.account("hiranai", "municipality", "平内 町子", municipality="平内町")
+
+    auditor = await person()
+    await auditor.sign_in("kansa")
+    await auditor.page.get_by_role("link", name="研修会").first.click()
+    await auditor.page.get_by_role("link", name="地域で支える在宅医療").click()
+    await expect(auditor.page.locator("#seminar-state")).to_have_text("開催済み")
+    tabs = auditor.page.get_by_role("navigation", name="この研修会の画面").get_by_role("link")
+    await expect(tabs).to_have_text(["概要", "会場と席", "予算", "申込者", "出席の報告"])
+    await expect(auditor.page.locator("main form")).to_have_count(0)
+    await tabs.get_by_text("申込者").click()
+    await expect(auditor.page.locator("#registrations tbody tr")).to_have_count(4)
+    await expect(auditor.page.locator("main form[method=post]")).to_have_count(0)
+    await auditor.keep("seminar-auditor-registrations")
+
+    officer = await person()
+    await officer.sign_in("hiranai")
+    menu = officer.page.get_by_role("navigation", name="メニュー").get_by_role("link")
+    await expect(menu).to_have_text(["実績", "研修会"])
+    await menu.nth(1).click()
+    await officer.page.get_by_role("link", name="地域で支える在宅医療").click()
+    tabs = officer.page.get_by_role("navigation", name="この研修会の画面").get_by_role("link")
+    await expect(tabs).to_have_text(["概要", "出席の報告"])
+    await tabs.nth(1).click()
+    await expect(officer.page.locator("#small-cells-note")).to_contain_text("秘匿")
+    hiranai_row = officer.page.locator("#table-by-municipality tr", has_text="平内町")
+    await expect(hiranai_row.locator("td").nth(1)).to_have_text("―")
+    await expect(officer.page.locator("#attendees-csv")).to_have_count(0)
+    await officer.keep("seminar-report-officer")
+    # the names are not theirs to read, whatever the address
+    await officer.open(f"/seminars/{seminar.id}/registrations")
+    await expect(officer.page.get_by_role("heading", level=1)).to_have_text("この操作はできません")

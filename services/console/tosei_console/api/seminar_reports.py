@@ -16,7 +16,7 @@ from tosei_common.platform.service import Runtime
 from tosei_console.api.pages import Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.api.seminars import page_context, seminar_of
-from tosei_console.domain.charts import Bar, bar_chart, has_data
+from tosei_console.domain.charts import Bar, has_data, horizontal_bar_chart
 
 #: The report's charts: the breakdown of the service's answer and the chart's words.
 CHARTS = (
@@ -36,7 +36,7 @@ def charts(report: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "id": chart_id,
                 "title": title,
-                "svg": Markup(bar_chart(chart_id, title, bars, unit="人"))
+                "svg": Markup(horizontal_bar_chart(chart_id, title, bars, unit="人"))
                 if has_data(bars)
                 else None,
             }

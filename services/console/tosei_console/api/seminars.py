@@ -152,7 +152,6 @@ async def tab_page(
             return refused_page(request, who, found)
         extra |= found
     done_key = request.query_params.get("done", "")
-    done = ACTIONS.get(done_key)
     return render(
         request,
         TEMPLATE_OF[tab],
@@ -160,7 +159,7 @@ async def tab_page(
         title=f"{seminar['fiscal_year_label']} 研修会",
         **page_context(who, seminar, tab),
         **(refused.context() if refused else NOT_REFUSED),
-        done_message=done.done if done else CREATED if done_key == "created" else None,
+        done_message=_done_message(done_key, seminar),
         municipalities=REGION,
         budget_categories=BUDGET_CATEGORIES,
         modes=MODES,
@@ -168,6 +167,15 @@ async def tab_page(
         **extra,
         status_code=refused.status_code if refused else 200,
     )
+
+
+def _done_message(done_key: str, seminar: dict[str, Any]) -> str | None:
+    if done_key == "state":
+        return f"研修会を「{seminar['state_label']}」にしました"
+    if done_key == "created":
+        return CREATED
+    done = ACTIONS.get(done_key)
+    return done.done if done else None
 
 
 async def _recommendation(
@@ -193,7 +201,13 @@ async def _recommendation(
     return {
         "recommendation": None,
         "asked": asked,
-        "sizing_refused": {"message": answer.message, "errors": _sizing_errors(answer)},
+        # Before anything is asked, the service's "nothing to size from" is a hint, not an
+        # error: the boxes are not marked wrong until the coordinator has tried them.
+        "sizing_refused": {
+            "message": answer.message,
+            "errors": _sizing_errors(answer) if any(asked.values()) else {},
+            "asked": any(asked.values()),
+        },
     }
 
 
