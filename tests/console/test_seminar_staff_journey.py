@@ -52,7 +52,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await expect(moves).to_have_text(["開催決定にする（公開する）"])
     await page.get_by_role("button", name="開催決定にする（公開する）").click()
     await expect(page.get_by_role("alert")).to_contain_text("先に会場を決めてください")
-    await sato.keep("seminar-schedule-refused")
+    await sato.keep("seminars-schedule-refused")
     seminar_id = page.url.split("/seminars/")[1].split("/")[0].split("?")[0]
 
     await _add_a_speaker(sato)
@@ -69,7 +69,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await page.get_by_role("button", name="申込受付を始める").click()
     await expect(page.locator("#seminar-state")).to_have_text("申込受付中")
     await expect(moves).to_have_text(["申込を締め切る"])
-    await sato.keep("seminar-open")
+    await sato.keep("seminars-open")
 
     # People register (the public pages are another screen's: straight to the service here)
     references = await _people_register(stack, seminar_id)
@@ -77,7 +77,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     waiting = page.locator("ol.waiting")
     await expect(waiting).to_contain_text("1番目　平内 花子2")
     await expect(page.locator("#registrations tbody tr")).to_have_count(5)
-    await sato.keep("seminar-registrations")
+    await sato.keep("seminars-registrations")
 
     # The day: the door, on a phone (signed in on the day)
     clock.set(DOORS_OPEN)
@@ -86,24 +86,24 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await door.open(f"/seminars/{seminar_id}")
     await door.page.get_by_role("link", name="当日の受付").click()
     await expect(door.page.locator("#count-total")).to_contain_text("受付済み 0人")
-    await door.keep("check-in-phone")
+    await door.keep("seminars-check-in-phone")
     # typed as people read it out: lower case, no hyphens
     typed = references["nurse"].replace("-", "").lower()
     await door.page.get_by_role("textbox", name="受付番号").fill(typed)
     await door.page.get_by_role("button", name="確認する").click()
     await expect(door.page.locator("#person")).to_contain_text("青森 太郎1")
     await expect(door.page.locator("#person-mode")).to_contain_text("会場参加")
-    await door.keep("check-in-found")
+    await door.keep("seminars-check-in-found")
     await door.page.get_by_role("button", name="受付する").click()
     await expect(door.page.locator("#checked")).to_contain_text("青森 太郎1さんを受付しました")
     await expect(door.page.locator("#count-venue")).to_contain_text("会場参加 1 ／ 2人")
-    await door.keep("check-in-done")
+    await door.keep("seminars-check-in-done")
     # someone on the wait list has no seat to check in to
     await door.page.get_by_role("textbox", name="受付番号").fill(references["waiting"])
     await door.page.get_by_role("button", name="確認する").click()
     await expect(door.page.locator("#person-status")).to_contain_text("キャンセル待ち 1番目")
     await expect(door.page.get_by_role("button", name="受付する")).to_have_count(0)
-    await door.keep("check-in-waitlisted")
+    await door.keep("seminars-check-in-waitlisted")
     await door.page.get_by_role("textbox", name="受付番号").fill("ABCD-EFGH-JKMN-PQRS")
     await door.page.get_by_role("button", name="確認する").click()
     await expect(door.page.locator("#lookup-error")).to_contain_text("見つかりません")
@@ -120,7 +120,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
         await scanner.page.get_by_role("button", name="カメラでQRコードを読み取る").click()
         await expect(scanner.page.locator("#person")).to_contain_text("外ヶ浜 次郎")
         await expect(scanner.page.locator("#person-mode")).to_contain_text("オンライン")
-        await scanner.keep("check-in-scanned")
+        await scanner.keep("seminars-check-in-scanned")
         await scanner.page.get_by_role("button", name="受付する").click()
         await expect(scanner.page.locator("#count-online")).to_contain_text("オンライン 1 ／ 1人")
         # the camera starts again by itself for the next person (here: the same code again)
@@ -140,7 +140,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await page.get_by_role("button", name="開催済みにする").click()
     await expect(page.locator("#seminar-state")).to_have_text("開催済み")
     await expect(page.locator(".moves")).to_have_count(0)
-    await sato.keep("seminar-held")
+    await sato.keep("seminars-held")
 
     await (
         page.get_by_role("navigation", name="この研修会の画面")
@@ -152,7 +152,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await expect(page.locator("#chart-by-role-desc")).to_contain_text("看護師 1人")
     await expect(page.locator("#chart-by-municipality-desc")).to_contain_text("青森市 2人")
     await expect(page.locator("#table-by-mode")).to_contain_text("サテライト会場")
-    await sato.keep("seminar-report")
+    await sato.keep("seminars-report")
     rows = await _downloaded_csv(page, "参加者名簿（CSV）")
     assert rows[0][:3] == ["受付番号", "氏名", "ふりがな"]
     came = {row[1]: row[10] for row in rows[1:]}
@@ -167,7 +167,7 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await page.get_by_label("訂正の理由").fill("サテライト会場の署名簿で出席を確認")
     await page.get_by_role("button", name="訂正する").click()
     await expect(page.get_by_role("status").first).to_contain_text("出席を訂正しました")
-    await sato.keep("seminar-attendance-corrected")
+    await sato.keep("seminars-attendance-corrected")
     report = await stack.api("seminar", f"/seminars/{seminar_id}/attendance")
     assert report["attended"] == 4
 
@@ -207,7 +207,7 @@ async def _choose_the_venue_on_the_advice(sato: Screens) -> None:
         "来場見込み90人、余裕10%を見て99席が必要です"
     )
     await expect(page.locator("#recommended")).to_have_text("青森市民ホール 大会議室")
-    await sato.keep("seminar-venue-recommendation")
+    await sato.keep("seminars-venue-recommendation")
     await page.get_by_role("button", name=re.compile("推奨の会場.*を主会場にする")).click()
     await expect(page.locator("#candidates tr.chosen")).to_contain_text("青森市民ホール 大会議室")
     await expect(page.locator("#place-venue")).to_contain_text("120")
@@ -230,12 +230,12 @@ async def _set_the_stream_and_a_viewing_site(sato: Screens) -> None:
     # refused by the service, named next to the field, what was typed kept
     await expect(page.locator("#f-site-capacity-error")).to_be_visible()
     await expect(page.locator("#f-site-name")).to_have_value("平内町中央公民館 研修室")
-    await sato.keep("seminar-site-refused")
+    await sato.keep("seminars-site-refused")
     await page.locator("#f-site-capacity").fill("1")
     await page.locator("form[action$='/actions/site']").get_by_role("button").click()
     await expect(page.locator("#sites")).to_contain_text("平内町中央公民館 研修室")
     await expect(page.locator("#places")).to_contain_text("オンライン")
-    await sato.keep("seminar-venues")
+    await sato.keep("seminars-venues")
 
 
 async def _plan_the_budget(sato: Screens) -> None:
@@ -259,7 +259,7 @@ async def _plan_the_budget(sato: Screens) -> None:
     await hall.get_by_label("実績").fill("44,200")
     await hall.get_by_role("button", name=re.compile("^変更")).click()
     await expect(page.locator("#actual-total")).to_have_text("44,200円")
-    await sato.keep("seminar-budget")
+    await sato.keep("seminars-budget")
 
 
 async def _override_the_rotation(sato: Screens) -> None:
@@ -280,7 +280,7 @@ async def _override_the_rotation(sato: Screens) -> None:
     await page.locator("#year-2028").get_by_role("button", name="変更する").click()
     await expect(page.locator("#year-2028")).to_contain_text("外ヶ浜町")
     await expect(page.locator("#year-2028")).to_contain_text("新庁舎移転")
-    await sato.keep("seminar-rotation")
+    await sato.keep("seminars-rotation")
     await (
         page.locator("#year-2028")
         .get_by_role("button", name=re.compile("輪番どおりに戻す"))
@@ -348,7 +348,7 @@ async def test_auditors_read_without_forms_and_officers_read_the_figures_only(
     await tabs.get_by_text("申込者").click()
     await expect(auditor.page.locator("#registrations tbody tr")).to_have_count(4)
     await expect(auditor.page.locator("main form[method=post]")).to_have_count(0)
-    await auditor.keep("seminar-auditor-registrations")
+    await auditor.keep("seminars-auditor-registrations")
 
     officer = await person()
     await officer.sign_in("hiranai")
@@ -363,7 +363,7 @@ async def test_auditors_read_without_forms_and_officers_read_the_figures_only(
     hiranai_row = officer.page.locator("#table-by-municipality tr", has_text="平内町")
     await expect(hiranai_row.locator("td").nth(1)).to_have_text("―")
     await expect(officer.page.locator("#attendees-csv")).to_have_count(0)
-    await officer.keep("seminar-report-officer")
+    await officer.keep("seminars-report-officer")
     # the names are not theirs to read, whatever the address
     await officer.open(f"/seminars/{seminar.id}/registrations")
     await expect(officer.page.get_by_role("heading", level=1)).to_have_text("この操作はできません")

@@ -16,13 +16,15 @@ from tosei_common.platform.service import Runtime
 from tosei_console.api.pages import Signed, Visitor, render
 from tosei_console.api.problems import refused_page
 from tosei_console.api.seminars import page_context, seminar_of
-from tosei_console.domain.charts import Bar, has_data, horizontal_bar_chart
+from tosei_console.domain.charts import Bar, horizontal_bar_chart
 
 #: The report's charts: the breakdown of the service's answer and the chart's words.
 CHARTS = (
     ("by_role", "職種別の出席者数"),
     ("by_municipality", "市町村別の出席者数"),
 )
+NOBODY = "出席者はまだいません。"
+HIDDEN_ALL = "人数の少ない区分はすべて秘匿（「―」）しているため、図はありません。表をご覧ください。"
 #: The service's CSV answer headers the console passes on as sent.
 PASSED_ON = ("content-type", "content-disposition")
 
@@ -32,13 +34,17 @@ def charts(report: dict[str, Any]) -> list[dict[str, Any]]:
     for breakdown, title in CHARTS:
         chart_id = f"chart-{breakdown.replace('_', '-')}"
         bars = [Bar(row["label"], row["attended"]) for row in report[breakdown]]
+        # A chart whose every bar is nobody or hidden says nothing: the table says it instead.
+        drawn_any = any(bar.value for bar in bars)
+        hidden = any(bar.value is None for bar in bars)
         drawn.append(
             {
                 "id": chart_id,
                 "title": title,
                 "svg": Markup(horizontal_bar_chart(chart_id, title, bars, unit="人"))
-                if has_data(bars)
+                if drawn_any
                 else None,
+                "empty": HIDDEN_ALL if hidden else NOBODY,
             }
         )
     return drawn
