@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from tosei_console.domain.charts import Bar, bar_chart, has_data, nice_ceiling, ticks, total
+from tosei_console.domain.charts import (
+    Bar,
+    bar_chart,
+    has_data,
+    horizontal_bar_chart,
+    nice_ceiling,
+    ticks,
+    total,
+)
 
 
 @pytest.mark.parametrize(
@@ -61,3 +69,17 @@ def test_a_sum_with_a_hidden_part_is_hidden() -> None:
     assert total({"founded": 4, "financing_obtained": None}) is None
     assert total({"founded": 4, "financing_obtained": 1}) == 5
     assert total(None) is None
+
+
+def test_a_chart_of_roles_has_a_row_per_role_and_says_the_hidden_ones() -> None:
+    bars = [Bar("歯科医師・歯科衛生士", 2), Bar("看護師", 0), Bar("住民", None)]
+    svg = horizontal_bar_chart("chart-r", "職種別の出席者数", bars, unit="人")
+    assert (
+        '<desc id="chart-r-desc">歯科医師・歯科衛生士 2人、看護師 0人、住民 ―人</desc>' not in svg
+    )
+    assert '<desc id="chart-r-desc">歯科医師・歯科衛生士 2人、看護師 0人、住民 ―</desc>' in svg
+    assert len(re.findall(r"<rect ", svg)) == 3
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
+    assert widths[0] > 0
+    assert widths[1] == widths[2] == 0  # nobody, and a hidden figure: no bar
+    assert ">―</text>" in svg

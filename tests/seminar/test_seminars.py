@@ -188,6 +188,12 @@ async def test_state_transitions_are_checked_and_recorded(
     assert created["state"] == "planned"
     assert created["created_by"] == "coordinator:kikaku-sato"
 
+    def offered(seminar: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(n["state"], n["label"]) for n in seminar["next_states"]]
+
+    # The moves the screens offer as buttons: the lifecycle's, in its order, cancelling last
+    assert offered(created) == [("scheduled", "開催決定"), ("cancelled", "中止")]
+
     async def move(state: str, **extra: str) -> httpx.Response:
         return await client.post(
             f"/seminars/{sid}/state", json={"state": state, **extra}, headers=COORDINATOR
@@ -230,15 +236,19 @@ async def test_state_transitions_are_checked_and_recorded(
     assert (scheduled["state"], scheduled["state_label"]) == ("scheduled", "開催決定")
     assert scheduled["date_label"] == "令和9年11月6日"
     assert (await move("held")).status_code == 409
+    assert offered(scheduled) == [("registration_open", "申込受付中"), ("cancelled", "中止")]
     ok(await move("registration_open"))
-    ok(await move("registration_closed"))
+    closed = ok(await move("registration_closed"))
+    assert [state for state, _ in offered(closed)] == ["registration_open", "held", "cancelled"]
     ok(await move("registration_open"))  # reopened for latecomers
     ok(await move("registration_closed"))
     nobody = await move("held")
     assert nobody.status_code == 409
     no_reason = await move("cancelled")
     assert no_reason.status_code == 422
-    ok(await move("cancelled", reason="大雪警報のため中止"))
+    cancelled = ok(await move("cancelled", reason="大雪警報のため中止"))
+    assert offered(cancelled) == []
+    assert "next_states" not in ok(await client.get(f"/seminars/{sid}"))  # staff only
     assert (await move("registration_open")).status_code == 409
 
     history = ok(await client.get(f"/seminars/{sid}/history", headers=AUDITOR))["changes"]

@@ -13,6 +13,7 @@ from tosei_console import cli
 from tosei_console.api import (
     audit,
     cases,
+    check_in,
     clients,
     corrections,
     desk,
@@ -32,6 +33,8 @@ from tosei_console.api import (
     request_briefing,
     request_items,
     seminar_public,
+    seminar_reports,
+    seminars,
     signin,
 )
 from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
@@ -64,6 +67,9 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
         request_answers.router(runtime),
         seminar_public.router(runtime),
         my_registration.router(runtime),
+        seminars.router(runtime),
+        check_in.router(runtime),
+        seminar_reports.router(runtime),
     ]
 
 

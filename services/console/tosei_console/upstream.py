@@ -172,6 +172,9 @@ class Calls:
     async def put(self, service: str, path: str, body: Any) -> Answer:
         return await self.upstream.call(self.caller, service, "PUT", path, json=body)
 
+    async def delete(self, service: str, path: str) -> Answer:
+        return await self.upstream.call(self.caller, service, "DELETE", path)
+
     async def upload(
         self,
         service: str,

@@ -128,3 +128,48 @@ def bar_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+#: A row of a horizontal chart, and the room its labels take (職種 such as 歯科医師・歯科衛生士).
+ROW = 30
+LABEL_WIDTH = 200
+
+
+def horizontal_bar_chart(
+    chart_id: str, title: str, bars: Sequence[Bar], *, unit: str = "人"
+) -> str:
+    """An SVG chart with one row per bar, for categories whose names are too long to stand
+    under a column (roles, towns): the label at the left, the bar and its figure to the right.
+    A hidden figure (None) draws no bar and says 「―」."""
+    top_value = nice_ceiling(max([b.height for b in bars] + [0]))
+    plot_w = WIDTH - LABEL_WIDTH - 48
+    height = TOP + ROW * len(bars) + 24
+    described = "、".join(f"{b.label} {shown(b.value, unit)}" for b in bars)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img"'
+        f' aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(described)}</desc>',
+    ]
+    bottom = TOP + ROW * len(bars)
+    for value in ticks(top_value):
+        x = LABEL_WIDTH + plot_w * value / top_value
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{bottom}" stroke="#d9d9d9"/>'
+            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" font-size="12"'
+            f' fill="#1a1a1a">{value}</text>'
+        )
+    for i, bar in enumerate(bars):
+        y = TOP + i * ROW
+        w = plot_w * bar.height / top_value
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + ROW * 0.65:.1f}" text-anchor="end"'
+            f' font-size="13" fill="#1a1a1a">{escape(bar.label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + ROW * 0.15:.1f}" width="{w:.1f}"'
+            f' height="{ROW * 0.7:.1f}" fill="{BAR}"><title>'
+            f"{escape(f'{bar.label} {shown(bar.value, unit)}')}</title></rect>"
+            f'<text x="{LABEL_WIDTH + w + 6:.1f}" y="{y + ROW * 0.65:.1f}" font-size="12"'
+            f' fill="#1a1a1a">{bar.said}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -23,6 +23,7 @@ KPI = MenuItem("/kpi", "実績")
 AUDIT = MenuItem("/audit", "監査記録")
 PLAN = MenuItem("/plan", "国土強靱化計画")
 REQUESTS = MenuItem("/requests", "重点要望")
+SEMINARS = MenuItem("/seminars", "研修会")
 
 _MENUS: dict[Role, tuple[MenuItem, ...]] = {
     Role.DESK: (DESK, CLIENTS, CASES),
@@ -35,12 +36,13 @@ _MENUS: dict[Role, tuple[MenuItem, ...]] = {
         FOLLOW_UPS,
         EXPERTS,
         KPI,
+        SEMINARS,
         PLAN,
         REQUESTS,
         AUDIT,
     ),
-    Role.MUNICIPALITY: (KPI, PLAN, REQUESTS),
-    Role.AUDITOR: (CASES, KPI, PLAN, REQUESTS, AUDIT),
+    Role.MUNICIPALITY: (KPI, SEMINARS, PLAN, REQUESTS),
+    Role.AUDITOR: (CASES, KPI, SEMINARS, PLAN, REQUESTS, AUDIT),
 }
 
 

@@ -57,12 +57,17 @@ class Readiness:
     started: bool = True  # its start time has come
 
 
+def next_states(current: SeminarState) -> list[SeminarState]:
+    """Where a seminar may go from ``current``, in the order of the lifecycle (cancelling last)."""
+    return sorted(ALLOWED[current], key=list(SeminarState).index)
+
+
 def next_state(
     current: SeminarState, target: SeminarState, ready: Readiness, reason: str | None
 ) -> SeminarState:
     """The state after moving ``current`` to ``target``, or the reason it cannot move."""
     if target not in ALLOWED[current]:
-        allowed = sorted(ALLOWED[current], key=list(SeminarState).index)
+        allowed = next_states(current)
         allowed_ja = "、".join(s.label for s in allowed) or "なし"
         raise InvalidTransition(
             f"「{current.label}」の研修会は「{target.label}」にできません"

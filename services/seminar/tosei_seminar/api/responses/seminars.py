@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from pydantic import Field
+
 from tosei_common.region.fiscal import fiscal_year_display, japanese_date, tokyo_date
 from tosei_seminar.api.responses.common import Out, Town, iso
-from tosei_seminar.domain import rotation, sizing
+from tosei_seminar.domain import lifecycle, rotation, sizing
 from tosei_seminar.domain.labels import MODE_LABELS
 from tosei_seminar.domain.places import Place
 from tosei_seminar.domain.seminar import Seminar
@@ -164,7 +166,17 @@ class SeminarPublic(SeminarSummary):
     places: list[PlaceOut]
 
 
+class StateOption(Out):
+    state: str = Field(examples=["registration_open"])
+    label: str = Field(examples=["申込受付中"])
+
+
 class SeminarForStaff(SeminarSummary):
+    next_states: list[StateOption] = Field(
+        description="The states the seminar may move to from here (POST …/state), in the "
+        "lifecycle's order; empty once held or cancelled. A move may still be refused for what "
+        "the seminar lacks (a venue, the stream), with the reason."
+    )
     venue: VenueRef | None
     speakers: list[SpeakerWithFee]
     places: list[PlaceOut]
@@ -204,6 +216,9 @@ def seminar_out(d: SeminarDetail) -> SeminarOut:
         return SeminarPublic(**summary_fields(s), venue=venue, speakers=public, places=places)
     return SeminarForStaff(
         **summary_fields(s),
+        next_states=[
+            StateOption(state=n.value, label=n.label) for n in lifecycle.next_states(s.state)
+        ],
         venue=venue,
         speakers=[SpeakerWithFee(**sp) for sp in speakers],
         places=places,
