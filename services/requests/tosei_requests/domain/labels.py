@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from tosei_common.catalogue.labels import PLAN_ITEM_STATUS
 from tosei_common.catalogue.requests import AnswerStatus, RequestDerivation
 from tosei_common.catalogue.resilience import PlanItemStatus
 from tosei_common.region.municipalities import REGION, municipality
@@ -30,12 +31,8 @@ DERIVATION: Mapping[RequestDerivation, str] = {
     RequestDerivation.SPLIT: "分割",
 }
 
-PLAN_STATUS: Mapping[PlanItemStatus, str] = {
-    PlanItemStatus.PLANNED: "計画",
-    PlanItemStatus.IN_PROGRESS: "実施中",
-    PlanItemStatus.DONE: "完了",
-    PlanItemStatus.RETIRED: "廃止",
-}
+#: The plan's own words for its items' states, as the plan's screens say them.
+PLAN_STATUS: Mapping[PlanItemStatus, str] = PLAN_ITEM_STATUS
 
 REGION_CODES: tuple[str, ...] = tuple(m.code for m in REGION)
 WHOLE_REGION = "東青圏域5市町村"
