@@ -63,6 +63,9 @@ async def test_a_coordinator_discloses_everything_held_and_stops_its_use(
             registrant(1, name="山田 太郎", email="taro.yamada@example.jp", phone=None),
         )
 
+    assert stack.mailbox is not None
+    await stack.mailbox.wait_for(1, to="taro.yamada@example.jp")  # which the disclosure lists
+
     sato = await person()
     await sato.sign_in("sato")
     page = sato.page
@@ -93,6 +96,11 @@ async def test_a_coordinator_discloses_everything_held_and_stops_its_use(
         "第78条",
         "地域で支える在宅医療",
         "看護師",
+        "お送りしたメール",
+        "申込の受付（",  # what the mail told, when it went
+        "宛先: taro.yamada@example.jp",
+        "件名: 【在宅医療合同研修会】参加申込を受け付けました（参加確定）",
+        "山田 太郎 様",  # the body as sent
     ):
         assert said in text, said
     flat = text.replace("\n", "")  # the page number is written in pieces

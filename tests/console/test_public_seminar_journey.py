@@ -1,13 +1,15 @@
 """The seminar's public pages in a real browser, without an account: a resident registers online
 and sees 参加確定 with the QR code of the reference; the 11th person for a 10-seat viewing site
 is 11th on nothing but the wait list (キャンセル待ち 1番目) until one of the ten cancels; a second
-registration of the same person is told kindly; after the day an attendee downloads the 修了証
-and answers the feedback form."""
+registration of the same person is told kindly; the mails arrive (the registration's, with the
+reference and its QR code; the promotion's, whose link opens the page that says 参加確定); after
+the day an attendee downloads the 修了証 and answers the feedback form."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from playwright.async_api import Browser, Page, expect
 from tests.console.conftest import Screens, Stack
 from tests.seminar.conftest import COORDINATOR, ON_THE_DAY, Seminar, ok, open_seminar
 from tests.seminar.conftest import person as registrant
+from tests.support.mailbox import inline_images, text_of
 from tosei_common.platform.clock import SettableClock, japan_moment
 from tosei_common.platform.qr import qr_svg
 
@@ -49,6 +52,7 @@ async def set_up(stack: Stack) -> Seminar:
             "profession": "在宅医",
             "keynote": True,
             "fee": 100000,
+            "talk_title": "住み慣れた家で最期まで — 在宅医療の現場から",
         }
         ok(
             await http.post(f"/seminars/{seminar.id}/speakers", json=keynote, headers=COORDINATOR),
@@ -92,6 +96,7 @@ async def test_a_resident_registers_online_and_an_eleventh_waits_until_someone_c
         "令和9年10月17日（日） 13:30〜16:30",
         "青森市",
         "佐藤 良子（医療法人 在宅ケアクリニック・在宅医）",
+        "演題「住み慣れた家で最期まで — 在宅医療の現場から」",
         "青森市民ホール 大会議室（青森市）",
         "平内町中央公民館 研修室（平内町）",
         "残り10席",
@@ -159,6 +164,17 @@ async def test_a_resident_registers_online_and_an_eleventh_waits_until_someone_c
     await expect(stream).to_have_attribute("href", "https://stream.example.jp/tosei-zaitaku")
     await resident.keep("seminar-my-online")
 
+    # ... and her mail came: the reference, the link to her page, the QR code to show
+    assert stack.mailbox is not None
+    (welcome,) = await stack.mailbox.wait_for(1, to="haruka@example.jp")
+    assert "参加確定" in welcome["Subject"]
+    welcome_text = text_of(welcome)
+    assert f"受付番号: {reference}" in welcome_text
+    assert f"{stack.console}/seminar/my/{reference}" in welcome_text
+    (qr_part,) = inline_images(welcome)
+    assert qr_part.get_content_type() == "image/png"
+    assert qr_part.get_content().startswith(b"\x89PNG")
+
     # the same person again (the same name and e-mail): told kindly, with their typing kept
     await resident.open(f"/seminar/{seminar.id}/register")
     await fill_registration(page, "外ヶ浜町", name="三上 春香", email="HARUKA@example.jp")
@@ -213,6 +229,14 @@ async def test_a_resident_registers_online_and_an_eleventh_waits_until_someone_c
     await expect(page.locator("#status")).to_have_text("参加確定")
     await eleventh.keep("seminar-my-promoted")
 
+    # ... and a mail told him so, with the link to his page, which says the same
+    promoted = await _promotion_mail(stack, "shigeru@example.jp")
+    link = f"{stack.console}/seminar/my/{waiting_page.rsplit('/', 1)[-1]}"
+    assert link in text_of(promoted)
+    from_mail = await person(phone=True)
+    await from_mail.page.goto(link)
+    await expect(from_mail.page.locator("#status")).to_have_text("参加確定")
+
     # the day: the resident watches online and is checked in; the seminar is held
     await _held(stack, seminar, [reference], clock)
     page = resident.page
@@ -240,6 +264,17 @@ async def test_a_resident_registers_online_and_an_eleventh_waits_until_someone_c
     await resident.keep("seminar-feedback-done")
     feedback = await stack.api("seminar", f"/seminars/{seminar.id}/feedback")
     assert feedback["responses"] == 1
+
+
+async def _promotion_mail(stack: Stack, address: str) -> EmailMessage:
+    """The mail that told ``address`` the wait list gave them a seat (after the first)."""
+    assert stack.mailbox is not None
+    mails = await stack.mailbox.wait_for(2, to=address)
+    assert "キャンセル待ち" in mails[0]["Subject"]
+    promoted = mails[1]
+    assert "参加確定" in promoted["Subject"]
+    assert "申込の状態: 参加確定" in text_of(promoted)
+    return promoted
 
 
 def _path_of(svg: str) -> str:

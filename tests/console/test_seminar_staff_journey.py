@@ -1,7 +1,8 @@
 """The coordinators' seminar screens in the browser, on the real seminar service: a seminar is
 planned, given its venue (on the sizing advice), seats and budget, published; people register;
 on the day the door checks them in on a phone, by typing and by the camera reading their QR
-code; the seminar is marked held and its attendance reported and downloaded."""
+code; the seminar is marked held, an attendee opens their page from the mail that thanks them
+(no account) and downloads their 修了証; the attendance is reported and downloaded."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from tests.console.fake_camera import browser_with_camera, qr_video
 from tests.seminar.conftest import open_seminar, register
 from tests.seminar.conftest import person as registrant
 from tests.seminar.test_registrations import check_in_everyone_and_hold
+from tests.support.mailbox import text_of
+from tests.support.pdf import pdf_text
 from tosei_common.platform.clock import SettableClock, japan_moment
 
 pytestmark = [pytest.mark.slow, pytest.mark.seminar]
@@ -142,6 +145,15 @@ async def test_a_coordinator_plans_publishes_checks_in_and_reports(
     await expect(page.locator(".moves")).to_have_count(0)
     await sato.keep("seminars-held")
 
+    # An attendee, at home on their phone: no account, just their page from the mail
+    await _an_attendee_answers_and_downloads_the_certificate(
+        stack,
+        await person(phone=True),
+        references["nurse"],
+        "青森 太郎1",
+        "taro1@hospital.example.jp",
+    )
+
     await (
         page.get_by_role("navigation", name="この研修会の画面")
         .get_by_role("link", name="出席の報告")
@@ -178,11 +190,43 @@ async def _add_a_speaker(sato: Screens) -> None:
     await page.get_by_label("氏名").fill("佐藤 良子")
     await page.get_by_label("所属").fill("医療法人 在宅ケアクリニック")
     await page.get_by_label("職種").fill("在宅医")
+    await page.get_by_label("演題").fill("住み慣れた家で最期まで — 在宅医療の現場から")
     await page.get_by_label("謝金（円）").fill("100,000")
     await page.get_by_label("基調講演").check()
     await page.get_by_role("button", name="追加する").click()
     await expect(page.locator("#speakers")).to_contain_text("佐藤 良子")
     await expect(page.locator("#speakers")).to_contain_text("100,000円")
+    await expect(page.locator("#speakers")).to_contain_text("住み慣れた家で最期まで")
+
+
+async def _an_attendee_answers_and_downloads_the_certificate(
+    stack: Stack, attendee: Screens, reference: str, name: str, address: str
+) -> None:
+    """The mail after the day links to the attendee's page, which offers the feedback form and
+    their 修了証 (a PDF with their name), in a browser that never signed in."""
+    assert stack.mailbox is not None
+    mails = await stack.mailbox.wait_for(2, to=address)  # the registration's, then the thanks
+    thanks = mails[-1]
+    assert "アンケートのお願い" in thanks["Subject"]
+    link = f"{stack.console}/seminar/my/{reference}"
+    assert link in text_of(thanks)
+    page = attendee.page
+    await page.goto(link)
+    await expect(page.get_by_role("heading", name="アンケート")).to_be_visible()
+    await expect(page.get_by_role("button", name="回答を送る")).to_be_visible()
+    await expect(page.get_by_role("heading", name="修了証")).to_be_visible()
+    await attendee.keep("seminars-attendee-after")
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="修了証（PDF）をダウンロード").click()
+    download = await downloading.value
+    assert download.suggested_filename == f"修了証_{reference}.pdf"
+    pdf = (await download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text, pages = pdf_text(pdf)
+    assert pages == 1
+    assert "修\u3000了\u3000証" in text
+    assert f"{name}\u3000殿" in text
+    assert "修了したことを証します" in text
 
 
 async def _choose_the_venue_on_the_advice(sato: Screens) -> None:
@@ -353,6 +397,7 @@ async def test_auditors_read_without_forms_and_officers_read_the_figures_only(
     officer = await person()
     await officer.sign_in("hiranai")
     menu = officer.page.get_by_role("navigation", name="メニュー").get_by_role("link")
+    # the plan's and the requests' screens are an officer's too (their own town's items)
     await expect(menu).to_have_text(["実績", "研修会", "国土強靱化計画", "重点要望"])
     await menu.get_by_text("研修会").click()
     await officer.page.get_by_role("link", name="地域で支える在宅医療").click()

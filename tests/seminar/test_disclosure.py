@@ -93,5 +93,14 @@ async def test_a_registrant_s_disclosure_holds_attendance_feedback_and_correctio
             "new": "h.yamada@example.jp",
         }
     ]
+    # the mails written to her: what, when, the text; no mail server here, so still waiting,
+    # and going to the corrected address
+    mails = shown["mails"]
+    assert [m["kind_label"] for m in mails] == ["申込の受付", "開催後のお礼とアンケートのお願い"]
+    assert [m["to"] for m in mails] == ["h.yamada@example.jp"] * 2
+    assert [m["state_label"] for m in mails] == ["送信待ち"] * 2
+    assert mails[0]["subject"] == "【在宅医療合同研修会】参加申込を受け付けました（参加確定）"
+    assert f"受付番号: {mine['reference']}" in mails[0]["body"]
+    assert mails[0]["written_at"] <= mails[1]["written_at"]
     # the other registrant (same phone as nobody here) is not in it
     assert "佐藤" not in str(bundle)

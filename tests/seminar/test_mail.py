@@ -96,6 +96,30 @@ async def test_registering_with_an_email_sends_one_mail_with_the_reference_and_t
     assert [p.suffix for p in mailbox.server.files()] == [".eml"]
 
 
+async def test_the_registration_mail_names_the_keynote_speaker_and_the_title_of_the_talk(
+    client: httpx.AsyncClient, mailbox: TestMailbox
+) -> None:
+    seminar = await open_seminar(client)
+    keynote = {
+        "name": "佐藤 良子",
+        "affiliation": "医療法人 在宅ケアクリニック",
+        "profession": "在宅医",
+        "keynote": True,
+        "fee": 100000,
+        "talk_title": "住み慣れた家で最期まで",
+    }
+    ok(
+        await client.post(f"/seminars/{seminar.id}/speakers", json=keynote, headers=COORDINATOR),
+        201,
+    )
+    await register(client, seminar, person(1))
+
+    (mail,) = await mailbox.wait_for(1)
+    line = "基調講演: 佐藤 良子（医療法人 在宅ケアクリニック・在宅医）「住み慣れた家で最期まで」"
+    assert line in text_of(mail)
+    assert "住み慣れた家で最期まで" in (html_of(mail) or "")
+
+
 async def test_a_cancellation_that_promotes_the_first_waiting_mails_them(
     client: httpx.AsyncClient, mailbox: TestMailbox
 ) -> None:
@@ -330,3 +354,139 @@ async def test_a_refused_address_is_given_up_at_once_counted_and_the_others_go(
             metrics = (await http.get("/metrics")).text
     assert metric(metrics, "tosei_mail_undeliverable") == 1
     assert metric(metrics, "tosei_mail_pending") == 0
+
+
+# a registrant's address corrected --------------------------------------------------------------
+
+
+def correct_email(reference: str, email: str) -> tuple[str, dict[str, str]]:
+    return f"/registrations/{reference}/contacts", {
+        "reason": "本人から電話（メールアドレスの誤り）",
+        "email": email,
+    }
+
+
+async def test_a_corrected_address_takes_the_mails_not_yet_sent_and_sends_none_twice(
+    client: httpx.AsyncClient, service: Runtime, mailbox: TestMailbox
+) -> None:
+    seminar = await open_seminar(client)
+    early = await register(client, seminar, person(1, email="taro@old.example.jp"))
+    await mailbox.wait_for(1, to="taro@old.example.jp")
+    await eventually(lambda: all_sent(service, 1))
+
+    mailbox.stop()  # the next mail waits in the outbox
+    late = await register(client, seminar, person(2, email="hanako@typo.example.jp"))
+    for reference, email in (
+        (early["reference"], "taro@new.example.jp"),
+        (late["reference"], "hanako@hospital.example.jp"),
+    ):
+        path, body = correct_email(reference, email)
+        ok(await client.patch(path, json=body, headers=COORDINATOR))
+    mailbox.restart()
+
+    (waited,) = await mailbox.wait_for(1, to="hanako@hospital.example.jp")
+    assert late["reference"] in text_of(waited)
+    await eventually(lambda: all_sent(service, 2))
+    assert mailbox.to("hanako@typo.example.jp") == []
+    # the mail sent before the correction stays sent, to where it went, and is not sent again
+    assert len(mailbox.to("taro@old.example.jp")) == 1
+    assert mailbox.to("taro@new.example.jp") == []
+    assert [r["recipient"] for r in await mails_in_outbox(service)] == [
+        "taro@old.example.jp",
+        "hanako@hospital.example.jp",
+    ]
+    # what is written after the correction goes to the corrected address
+    ok(await client.post(f"/registrations/{early['reference']}/cancel"))
+    (cancelled,) = await mailbox.wait_for(1, to="taro@new.example.jp")
+    assert "取り消しました" in cancelled["Subject"]
+    assert len(mailbox.messages()) == 3
+    # the disclosure to him lists both, each to where it went
+    await eventually(lambda: all_sent(service, 3))
+    found = ok(
+        await client.get(
+            "/disclosure/registrants", params={"email": "taro@new.example.jp"}, headers=COORDINATOR
+        )
+    )
+    (shown,) = found["registrations"]
+    assert [(m["kind_label"], m["to"], m["state_label"]) for m in shown["mails"]] == [
+        ("申込の受付", "taro@old.example.jp", "送信済み"),
+        ("申込の取消し", "taro@new.example.jp", "送信済み"),
+    ]
+    assert all(m["sent_at"] for m in shown["mails"])
+
+
+async def test_a_withdrawn_address_sends_nothing_more_and_keeps_no_copy_of_the_unsent(
+    client: httpx.AsyncClient, service: Runtime, mailbox: TestMailbox
+) -> None:
+    seminar = await open_seminar(client)
+    mailbox.stop()
+    mine = await register(client, seminar, person(1, email="taro@example.jp"))
+    path, body = correct_email(mine["reference"], "")  # only the phone from now on
+    fixed = ok(await client.patch(path, json=body, headers=COORDINATOR))
+    assert fixed["email"] is None
+    neither = await client.patch(path, json={"reason": "誤り", "phone": ""}, headers=COORDINATOR)
+    assert neither.status_code == 422  # an e-mail or a phone stays
+    mailbox.restart()
+    await register(client, seminar, person(2, email="hanako@example.jp"))
+    await mailbox.wait_for(1, to="hanako@example.jp")
+    assert mailbox.to("taro@example.jp") == []
+    async with service.pool.acquire() as conn:
+        withdrawn = await conn.fetchrow(
+            "SELECT recipient, body_text, sent_at, erased_at FROM mail_outbox ORDER BY seq LIMIT 1"
+        )
+    assert withdrawn is not None
+    assert (withdrawn["recipient"], withdrawn["body_text"], withdrawn["sent_at"]) == (
+        None,
+        None,
+        None,
+    )
+    assert withdrawn["erased_at"] is not None
+    found = ok(
+        await client.get(
+            "/disclosure/registrants",
+            params={"phone": "017-734-2171", "name": "青森 太郎1"},
+            headers=COORDINATOR,
+        )
+    )
+    (shown,) = found["registrations"]
+    (mail,) = shown["mails"]
+    assert (mail["kind_label"], mail["to"], mail["body"], mail["sent_at"]) == (
+        "申込の受付",
+        None,
+        None,
+        None,
+    )
+    assert mail["state_label"].startswith("送信していません")
+    metrics = (await client.get("/metrics")).text
+    assert metric(metrics, "tosei_mail_pending") == 0
+
+
+async def test_a_mail_refused_for_a_mistyped_address_goes_once_the_address_is_corrected(
+    schema: str, start: Start, refusing: tuple[int, Path]
+) -> None:
+    port, kept = refusing
+    settings = fast_settings(smtp_host="127.0.0.1", smtp_port=port)
+    async with start(SERVICE, settings, schema=schema) as rt:
+        transport = httpx.ASGITransport(app=build_app(rt))
+        async with httpx.AsyncClient(transport=transport, base_url="http://seminar") as http:
+            seminar = await open_seminar(http)
+            mine = await register(http, seminar, person(1, email="nobody@example.jp"))
+
+            async def given_up() -> bool:
+                rows = await mails_in_outbox(rt)
+                return len(rows) == 1 and rows[0]["given_up_at"] is not None
+
+            await eventually(given_up)
+            path, body = correct_email(mine["reference"], "somebody@example.jp")
+            ok(await http.patch(path, json=body, headers=COORDINATOR))
+            await eventually(lambda: all_sent(rt, 1))
+            (row,) = await mails_in_outbox(rt)
+            assert (row["recipient"], row["given_up_at"], row["attempts"]) == (
+                "somebody@example.jp",
+                None,
+                1,
+            )
+            metrics = (await http.get("/metrics")).text
+    (eml,) = kept.glob("*.eml")
+    assert b"To: somebody@example.jp" in eml.read_bytes()
+    assert metric(metrics, "tosei_mail_undeliverable") == 0

@@ -283,6 +283,7 @@ async def test_the_public_sees_published_seminars_without_fees_or_budget(
                 "profession": "在宅医",
                 "keynote": True,
                 "fee": 100000,
+                "talk_title": "住み慣れた家で最期まで — 在宅医療の現場から",
             },
             headers=COORDINATOR,
         ),
@@ -300,6 +301,7 @@ async def test_the_public_sees_published_seminars_without_fees_or_budget(
             "affiliation": "医療法人 在宅ケアクリニック",
             "profession": "在宅医",
             "keynote": True,
+            "talk_title": "住み慣れた家で最期まで — 在宅医療の現場から",
         }
     ]
     assert "budget" not in public

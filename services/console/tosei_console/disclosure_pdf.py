@@ -235,6 +235,20 @@ def _seminar(w: _Writer, d: Mapping[str, Any], contacts: Sequence[str]) -> None:
             w.item("アンケートの回答", "なし")
         w.item("修了証", "発行できます" if r.get("certificate_issuable") else "対象外")
         w.history(r.get("history") or [])
+        _mails(w, r.get("mails") or [])
+
+
+def _mails(w: _Writer, mails: Sequence[Mapping[str, Any]]) -> None:
+    """The mails written to them: when, what, to where, whether it went, and the text."""
+    w.item("お送りしたメール", f"{len(mails)}件")
+    for m in mails:
+        sent = f"{_moment(m['sent_at'])} 送信" if m.get("sent_at") else m.get("state_label")
+        w.indented(f"・{_moment(m['written_at'])} {m.get('kind_label')}（{sent}）")
+        w.indented(f"宛先: {m.get('to') or '（消去済み）'}", depth=2)
+        w.indented(f"件名: {m.get('subject') or '（消去済み）'}", depth=2)
+        if m.get("body"):
+            w.indented("本文:", depth=2)
+            w.indented(m["body"].rstrip(), depth=3)
 
 
 def render(bundle: DisclosureBundle) -> bytes:

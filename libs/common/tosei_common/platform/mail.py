@@ -54,6 +54,7 @@ __all__ = [
     "MailMetrics",
     "MailOutbox",
     "MailRelay",
+    "Readdressed",
     "SmtpSender",
     "mail_backlog",
 ]
@@ -118,6 +119,52 @@ class MailOutbox:
             ],
         )
         return ids
+
+    async def readdress(
+        self, conn: Connection, about: UUID, to: str | None, at: datetime
+    ) -> Readdressed:
+        """The person ``about`` corrected their address: in the caller's transaction, the mails
+        to them not yet sent go to ``to`` instead, tried afresh (a mail given up on the old,
+        mistyped address included: the server's refusal was the address's, not the mail's).
+        Mails already sent stay as sent, to the address they went to, and are not sent again;
+        one the relay is sending at this moment holds its row, and is found sent once it
+        commits. ``to`` None (the address withdrawn): the unsent mails are never sent, and
+        their address and body are erased at ``at`` as the retention run erases them."""
+        if not conn.is_in_transaction():
+            raise OutsideTransaction("MailOutbox.readdress needs the caller's transaction")
+        if to is None:
+            status: str = await conn.execute(
+                """
+                UPDATE mail_outbox
+                   SET recipient = NULL, subject = NULL, body_text = NULL, body_html = NULL,
+                       last_error = NULL, image_cids = '{}', image_pngs = '{}', erased_at = $2
+                 WHERE about = $1 AND sent_at IS NULL AND erased_at IS NULL
+                """,
+                about,
+                at,
+            )
+            return Readdressed(readdressed=0, withdrawn=int(status.rsplit(" ", 1)[-1]))
+        status = await conn.execute(
+            """
+            UPDATE mail_outbox
+               SET recipient = $2, attempts = 0, last_error = NULL, given_up_at = NULL,
+                   next_attempt_at = clock_timestamp()
+             WHERE about = $1 AND sent_at IS NULL AND erased_at IS NULL
+            """,
+            about,
+            to,
+        )
+        return Readdressed(readdressed=int(status.rsplit(" ", 1)[-1]), withdrawn=0)
+
+
+@dataclass(frozen=True)
+class Readdressed:
+    """What a correction of an address did to the mails not yet sent."""
+
+    #: Now due to the new address.
+    readdressed: int
+    #: Never to be sent: the address was withdrawn (erased with their bodies).
+    withdrawn: int
 
 
 def console_link_base(settings: Settings) -> str:

@@ -26,7 +26,7 @@ from tosei_common.platform.audit_log import insert_entry, record_views
 from tosei_common.platform.clock import Clock
 from tosei_common.platform.db import Connection, Pool
 from tosei_common.platform.events import Event
-from tosei_common.platform.mail import Mail, MailOutbox
+from tosei_common.platform.mail import Mail, MailOutbox, Readdressed
 from tosei_common.platform.outbox import Outbox
 from tosei_common.region.fiscal import TOKYO, fiscal_year
 
@@ -43,7 +43,8 @@ class UnitOfWork:
     outbox: Outbox
     #: The service's mail outbox, when it writes to people (``ServiceSpec.sends_mail``).
     mail: MailOutbox | None = field(default=None, kw_only=True)
-    #: How many mails this unit of work added (the runtime wakes its mail relay after commit).
+    #: How many mails this unit of work added or made due again (the runtime wakes its mail
+    #: relay after commit).
     mails_added: int = field(default=0, kw_only=True)
 
     @property
@@ -67,6 +68,16 @@ class UnitOfWork:
         ids = await self.mail.add(self.conn, *mails)
         self.mails_added += len(ids)
         return ids
+
+    async def readdress_mail(self, about: UUID, to: str | None) -> Readdressed:
+        """The mails to the person ``about`` not yet sent go to their corrected address ``to``
+        once this transaction commits (none are sent when ``to`` is None); those sent stay
+        sent (``MailOutbox.readdress``)."""
+        if self.mail is None:
+            raise RuntimeError("this service sends no mail (ServiceSpec.sends_mail)")
+        done = await self.mail.readdress(self.conn, about, to, self.at)
+        self.mails_added += done.readdressed  # due now: the relay is woken after the commit
+        return done
 
     async def audit(
         self,

@@ -64,6 +64,7 @@ def speaker_body(form: Mapping[str, Any]) -> dict[str, Any]:
         "name": _text(form, "name") or "",
         "affiliation": _text(form, "affiliation") or "",
         "profession": _text(form, "profession"),
+        "talk_title": _text(form, "talk_title"),
         "keynote": form.get("keynote") == "yes",
         "fee": _number(form, "fee"),
     }

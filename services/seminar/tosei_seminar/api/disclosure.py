@@ -4,11 +4,11 @@ them, found by their e-mail or phone (本人開示), and correcting their name a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
 
 from tosei_common.catalogue.seminar import AttendanceMode, AttendeeRole
 from tosei_common.platform.auth import current_principal
@@ -23,8 +23,11 @@ from tosei_seminar.domain.disclosure import (
     CONTACTS_CORRECTED,
     ContactCorrection,
     DisclosedRegistration,
+    MailState,
+    MailToThem,
 )
 from tosei_seminar.domain.labels import MODE_LABELS, ROLE_LABELS
+from tosei_seminar.domain.notices import KIND_LABELS
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
 from tosei_seminar.domain.seminar import SeminarState
 from tosei_seminar.handlers.disclosure import correct, disclose
@@ -61,6 +64,39 @@ class FeedbackGivenOut(BaseModel):
     submitted_at: datetime
 
 
+class MailToThemOut(BaseModel):
+    kind: str = Field(examples=["registration.registered"])
+    kind_label: str = Field(examples=["申込の受付"])
+    written_at: datetime = Field(description="When the change the mail tells of was made.")
+    to: str | None = Field(description="The address it was (to be) sent to; null once erased.")
+    subject: str | None = Field(description="Null once erased.")
+    body: str | None = Field(
+        description="The text as sent (the HTML part says the same); null once erased."
+    )
+    state: MailState
+    state_label: str = Field(examples=["送信済み"])
+    sent_at: datetime | None
+    erased_at: datetime | None = Field(
+        description="When its address and text were erased (the retention period, or the "
+        "address withdrawn before it was sent)."
+    )
+
+    @classmethod
+    def of(cls, m: MailToThem) -> MailToThemOut:
+        return cls(
+            kind=m.kind,
+            kind_label=KIND_LABELS.get(m.kind, m.kind),
+            written_at=m.written_at,
+            to=m.recipient,
+            subject=m.subject,
+            body=m.body,
+            state=m.state,
+            state_label=m.state.label,
+            sent_at=m.sent_at,
+            erased_at=m.erased_at,
+        )
+
+
 class DisclosedRegistrationOut(BaseModel):
     registration_id: UUID
     reference: str
@@ -94,6 +130,9 @@ class DisclosedRegistrationOut(BaseModel):
         "from their reference (GET /registrations/{reference}/certificate.pdf)."
     )
     history: list[HistoryEntryOut]
+    mails: list[MailToThemOut] = Field(
+        description="The mails written to them about this registration, oldest first."
+    )
 
     @classmethod
     def of(cls, d: DisclosedRegistration) -> DisclosedRegistrationOut:
@@ -136,6 +175,7 @@ class DisclosedRegistrationOut(BaseModel):
             else None,
             certificate_issuable=d.certificate_issuable,
             history=history(d.history, actions=ACTIONS, fields=FIELDS),
+            mails=[MailToThemOut.of(m) for m in d.mails],
         )
 
 
@@ -155,14 +195,30 @@ class ContactCorrectionIn(Body):
     email: Annotated[str | None, Email()] = Field(default=None, examples=["hanako@example.jp"])
     phone: Annotated[str | None, Phone()] = Field(default=None, examples=["017-755-2111"])
 
+    #: The contacts sent as an empty string: to be cleared (``Email()`` and ``Phone()`` read an
+    #: empty one as none, which here would mean "unchanged").
+    _cleared: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _blank_contacts(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        model = handler(data)
+        if isinstance(data, dict) and isinstance(model, ContactCorrectionIn):
+            model._cleared = frozenset(
+                k
+                for k in ("email", "phone")
+                if isinstance(data.get(k), str) and not data[k].strip()
+            )
+        return model
+
     def correction(self) -> ContactCorrection:
         return ContactCorrection(
             reason=self.reason,
             name=self.name,
             name_kana=self.name_kana,
             organisation=self.organisation,
-            email=self.email,
-            phone=self.phone,
+            email="" if "email" in self._cleared else self.email,
+            phone="" if "phone" in self._cleared else self.phone,
         )
 
 

@@ -125,6 +125,11 @@ class SpeakerIn(Body):
     profession: Annotated[str | None, FreeText(100)] = Field(default=None, examples=["在宅医"])
     keynote: bool = Field(default=False, description="Gives the keynote (基調講演).")
     fee: Yen = Field(description="講師謝金 in yen.", examples=[100000])
+    talk_title: Title | None = Field(
+        default=None,
+        description="The title of the talk (演題), shown on the public page; may come later.",
+        examples=["住み慣れた家で最期まで — 在宅医療の現場から"],
+    )
 
 
 class VenueIn(Body):

@@ -32,6 +32,7 @@ def router(rt: Runtime) -> APIRouter:
                 profession=body.profession,
                 keynote=body.keynote,
                 fee=body.fee,
+                talk_title=body.talk_title,
             )
         return Created(id=str(speaker_id))
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from tosei_common.platform import audit_log
 from tosei_common.platform.audit import AuditRow
 from tosei_common.platform.db import Connection
-from tosei_seminar.domain.disclosure import FeedbackGiven
+from tosei_seminar.domain.disclosure import FeedbackGiven, MailToThem
 
 
 async def place_names(conn: Connection, place_ids: Sequence[UUID]) -> dict[UUID, str]:
@@ -40,3 +40,29 @@ async def history_of(conn: Connection, registration_ids: Sequence[UUID]) -> list
     return await audit_log.history(
         conn, "registration", registration_ids, subjects=registration_ids
     )
+
+
+async def mails_of(
+    conn: Connection, registration_ids: Sequence[UUID]
+) -> dict[UUID, list[MailToThem]]:
+    """The mails written to the registrants, oldest first (their text unless erased)."""
+    rows = await conn.fetch(
+        "SELECT about, kind, occurred_at, recipient, subject, body_text, sent_at, given_up_at,"
+        " erased_at FROM mail_outbox WHERE about = ANY($1::uuid[]) ORDER BY seq",
+        list(registration_ids),
+    )
+    found: dict[UUID, list[MailToThem]] = {}
+    for r in rows:
+        found.setdefault(r["about"], []).append(
+            MailToThem(
+                r["kind"],
+                r["occurred_at"],
+                r["recipient"],
+                r["subject"],
+                r["body_text"],
+                r["sent_at"],
+                r["given_up_at"],
+                r["erased_at"],
+            )
+        )
+    return found

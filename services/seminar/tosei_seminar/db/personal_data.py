@@ -91,7 +91,9 @@ MAIL_OUTBOX = Table(
         "last_error": personal("最後の送信失敗の内容（宛先を含むことがある）", CONTACTS),
         "sent_at": not_personal("送信日時"),
         "given_up_at": not_personal("送信をあきらめた日時"),
-        "erased_at": not_personal("宛先と本文を消去した日時（保存期間の満了）"),
+        "erased_at": not_personal(
+            "宛先と本文を消去した日時（保存期間の満了、または送る前に宛先が削除された）"
+        ),
     },
 )
 
@@ -132,6 +134,7 @@ SPEAKERS = Table(
         "affiliation": personal("所属"),
         "profession": personal("職種"),
         "keynote": not_personal("基調講演か"),
+        "talk_title": not_personal("演題（講演の題名。公開の案内に載せる）"),
         "fee": personal("謝金の額"),
         "created_by": staff("登録した職員"),
         "created_at": not_personal("登録日時"),

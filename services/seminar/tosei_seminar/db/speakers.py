@@ -11,12 +11,20 @@ from tosei_seminar.domain.speakers import Speaker
 
 async def of_seminar(conn: Connection, seminar_id: UUID) -> list[Speaker]:
     records = await conn.fetch(
-        "SELECT id, name, affiliation, profession, keynote, fee FROM speakers"
+        "SELECT id, name, affiliation, profession, keynote, fee, talk_title FROM speakers"
         " WHERE seminar_id = $1 ORDER BY keynote DESC, created_at",
         seminar_id,
     )
     return [
-        Speaker(r["id"], r["name"], r["affiliation"], r["profession"], r["keynote"], r["fee"])
+        Speaker(
+            r["id"],
+            r["name"],
+            r["affiliation"],
+            r["profession"],
+            r["keynote"],
+            r["fee"],
+            r["talk_title"],
+        )
         for r in records
     ]
 
@@ -31,8 +39,8 @@ async def insert(
     await conn.execute(
         """
         INSERT INTO speakers (id, seminar_id, name, affiliation, profession, keynote, fee,
-                              created_by, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                              talk_title, created_by, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         """,
         speaker.id,
         seminar_id,
@@ -41,6 +49,7 @@ async def insert(
         speaker.profession,
         speaker.keynote,
         speaker.fee,
+        speaker.talk_title,
         actor,
         at,
     )

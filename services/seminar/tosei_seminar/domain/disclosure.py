@@ -9,8 +9,9 @@ anyone); a name given as well narrows the search to registrations under that nam
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from tosei_common.platform.disclosure import AuditRow
@@ -67,6 +68,50 @@ class FeedbackGiven:
     submitted_at: datetime
 
 
+class MailState(StrEnum):
+    SENT = "sent"
+    WAITING = "waiting"
+    UNDELIVERABLE = "undeliverable"
+    NOT_SENT = "not_sent"
+
+    @property
+    def label(self) -> str:
+        return MAIL_STATE_LABELS[self]
+
+
+MAIL_STATE_LABELS = {
+    MailState.SENT: "送信済み",
+    MailState.WAITING: "送信待ち",
+    MailState.UNDELIVERABLE: "送信できませんでした",
+    MailState.NOT_SENT: "送信していません（宛先の削除または保存期間の満了により消去）",
+}
+
+
+@dataclass(frozen=True)
+class MailToThem:
+    """A mail written to the registrant (the mail outbox's row): what, when, to where, and
+    its text, unless erased (the retention run, or the address withdrawn before it went)."""
+
+    kind: str
+    written_at: datetime
+    recipient: str | None
+    subject: str | None
+    body: str | None
+    sent_at: datetime | None
+    given_up_at: datetime | None
+    erased_at: datetime | None
+
+    @property
+    def state(self) -> MailState:
+        if self.sent_at is not None:
+            return MailState.SENT
+        if self.erased_at is not None:
+            return MailState.NOT_SENT
+        if self.given_up_at is not None:
+            return MailState.UNDELIVERABLE
+        return MailState.WAITING
+
+
 @dataclass(frozen=True)
 class DisclosedRegistration:
     registration: Registration
@@ -74,6 +119,7 @@ class DisclosedRegistration:
     place_name: str
     feedback: FeedbackGiven | None
     history: list[AuditRow]
+    mails: list[MailToThem] = field(default_factory=list)
 
     @property
     def certificate_issuable(self) -> bool:
@@ -89,11 +135,14 @@ def disclosure(
     place_names: dict[Any, str],
     feedback: dict[Any, FeedbackGiven],
     history: Iterable[AuditRow],
+    mails: dict[Any, list[MailToThem]] | None = None,
 ) -> list[DisclosedRegistration]:
-    """Each registration with its seminar, place, answers and history, oldest first."""
+    """Each registration with its seminar, place, answers, history and the mails written to
+    the registrant about it, oldest first."""
     history_of: dict[str, list[AuditRow]] = {}
     for row in history:
         history_of.setdefault(row.subject_id or row.entity_id, []).append(row)
+    mails = mails or {}
     return [
         DisclosedRegistration(
             r,
@@ -101,6 +150,7 @@ def disclosure(
             place_names.get(r.place_id, ""),
             feedback.get(r.id),
             history_of.get(str(r.id), []),
+            sorted(mails.get(r.id, []), key=lambda m: m.written_at),
         )
         for r in sorted(registrations, key=lambda r: r.registered_at)
     ]

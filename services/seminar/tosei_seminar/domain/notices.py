@@ -32,6 +32,7 @@ from tosei_seminar.domain.labels import MODE_LABELS
 from tosei_seminar.domain.places import Place
 from tosei_seminar.domain.registration import Registration, RegistrationStatus
 from tosei_seminar.domain.seminar import Seminar
+from tosei_seminar.domain.speakers import Speaker
 
 #: Who signs the mails.
 SIGNATURE = "東青ビジネスサポート協議会　在宅医療合同研修会 事務局"
@@ -43,6 +44,16 @@ CANCELLED = "registration.cancelled"
 RESCHEDULED = "seminar.rescheduled"
 CALLED_OFF = "seminar.cancelled"
 FEEDBACK = "seminar.feedback"
+
+#: What each kind of mail tells, in words (the disclosure lists the mails sent by it).
+KIND_LABELS = {
+    REGISTERED: "申込の受付",
+    PROMOTED: "キャンセル待ちからの参加確定",
+    CANCELLED: "申込の取消し",
+    RESCHEDULED: "開催日時の変更",
+    CALLED_OFF: "研修会の中止",
+    FEEDBACK: "開催後のお礼とアンケートのお願い",
+}
 
 
 @dataclass(frozen=True)
@@ -99,15 +110,28 @@ def status_of(registration: Registration, position: int | None = None) -> str:
     return registration.status.label
 
 
+def keynote_line(speaker: Speaker) -> str:
+    """佐藤 良子（医療法人 在宅ケアクリニック・在宅医）「住み慣れた家で最期まで」."""
+    who = (
+        f"{speaker.affiliation}・{speaker.profession}"
+        if speaker.profession
+        else speaker.affiliation
+    )
+    title = f"「{speaker.talk_title}」" if speaker.talk_title else ""
+    return f"{speaker.name}（{who}）{title}"
+
+
 def _facts(
     seminar: Seminar,
     registration: Registration,
     places: Sequence[Place],
     status: str,
+    keynotes: Sequence[Speaker] = (),
 ) -> tuple[tuple[str, str], ...]:
     return (
         ("研修会", seminar_name(seminar)),
         ("日時", when(seminar.starts_at, seminar.ends_at)),
+        *(("基調講演", keynote_line(k)) for k in keynotes),
         ("参加の方法", how_attending(registration, places)),
         ("受付番号", registration.reference),
         ("申込の状態", status),
@@ -123,8 +147,11 @@ def registered(
     places: Sequence[Place],
     position: int | None,
     head: Letterhead,
+    *,
+    keynotes: Sequence[Speaker] = (),
 ) -> Mail | None:
-    """The registration's confirmation: its reference, its status, how to cancel, the QR."""
+    """The registration's confirmation: its reference, its status, the keynote (speaker and
+    title, as far as they are fixed), how to cancel, the QR."""
     seated = registration.status is RegistrationStatus.ACCEPTED
     lead = (
         f"{seminar_name(seminar)}への参加申込を受け付けました。",
@@ -141,7 +168,7 @@ def registered(
             "【在宅医療合同研修会】参加申込を受け付けました"
             + ("（参加確定）" if seated else "（キャンセル待ち）"),
             lead,
-            _facts(seminar, registration, places, status_of(registration, position)),
+            _facts(seminar, registration, places, status_of(registration, position), keynotes),
             "申込の確認・取消しは、次のページからできます（受付番号で開きます）。",
             _door_and_cancel(seated),
             with_qr=True,

@@ -20,6 +20,7 @@ class Speaker:
     profession: str | None
     keynote: bool
     fee: int  # 講師謝金, yen
+    talk_title: str | None = None  # 演題
 
 
 def add_speaker(seminar: Seminar, speaker: Speaker) -> Speaker:

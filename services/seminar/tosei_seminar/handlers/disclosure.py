@@ -27,8 +27,9 @@ from tosei_seminar.handlers import loading
 async def disclose(
     uow: UnitOfWork, who: Principal, *, name: str | None, email: str | None, phone: str | None
 ) -> list[DisclosedRegistration]:
-    """Every registration of the person; that a disclosure was made (not whom it looked for:
-    that is personal) is audited with the registrations it showed."""
+    """Every registration of the person, with the mails written to them; that a disclosure was
+    made (not whom it looked for: that is personal) is audited with the registrations it
+    showed."""
     access.ensure_may_manage(who, doing="本人開示")
     conn = uow.conn
     found = await registrations_db.registrations_of(conn, lookup(name, email, phone))
@@ -44,6 +45,7 @@ async def disclose(
         await disclosure_db.place_names(conn, [r.place_id for r in found]),
         await disclosure_db.feedback_of(conn, ids),
         await disclosure_db.history_of(conn, ids),
+        await disclosure_db.mails_of(conn, ids),
     )
     for registration_id in ids:
         await uow.audit("registration", registration_id, "disclosed", subject=registration_id)
@@ -54,8 +56,9 @@ async def correct(
     uow: UnitOfWork, who: Principal, reference: str, fix: ContactCorrection
 ) -> Registration:
     """A registrant's name, furigana, organisation, e-mail or phone corrected, old → new and
-    why audited. Nothing is announced: contacts never go on a topic, and what the figures
-    count (role, town, attendance) does not change."""
+    why audited; a corrected e-mail takes the mails still waiting to be sent with it. Nothing
+    is announced: contacts never go on a topic, and what the figures count (role, town,
+    attendance) does not change."""
     access.ensure_may_manage(who, doing="参加者の氏名・連絡先の訂正")
     found = await loading.registration(uow.conn, reference)
     current = await registrations_db.lock(uow.conn, found.id)
@@ -66,6 +69,10 @@ async def correct(
             await registrations_db.save_contacts(uow.conn, done.registration, done.keys)
     except asyncpg.UniqueViolationError as exc:
         raise already_registered(done.registration.name) from exc
+    if "email" in done.changes and uow.mail is not None:
+        # What is not sent yet goes to the address as corrected (or, withdrawn, nowhere);
+        # what was sent stays sent. Later mails are composed from the corrected record.
+        await uow.readdress_mail(current.id, done.registration.email)
     await uow.audit(
         "registration",
         current.id,

@@ -20,6 +20,7 @@ from tosei_common.platform.unit_of_work import UnitOfWork
 from tosei_seminar.db import feedback as feedback_db
 from tosei_seminar.db import places as places_db
 from tosei_seminar.db import registrations as registrations_db
+from tosei_seminar.db import speakers as speakers_db
 from tosei_seminar.domain import access, notices
 from tosei_seminar.domain.attendance import already_answered, take_feedback
 from tosei_seminar.domain.history import SEMINAR
@@ -93,11 +94,14 @@ async def register(
         },
         subject=registration.id,
     )
+    keynotes = [s for s in await speakers_db.of_seminar(conn, seminar_id) if s.keynote]
     await notify.send(
         uow,
         seminar_id,
         lambda places, head: [
-            notices.registered(seminar, registration, places, admission.position, head)
+            notices.registered(
+                seminar, registration, places, admission.position, head, keynotes=keynotes
+            )
         ],
     )
     return replace(admission, registration=replace(registration, seq=seq))

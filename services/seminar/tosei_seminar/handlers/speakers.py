@@ -25,11 +25,12 @@ async def add(
     profession: str | None,
     keynote: bool,
     fee: int,
+    talk_title: str | None = None,
 ) -> UUID:
     access.ensure_may_manage(who)
     seminar = await loading.seminar(uow.conn, seminar_id, lock=True)
     speaker = add_speaker(
-        seminar, Speaker(uuid.uuid4(), name, affiliation, profession, keynote, fee)
+        seminar, Speaker(uuid.uuid4(), name, affiliation, profession, keynote, fee, talk_title)
     )
     await speakers_db.insert(uow.conn, seminar_id, speaker, uow.actor, uow.at)
     await uow.audit(SEMINAR, seminar_id, "speaker.added", changes={"speaker_id": speaker.id})

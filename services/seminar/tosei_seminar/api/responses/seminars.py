@@ -128,6 +128,7 @@ class Speaker(Out):
     affiliation: str
     profession: str | None
     keynote: bool
+    talk_title: str | None = Field(description="The title of the talk (演題), once known.")
 
 
 class SpeakerWithFee(Speaker):
@@ -207,6 +208,7 @@ def seminar_out(d: SeminarDetail) -> SeminarOut:
             "affiliation": sp.affiliation,
             "profession": sp.profession,
             "keynote": sp.keynote,
+            "talk_title": sp.talk_title,
             "fee": sp.fee,
         }
         for sp in d.speakers
