@@ -28,6 +28,7 @@ from tosei_console.api import (
     plan_changes,
     plan_funding,
     plan_reports,
+    problems,
     public,
     request_answers,
     request_briefing,
@@ -76,6 +77,7 @@ def routers(runtime: Runtime) -> Sequence[APIRouter]:
 def extend_app(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     signin.install_answers(app)
+    problems.install_page_answers(app)
     public.install_answers(app)
 
 

@@ -129,35 +129,40 @@ def language_of(request: Request) -> Language:
     return preferred_language(request.headers.get("accept-language"))
 
 
+async def invalid_request_answer(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A request the API's declared inputs refuse: 422, a sentence and one message per field."""
+    language = language_of(request)
+    problems = [(field_path(e.get("loc", ())), explain(e)) for e in exc.errors()]
+    return JSONResponse(
+        {
+            "error": "validation_failed",
+            "message": summary(problems, language),
+            "fields": [{"field": f, "message": m.in_(language)} for f, m in problems],
+        },
+        status_code=422,
+    )
+
+
+async def http_error_answer(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own refusals (no such URL, method not allowed), said as the API says things."""
+    code, message = _HTTP_ERRORS.get(
+        exc.status_code, ("http_error", Message(str(exc.detail), str(exc.detail)))
+    )
+    return JSONResponse(
+        {"error": code, "message": message.in_(language_of(request))},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(exc.body(language_of(request)), status_code=exc.status, headers=headers)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        language = language_of(request)
-        problems = [(field_path(e.get("loc", ())), explain(e)) for e in exc.errors()]
-        return JSONResponse(
-            {
-                "error": "validation_failed",
-                "message": summary(problems, language),
-                "fields": [{"field": f, "message": m.in_(language)} for f, m in problems],
-            },
-            status_code=422,
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, message = _HTTP_ERRORS.get(
-            exc.status_code, ("http_error", Message(str(exc.detail), str(exc.detail)))
-        )
-        return JSONResponse(
-            {"error": code, "message": message.in_(language_of(request))},
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+    app.add_exception_handler(RequestValidationError, invalid_request_answer)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_error_answer)  # type: ignore[arg-type]
 
     @app.exception_handler(asyncpg.DataError)
     async def data_error(request: Request, exc: asyncpg.DataError) -> JSONResponse:
