@@ -15,7 +15,7 @@ ASYNCAPI_TOOLS := tools/asyncapi/node_modules/.installed
 # The Kubernetes version the rendered manifests are validated against.
 KUBERNETES_VERSION ?= 1.32.0
 
-.PHONY: up test reliability lint typecheck unit bench bench-felt soak clean tools ops asyncapi personal-data
+.PHONY: up test reliability lint typecheck unit bench bench-felt bench-limits soak clean tools ops asyncapi personal-data
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ bench: $(STAMP)
 # Start-up, the desk's POST /consultations and case.assigned through the real services, memory.
 bench-felt: $(STAMP)
 	$(BIN)/python bench/felt.py
+
+# One rate-limit check of the public pages, in the console's database against in memory.
+bench-limits: $(STAMP)
+	$(BIN)/python bench/rate_limits.py
 
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py

@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 
 from tosei_common.platform.clock import japan_moment
-from tosei_common.platform.rate_limit import SlidingWindowLimiter, Verdict, client_key
+from tosei_common.platform.rate_limit import (
+    CLIENT_HASH_BYTES,
+    SlidingWindow,
+    SlidingWindowLimiter,
+    Verdict,
+    client_hash,
+    client_key,
+)
 
 T0 = japan_moment("2026-11-16 10:00")
 
@@ -70,6 +77,46 @@ def test_a_limit_and_window_must_make_sense() -> None:
         SlidingWindowLimiter(0, timedelta(hours=1))
     with pytest.raises(ValueError, match="longer than zero"):
         SlidingWindowLimiter(1, timedelta(0))
+
+
+def test_the_rule_keeps_only_the_hits_still_in_the_window_and_the_new_one() -> None:
+    rule = SlidingWindow(3, timedelta(minutes=10))
+    old, recent = T0 - timedelta(minutes=10), T0 - timedelta(minutes=4)
+    decision = rule.decide([old, recent], T0)
+    assert decision.verdict.allowed
+    assert decision.hits == (recent, T0)  # the one that left the window is not kept
+    assert rule.forgotten_at(decision.hits) == T0 + timedelta(minutes=10)
+
+
+def test_hits_counted_by_replicas_whose_clocks_differ_a_little_still_count_in_order() -> None:
+    rule = SlidingWindow(2, timedelta(minutes=10))
+    # another replica's clock was 40 ms ahead: its hit is stored after a later one of ours
+    ahead, ours = T0 + timedelta(milliseconds=40), T0 + timedelta(seconds=1)
+    refused = rule.decide([ours, ahead], T0 + timedelta(seconds=2))
+    assert refused.verdict == Verdict(
+        False, timedelta(minutes=10) - timedelta(seconds=2) + timedelta(milliseconds=40)
+    )
+    assert refused.hits == (ahead, ours)
+
+
+def test_a_lowered_limit_applies_to_hits_counted_under_the_old_one() -> None:
+    earlier = [T0 + timedelta(minutes=m) for m in range(5)]  # counted while the limit was 5
+    refused = SlidingWindow(3, timedelta(hours=1)).decide(earlier, T0 + timedelta(minutes=5))
+    # three are too many already; the next may come when the third-newest leaves
+    assert refused.verdict == Verdict(False, timedelta(minutes=57))
+    assert refused.hits == tuple(earlier[2:])
+
+
+# what is stored for a client ------------------------------------------------------------------
+
+
+def test_a_stored_client_is_a_keyed_hash_that_names_no_address() -> None:
+    stored = client_hash("203.0.113.5", "secret-one-of-at-least-thirty-two-bytes")
+    assert len(stored) == CLIENT_HASH_BYTES
+    assert stored == client_hash("203.0.113.5", "secret-one-of-at-least-thirty-two-bytes")
+    assert stored != client_hash("203.0.113.6", "secret-one-of-at-least-thirty-two-bytes")
+    # without the secret nobody can recompute it from the address
+    assert stored != client_hash("203.0.113.5", "secret-two-of-at-least-thirty-two-bytes")
 
 
 # who the client is ---------------------------------------------------------------------------

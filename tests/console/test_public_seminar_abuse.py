@@ -1,11 +1,15 @@
 """Abuse of the public pages: a registration storm from one address cannot take a small place's
-seats, reference lookups are limited per address, a filled honeypot registers nothing, and a
-client-address header is believed only when the settings name it."""
+seats, even spread over two consoles (the replicas of deploy/k8s count together), reference
+lookups are limited per address, a filled honeypot registers nothing, a client-address header is
+believed only when the settings name it, and while the console's database cannot count, nothing
+is let through."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
@@ -16,6 +20,11 @@ from tests.console.conftest import Stack
 from tests.console.test_public_seminar_journey import from_address, registered_directly, set_up
 from tests.seminar.conftest import Seminar
 from tests.seminar.conftest import person as registrant
+from tests.support.faults import connections_refused
+from tests.support.fuzz import serving
+from tests.support.runtime import Start
+from tosei_common.platform.http import build_app
+from tosei_console.app import SERVICE as CONSOLE
 
 pytestmark = [pytest.mark.slow, pytest.mark.seminar]
 
@@ -23,9 +32,21 @@ HEADER = "X-Client-Address"
 STORM = "198.51.100.66"
 
 
-async def form_token(http: httpx.AsyncClient, seminar_id: str) -> str:
+@asynccontextmanager
+async def another_console(stack: Stack, start: Start) -> AsyncIterator[str]:
+    """A second console process on the first one's schema and settings, as the second replica
+    of deploy/k8s is: its base URL."""
+    first = stack.console_runtime
+    async with AsyncExitStack() as running:
+        second = await running.enter_async_context(
+            start(CONSOLE, first.settings, schema=first.schema, connected=False)
+        )
+        yield await running.enter_async_context(serving(build_app(second)))
+
+
+async def form_token(http: httpx.AsyncClient, seminar_id: str, base: str = "") -> str:
     """What a bot does first: load the form, keeping its cookie and token."""
-    page = await http.get(f"/seminar/{seminar_id}/register")
+    page = await http.get(f"{base}/seminar/{seminar_id}/register")
     assert page.status_code == 200, page.text
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert found
@@ -51,15 +72,21 @@ async def site_of(stack: Stack, seminar: Seminar) -> dict[str, Any]:
 
 
 @pytest.mark.console_settings(console_client_address_header=HEADER)
-async def test_a_storm_from_one_address_cannot_take_a_small_site_s_seats(
-    stack: Stack, person: Any
+async def test_a_storm_from_one_address_over_two_consoles_cannot_take_a_small_site_s_seats(
+    stack: Stack, person: Any, start: Start
 ) -> None:
     seminar = await set_up(stack)  # 平内町's viewing site has 10 seats
-    async with httpx.AsyncClient(base_url=stack.console, headers={HEADER: STORM}) as bot:
-        token = await form_token(bot, seminar.id)
+    async with (
+        another_console(stack, start) as second,
+        # one cookie jar for both consoles (they are one site to a browser: 127.0.0.1)
+        # (30 posts at once on a busy machine: give the slowest time to be answered)
+        httpx.AsyncClient(headers={HEADER: STORM}, timeout=30) as bot,
+    ):
+        token = await form_token(bot, seminar.id, stack.console)
         posts = [
             bot.post(
-                f"/seminar/{seminar.id}/register",
+                # half of the storm reaches each replica
+                f"{(stack.console, second)[n % 2]}/seminar/{seminar.id}/register",
                 data=filled(n, token, seminar.hiranai_site),
                 # a bot that also names itself elsewhere gains nothing: only HEADER counts
                 headers={"X-Forwarded-For": f"192.0.2.{n}"},
@@ -128,15 +155,20 @@ async def test_a_filled_honeypot_registers_nothing_and_looks_like_an_answer(
 
 @pytest.mark.console_settings(console_client_address_header=HEADER)
 async def test_reference_lookups_are_limited_per_address_with_a_retry_time(
-    stack: Stack, person: Any
+    stack: Stack, person: Any, start: Start
 ) -> None:
     seminar = await set_up(stack)
     reference = await registered_directly(stack, seminar, registrant(1))
-    async with httpx.AsyncClient(
-        base_url=stack.console, headers={HEADER: "198.51.100.90"}
-    ) as guesser:
-        looks = [await guesser.get(f"/seminar/my/{reference}") for _ in range(60)]
-        over = await guesser.get(f"/seminar/my/{reference}")
+    async with (
+        another_console(stack, start) as second,
+        httpx.AsyncClient(base_url=stack.console, headers={HEADER: "198.51.100.90"}) as guesser,
+    ):
+        # taking turns between the replicas gains nothing either
+        looks = [
+            await guesser.get(f"{(stack.console, second)[n % 2]}/seminar/my/{reference}")
+            for n in range(60)
+        ]
+        over = await guesser.get(f"{second}/seminar/my/{reference}")
         pdf = await guesser.get(f"/seminar/my/{reference}/certificate.pdf")
     assert {r.status_code for r in looks} == {200}
     assert looks[0].headers["referrer-policy"] == "no-referrer"
@@ -169,3 +201,41 @@ async def test_without_a_configured_header_no_forwarded_address_is_believed(
             for n in range(5)
         ]
     assert [a.status_code for a in answers] == [404, 404, 404, 429, 429]
+
+
+@pytest.mark.console_settings(console_client_address_header=HEADER)
+async def test_while_the_console_s_database_cannot_count_nothing_is_let_through(
+    stack: Stack, person: Any, database_url: str
+) -> None:
+    seminar = await set_up(stack)
+    resident = await from_address(await person(phone=True), "192.0.2.88")
+    page = resident.page
+    await resident.open(f"/seminar/{seminar.id}/register")
+    await page.get_by_label("お住まい・お勤めの市町村").select_option("平内町")
+    await page.get_by_role("radio", name=re.compile("^サテライト会場")).check()
+    await page.get_by_label("氏名").fill("工藤 春香")
+    await page.get_by_label("職種").select_option(label="住民")
+    await page.get_by_label("メールアドレス").fill("haruka.kudo@example.jp")
+    async with httpx.AsyncClient(base_url=stack.console, headers={HEADER: "192.0.2.89"}) as bot:
+        token = await form_token(bot, seminar.id)
+        async with connections_refused(database_url, "tosei-console"):
+            refused = await bot.post(
+                f"/seminar/{seminar.id}/register", data=filled(1, token, seminar.hiranai_site)
+            )
+            lookup = await bot.get("/seminar/my/0000-0000-0000-0000")
+            await page.get_by_role("button", name="申し込む").click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text(
+                "ただいま処理できません"
+            )
+            await resident.keep("seminar-cannot-count")
+        # once the database is back, the same post is counted and accepted
+        accepted = await bot.post(
+            f"/seminar/{seminar.id}/register", data=filled(2, token, seminar.hiranai_site)
+        )
+    for answer in (refused, lookup):
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["retry-after"] == "5"
+        assert "何も登録・変更していません" in answer.text
+    assert accepted.status_code == 201, accepted.text
+    listed = await stack.api("seminar", f"/seminars/{seminar.id}/registrations")
+    assert [r["name"] for r in listed["registrations"]] == ["嵐 太郎2"]

@@ -40,6 +40,7 @@ from tosei_console.api import (
 )
 from tosei_console.db.personal_data import REGISTER as PERSONAL_DATA
 from tosei_console.handlers.accounts import first_coordinator
+from tosei_console.handlers.rate_limits import forget_past_windows
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -88,12 +89,13 @@ SERVICE = ServiceSpec(
         "The Japanese web console for the people of the consultation desk: desk staff, experts "
         "and the council's coordinators sign in and work through the services' HTTP APIs; the "
         "public registers for the seminar on its pages without an account. It owns only "
-        "accounts and sessions."
+        "accounts and sessions, and the public pages' rate-limit counts."
     ),
     migrations_package="tosei_console.db.migrations",
     personal_data=PERSONAL_DATA,
     routers=routers,
     extend_app=extend_app,
     after_migrate=first_coordinator,
+    housekeeping=forget_past_windows,
     commands=cli.add_commands,
 )

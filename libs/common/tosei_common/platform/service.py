@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,6 +112,10 @@ class ServiceSpec:
     #: commands add mails with ``UnitOfWork.send_mail`` and the runtime runs the mail relay
     #: (tosei_common.platform.mail).
     sends_mail: bool = False
+    #: The service's own forgetting of records whose time has passed (the console's rate-limit
+    #: counts), run with the platform's hourly housekeeping by any replica: given a connection
+    #: and the clock's now, it deletes and says how many rows went.
+    housekeeping: Callable[[Connection, datetime], Awaitable[int]] | None = None
 
     @property
     def schema(self) -> str:
@@ -393,11 +397,19 @@ class Runtime:
         self._background.append(asyncio.create_task(loop(), name=f"{self.spec.name}-{name}"))
 
     async def housekeeping(self) -> None:
-        """Forget idempotency records older than their retention (any replica may do it)."""
+        """Forget idempotency records older than their retention, and what the service's own
+        ``housekeeping`` forgets (any replica may do it)."""
         async with self.pool.acquire() as conn:
             deleted = await prune_idempotency_keys(conn, self.settings.idempotency_retention_hours)
+            own = (
+                await self.spec.housekeeping(conn, self.clock.now())
+                if self.spec.housekeeping is not None
+                else 0
+            )
         if deleted:
             log.info("%s: forgot %d idempotency keys", self.spec.name, deleted)
+        if own:
+            log.info("%s: housekeeping forgot %d rows", self.spec.name, own)
 
     async def run_retention(self, *, dry_run: bool = False) -> RetentionReport | None:
         """The service's retention job, once, on its clock's day; None when another process of

@@ -5,27 +5,28 @@ The token is a double-submit cookie: a random value in a cookie of the public pa
 (SameSite=Strict) that each form repeats; another site can make a browser post, but cannot read
 or set the cookie to repeat it.
 
-The rate limits are counted in this process (``SlidingWindowLimiter``): right for one console
-instance; with several, each counts on its own (so an address gets the limit once per
-instance) — docs/console.md says so.
+The rate limits are counted in the console's database (``handlers.rate_limits``), so every
+console replica counts the same hits and an address gets the limit once, however many replicas
+serve it. When the database cannot count, the pages refuse (503, nothing done) rather than let
+everything through: docs/console.md says why.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tosei_common.platform.rate_limit import SlidingWindowLimiter, client_key
-from tosei_common.platform.service import Runtime
+from tosei_common.platform.db import is_unavailable
+from tosei_common.platform.rate_limit import SlidingWindow, client_hash, client_key
+from tosei_common.platform.settings import Settings
 from tosei_console.api.pages import TEMPLATES, runtime_of, upstream_of
 from tosei_console.api.signin import secure_cookies
 from tosei_console.domain.public_seminar import retry_words, window_words
+from tosei_console.handlers.rate_limits import count_hit
 from tosei_console.upstream import Answer, PublicCaller
 
 PUBLIC_PATH = "/seminar"
@@ -90,28 +91,20 @@ def check_form_token(request: Request, offered: str) -> None:
 # rate limits -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Limits:
-    registrations: SlidingWindowLimiter
-    lookups: SlidingWindowLimiter
-
-
-_LIMITS: WeakKeyDictionary[Runtime, Limits] = WeakKeyDictionary()
-
-
-def limits_of(runtime: Runtime) -> Limits:
-    """The running console's counters (one set per console process)."""
-    if runtime not in _LIMITS:
-        s = runtime.settings
-        _LIMITS[runtime] = Limits(
-            SlidingWindowLimiter(
-                s.console_registration_limit, timedelta(seconds=s.console_registration_window_s)
-            ),
-            SlidingWindowLimiter(
-                s.console_lookup_limit, timedelta(seconds=s.console_lookup_window_s)
-            ),
+def rule_of(settings: Settings, kind: str) -> SlidingWindow:
+    """The limit and window of a kind of use, as the settings say."""
+    if kind == "registrations":
+        return SlidingWindow(
+            settings.console_registration_limit,
+            timedelta(seconds=settings.console_registration_window_s),
         )
-    return _LIMITS[runtime]
+    return SlidingWindow(
+        settings.console_lookup_limit, timedelta(seconds=settings.console_lookup_window_s)
+    )
+
+
+class LimitsUnavailable(Exception):
+    """The database that counts the uses cannot be reached: nothing is done (fail closed)."""
 
 
 class TooManyRequests(Exception):
@@ -135,22 +128,34 @@ def client_of(request: Request) -> str:
     return client_key(peer, request.headers, settings.console_client_address_header)
 
 
-def _limited(request: Request, kind: str) -> None:
+#: Seconds a client is asked to wait when the uses cannot be counted (as the platform's 503s).
+UNAVAILABLE_RETRY_S = 5
+#: Who counts a hit in the units of work of the rate limits.
+LIMITS_ACTOR = "system:console-rate-limits"
+
+
+async def _limited(request: Request, kind: str) -> None:
     runtime = runtime_of(request)
-    limiter: SlidingWindowLimiter = getattr(limits_of(runtime), kind)
-    verdict = limiter.hit(client_of(request), runtime.clock.utc_now())
+    hashed = client_hash(client_of(request), runtime.settings.auth_secret)
+    try:
+        async with runtime.unit_of_work(LIMITS_ACTOR) as uow:
+            verdict = await count_hit(uow, rule_of(runtime.settings, kind), kind, hashed)
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise LimitsUnavailable(kind) from exc
+        raise
     if not verdict.allowed:
         raise TooManyRequests(kind, verdict.retry_after, verdict.retry_after_seconds)
 
 
 async def registration_limit(request: Request) -> None:
     """A dependency: counts a registration post from the client's address."""
-    _limited(request, "registrations")
+    await _limited(request, "registrations")
 
 
 async def lookup_limit(request: Request) -> None:
     """A dependency: counts a use of a reference (view, cancel, feedback, certificate)."""
-    _limited(request, "lookups")
+    await _limited(request, "lookups")
 
 
 def problem_page(request: Request, answer: Answer, *, back: str) -> HTMLResponse:
@@ -196,6 +201,20 @@ def install_answers(app: FastAPI) -> None:
             window=window_words(window),
             retry=retry_words(refused.retry_after, runtime.clock.utc_now()),
             registrations=refused.what == "registrations",
+        )
+
+    @app.exception_handler(LimitsUnavailable)
+    async def cannot_count(request: Request, _: LimitsUnavailable) -> Response:
+        return render_public(
+            request,
+            "public/problem.html",
+            status_code=503,
+            private=True,
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_S)},
+            title="ただいま処理できません",
+            message="ただいま混み合っているか、点検中のため受け付けられません。"
+            "何も登録・変更していません。しばらくしてから、もう一度お試しください。",
+            back=PUBLIC_PATH,
         )
 
     @app.exception_handler(PublicCsrfRefused)
