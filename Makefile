@@ -68,7 +68,7 @@ test: $(STAMP) ops
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 3 --dist loadfile
+	$(BIN)/pytest -n 3 --dist loadfile --durations=25
 
 # The fault suite alone, writing its figures into docs/reliability.md (commit them).
 reliability: $(STAMP)
