@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.clock import TEST_NOW
 from tests.support.widgets import WIDGETS, WidgetChanged
+from tosei_common.platform.consumer import read_event_id
 from tosei_common.platform.events import (
     Envelope,
     Event,
@@ -31,6 +32,39 @@ def test_an_envelope_round_trips_through_kafka_headers() -> None:
     assert received.source == "/tosei/testkit"
     assert received.time == sent.time
     assert received.decode() == event
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11",
+        "5B0E3C1E-8F0E-4A43-9D0A-2F1F3C6A9B11",
+        "5b0e3c1e8f0e4a439d0a2f1f3c6a9b11",
+        "{5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11}",
+        "urn:uuid:5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11",
+        "5b0e-3c1e-8f0e-4a43-9d0a-2f1f3c6a9b11",
+        "5b0e3c1e-8f0e-4a43-9d0a-2f1f3c6a9b1",
+        "not-a-uuid",
+        "",
+    ],
+)
+def test_the_consumer_reads_a_ce_id_exactly_as_uuid_does(spelling: str) -> None:
+    """The consumer's faster parser of ce_id accepts and refuses what ``uuid.UUID`` does, so
+    the same records are dead-lettered as invalid as before."""
+    envelope = Envelope.wrap(WidgetChanged(widget_id="w", seq=0), source="/t", time=TEST_NOW)
+    headers = [(k, spelling.encode() if k == "ce_id" else v) for k, v in envelope.headers()]
+    try:
+        expected: uuid.UUID | None = uuid.UUID(spelling)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(InvalidEvent, match="ce_id is not a UUID"):
+            Envelope.from_record(headers, envelope.data, parse_id=read_event_id)
+    else:
+        read = Envelope.from_record(headers, envelope.data, parse_id=read_event_id)
+        assert read.id == expected
+        assert hash(read.id) == hash(expected)
+        assert str(read.id) == str(expected)
 
 
 @pytest.mark.parametrize(

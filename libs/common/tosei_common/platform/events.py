@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -35,6 +35,10 @@ from tosei_common.platform.topics import Topic
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 CE_TYPE_PATTERN = re.compile(r"^jp\.tosei\.[a-z_]+\.[a-z_]+\.[a-z_]+\.v[1-9][0-9]*$")
+
+_REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_subject", "ce_time")
+_SPEC_VERSION_HEADER = ("ce_specversion", SPEC_VERSION.encode())
+_CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
 
 _CATALOGUE: dict[str, type[Event]] = {}
 _MODEL_NAMES: dict[str, str] = {}
@@ -156,13 +160,13 @@ class Envelope:
     def headers(self) -> list[tuple[str, bytes]]:
         """Kafka headers in the CloudEvents Kafka protocol binding."""
         return [
-            ("ce_specversion", SPEC_VERSION.encode()),
+            _SPEC_VERSION_HEADER,
             ("ce_id", str(self.id).encode()),
             ("ce_source", self.source.encode()),
             ("ce_type", self.type.encode()),
             ("ce_subject", self.subject.encode()),
             ("ce_time", format_time(self.time).encode()),
-            ("content-type", CONTENT_TYPE.encode()),
+            _CONTENT_TYPE_HEADER,
             *self.extra_headers,
         ]
 
@@ -171,8 +175,18 @@ class Envelope:
         return {k: v.decode() for k, v in self.headers()}
 
     @classmethod
-    def from_record(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Envelope:
-        """Read an envelope off a Kafka record; raise InvalidEvent when it is not one."""
+    def from_record(
+        cls,
+        headers: Sequence[tuple[str, bytes]],
+        value: bytes | None,
+        *,
+        parse_id: Callable[[str], uuid.UUID] = uuid.UUID,
+    ) -> Envelope:
+        """Read an envelope off a Kafka record; raise InvalidEvent when it is not one.
+
+        ``parse_id`` reads ``ce_id`` (a consumer passes a faster parser that accepts the same
+        spellings and raises ValueError for the same others).
+        """
         attributes: dict[str, str] = {}
         for key, raw in headers:
             if key.startswith("ce_"):
@@ -180,30 +194,29 @@ class Envelope:
                     attributes[key] = raw.decode()
                 except UnicodeDecodeError as exc:
                     raise InvalidEvent(f"header {key} is not UTF-8") from exc
-        missing = [
-            k
-            for k in ("ce_id", "ce_source", "ce_type", "ce_subject", "ce_time")
-            if k not in attributes
-        ]
-        if missing:
-            raise InvalidEvent(f"missing CloudEvents headers: {', '.join(missing)}")
+        try:
+            event_id, source, type_, subject, moment = (
+                attributes["ce_id"],
+                attributes["ce_source"],
+                attributes["ce_type"],
+                attributes["ce_subject"],
+                attributes["ce_time"],
+            )
+        except KeyError:
+            missing = [k for k in _REQUIRED_HEADERS if k not in attributes]
+            raise InvalidEvent(f"missing CloudEvents headers: {', '.join(missing)}") from None
         if attributes.get("ce_specversion", SPEC_VERSION) != SPEC_VERSION:
             raise InvalidEvent(f"unsupported ce_specversion {attributes['ce_specversion']!r}")
         try:
-            event_id = uuid.UUID(attributes["ce_id"])
+            parsed_id = parse_id(event_id)
         except ValueError as exc:
-            raise InvalidEvent(f"ce_id is not a UUID: {attributes['ce_id']!r}") from exc
+            raise InvalidEvent(f"ce_id is not a UUID: {event_id!r}") from exc
         try:
-            time = datetime.fromisoformat(attributes["ce_time"].replace("Z", "+00:00"))
+            time = datetime.fromisoformat(moment.replace("Z", "+00:00"))
         except ValueError as exc:
-            raise InvalidEvent(f"ce_time is not RFC 3339: {attributes['ce_time']!r}") from exc
+            raise InvalidEvent(f"ce_time is not RFC 3339: {moment!r}") from exc
         return cls(
-            id=event_id,
-            source=attributes["ce_source"],
-            type=attributes["ce_type"],
-            subject=attributes["ce_subject"],
-            time=time,
-            data=value or b"",
+            id=parsed_id, source=source, type=type_, subject=subject, time=time, data=value or b""
         )
 
     def decode(self) -> Event:

@@ -11,7 +11,7 @@ from tosei_common.platform.consumer import DeadLetter
 from tosei_common.platform.db import Connection, check_schema_name
 from tosei_common.platform.kafka import replay_topics
 from tosei_common.platform.migrations import drop_schema
-from tosei_common.platform.service import Runtime, ServiceSpec
+from tosei_common.platform.service import Runtime, ServiceSpec, tune_garbage_collection
 from tosei_common.platform.settings import Settings
 
 
@@ -54,6 +54,7 @@ async def replay_service(
     # flushes everything before it): a crash halfway means replaying again, so the batches'
     # commits need not wait for the disk.
     await runtime.open_database(application_name="tosei-replay", durable_commits=False)
+    tune_garbage_collection()
     started = time.monotonic()
     try:
         read = await _rebuild(runtime, live, target, kafka_bootstrap, out)

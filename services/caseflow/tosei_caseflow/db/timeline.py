@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -24,26 +23,6 @@ async def add(
         kind,
         at,
         json.dumps(facts, ensure_ascii=False, sort_keys=True),
-    )
-
-
-async def add_many(
-    conn: Connection, entries: Sequence[tuple[UUID, UUID, str, datetime, dict[str, Any]]]
-) -> None:
-    """``add`` for many (event id, case id, kind, at, facts) in one statement."""
-    if not entries:
-        return
-    await conn.execute(
-        "INSERT INTO case_timeline (event_id, case_id, kind, at, facts)"
-        " SELECT e, c, k, a, f::jsonb"
-        " FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[])"
-        " AS t(e, c, k, a, f)"
-        " ON CONFLICT (event_id) DO NOTHING",
-        [e[0] for e in entries],
-        [e[1] for e in entries],
-        [e[2] for e in entries],
-        [e[3] for e in entries],
-        [json.dumps(e[4], ensure_ascii=False, sort_keys=True) for e in entries],
     )
 
 

@@ -46,37 +46,20 @@ async def project_case_opened(conn: Connection, event: CaseOpened, event_id: UUI
 async def project_cases_opened(
     conn: Connection, opened: Sequence[tuple[CaseOpened, UUID]]
 ) -> set[UUID]:
-    """Register many cases in three statements (however many there are); return the ids of the
+    """Register many cases in two statements (however many there are); return the ids of the
     events that registered one (not those of cases registered already, nor a case's repeat)."""
     # replay may meet a merge of this client before the case that it merged
     survivors = await merges.surviving_clients(conn, [event.client_id for event, _ in opened])
     first: dict[UUID, tuple[CaseOpened, UUID]] = {}
     for event, event_id in opened:
         first.setdefault(event.case_id, (event, event_id))
-    created = await cases.insert_many(
-        conn, [_new_case(event, survivors[event.client_id]) for event, _ in first.values()]
-    )
-    registered = [first[case_id] for case_id in first if case_id in created]
-    await timeline.add_many(
+    return await cases.insert_opened(
         conn,
         [
-            (
-                event_id,
-                event.case_id,
-                "opened",
-                event.opened_at,
-                {
-                    "origin": event.origin.value,
-                    "channel": event.channel.value,
-                    "stage": event.stage.value,
-                    "categories": [c.value for c in event.categories],
-                    "legacy_status": event.legacy_status.value if event.legacy_status else None,
-                },
-            )
-            for event, event_id in registered
+            (event_id, _new_case(event, survivors[event.client_id]))
+            for event, event_id in first.values()
         ],
     )
-    return {event_id for _, event_id in registered}
 
 
 def _new_case(event: CaseOpened, client_id: UUID) -> cases.NewCase:
