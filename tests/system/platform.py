@@ -204,6 +204,8 @@ def tosei_up(data_dir: Path, database: DatabaseServer) -> Iterator[Platform]:
         "TOSEI_LOG_LEVEL": "INFO",
         **{f"TOSEI_{name.upper()}_PORT": str(port) for name, port in ports.items()},
         "TOSEI_CONSOLE_PORT": str(free_port()),  # the web console runs beside them
+        # the development mailbox too: 8025 is a running `make up`'s (or another test's)
+        "TOSEI_MAIL_DEV_PORT": str(free_port()),
     }
     env.pop("TOSEI_KAFKA_BOOTSTRAP", None)
     process = subprocess.Popen(
