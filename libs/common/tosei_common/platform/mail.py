@@ -41,6 +41,7 @@ from uuid import UUID
 import aiosmtplib
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from tosei_common.platform.background import BackgroundLoop
 from tosei_common.platform.clock import SYSTEM_CLOCK, Clock
 from tosei_common.platform.db import Connection, Pool
 from tosei_common.platform.mail_message import InlineImage, Mail, render_message, retry_at
@@ -265,7 +266,7 @@ class _Due:
     mail: Mail
 
 
-class MailRelay:
+class MailRelay(BackgroundLoop):
     """Sends a schema's due mails, every ``mail_poll_interval_s`` and when woken."""
 
     def __init__(
@@ -282,25 +283,7 @@ class MailRelay:
         self.metrics = metrics
         self.sender = sender or SmtpSender(settings)
         self.name = name
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"mail-relay-{self.name}")
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def stop(self) -> None:
-        """Stop after the mail in flight; what is not sent waits for the next start."""
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        super().__init__(f"mail-relay-{name}")
 
     async def _run(self) -> None:
         while not self._stopping.is_set():

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from tosei_common.platform.background import BackgroundLoop
 from tosei_common.platform.clock import SYSTEM_CLOCK, Clock
 from tosei_common.platform.db import Connection, check_schema_name
 from tosei_common.platform.events import Envelope, Event, source_of
@@ -106,7 +107,7 @@ def acknowledged_prefix(
     return marked
 
 
-class OutboxRelay:
+class OutboxRelay(BackgroundLoop):
     """Publishes a schema's outbox to Kafka, woken by LISTEN/NOTIFY and by a polling fallback.
 
     The relay works on one dedicated connection that holds the leadership lock, listens for new
@@ -136,27 +137,7 @@ class OutboxRelay:
         self.poll_interval_s = poll_interval_s
         self.max_backoff_s = max_backoff_s
         self.is_leader = False
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Run the relay in the background until ``stop``."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.schema}")
-
-    async def stop(self) -> None:
-        """Stop after the batch in flight; unpublished rows stay for the next relay."""
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def wake(self) -> None:
-        """Look at the outbox now instead of at the next poll."""
-        self._wake.set()
+        super().__init__(f"outbox-relay-{self.schema}")
 
     async def _run(self) -> None:
         backoff = 0.0
